@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command: builds the solution in Release (warnings are errors) and runs every test project.
+# Prints one closing line "N passed, N failed, N skipped" summed over all projects.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+dotnet build Constellation.sln -c Release --nologo -v quiet || exit 1
+
+status=0
+dotnet test Constellation.sln -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  t="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  e="$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+
+echo "test result files: $files"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$files" -eq 0 ] || [ "$passed" -eq 0 ]; then
+  echo "no tests ran" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,182 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq;
+using System.Security.Cryptography;
+
+namespace Constellation.Attestation;
+
+/// <summary>
+/// Constellation's measurements (<c>M</c>): register index → expected value and enforcement.
+/// Immutable; every value in one set has the same length (32 bytes for vTPM PCRs, 48 for TDX registers).
+/// </summary>
+/// <remarks>
+/// Read and write the JSON and YAML shapes Constellation uses with <see cref="MeasurementJson"/> and
+/// <see cref="MeasurementYaml"/>. <see cref="Compare"/> reports every mismatch.
+/// </remarks>
+[SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after the domain concept (Constellation calls it M, the measurements).")]
+public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEquatable<MeasurementSet>
+{
+    private readonly ImmutableSortedDictionary<uint, Measurement> _entries;
+
+    /// <summary>Creates a set from index/measurement pairs.</summary>
+    /// <param name="entries">The measurements by index.</param>
+    /// <exception cref="AttestationFormatException">An index repeats, or values have different lengths.</exception>
+    public MeasurementSet(IEnumerable<KeyValuePair<uint, Measurement>> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var builder = ImmutableSortedDictionary.CreateBuilder<uint, Measurement>();
+        foreach (var (index, measurement) in entries)
+        {
+            ArgumentNullException.ThrowIfNull(measurement);
+            if (builder.ContainsKey(index))
+            {
+                throw new AttestationFormatException($"measurements: index {index} appears more than once");
+            }
+
+            builder.Add(index, measurement);
+        }
+
+        var lengths = builder.Values.Select(m => m.Expected.Length).Distinct().ToArray();
+        if (lengths.Length > 1)
+        {
+            throw new AttestationFormatException(
+                $"inconsistent measurement length: expected all values to have the same length, got {string.Join(" and ", lengths.Select(l => $"{l} bytes"))}");
+        }
+
+        _entries = builder.ToImmutable();
+    }
+
+    /// <summary>Gets an empty set (nothing is checked).</summary>
+    public static MeasurementSet Empty { get; } = new(Array.Empty<KeyValuePair<uint, Measurement>>());
+
+    /// <inheritdoc />
+    public int Count => _entries.Count;
+
+    /// <inheritdoc />
+    public IEnumerable<uint> Keys => _entries.Keys;
+
+    /// <inheritdoc />
+    public IEnumerable<Measurement> Values => _entries.Values;
+
+    /// <summary>Gets the length of the values in this set (32 or 48), or 0 when it is empty.</summary>
+    public int ValueLength => _entries.Count == 0 ? 0 : _entries.First().Value.Expected.Length;
+
+    /// <inheritdoc />
+    public Measurement this[uint key] => _entries[key];
+
+    /// <inheritdoc />
+    public bool ContainsKey(uint key) => _entries.ContainsKey(key);
+
+    /// <inheritdoc />
+    public bool TryGetValue(uint key, [MaybeNullWhen(false)] out Measurement value) => _entries.TryGetValue(key, out value);
+
+    /// <inheritdoc />
+    public IEnumerator<KeyValuePair<uint, Measurement>> GetEnumerator() => _entries.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Returns a copy with one index set (added or replaced).</summary>
+    /// <param name="index">The register index.</param>
+    /// <param name="measurement">The expected measurement.</param>
+    /// <returns>The new set.</returns>
+    public MeasurementSet With(uint index, Measurement measurement) =>
+        new(_entries.SetItem(index, measurement ?? throw new ArgumentNullException(nameof(measurement))));
+
+    /// <summary>Returns a copy without the given index.</summary>
+    /// <param name="index">The register index.</param>
+    /// <returns>The new set.</returns>
+    public MeasurementSet Without(uint index) => new(_entries.Remove(index));
+
+    /// <summary>
+    /// Compares reported register values with this set. Every index in this set is checked, in ascending
+    /// order; indices reported but not in this set are ignored.
+    /// </summary>
+    /// <param name="actual">The register values the verified evidence reports, by index.</param>
+    /// <returns>Every mismatch (missing values count as mismatches).</returns>
+    public MeasurementComparison Compare(IReadOnlyDictionary<uint, byte[]> actual)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        var mismatches = new List<MeasurementMismatch>();
+        foreach (var (index, expected) in _entries)
+        {
+            if (!actual.TryGetValue(index, out var value) || value is null)
+            {
+                mismatches.Add(new MeasurementMismatch(index, expected, null));
+            }
+            else if (!CryptographicOperations.FixedTimeEquals(value, expected.Expected.AsSpan()))
+            {
+                mismatches.Add(new MeasurementMismatch(index, expected, value.ToImmutableArray()));
+            }
+        }
+
+        return new MeasurementComparison(mismatches);
+    }
+
+    /// <summary>
+    /// Returns the expectation for an initialised node: the register at <paramref name="index"/> becomes
+    /// <c>H(expected ‖ H(clusterId))</c> with the set's hash (SHA-256 for 32-byte values, SHA-384 for 48-byte values),
+    /// keeping its enforcement. When <paramref name="clusterId"/> is empty the index is removed.
+    /// </summary>
+    /// <param name="index">The cluster-ID register (15 for vTPM PCRs, 3 for qemu-tdx).</param>
+    /// <param name="clusterId">The cluster ID, or empty when unknown.</param>
+    /// <returns>The new set.</returns>
+    public MeasurementSet WithClusterId(uint index, ReadOnlySpan<byte> clusterId)
+    {
+        if (clusterId.IsEmpty)
+        {
+            return Without(index);
+        }
+
+        if (!_entries.TryGetValue(index, out var current))
+        {
+            return this;
+        }
+
+        var extended = ExtendRegister(current.Expected.AsSpan(), clusterId);
+        return With(index, new Measurement(extended, current.WarnOnly));
+    }
+
+    /// <summary>
+    /// Computes a register extend with event data, as <c>TPM2_PCR_Event</c> and RTMR extends do:
+    /// <c>H(register ‖ H(data))</c>, where H matches the register length (32 → SHA-256, 48 → SHA-384).
+    /// </summary>
+    /// <param name="register">The current register value (32 or 48 bytes).</param>
+    /// <param name="eventData">The event data.</param>
+    /// <returns>The new register value.</returns>
+    public static byte[] ExtendRegister(ReadOnlySpan<byte> register, ReadOnlySpan<byte> eventData)
+    {
+        return register.Length switch
+        {
+            Measurement.Sha256Length => SHA256.HashData([.. register, .. SHA256.HashData(eventData)]),
+            Measurement.Sha384Length => SHA384.HashData([.. register, .. SHA384.HashData(eventData)]),
+            _ => throw new AttestationFormatException(
+                $"register value: expected length {Measurement.Sha256Length} or {Measurement.Sha384Length} bytes, got {register.Length}"),
+        };
+    }
+
+    /// <inheritdoc />
+    public bool Equals(MeasurementSet? other) =>
+        other is not null && Count == other.Count && _entries.All(kv => other.TryGetValue(kv.Key, out var m) && kv.Value.Equals(m));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as MeasurementSet);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var (index, measurement) in _entries)
+        {
+            hash.Add(index);
+            hash.Add(measurement);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => MeasurementJson.Serialize(this);
+}

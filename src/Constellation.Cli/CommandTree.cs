@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Constellation.Cli.Commands;
+
+namespace Constellation.Cli;
+
+/// <summary>Assembles the command tree. Each command lives in its own file under <c>Commands/</c>.</summary>
+public static class CommandTree
+{
+    /// <summary>Builds the root command with every subcommand.</summary>
+    /// <returns>The root command.</returns>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Manage and verify Constellation confidential clusters: configuration, measurements, attestation evidence and attested TLS.");
+        root.Subcommands.Add(VariantsCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,12 @@
+using System.Threading.Tasks;
+
+namespace Constellation.Cli;
+
+/// <summary>Entry point of the <c>constellation</c> command.</summary>
+public static class Program
+{
+    /// <summary>Runs the command line.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The process exit code.</returns>
+    public static Task<int> Main(string[] args) => CommandTree.Build().Parse(args).InvokeAsync();
+}
