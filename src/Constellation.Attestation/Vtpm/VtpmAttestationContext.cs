@@ -1,0 +1,59 @@
+using System;
+
+namespace Constellation.Attestation.Vtpm;
+
+/// <summary>
+/// What a vTPM variant hook sees of a document being validated: the raw pieces it needs to decide
+/// which attestation key (AK) to trust and whether the VM is confidential. All values are copies the
+/// hook may keep.
+/// </summary>
+public sealed class VtpmAttestationContext
+{
+    /// <summary>Creates a context.</summary>
+    /// <param name="variant">The variant being validated.</param>
+    /// <param name="instanceInfo">The document's <c>InstanceInfo</c> bytes (variant-specific JSON; empty for qemu-vtpm).</param>
+    /// <param name="extraData"><c>SHA-256(userData ‖ nonce)</c> computed by the validator with its own nonce.</param>
+    /// <param name="akPublicArea">The document's <c>ak_pub</c>: a TPMT_PUBLIC without size prefix.</param>
+    /// <param name="akSubjectPublicKeyInfo">The AK from <c>ak_pub</c> as DER SubjectPublicKeyInfo.</param>
+    /// <param name="akCertificate">The document's <c>ak_cert</c> (DER), or empty.</param>
+    /// <param name="eventLog">The document's <c>event_log</c>, or empty.</param>
+    public VtpmAttestationContext(
+        AttestationVariant variant,
+        ReadOnlySpan<byte> instanceInfo,
+        ReadOnlySpan<byte> extraData,
+        ReadOnlySpan<byte> akPublicArea,
+        ReadOnlySpan<byte> akSubjectPublicKeyInfo,
+        ReadOnlySpan<byte> akCertificate,
+        ReadOnlySpan<byte> eventLog)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        Variant = variant;
+        InstanceInfo = instanceInfo.ToArray();
+        ExtraData = extraData.ToArray();
+        AkPublicArea = akPublicArea.ToArray();
+        AkSubjectPublicKeyInfo = akSubjectPublicKeyInfo.ToArray();
+        AkCertificate = akCertificate.ToArray();
+        EventLog = eventLog.ToArray();
+    }
+
+    /// <summary>Gets the variant being validated.</summary>
+    public AttestationVariant Variant { get; }
+
+    /// <summary>Gets the document's <c>InstanceInfo</c> bytes.</summary>
+    public ReadOnlyMemory<byte> InstanceInfo { get; }
+
+    /// <summary>Gets <c>SHA-256(userData ‖ nonce)</c>, computed with the validator's own nonce.</summary>
+    public ReadOnlyMemory<byte> ExtraData { get; }
+
+    /// <summary>Gets the AK public area (TPMT_PUBLIC) as sent in the document.</summary>
+    public ReadOnlyMemory<byte> AkPublicArea { get; }
+
+    /// <summary>Gets the AK as DER SubjectPublicKeyInfo (RSA: modulus and exponent, where a TPM exponent of 0 reads as 65537).</summary>
+    public ReadOnlyMemory<byte> AkSubjectPublicKeyInfo { get; }
+
+    /// <summary>Gets the AK certificate (DER) sent in the document, or empty.</summary>
+    public ReadOnlyMemory<byte> AkCertificate { get; }
+
+    /// <summary>Gets the TCG event log sent in the document, or empty.</summary>
+    public ReadOnlyMemory<byte> EventLog { get; }
+}
