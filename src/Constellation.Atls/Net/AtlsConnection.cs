@@ -1,6 +1,5 @@
 using System;
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 
 namespace Constellation.Atls;
@@ -9,13 +8,13 @@ namespace Constellation.Atls;
 /// <remarks>Disposing closes the stream and releases this side's per-connection certificate.</remarks>
 public sealed class AtlsConnection : IAsyncDisposable, IDisposable
 {
-    private readonly X509Certificate2? _localCertificate;
+    private readonly IDisposable? _localState;
 
-    internal AtlsConnection(SslStream stream, AtlsPeer? peer, X509Certificate2? localCertificate)
+    internal AtlsConnection(SslStream stream, AtlsPeer? peer, IDisposable? localState)
     {
         Stream = stream;
         Peer = peer;
-        _localCertificate = localCertificate;
+        _localState = localState;
     }
 
     /// <summary>Gets the TLS stream.</summary>
@@ -28,13 +27,13 @@ public sealed class AtlsConnection : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         Stream.Dispose();
-        _localCertificate?.Dispose();
+        _localState?.Dispose();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await Stream.DisposeAsync().ConfigureAwait(false);
-        _localCertificate?.Dispose();
+        _localState?.Dispose();
     }
 }

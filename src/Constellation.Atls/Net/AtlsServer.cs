@@ -52,7 +52,7 @@ public sealed class AtlsServer
         {
             await session.AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false);
             var peer = await session.VerifyClientAsync(ssl, cancellationToken).ConfigureAwait(false);
-            return new AtlsConnection(ssl, peer, session.ServerCertificate);
+            return new AtlsConnection(ssl, peer, session);
         }
         catch
         {

@@ -24,6 +24,7 @@ public sealed class AtlsServerSession : IDisposable
     private readonly AtlsPeerVerifier _verifier;
     private readonly byte[]? _serverNonce;
     private ExceptionDispatchInfo? _selectionError;
+    private X509Certificate2? _nonceCertificate;
 
     internal AtlsServerSession(AtlsOptions options, AtlsPeerVerifier verifier)
     {
@@ -60,8 +61,9 @@ public sealed class AtlsServerSession : IDisposable
             SslCertificateTrust? trust = null;
             if (_serverNonce is not null)
             {
-                using var nonceCertificate = CreateNonceCertificate(_serverNonce);
-                trust = SslCertificateTrust.CreateForX509Collection([nonceCertificate], sendTrustInHandshake: true);
+                // Kept alive for the connection: .NET consults the trust collection during the handshake.
+                _nonceCertificate = CreateNonceCertificate(_serverNonce);
+                trust = SslCertificateTrust.CreateForX509Collection([_nonceCertificate], sendTrustInHandshake: true);
             }
 
             var requireClientCertificate = _serverNonce is not null;
@@ -132,7 +134,11 @@ public sealed class AtlsServerSession : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => ServerCertificate?.Dispose();
+    public void Dispose()
+    {
+        ServerCertificate?.Dispose();
+        _nonceCertificate?.Dispose();
+    }
 
     private static X509Certificate2 CreateNonceCertificate(byte[] serverNonce)
     {
