@@ -74,7 +74,8 @@ public sealed class KestrelAndHttpClientTests
         using var http = new HttpClient(new AtlsHttpMessageHandler(Dummies.Validating()));
         var act = async () => await http.GetStringAsync(host.Address);
         var error = (await act.Should().ThrowAsync<HttpRequestException>()).Which;
-        error.InnerException.Should().BeOfType<AtlsIncompatibleCertificateException>()
+        error.InnerException.Should().BeOfType<IOException>()
+            .Which.InnerException.Should().BeOfType<AtlsIncompatibleCertificateException>()
             .Which.PresentOids.Should().Equal(AttestationVariant.AzureSevSnp.Oid);
     }
 }

@@ -43,6 +43,7 @@ public static partial class AtlsListenOptionsExtensions
 
         listenOptions.UseHttps(new TlsHandshakeCallbackOptions
         {
+            HandshakeTimeout = options.HandshakeTimeout,
             OnConnection = async context =>
             {
                 var session = server.CreateSession();

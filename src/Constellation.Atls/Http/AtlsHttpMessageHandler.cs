@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net.Http;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation;
 
 namespace Constellation.Atls.Http;
 
@@ -20,7 +22,11 @@ namespace Constellation.Atls.Http;
 /// <c>http://</c> over the already secure stream (HTTP/1.1, or HTTP/2 with prior knowledge when a request asks for
 /// exactly version 2.0, as gRPC does). ALPN offers only the protocol that will then be spoken.
 /// </para>
-/// <para>Thread safe. A rejected server fails the request with the typed <see cref="Attestation.AttestationException"/> as the inner exception of <see cref="HttpRequestException"/>.</para>
+/// <para>
+/// Thread safe. A rejected server fails the request with <see cref="HttpRequestException"/> whose inner
+/// <see cref="IOException"/> wraps the typed <see cref="AttestationException"/> (so gRPC reports <c>Unavailable</c>,
+/// like Go); <see cref="Exception.GetBaseException"/> usually returns it.
+/// </para>
 /// </remarks>
 public sealed class AtlsHttpMessageHandler : DelegatingHandler
 {
@@ -70,7 +76,7 @@ public sealed class AtlsHttpMessageHandler : DelegatingHandler
                 onPeerVerified?.Invoke(peer);
                 return ssl;
             }
-            catch
+            catch (Exception ex)
             {
                 if (ssl is not null)
                 {
@@ -79,6 +85,12 @@ public sealed class AtlsHttpMessageHandler : DelegatingHandler
                 else
                 {
                     socket.Dispose();
+                }
+
+                if (ex is AttestationException attestation)
+                {
+                    // A connection-level failure, like a refused TCP connect: gRPC reports it as Unavailable (as Go does).
+                    throw new IOException($"aTLS: server at {context.DnsEndPoint} rejected: {attestation.Message}", attestation);
                 }
 
                 throw;
