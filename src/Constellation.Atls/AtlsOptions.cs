@@ -35,6 +35,12 @@ public sealed class AtlsOptions
     public TimeSpan ValidationTimeout { get; init; } = DefaultValidationTimeout;
 
     /// <summary>
+    /// Gets the bound on a whole server-side handshake including issuing the certificate's document (Kestrel's
+    /// handshake timeout); 30 s by default, because real issuers talk to a TPM or a CPU firmware interface.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; init; } = DefaultValidationTimeout;
+
+    /// <summary>
     /// Gets the bound on issuing the client certificate's document inside the TLS certificate-selection callback
     /// when the issuer does not complete synchronously (see the remarks on <see cref="AtlsClient"/>).
     /// </summary>
