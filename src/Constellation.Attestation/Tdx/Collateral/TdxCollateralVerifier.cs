@@ -11,7 +11,7 @@ namespace Constellation.Attestation.Tdx;
 /// </summary>
 public static class TdxCollateralVerifier
 {
-    private const string TcbSigningCn = "CN=Intel SGX TCB Signing";
+    private const string TcbSigningCn = "Intel SGX TCB Signing";
 
     /// <summary>Verifies TCB info.</summary>
     /// <param name="tcbInfo">The TCB info.</param>
@@ -70,9 +70,10 @@ public static class TdxCollateralVerifier
         }
 
         var signer = issuerChain[0];
-        if (!signer.SubjectName.Name.StartsWith(TcbSigningCn + ",", StringComparison.Ordinal) && signer.SubjectName.Name != TcbSigningCn)
+        var signerCn = signer.GetNameInfo(X509NameType.SimpleName, false);
+        if (signerCn != TcbSigningCn)
         {
-            throw new CertificateChainException($"{what} issuer chain: signing certificate subject expected \"{TcbSigningCn}, …\", got \"{signer.Subject}\"");
+            throw new CertificateChainException($"{what} issuer chain: signing certificate CN expected \"{TcbSigningCn}\", got \"{signerCn}\"");
         }
 
         // Signature first: a tampered document is reported as tampered even when its chain has also lapsed.
