@@ -150,6 +150,53 @@ public sealed class TpmPublic
         new(TpmAlgorithm.Ecc, nameAlgorithm, attributes, [], TpmAlgorithm.Null, 0, TpmAlgorithm.Null, scheme,
             scheme == TpmAlgorithm.Null ? TpmAlgorithm.Null : schemeHash, 0, 0, 0, curve, TpmAlgorithm.Null, TpmAlgorithm.Null, x.ToArray(), y.ToArray(), null);
 
+    /// <summary>
+    /// Builds an attestation-key public area for a DER SubjectPublicKeyInfo (RSA → RSASSA/SHA-256, EC P-256/384/521 →
+    /// ECDSA with the curve's hash; nameAlg SHA-256, AK attributes), e.g. for a PEM key from <c>tpm2_readpublic -f pem</c>.
+    /// </summary>
+    /// <param name="subjectPublicKeyInfo">The DER key.</param>
+    /// <returns>The public area.</returns>
+    /// <exception cref="AttestationFormatException">The key is neither RSA nor a supported EC key.</exception>
+    public static TpmPublic FromSubjectPublicKeyInfo(ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
+            var p = rsa.ExportParameters(false);
+            var e = 0u;
+            foreach (var b in p.Exponent!)
+            {
+                e = checked((e << 8) | b);
+            }
+
+            return CreateRsa(TpmAlgorithm.Sha256, TpmObjectAttributes.AttestationKey, TpmAlgorithm.RsaSsa, TpmAlgorithm.Sha256, (ushort)(p.Modulus!.Length * 8), e == 65537 ? 0 : e, p.Modulus);
+        }
+        catch (CryptographicException)
+        {
+            // Not RSA; try EC below.
+        }
+
+        try
+        {
+            using var ecdsa = ECDsa.Create();
+            ecdsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
+            var p = ecdsa.ExportParameters(false);
+            var (curve, hash) = p.Curve.Oid.Value switch
+            {
+                "1.2.840.10045.3.1.7" => (TpmEccCurve.NistP256, TpmAlgorithm.Sha256),
+                "1.3.132.0.34" => (TpmEccCurve.NistP384, TpmAlgorithm.Sha384),
+                "1.3.132.0.35" => (TpmEccCurve.NistP521, TpmAlgorithm.Sha512),
+                _ => throw new AttestationFormatException($"public key: expected curve NIST P-256, P-384 or P-521, got {p.Curve.Oid.FriendlyName ?? p.Curve.Oid.Value}"),
+            };
+            return CreateEcc(TpmAlgorithm.Sha256, TpmObjectAttributes.AttestationKey, TpmAlgorithm.Ecdsa, hash, curve, p.Q.X, p.Q.Y);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new AttestationFormatException("public key: expected an RSA or EC SubjectPublicKeyInfo", ex);
+        }
+    }
+
     /// <summary>Parses a TPMT_PUBLIC (RSA or ECC). Strict: unknown types or schemes, truncation and trailing bytes are errors.</summary>
     /// <param name="data">The marshalled public area, without a TPM2B size prefix.</param>
     /// <returns>The public area; <see cref="RawBytes"/> keeps the input.</returns>

@@ -36,7 +36,7 @@ internal sealed class SwtpmProcess : IAsyncDisposable
     /// <summary>Gets the control-channel port.</summary>
     public int ControlPort { get; }
 
-    /// <summary>Gets the TCTI string for tpm2-tools (<c>-T</c> or <c>TPM2TOOLS_TCTI</c>).</summary>
+    /// <summary>Gets the TCTI string for tpm2-tools (<c>-T</c> or <c>TPM2TOOLS_TCTI</c>); the control port is <see cref="Port"/> + 1.</summary>
     public string Tcti => $"swtpm:host={Host},port={Port}";
 
     /// <summary>Starts a fresh swtpm (new state directory, OS-chosen free ports) and waits until it accepts connections.</summary>
@@ -45,15 +45,17 @@ internal sealed class SwtpmProcess : IAsyncDisposable
         var executable = FindExecutable("swtpm")
             ?? throw new InvalidOperationException("swtpm is not installed (apt-get install swtpm swtpm-tools; .ci/run installs it); this test needs a real TPM simulator");
         Exception? last = null;
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < 20; attempt++)
         {
-            var state = Directory.CreateTempSubdirectory("swtpm-").FullName;
-            var (port, controlPort) = (FreePort(), FreePort());
-            if (port == controlPort)
+            // tpm2-tools' swtpm TCTI expects the control channel on the server port + 1.
+            var port = FreePort();
+            var controlPort = port + 1;
+            if (controlPort > 65535 || !IsFree(controlPort))
             {
                 continue;
             }
 
+            var state = Directory.CreateTempSubdirectory("swtpm-").FullName;
             var info = new ProcessStartInfo(executable)
             {
                 RedirectStandardError = true,
@@ -86,7 +88,7 @@ internal sealed class SwtpmProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException("swtpm did not become ready after 5 attempts", last);
+        throw new InvalidOperationException("swtpm did not become ready after 20 attempts", last);
     }
 
     /// <summary>Finds an executable on PATH (or the usual sbin/bin directories).</summary>
@@ -139,6 +141,20 @@ internal sealed class SwtpmProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
