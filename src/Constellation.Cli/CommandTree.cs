@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Constellation.Cli.Commands;
 using Constellation.Cli.Commands.Evidence;
+using Constellation.Cli.Commands.Atls;
 
 namespace Constellation.Cli;
 
@@ -14,6 +15,7 @@ public static class CommandTree
         var root = new RootCommand("Manage and verify Constellation confidential clusters: configuration, measurements, attestation evidence and attested TLS.");
         root.Subcommands.Add(VariantsCommand.Create());
         root.Subcommands.Add(EvidenceCommand.Create());
+        root.Subcommands.Add(AtlsCommand.Create());
         return root;
     }
 }
