@@ -2,6 +2,7 @@ using System.CommandLine;
 using Constellation.Cli.Commands;
 using Constellation.Cli.Commands.Evidence;
 using Constellation.Cli.Commands.Atls;
+using Constellation.Cli.Commands.Config;
 
 namespace Constellation.Cli;
 
@@ -16,6 +17,7 @@ public static class CommandTree
         root.Subcommands.Add(VariantsCommand.Create());
         root.Subcommands.Add(EvidenceCommand.Create());
         root.Subcommands.Add(AtlsCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
 }
