@@ -9,9 +9,15 @@ trap 'rm -rf "$results"' EXIT
 
 dotnet build Constellation.sln -c Release --nologo -v quiet || exit 1
 
+# Consumers' view: the packaging tests restore these packages from this local feed, not from project references.
+feed="$PWD/artifacts/feed"
+rm -rf "$feed"
+dotnet pack Constellation.sln -c Release --no-build --nologo -v quiet -o "$feed" || exit 1
+export CONSTELLATION_LOCAL_FEED="$feed"
+
 status=0
 dotnet test Constellation.sln -c Release --no-build --nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do

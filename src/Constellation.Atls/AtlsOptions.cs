@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Security;
+using Constellation.Attestation;
+
+namespace Constellation.Atls;
+
+/// <summary>
+/// Configures one side of an aTLS connection. What is set decides the mode (spec §5): an <see cref="Issuer"/> makes
+/// this side present an attested certificate; <see cref="Validators"/> make it verify the peer's certificate.
+/// </summary>
+/// <remarks>
+/// Immutable once built; one instance may serve any number of concurrent connections. Every connection still uses
+/// a fresh nonce and, on the server, a fresh key (spec §2).
+/// </remarks>
+public sealed class AtlsOptions
+{
+    /// <summary>The validation timeout the Go implementation uses for one document.</summary>
+    public static readonly TimeSpan DefaultValidationTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets the issuer that attests this side, or <see langword="null"/> to present an unattested certificate.</summary>
+    public IAttestationIssuer? Issuer { get; init; }
+
+    /// <summary>Gets the validators for the peer's document; the first certificate extension matching one of their OIDs is validated.</summary>
+    public IReadOnlyList<IAttestationValidator> Validators { get; init; } = Array.Empty<IAttestationValidator>();
+
+    /// <summary>
+    /// Gets a value indicating whether a client without validators may connect without verifying the server
+    /// (Constellation's <c>DialNoVerify</c>, for callers that check a document themselves). Off by default so that
+    /// forgetting the validators fails loudly instead of trusting anyone.
+    /// </summary>
+    public bool AllowUnverifiedPeer { get; init; }
+
+    /// <summary>Gets the bound on validating one document; 30 s like Constellation.</summary>
+    public TimeSpan ValidationTimeout { get; init; } = DefaultValidationTimeout;
+
+    /// <summary>
+    /// Gets the bound on a whole server-side handshake including issuing the certificate's document (Kestrel's
+    /// handshake timeout); 30 s by default, because real issuers talk to a TPM or a CPU firmware interface.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; init; } = DefaultValidationTimeout;
+
+    /// <summary>
+    /// Gets the bound on issuing the client certificate's document inside the TLS certificate-selection callback
+    /// when the issuer does not complete synchronously (see the remarks on <see cref="AtlsClient"/>).
+    /// </summary>
+    public TimeSpan ClientIssueTimeout { get; init; } = DefaultValidationTimeout;
+
+    /// <summary>
+    /// Gets the ALPN protocols, in preference order. Null uses the defaults of spec §6: a client offers
+    /// <c>http/1.1, h2</c> like Go; a server prefers <c>h2</c> so that grpc-go clients negotiate HTTP/2.
+    /// </summary>
+    public IReadOnlyList<SslApplicationProtocol>? ApplicationProtocols { get; init; }
+
+    /// <summary>Gets the clock for certificate validity; <see cref="TimeProvider.System"/> by default.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    internal AtlsPeerVerifier CreateVerifier() => new(Validators, ValidationTimeout, TimeProvider);
+}

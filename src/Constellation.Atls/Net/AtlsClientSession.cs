@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Security;
+using System.Runtime.ExceptionServices;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Constellation.Atls;
+
+/// <summary>
+/// One client connection's aTLS state: its nonce, the <see cref="SslClientAuthenticationOptions"/> that carry it, and
+/// the verification of the server that must run after the handshake and before any application data.
+/// </summary>
+/// <remarks>Use once, for one connection. Not thread safe.</remarks>
+public sealed class AtlsClientSession
+{
+    private static readonly List<SslApplicationProtocol> DefaultProtocols = [SslApplicationProtocol.Http11, SslApplicationProtocol.Http2];
+
+    private readonly AtlsOptions _options;
+    private readonly AtlsPeerVerifier _verifier;
+    private readonly byte[] _nonce = AtlsNonce.Create();
+    private ExceptionDispatchInfo? _clientCertificateError;
+
+    internal AtlsClientSession(AtlsOptions options, AtlsPeerVerifier verifier)
+    {
+        _options = options;
+        _verifier = verifier;
+    }
+
+    /// <summary>Gets this connection's client nonce (sent as SNI).</summary>
+    public ReadOnlyMemory<byte> Nonce => _nonce;
+
+    /// <summary>Gets the attested client certificate this session presented, if the server asked for one.</summary>
+    public X509Certificate2? ClientCertificate { get; private set; }
+
+    /// <summary>Creates the TLS options for this connection.</summary>
+    /// <param name="applicationProtocols">ALPN to offer instead of the configured or default list.</param>
+    /// <returns>Options with the nonce as SNI, structural server-certificate acceptance and the client-certificate callback.</returns>
+    public SslClientAuthenticationOptions CreateSslOptions(IReadOnlyList<SslApplicationProtocol>? applicationProtocols = null) => new()
+    {
+        TargetHost = AtlsNonce.ToServerName(_nonce),
+        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        ApplicationProtocols = (applicationProtocols ?? _options.ApplicationProtocols ?? DefaultProtocols).ToList(),
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        // Trust comes from the attestation document, checked right after the handshake; here only "a certificate was sent".
+        RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate is not null,
+        LocalCertificateSelectionCallback = SelectClientCertificate,
+    };
+
+    /// <summary>Runs the TLS handshake with <see cref="CreateSslOptions"/> and surfaces client-certificate errors as typed exceptions.</summary>
+    /// <param name="stream">The stream to authenticate.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <param name="applicationProtocols">ALPN to offer instead of the configured or default list.</param>
+    /// <returns>A task that completes when the handshake is done.</returns>
+    public async Task AuthenticateAsync(SslStream stream, CancellationToken cancellationToken, IReadOnlyList<SslApplicationProtocol>? applicationProtocols = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            await stream.AuthenticateAsClientAsync(CreateSslOptions(applicationProtocols), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (_clientCertificateError is not null)
+        {
+            _clientCertificateError.Throw();
+            throw;
+        }
+    }
+
+    /// <summary>Verifies the server after the handshake (spec §4 with this session's nonce).</summary>
+    /// <param name="stream">The authenticated stream.</param>
+    /// <param name="cancellationToken">Cancels validation.</param>
+    /// <returns>What was verified.</returns>
+    /// <exception cref="Attestation.AttestationException">The server is not accepted.</exception>
+    public async ValueTask<AtlsPeer> VerifyServerAsync(SslStream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _clientCertificateError?.Throw();
+        var certificate = stream.RemoteCertificate as X509Certificate2
+            ?? (stream.RemoteCertificate is { } other ? X509CertificateLoader.LoadCertificate(other.GetRawCertData()) : null);
+        return await _verifier.VerifyAsync(certificate, _nonce, cancellationToken).ConfigureAwait(false);
+    }
+
+    private X509Certificate2? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
+    {
+        // .NET asks once before the handshake (no issuers yet) and again when a CertificateRequest arrives.
+        if (acceptableIssuers.Length == 0 && remoteCertificate is null)
+        {
+            return null;
+        }
+
+        if (ClientCertificate is not null)
+        {
+            return ClientCertificate;
+        }
+
+        try
+        {
+            var serverNonce = AtlsNonce.FromAcceptableIssuers(acceptableIssuers);
+            var pending = AtlsCertificateFactory.CreateAsync(_options.Issuer, serverNonce, _options.TimeProvider);
+            ClientCertificate = pending.IsCompletedSuccessfully ? pending.Result : WaitBounded(pending.AsTask());
+            return ClientCertificate;
+        }
+        catch (Exception ex)
+        {
+            _clientCertificateError = ExceptionDispatchInfo.Capture(ex);
+            throw;
+        }
+    }
+
+    private X509Certificate2 WaitBounded(Task<X509Certificate2> pending)
+    {
+        // The documented exception to "never block": the TLS callback is synchronous and the nonce only exists here.
+        if (!pending.Wait(_options.ClientIssueTimeout))
+        {
+            throw new AtlsException($"issuing the client attestation document timed out after {_options.ClientIssueTimeout.TotalSeconds:0.###} s");
+        }
+
+        return pending.GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.IO;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Constellation.Atls;
+
+/// <summary>
+/// The server side of aTLS over <see cref="SslStream"/>: per connection a fresh key and a certificate whose document
+/// is bound to the client's SNI nonce; with validators, a server nonce in the CertificateRequest's acceptable-CA list
+/// and the client's attested certificate verified after the handshake, before any application data.
+/// </summary>
+/// <remarks>Thread safe; create one per configuration and call <see cref="AcceptAsync"/> or <see cref="CreateSession"/> per connection.</remarks>
+public sealed class AtlsServer
+{
+    private readonly AtlsOptions _options;
+    private readonly AtlsPeerVerifier _verifier;
+
+    /// <summary>Creates a server.</summary>
+    /// <param name="options">The configuration: an issuer to attest the server, validators to require attested clients.</param>
+    public AtlsServer(AtlsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _verifier = options.CreateVerifier();
+    }
+
+    /// <summary>Gets the configuration.</summary>
+    public AtlsOptions Options => _options;
+
+    /// <summary>Gets a value indicating whether clients must present an attested certificate (client-attested or mutual mode).</summary>
+    public bool ValidatesClients => _verifier.HasValidators;
+
+    /// <summary>Starts a connection: a fresh server nonce (when validating clients) and the certificate selection.</summary>
+    /// <returns>The per-connection state.</returns>
+    public AtlsServerSession CreateSession() => new(_options, _verifier);
+
+    /// <summary>Runs the aTLS server handshake over an accepted transport and, when configured, verifies the client.</summary>
+    /// <param name="transport">The accepted transport; owned by the returned connection (disposed on failure too).</param>
+    /// <param name="cancellationToken">Cancels the handshake and validation.</param>
+    /// <returns>The authenticated connection.</returns>
+    /// <exception cref="Attestation.AttestationException">The client nonce is missing or the client was not accepted.</exception>
+    /// <exception cref="AuthenticationException">The TLS handshake itself failed.</exception>
+    public async Task<AtlsConnection> AcceptAsync(Stream transport, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        var session = CreateSession();
+        var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
+        try
+        {
+            await session.AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false);
+            var peer = await session.VerifyClientAsync(ssl, cancellationToken).ConfigureAwait(false);
+            return new AtlsConnection(ssl, peer, session);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            session.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Security;
+using System.Runtime.ExceptionServices;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Constellation.Atls;
+
+/// <summary>
+/// One server connection's aTLS state: the server nonce, the certificate built from the ClientHello's SNI, and the
+/// verification of the client certificate that must run after the handshake and before any application data.
+/// </summary>
+/// <remarks>Use once, for one connection. Not thread safe. Disposing releases the per-connection certificate.</remarks>
+public sealed class AtlsServerSession : IDisposable
+{
+    private static readonly List<SslApplicationProtocol> DefaultProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+
+    private readonly AtlsOptions _options;
+    private readonly AtlsPeerVerifier _verifier;
+    private readonly byte[]? _serverNonce;
+    private ExceptionDispatchInfo? _selectionError;
+    private X509Certificate2? _nonceCertificate;
+
+    internal AtlsServerSession(AtlsOptions options, AtlsPeerVerifier verifier)
+    {
+        _options = options;
+        _verifier = verifier;
+        _serverNonce = verifier.HasValidators ? AtlsNonce.Create() : null;
+    }
+
+    /// <summary>Gets the server nonce sent in the acceptable-CA list, or empty when clients are not validated.</summary>
+    public ReadOnlyMemory<byte> ServerNonce => _serverNonce;
+
+    /// <summary>Gets the client nonce read from SNI, once the ClientHello has been seen.</summary>
+    public ReadOnlyMemory<byte> ClientNonce { get; private set; }
+
+    /// <summary>Gets the certificate built for this connection, once the ClientHello has been seen.</summary>
+    public X509Certificate2? ServerCertificate { get; private set; }
+
+    /// <summary>
+    /// Builds this connection's TLS options from the ClientHello: decodes the SNI nonce, creates a fresh key and the
+    /// attested certificate, and (when validating clients) the CertificateRequest carrying the server nonce.
+    /// Matches <see cref="ServerOptionsSelectionCallback"/> when adapted, and Kestrel's TLS handshake callback.
+    /// </summary>
+    /// <param name="clientHello">The ClientHello information.</param>
+    /// <param name="cancellationToken">Cancels issuing.</param>
+    /// <returns>The options for this connection.</returns>
+    /// <exception cref="AtlsException">The SNI is missing or not a Base64 nonce.</exception>
+    public async ValueTask<SslServerAuthenticationOptions> SelectOptionsAsync(SslClientHelloInfo clientHello, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var clientNonce = AtlsNonce.FromServerName(clientHello.ServerName);
+            ClientNonce = clientNonce;
+            ServerCertificate = await AtlsCertificateFactory.CreateAsync(_options.Issuer, clientNonce, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            SslCertificateTrust? trust = null;
+            if (_serverNonce is not null)
+            {
+                // Kept alive for the connection: .NET consults the trust collection during the handshake.
+                _nonceCertificate = CreateNonceCertificate(_serverNonce);
+                trust = SslCertificateTrust.CreateForX509Collection([_nonceCertificate], sendTrustInHandshake: true);
+            }
+
+            var requireClientCertificate = _serverNonce is not null;
+            return new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = SslStreamCertificateContext.Create(ServerCertificate, additionalCertificates: null, offline: true, trust),
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ApplicationProtocols = (_options.ApplicationProtocols ?? DefaultProtocols).ToList(),
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                ClientCertificateRequired = requireClientCertificate,
+                // Trust comes from the attestation document, checked right after the handshake; here only
+                // "a certificate was sent" (Go's RequireAnyClientCert).
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null || !requireClientCertificate,
+            };
+        }
+        catch (Exception ex)
+        {
+            _selectionError = ExceptionDispatchInfo.Capture(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the TLS server handshake with <see cref="SelectOptionsAsync"/> and surfaces selection errors as typed exceptions.</summary>
+    /// <param name="stream">The stream to authenticate.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>A task that completes when the handshake is done.</returns>
+    public async Task AuthenticateAsync(SslStream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            await stream.AuthenticateAsServerAsync(
+                static (_, hello, state, ct) => ((AtlsServerSession)state!).SelectOptionsAsync(hello, ct), this, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (_selectionError is not null)
+        {
+            _selectionError.Throw();
+            throw;
+        }
+    }
+
+    /// <summary>Verifies the client after the handshake when this server validates clients (spec §4 with the server nonce).</summary>
+    /// <param name="stream">The authenticated stream.</param>
+    /// <param name="cancellationToken">Cancels validation.</param>
+    /// <returns>What was verified, or <see langword="null"/> when this server does not validate clients.</returns>
+    /// <exception cref="Attestation.AttestationException">The client is not accepted.</exception>
+    public ValueTask<AtlsPeer?> VerifyClientAsync(SslStream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return VerifyClientAsync(stream.RemoteCertificate, cancellationToken);
+    }
+
+    /// <summary>Verifies a client certificate obtained from any TLS stack (e.g. Kestrel's connection feature).</summary>
+    /// <param name="clientCertificate">The client's certificate, or null if it sent none.</param>
+    /// <param name="cancellationToken">Cancels validation.</param>
+    /// <returns>What was verified, or <see langword="null"/> when this server does not validate clients.</returns>
+    /// <exception cref="Attestation.AttestationException">The client is not accepted.</exception>
+    public async ValueTask<AtlsPeer?> VerifyClientAsync(X509Certificate? clientCertificate, CancellationToken cancellationToken = default)
+    {
+        if (_serverNonce is null)
+        {
+            return null;
+        }
+
+        var certificate = clientCertificate as X509Certificate2
+            ?? (clientCertificate is not null ? X509CertificateLoader.LoadCertificate(clientCertificate.GetRawCertData()) : null);
+        return await _verifier.VerifyAsync(certificate, _serverNonce, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        ServerCertificate?.Dispose();
+        _nonceCertificate?.Dispose();
+    }
+
+    private static X509Certificate2 CreateNonceCertificate(byte[] serverNonce)
+    {
+        // Only the subject DN of this throw-away certificate goes on the wire (spec §5).
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(AtlsNonce.ToAcceptableIssuer(serverNonce), key, HashAlgorithmName.SHA256);
+        var now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now - AtlsCertificateFactory.ValiditySkew, now + AtlsCertificateFactory.ValiditySkew);
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using Constellation.Attestation.Config;
+using Constellation.Attestation.Dummy;
+
+namespace Constellation.Attestation.Policy;
+
+/// <summary>
+/// Builds an <see cref="IAttestationValidator"/> from an <see cref="AttestationConfig"/> through a table of
+/// per-variant builders. Each variant family registers its builder on the instance the host uses.
+/// </summary>
+/// <remarks>
+/// Safe to use from several threads; registering while other threads create validators is allowed (a creation
+/// sees the table before or after the registration). There is no process-wide table: hosts create their own.
+/// </remarks>
+public sealed class AttestationValidatorFactory
+{
+    private readonly ConcurrentDictionary<AttestationVariant, Func<AttestationConfig, IAttestationValidator>> _builders = new();
+
+    /// <summary>Creates a factory with only <c>dummy</c> registered (see <see cref="CreateDefault"/>).</summary>
+    /// <returns>The factory.</returns>
+    public static AttestationValidatorFactory CreateDefault() =>
+        new AttestationValidatorFactory().Register(AttestationVariant.Dummy, _ => new DummyValidator());
+
+    /// <summary>Registers (or replaces) the builder of a variant.</summary>
+    /// <param name="variant">The variant.</param>
+    /// <param name="builder">Builds a validator from a config of that variant; it may throw <see cref="AttestationException"/> for an unusable config.</param>
+    /// <returns>This factory, for chaining.</returns>
+    public AttestationValidatorFactory Register(AttestationVariant variant, Func<AttestationConfig, IAttestationValidator> builder)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        ArgumentNullException.ThrowIfNull(builder);
+        _builders[variant] = builder;
+        return this;
+    }
+
+    /// <summary>Gets a value indicating whether a builder is registered for the variant.</summary>
+    /// <param name="variant">The variant.</param>
+    /// <returns><see langword="true"/> when <see cref="Create"/> can build a validator for it.</returns>
+    public bool IsRegistered(AttestationVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        return _builders.ContainsKey(variant);
+    }
+
+    /// <summary>Builds the validator for a config.</summary>
+    /// <param name="config">The config; its variant selects the builder.</param>
+    /// <returns>The validator.</returns>
+    /// <exception cref="InvalidOperationException">No builder is registered for the variant, or the builder returned a validator of another variant.</exception>
+    /// <exception cref="AttestationException">The builder rejected the config.</exception>
+    public IAttestationValidator Create(AttestationConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!_builders.TryGetValue(config.Variant, out var builder))
+        {
+            throw new InvalidOperationException(
+                $"no validator is registered for attestation variant {config.Variant.Name}; registered: {string.Join(", ", _builders.Keys.Select(v => v.Name).Order(StringComparer.Ordinal))}");
+        }
+
+        var validator = builder(config) ?? throw new InvalidOperationException($"the validator builder for {config.Variant.Name} returned null");
+        return validator.Variant == config.Variant
+            ? validator
+            : throw new InvalidOperationException($"the validator builder for {config.Variant.Name} returned a validator for {validator.Variant.Name}");
+    }
+}

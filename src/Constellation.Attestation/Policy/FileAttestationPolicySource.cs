@@ -1,0 +1,105 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.Attestation.Config;
+using YamlDotNet.RepresentationModel;
+
+namespace Constellation.Attestation.Policy;
+
+/// <summary>
+/// Reads the policy from a file, following symbolic links on every read (so the Kubernetes ConfigMap
+/// pattern <c>attestationConfig → ..data/attestationConfig</c>, <c>..data → ..2024_…</c> always yields one complete version).
+/// </summary>
+/// <remarks>Stateless apart from its settings; safe to use concurrently.</remarks>
+public sealed class FileAttestationPolicySource : IAttestationPolicySource
+{
+    /// <summary>Creates a source.</summary>
+    /// <param name="path">The policy file (may be a symbolic link).</param>
+    /// <param name="format">The file's encoding.</param>
+    /// <param name="variant">
+    /// For <see cref="PolicyFileFormat.Json"/> the variant the file is for (required). For <see cref="PolicyFileFormat.Yaml"/>
+    /// the variant the file must select, or <see langword="null"/> to accept any variant.
+    /// </param>
+    /// <exception cref="ArgumentException">JSON without a variant.</exception>
+    public FileAttestationPolicySource(string path, PolicyFileFormat format, AttestationVariant? variant)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (format == PolicyFileFormat.Json && variant is null)
+        {
+            throw new ArgumentException("a JSON policy file does not name its variant; pass the variant", nameof(variant));
+        }
+
+        Path = System.IO.Path.GetFullPath(path);
+        Format = format;
+        Variant = variant;
+    }
+
+    /// <summary>Gets the absolute path of the policy file.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the file's encoding.</summary>
+    public PolicyFileFormat Format { get; }
+
+    /// <summary>Gets the variant the file must be for, or <see langword="null"/> for any.</summary>
+    public AttestationVariant? Variant { get; }
+
+    /// <inheritdoc />
+    public string Description => Path;
+
+    /// <inheritdoc />
+    /// <exception cref="AttestationFormatException">The file cannot be read, is malformed, or is for another variant.</exception>
+    public async ValueTask<AttestationConfig> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(Path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AttestationFormatException($"policy file {Path}: cannot be read: {ex.Message}", ex);
+        }
+
+        AttestationConfig config;
+        try
+        {
+            config = Format == PolicyFileFormat.Json ? AttestationConfigJson.Parse(Variant!, bytes) : ParseYaml(bytes);
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new AttestationFormatException($"policy file {Path}: {ex.Message}", ex);
+        }
+
+        if (Variant is not null && config.Variant != Variant)
+        {
+            throw new AttestationFormatException($"policy file {Path}: wrong variant: expected {Variant.Name}, got {config.Variant.Name}");
+        }
+
+        return config;
+    }
+
+    private static AttestationConfig ParseYaml(byte[] bytes)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new AttestationFormatException($"not UTF-8 text: {ex.Message}", ex);
+        }
+
+        var root = AttestationConfigYaml.LoadSingleDocument(text, "attestation");
+        if (root is YamlMappingNode mapping
+            && mapping.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "attestation"))
+        {
+            return ConstellationConfigFile.Parse(text).Attestation;
+        }
+
+        return AttestationConfigYaml.FromSectionNode(root, "attestation");
+    }
+}

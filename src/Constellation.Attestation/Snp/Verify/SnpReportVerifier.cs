@@ -1,0 +1,324 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Constellation.Attestation.Snp;
+
+/// <summary>
+/// Verifies an SEV-SNP report: the ECDSA P-384 signature over the signed region by the VCEK or VLEK, the chain
+/// VCEK→ASK→ARK or VLEK→ASVK→ARK (RSASSA-PSS) to the pinned ARK, validity at a settable time, the CRL when
+/// given, and the signer certificate's TCB and hwID extensions against the report (by exact DER encoding).
+/// The report's signing-key bits alone decide which chain is acceptable.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe. Successfully verified chains are memoised per (signer, intermediate, ARK, product) so that
+/// repeated verifications cost one ECDSA verification plus cheap comparisons; time validity and the report-specific
+/// checks are still evaluated on every call.</para>
+/// <para>This is the "verify" layer: it establishes facts and reports every failure. Policy (minimum TCB, debug,
+/// VMPL, measurement, …) is applied by <see cref="SnpReportValidator"/>.</para>
+/// </remarks>
+public sealed class SnpReportVerifier
+{
+    private const int MaxCachedChains = 256;
+    private readonly ConcurrentDictionary<string, VerifiedChain> _chains = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a verifier.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for <see cref="SnpVerificationOptions.Default"/>.</param>
+    public SnpReportVerifier(SnpVerificationOptions? options = null)
+    {
+        Options = options ?? SnpVerificationOptions.Default;
+    }
+
+    /// <summary>Gets the options in force.</summary>
+    public SnpVerificationOptions Options { get; }
+
+    /// <summary>Verifies a report with the certificates that came with it (or were fetched for it).</summary>
+    /// <param name="report">The parsed report.</param>
+    /// <param name="certificates">The signer and intermediate certificates (and optional CRL).</param>
+    /// <returns>The result, listing every failure.</returns>
+    public SnpVerificationResult Verify(SnpReport report, SnpEvidenceCertificates certificates)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(certificates);
+        var failures = new List<AttestationException>();
+
+        if (report.SigningKey == SnpSigningKey.None)
+        {
+            failures.Add(new AttestationSignatureException("the report is unsigned (signer info SIGNING_KEY = 7); unsigned reports are never accepted"));
+            return new SnpVerificationResult(report, report.ProductLine, null, failures);
+        }
+
+        if (report.SignatureAlgorithm != SnpReport.EcdsaP384Sha384)
+        {
+            failures.Add(new AttestationFormatException($"SIGNATURE_ALGO: expected 1 (ECDSA P-384 with SHA-384), got {report.SignatureAlgorithm}"));
+            return new SnpVerificationResult(report, report.ProductLine, null, failures);
+        }
+
+        var expectedKind = report.SigningKey == SnpSigningKey.Vcek ? SnpEndorsementKind.Vcek : SnpEndorsementKind.Vlek;
+        var line = DetermineProductLine(report, certificates.Signer, failures);
+        if (line is null)
+        {
+            return new SnpVerificationResult(report, null, null, failures);
+        }
+
+        if (report.ProductLine is null)
+        {
+            report = report.WithProductLine(line.Value);
+        }
+
+        if (!Options.TrustedRoots.TryGetArk(line.Value, out var ark))
+        {
+            failures.Add(new CertificateChainException(
+                $"the report is from a {line} processor but no {AmdNames.ArkName(line.Value)} is trusted (trusted roots: {string.Join(", ", TrustedArkNames())}); it cannot chain to a pinned root"));
+            return new SnpVerificationResult(report, line, null, failures);
+        }
+
+        VerifiedChain chain;
+        try
+        {
+            chain = GetOrVerifyChain(certificates.Signer, certificates.Intermediate, ark, line.Value, expectedKind, report.SignerInfo);
+        }
+        catch (AttestationException ex)
+        {
+            failures.Add(ex);
+            return new SnpVerificationResult(report, line, null, failures);
+        }
+
+        var at = Options.Now;
+        CheckValidity(chain.Endorsement.Certificate, at, failures);
+        CheckValidity(chain.Intermediate, at, failures);
+        CheckValidity(chain.Ark, at, failures);
+        if (certificates.RevocationList is { } crl)
+        {
+            try
+            {
+                crl.Check(chain.Ark, chain.Intermediate, at);
+            }
+            catch (AttestationException ex)
+            {
+                failures.Add(ex);
+            }
+        }
+
+        CheckExtensionsAgainstReport(report, chain.Endorsement, line.Value, failures);
+
+        var signature = TryConvertSignature(report, failures);
+        if (signature is not null && !chain.VerifySignature(report.SignedRegion, signature))
+        {
+            failures.Add(new AttestationSignatureException(
+                $"the report signature does not verify with the {chain.Endorsement.Kind.ToString().ToUpperInvariant()} ({chain.Endorsement.Certificate.Subject}, serial {chain.Endorsement.Certificate.SerialNumber.ToLowerInvariant()})"));
+        }
+
+        return new SnpVerificationResult(report, line, chain.Endorsement, failures);
+    }
+
+    private SnpProductLine? DetermineProductLine(SnpReport report, X509Certificate2 signer, List<AttestationException> failures)
+    {
+        if (report.Version >= 3)
+        {
+            if (report.ProductLine is not { } fromCpuid)
+            {
+                failures.Add(new CertificateChainException(string.Create(CultureInfo.InvariantCulture,
+                    $"the report's CPUID (family 0x{report.CpuidFamily:x2} model 0x{report.CpuidModel:x2}) is not a known SEV-SNP product")));
+                return null;
+            }
+
+            if (Options.Product is { } expected && expected != fromCpuid)
+            {
+                failures.Add(new CertificateChainException(string.Create(CultureInfo.InvariantCulture,
+                    $"product mismatch: the report comes from a {fromCpuid} processor (CPUID family 0x{report.CpuidFamily:x2} model 0x{report.CpuidModel:x2}) but {expected} was expected ({AmdNames.ArkName(expected)})")));
+                return null;
+            }
+
+            return fromCpuid;
+        }
+
+        SnpProductLine? fromCertificate = null;
+        try
+        {
+            fromCertificate = SnpEndorsementCertificate.FromCertificate(signer).ProductLine;
+        }
+        catch (CertificateChainException)
+        {
+            // Reported by the chain check with its full reason.
+        }
+
+        if (Options.Product is { } wanted)
+        {
+            if (fromCertificate is { } named && named != wanted)
+            {
+                failures.Add(new CertificateChainException($"product mismatch: the signer certificate is for {named} but {wanted} was expected ({AmdNames.ArkName(wanted)})"));
+                return null;
+            }
+
+            return wanted;
+        }
+
+        if (fromCertificate is null)
+        {
+            failures.Add(new CertificateChainException("the product line is unknown: a version 2 report carries no CPUID and the signer certificate names no known product; specify the product"));
+        }
+
+        return fromCertificate;
+    }
+
+    private VerifiedChain GetOrVerifyChain(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line, SnpEndorsementKind expectedKind, uint signerInfo)
+    {
+        var key = ChainKey(signer, intermediate, ark, line);
+        if (_chains.TryGetValue(key, out var cached))
+        {
+            if (cached.Endorsement.Kind != expectedKind)
+            {
+                throw SignerConfusion(expectedKind, cached.Endorsement, signerInfo);
+            }
+
+            return cached;
+        }
+
+        var chain = VerifyChain(signer, intermediate, ark, line, expectedKind, signerInfo);
+        if (_chains.Count >= MaxCachedChains)
+        {
+            _chains.Clear();
+        }
+
+        _chains[key] = chain;
+        return chain;
+    }
+
+    private static VerifiedChain VerifyChain(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line, SnpEndorsementKind expectedKind, uint signerInfo)
+    {
+        var endorsement = SnpEndorsementCertificate.FromCertificate(signer);
+        if (endorsement.Kind != expectedKind)
+        {
+            throw SignerConfusion(expectedKind, endorsement, signerInfo);
+        }
+
+        var expectedIntermediate = AmdNames.IntermediateName(expectedKind, line);
+        var role = AmdNames.IntermediateRole(expectedKind);
+        var intermediateCn = AmdNames.CommonName(intermediate.SubjectName, $"intermediate ({role}) subject");
+        if (intermediateCn != expectedIntermediate)
+        {
+            var otherKind = expectedKind == SnpEndorsementKind.Vcek ? SnpEndorsementKind.Vlek : SnpEndorsementKind.Vcek;
+            var otherName = AmdNames.IntermediateName(otherKind, line);
+            throw new CertificateChainException(intermediateCn == otherName
+                ? $"signer binding mismatch: the report is signed by a {expectedKind.ToString().ToUpperInvariant()} (signer info 0x{signerInfo:x}), which chains only through an {role} ({expectedIntermediate}), but the chain holds the {AmdNames.IntermediateRole(otherKind)} {intermediateCn}"
+                : $"intermediate ({role}) CN: expected {expectedIntermediate}, got {intermediateCn}");
+        }
+
+        AmdNames.CheckLocation(intermediate.SubjectName, $"{role} subject");
+        var issuerCn = AmdNames.CommonName(signer.IssuerName, "signer certificate issuer");
+        if (issuerCn != expectedIntermediate || !signer.IssuerName.RawData.AsSpan().SequenceEqual(intermediate.SubjectName.RawData))
+        {
+            throw new CertificateChainException($"signer certificate issuer: expected {expectedIntermediate} ({intermediate.Subject}), got {signer.Issuer}");
+        }
+
+        if (!intermediate.IssuerName.RawData.AsSpan().SequenceEqual(ark.SubjectName.RawData))
+        {
+            throw new CertificateChainException($"{role} {intermediateCn} is issued by \"{intermediate.Issuer}\", not by the pinned {AmdNames.Describe(ark)}");
+        }
+
+        using (var arkKey = ark.GetRSAPublicKey() ?? throw new CertificateChainException("ARK does not hold an RSA key"))
+        {
+            if (!AmdSignedData.Decode(intermediate.RawData, $"{role} {intermediateCn}").VerifyWith(arkKey))
+            {
+                throw new CertificateChainException($"{role} {intermediateCn} signature does not verify with the pinned {AmdNames.Describe(ark)}");
+            }
+        }
+
+        using (var intermediateKey = intermediate.GetRSAPublicKey() ?? throw new CertificateChainException($"{role} {intermediateCn} does not hold an RSA key"))
+        {
+            if (!AmdSignedData.Decode(signer.RawData, $"{AmdNames.EndorsementName(expectedKind)} certificate").VerifyWith(intermediateKey))
+            {
+                throw new CertificateChainException($"{AmdNames.EndorsementName(expectedKind)} certificate signature does not verify with the {role} {intermediateCn}");
+            }
+        }
+
+        return new VerifiedChain(endorsement, intermediate, ark, signer.GetECDsaPublicKey()!);
+    }
+
+    private static CertificateChainException SignerConfusion(SnpEndorsementKind expected, SnpEndorsementCertificate actual, uint signerInfo) => new(
+        $"signer binding mismatch: the report's signing-key bits say {expected.ToString().ToUpperInvariant()} (signer info 0x{signerInfo:x}), but the signer certificate is a {actual.Kind.ToString().ToUpperInvariant()} ({AmdNames.Describe(actual.Certificate)})");
+
+    private static void CheckValidity(X509Certificate2 certificate, DateTimeOffset at, List<AttestationException> failures)
+    {
+        var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
+        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        if (at < notBefore || at > notAfter)
+        {
+            failures.Add(new AttestationFreshnessException(
+                $"{AmdNames.Describe(certificate)} certificate is valid {AmdNames.Format(notBefore)} to {AmdNames.Format(notAfter)}, not at {AmdNames.Format(at)} ({(at > notAfter ? "expired" : "not yet valid")})"));
+        }
+    }
+
+    private static void CheckExtensionsAgainstReport(SnpReport report, SnpEndorsementCertificate endorsement, SnpProductLine line, List<AttestationException> failures)
+    {
+        foreach (var (name, expected, actual) in endorsement.CompareTcb(report.ReportedTcb))
+        {
+            failures.Add(new CertificateChainException($"signer certificate {name} does not match REPORTED_TCB ({report.ReportedTcb}): expected DER {expected}, got {actual}"));
+        }
+
+        var certTcb = endorsement.GetTcb(line);
+        if (!report.CurrentTcb.IsAtLeast(certTcb))
+        {
+            failures.Add(new CertificateChainException($"signer certificate TCB {certTcb} exceeds CURRENT_TCB {report.CurrentTcb}"));
+        }
+
+        if (endorsement.Kind == SnpEndorsementKind.Vcek && !report.IsChipIdMasked)
+        {
+            var hwId = endorsement.HardwareId;
+            var chipId = report.ChipId;
+            var matches = chipId[..hwId.Length].SequenceEqual(hwId) && !chipId[hwId.Length..].ContainsAnyExcept((byte)0);
+            if (!matches)
+            {
+                failures.Add(new CertificateChainException(
+                    $"VCEK hwID does not match CHIP_ID: expected {Convert.ToHexStringLower(chipId)}, got {Convert.ToHexStringLower(hwId)}"));
+            }
+        }
+    }
+
+    private static byte[]? TryConvertSignature(SnpReport report, List<AttestationException> failures)
+    {
+        try
+        {
+            return SnpSignature.ToIeeeP1363(report.Signature);
+        }
+        catch (AttestationFormatException ex)
+        {
+            failures.Add(new AttestationSignatureException(ex.Message, ex));
+            return null;
+        }
+    }
+
+    private IEnumerable<string> TrustedArkNames()
+    {
+        foreach (var line in Options.TrustedRoots.ProductLines)
+        {
+            yield return AmdNames.ArkName(line);
+        }
+    }
+
+    private static string ChainKey(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(signer.RawData);
+        hash.AppendData(intermediate.RawData);
+        hash.AppendData(ark.RawData);
+        return Convert.ToHexString(hash.GetHashAndReset()) + ((int)line).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private sealed class VerifiedChain(SnpEndorsementCertificate endorsement, X509Certificate2 intermediate, X509Certificate2 ark, ECDsa key)
+    {
+        public SnpEndorsementCertificate Endorsement { get; } = endorsement;
+
+        public X509Certificate2 Intermediate { get; } = intermediate;
+
+        public X509Certificate2 Ark { get; } = ark;
+
+        // ECDsa (OpenSSL-backed) verification does not mutate the key, so one instance serves concurrent callers.
+        public bool VerifySignature(ReadOnlySpan<byte> data, byte[] p1363) =>
+            key.VerifyData(data, p1363, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+}

@@ -1,0 +1,28 @@
+using System;
+
+namespace Constellation.Attestation.Snp;
+
+/// <summary>How <see cref="SnpReportVerifier"/> checks a report's signature and certificate chain.</summary>
+/// <remarks>Immutable once constructed; safe to share.</remarks>
+public sealed class SnpVerificationOptions
+{
+    /// <summary>Gets the pinned ARKs. Default <see cref="SnpTrustedRoots.Default"/>.</summary>
+    public SnpTrustedRoots TrustedRoots { get; init; } = SnpTrustedRoots.Default;
+
+    /// <summary>
+    /// Gets the product line the report must come from, or <see langword="null"/> to take it from the report's CPUID
+    /// (v3+) or, for v2 reports, from the signer certificate's productName.
+    /// </summary>
+    public SnpProductLine? Product { get; init; }
+
+    /// <summary>Gets the time at which certificate (and CRL) validity is judged; <see langword="null"/> = now from <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset? VerificationTime { get; init; }
+
+    /// <summary>Gets the clock used when <see cref="VerificationTime"/> is not set. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Gets the default options (AMD's ARKs, product from the evidence, current time).</summary>
+    public static SnpVerificationOptions Default { get; } = new();
+
+    internal DateTimeOffset Now => VerificationTime ?? TimeProvider.GetUtcNow();
+}

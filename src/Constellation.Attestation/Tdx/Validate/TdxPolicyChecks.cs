@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace Constellation.Attestation.Tdx;
+
+/// <summary>The quote-field checks of <see cref="TdxQuotePolicy"/>; every violation is collected, none short-circuits.</summary>
+internal static class TdxPolicyChecks
+{
+    // go-tdx-guest: TDATTRIBUTES may only have DEBUG, SEPT_VE_DISABLE, PKS and PERFMON set; XFAM needs bits 0,1 and nothing outside 0x6DBE7.
+    private const ulong TdAttributesAllowed = 0x1UL | (1UL << 28) | (1UL << 30) | (1UL << 63);
+    private const ulong XfamFixed1 = 0x3;
+    private const ulong XfamFixed0 = 0x0006DBE7;
+
+    public static void CheckQuote(TdxQuote quote, TdxQuotePolicy policy, List<PolicyViolation> v)
+    {
+        var h = quote.Header;
+        var b = quote.Body;
+        if (policy.MinimumQeSvn is { } qe && h.QeSvn < qe)
+        {
+            v.Add(new("qeSvn", $">= {qe}", h.QeSvn.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (policy.MinimumPceSvn is { } pce && h.PceSvn < pce)
+        {
+            v.Add(new("pceSvn", $">= {pce}", h.PceSvn.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        Exact("qeVendorId", policy.QeVendorId, h.QeVendorId, 16, v);
+        if (policy.MinimumTeeTcbSvn is { } min)
+        {
+            Length("minimumTeeTcbSvn", min, 16);
+            var actual = b.TeeTcbSvn.ToArray();
+            var below = Enumerable.Range(0, 16).Where(i => actual[i] < min.Span[i]).ToArray();
+            if (below.Length > 0)
+            {
+                v.Add(new("teeTcbSvn", $"each byte >= {Hex.Lower(min.Span)}", $"{Hex.Lower(actual)} (below at byte {string.Join(",", below)})"));
+            }
+        }
+
+        Exact("mrSeam", policy.MrSeam, b.MrSeam, 48, v);
+        Exact("tdAttributes", policy.TdAttributes, b.TdAttributesBytes, 8, v);
+        Exact("xfam", policy.Xfam, b.XfamBytes, 8, v);
+        if (policy.MrTd.Count > 0)
+        {
+            foreach (var m in policy.MrTd)
+            {
+                Length("mrTd", m, 48);
+            }
+
+            var mrTd = b.MrTd.ToArray();
+            if (!policy.MrTd.Any(m => m.Span.SequenceEqual(mrTd)))
+            {
+                v.Add(new("mrTd", "one of " + string.Join(", ", policy.MrTd.Select(m => Hex.Lower(m.Span))), Hex.Lower(mrTd)));
+            }
+        }
+
+        Exact("mrConfigId", policy.MrConfigId, b.MrConfigId, 48, v);
+        Exact("mrOwner", policy.MrOwner, b.MrOwner, 48, v);
+        Exact("mrOwnerConfig", policy.MrOwnerConfig, b.MrOwnerConfig, 48, v);
+        if (policy.Rtmrs.Count is not (0 or 4))
+        {
+            throw new ArgumentException($"TDX policy: rtmrs must hold 0 or 4 entries, got {policy.Rtmrs.Count}");
+        }
+
+        for (var i = 0; i < policy.Rtmrs.Count; i++)
+        {
+            Exact($"rtmr{i}", policy.Rtmrs[i], b.Rtmr(i), 48, v);
+        }
+
+        Exact("reportData", policy.ReportData, b.ReportData, 64, v);
+        if (policy.ForbidDebug && (b.TdAttributes & 1) != 0)
+        {
+            v.Add(new("tdAttributes.debug", "0 (debug TDs are not trusted)", "1"));
+        }
+
+        if ((b.TdAttributes & ~TdAttributesAllowed) != 0)
+        {
+            v.Add(new("tdAttributes", $"only bits of 0x{TdAttributesAllowed:x16} set", $"0x{b.TdAttributes:x16}"));
+        }
+
+        if ((b.Xfam & XfamFixed1) != XfamFixed1 || (b.Xfam & ~XfamFixed0) != 0)
+        {
+            v.Add(new("xfam", $"bits 0x{XfamFixed1:x} set and none outside 0x{XfamFixed0:x}", $"0x{b.Xfam:x16}"));
+        }
+    }
+
+    private static void Exact(string field, ReadOnlyMemory<byte>? expected, ReadOnlySpan<byte> actual, int length, List<PolicyViolation> v)
+    {
+        if (expected is not { } e)
+        {
+            return;
+        }
+
+        Length(field, e, length);
+        if (!e.Span.SequenceEqual(actual))
+        {
+            v.Add(new(field, Hex.Lower(e.Span), Hex.Lower(actual)));
+        }
+    }
+
+    private static void Length(string field, ReadOnlyMemory<byte> value, int length)
+    {
+        if (value.Length != length)
+        {
+            throw new ArgumentException($"TDX policy: {field} must be {length} bytes, got {value.Length}");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+
+namespace Constellation.Attestation.Tdx;
+
+/// <summary>
+/// What a TDX quote must satisfy beyond valid signatures. Unset (null) expectations are not checked. Immutable once built;
+/// one instance may be shared across threads.
+/// </summary>
+public sealed class TdxQuotePolicy
+{
+    /// <summary>Gets a value indicating whether TCB info and QE identity are required and evaluated (default true).
+    /// False is the "signatures only" mode: quote, QE report and PCK chain are checked, TCB status is not.</summary>
+    public bool RequireTcbEvaluation { get; init; } = true;
+
+    /// <summary>Gets a value indicating whether the PCK and root CA CRLs must be supplied (default true with TCB evaluation).</summary>
+    public bool RequireRevocationLists { get; init; } = true;
+
+    /// <summary>Gets the accepted TCB statuses for platform/module and QE (default: only <see cref="TcbStatus.UpToDate"/>).</summary>
+    public IReadOnlySet<string> AcceptedTcbStatuses { get; init; } = new HashSet<string>(StringComparer.Ordinal) { TcbStatus.UpToDate };
+
+    /// <summary>
+    /// Gets how long an out-of-date TCB level is still accepted after a newer level was published (measured from the newer
+    /// level's tcbDate). Null (default) disables the grace period.
+    /// </summary>
+    public TimeSpan? OutOfDateGracePeriod { get; init; }
+
+    /// <summary>Gets how long TCB info and QE identity are accepted past their nextUpdate (default zero).</summary>
+    public TimeSpan CollateralGracePeriod { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Gets Intel advisory IDs (e.g. <c>INTEL-SA-00837</c>) that reject the quote when they apply at its TCB level.</summary>
+    public IReadOnlySet<string> DeniedAdvisoryIds { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the minimum TEE_TCB_SVN, compared byte by byte (16 bytes).</summary>
+    public ReadOnlyMemory<byte>? MinimumTeeTcbSvn { get; init; }
+
+    /// <summary>Gets the minimum header QE SVN (go-tdx-guest's mapping: u16 at offset 10; zero in real TDX quotes).</summary>
+    public ushort? MinimumQeSvn { get; init; }
+
+    /// <summary>Gets the minimum header PCE SVN (go-tdx-guest's mapping: u16 at offset 8; zero in real TDX quotes).</summary>
+    public ushort? MinimumPceSvn { get; init; }
+
+    /// <summary>Gets the expected QE vendor ID (16 bytes).</summary>
+    public ReadOnlyMemory<byte>? QeVendorId { get; init; }
+
+    /// <summary>Gets the expected MRSEAM (48 bytes).</summary>
+    public ReadOnlyMemory<byte>? MrSeam { get; init; }
+
+    /// <summary>Gets the expected TDATTRIBUTES (8 wire bytes).</summary>
+    public ReadOnlyMemory<byte>? TdAttributes { get; init; }
+
+    /// <summary>Gets a value indicating whether the TD DEBUG attribute is forbidden (default true).</summary>
+    public bool ForbidDebug { get; init; } = true;
+
+    /// <summary>Gets the expected XFAM (8 wire bytes).</summary>
+    public ReadOnlyMemory<byte>? Xfam { get; init; }
+
+    /// <summary>Gets the accepted MRTD values (48 bytes each); any match passes. Empty: not checked.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> MrTd { get; init; } = Array.Empty<ReadOnlyMemory<byte>>();
+
+    /// <summary>Gets the expected MRCONFIGID (48 bytes).</summary>
+    public ReadOnlyMemory<byte>? MrConfigId { get; init; }
+
+    /// <summary>Gets the expected MROWNER (48 bytes).</summary>
+    public ReadOnlyMemory<byte>? MrOwner { get; init; }
+
+    /// <summary>Gets the expected MROWNERCONFIG (48 bytes).</summary>
+    public ReadOnlyMemory<byte>? MrOwnerConfig { get; init; }
+
+    /// <summary>Gets the expected RTMR0..3 (48 bytes each); a null entry is not checked. Must hold 0 or 4 entries.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>?> Rtmrs { get; init; } = Array.Empty<ReadOnlyMemory<byte>?>();
+
+    /// <summary>Gets the expected REPORTDATA (64 bytes).</summary>
+    public ReadOnlyMemory<byte>? ReportData { get; init; }
+
+    /// <summary>Gets the default policy: full TCB evaluation with CRLs, only UpToDate, debug forbidden.</summary>
+    public static TdxQuotePolicy Default { get; } = new();
+
+    /// <summary>Gets a policy that checks signatures, the QE binding and the PCK chain only (TCB status not evaluated).</summary>
+    public static TdxQuotePolicy SignaturesOnly { get; } = new() { RequireTcbEvaluation = false, RequireRevocationLists = false, ForbidDebug = false };
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Constellation.Attestation.Pki;
+
+namespace Constellation.Attestation.Tdx;
+
+/// <summary>Collateral-dependent checks: TCB info binding, TCB level and status, advisories, QE identity. All violations collected.</summary>
+internal static class TdxTcbChecks
+{
+    public static TdxTcbEvaluation Check(TdxQuote quote, PckCertificateExtensions pck, TdxTcbInfo tcbInfo, TdxQuotePolicy policy, DateTimeOffset at,
+        List<PolicyViolation> v, List<string> warnings)
+    {
+        var body = quote.Body;
+        if (!string.Equals(pck.FmspcHex, tcbInfo.Fmspc, StringComparison.OrdinalIgnoreCase))
+        {
+            v.Add(new("tcbInfo.fmspc", pck.FmspcHex + " (from the PCK certificate)", tcbInfo.Fmspc));
+        }
+
+        if (!string.Equals(pck.PceIdHex, tcbInfo.PceId, StringComparison.OrdinalIgnoreCase))
+        {
+            v.Add(new("tcbInfo.pceId", pck.PceIdHex + " (from the PCK certificate)", tcbInfo.PceId));
+        }
+
+        if (!body.MrSignerSeam.SequenceEqual(tcbInfo.ModuleMrSigner))
+        {
+            v.Add(new("mrSignerSeam", Hex.Lower(tcbInfo.ModuleMrSigner) + " (TCB info tdxModule.mrsigner)", Hex.Lower(body.MrSignerSeam)));
+        }
+
+        var mask = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(tcbInfo.ModuleAttributesMask);
+        var expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(tcbInfo.ModuleAttributes);
+        var seam = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(body.SeamAttributesBytes);
+        if ((seam & mask) != expected)
+        {
+            v.Add(new("seamAttributes", $"{Hex.Lower(tcbInfo.ModuleAttributes)} under mask {Hex.Lower(tcbInfo.ModuleAttributesMask)}", Hex.Lower(body.SeamAttributesBytes)));
+        }
+
+        var evaluation = TdxTcbEvaluator.Evaluate(body, pck, tcbInfo);
+        if (!evaluation.IsMatched)
+        {
+            v.Add(new("tcbStatus", Accepted(policy), evaluation.NoMatchReason!));
+            return evaluation;
+        }
+
+        CheckStatus("tcbStatus", evaluation.Status!, evaluation.OutOfDateSince, policy, at, v, warnings);
+        var denied = evaluation.AdvisoryIds.Where(policy.DeniedAdvisoryIds.Contains).ToArray();
+        if (denied.Length > 0)
+        {
+            v.Add(new("advisoryIds", "none of the denied advisories", string.Join(", ", denied)));
+        }
+
+        return evaluation;
+    }
+
+    public static TdxModuleTcbLevel? CheckQeIdentity(SgxReportBody qe, TdxQeIdentity identity, TdxQuotePolicy policy, List<PolicyViolation> v)
+    {
+        if ((qe.MiscSelect & identity.MiscSelectMask) != identity.MiscSelect)
+        {
+            v.Add(new("qeIdentity.miscselect", $"0x{identity.MiscSelect:x8} under mask 0x{identity.MiscSelectMask:x8}", $"0x{qe.MiscSelect:x8}"));
+        }
+
+        Span<byte> masked = stackalloc byte[16];
+        for (var i = 0; i < 16; i++)
+        {
+            masked[i] = (byte)(qe.Attributes[i] & identity.AttributesMask[i]);
+        }
+
+        if (!masked.SequenceEqual(identity.Attributes))
+        {
+            v.Add(new("qeIdentity.attributes", $"{Hex.Lower(identity.Attributes)} under mask {Hex.Lower(identity.AttributesMask)}", Hex.Lower(qe.Attributes)));
+        }
+
+        if (!qe.MrSigner.SequenceEqual(identity.MrSigner))
+        {
+            v.Add(new("qeIdentity.mrsigner", Hex.Lower(identity.MrSigner), Hex.Lower(qe.MrSigner)));
+        }
+
+        if (qe.IsvProdId != identity.IsvProdId)
+        {
+            v.Add(new("qeIdentity.isvprodid", identity.IsvProdId.ToString(CultureInfo.InvariantCulture), qe.IsvProdId.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var level = identity.TcbLevels.FirstOrDefault(l => l.IsvSvn <= qe.IsvSvn);
+        if (level is null)
+        {
+            v.Add(new("qeIdentity.tcbStatus", Accepted(policy), $"no QE TCB level matches ISV SVN {qe.IsvSvn}"));
+        }
+        else if (!policy.AcceptedTcbStatuses.Contains(level.Status))
+        {
+            v.Add(new("qeIdentity.tcbStatus", Accepted(policy), $"{level.Status} (QE ISV SVN {qe.IsvSvn})"));
+        }
+
+        return level;
+    }
+
+    private static void CheckStatus(string field, string status, DateTimeOffset? outOfDateSince, TdxQuotePolicy policy, DateTimeOffset at,
+        List<PolicyViolation> v, List<string> warnings)
+    {
+        if (policy.AcceptedTcbStatuses.Contains(status))
+        {
+            return;
+        }
+
+        if (TcbStatus.IsOutOfDate(status) && policy.OutOfDateGracePeriod is { } grace && outOfDateSince is { } since)
+        {
+            if (at <= since + grace)
+            {
+                warnings.Add($"TCB status {status}: out of date since {CertificateRevocationList.Format(since)}, accepted within the grace period of {grace}");
+                return;
+            }
+
+            v.Add(new(field, Accepted(policy), $"{status} (out of date since {CertificateRevocationList.Format(since)}, grace period {grace} elapsed)"));
+            return;
+        }
+
+        v.Add(new(field, Accepted(policy), status));
+    }
+
+    private static string Accepted(TdxQuotePolicy policy) => "one of " + string.Join(", ", policy.AcceptedTcbStatuses.Order(StringComparer.Ordinal));
+}

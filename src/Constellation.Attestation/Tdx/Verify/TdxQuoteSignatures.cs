@@ -1,0 +1,64 @@
+using System;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Constellation.Attestation.Tdx;
+
+/// <summary>
+/// The cryptographic checks inside a quote: quote signature by the attestation key, QE report signature by the PCK key,
+/// and the QE report data binding of the attestation key. Stateless and thread-safe.
+/// </summary>
+public static class TdxQuoteSignatures
+{
+    /// <summary>Verifies the attestation key's ECDSA signature over header and body.</summary>
+    /// <param name="quote">The quote.</param>
+    /// <exception cref="AttestationFormatException">The attestation key is not a P-256 point.</exception>
+    /// <exception cref="AttestationSignatureException">The signature does not verify.</exception>
+    public static void VerifyQuoteSignature(TdxQuote quote)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        using var key = P256.ImportKey(quote.AttestationKey, "TDX quote attestation key");
+        if (!P256.Verify(key, quote.SignedData, quote.Signature))
+        {
+            throw new AttestationSignatureException(
+                $"TDX quote signature over the header and body ({quote.SignedData.Length} bytes) does not verify with the attestation key");
+        }
+    }
+
+    /// <summary>Verifies the QE report's signature with the PCK leaf key.</summary>
+    /// <param name="quote">The quote.</param>
+    /// <param name="pckLeaf">The PCK certificate (already chain-verified by the caller).</param>
+    /// <exception cref="AttestationSignatureException">The signature does not verify.</exception>
+    public static void VerifyQeReportSignature(TdxQuote quote, X509Certificate2 pckLeaf)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        ArgumentNullException.ThrowIfNull(pckLeaf);
+        using var key = pckLeaf.GetECDsaPublicKey()
+            ?? throw new CertificateChainException($"PCK certificate \"{pckLeaf.Subject}\" does not hold an ECDSA key");
+        if (key.KeySize != 256 || !P256.Verify(key, quote.QeReport.RawData, quote.QeReportSignature))
+        {
+            throw new AttestationSignatureException("QE report signature does not verify with the PCK certificate's key");
+        }
+    }
+
+    /// <summary>Checks QE REPORTDATA = SHA-256(attestation key ‖ QE authentication data) ‖ 32 zero bytes.</summary>
+    /// <param name="quote">The quote.</param>
+    /// <exception cref="AttestationBindingException">The QE report does not vouch for this attestation key.</exception>
+    public static void VerifyQeReportBinding(TdxQuote quote)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        Span<byte> expected = stackalloc byte[64];
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            hash.AppendData(quote.AttestationKey);
+            hash.AppendData(quote.QeAuthData);
+            hash.GetHashAndReset(expected);
+        }
+
+        var actual = quote.QeReport.ReportData;
+        if (!actual.SequenceEqual(expected))
+        {
+            throw new AttestationBindingException("QE report data", Hex.Lower(expected), Hex.Lower(actual));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.JoinService.Keys;
+using Constellation.JoinService.Protos.Join;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace Constellation.JoinService.Join;
+
+/// <summary>
+/// Builds join and rejoin tickets for nodes whose attestation the transport (client-attested aTLS) has already validated:
+/// the CSR is checked and signed, a bootstrap token issued, the disk key and measurement secret fetched from the key service.
+/// </summary>
+/// <remarks>Thread-safe. Logs node names and disk UUIDs, never keys, tokens or certificates' private parts.</remarks>
+public sealed partial class JoinTicketIssuer
+{
+    private readonly IDataKeyProvider _keys;
+    private readonly IKubernetesOperations _kubernetes;
+    private readonly NodeNameRegistry _nodeNames;
+    private readonly JoinServiceOptions _options;
+    private readonly ILogger<JoinTicketIssuer> _logger;
+
+    /// <summary>Creates the issuer.</summary>
+    /// <param name="keys">The key service.</param>
+    /// <param name="kubernetes">The Kubernetes operations.</param>
+    /// <param name="nodeNames">The node-name bindings.</param>
+    /// <param name="options">The join service settings.</param>
+    /// <param name="logger">The logger.</param>
+    public JoinTicketIssuer(IDataKeyProvider keys, IKubernetesOperations kubernetes, NodeNameRegistry nodeNames, JoinServiceOptions options, ILogger<JoinTicketIssuer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(kubernetes);
+        ArgumentNullException.ThrowIfNull(nodeNames);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _keys = keys;
+        _kubernetes = kubernetes;
+        _nodeNames = nodeNames;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Issues a join ticket.</summary>
+    /// <param name="request">The request of an attested node.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ticket.</returns>
+    /// <exception cref="JoinRequestRejectedException">A request field is not acceptable.</exception>
+    public async Task<IssueJoinTicketResponse> IssueJoinTicketAsync(IssueJoinTicketRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireDiskUuid(request.DiskUuid);
+        var csr = KubeletCsr.Parse(request.CertificateRequest.Span);
+        _nodeNames.Claim(csr.NodeName, request.DiskUuid);
+        LogIssuing(_logger, csr.NodeName, request.IsControlPlane, request.DiskUuid);
+
+        var measurementSecret = await _keys.GetDataKeyAsync(ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var diskKey = await _keys.GetDataKeyAsync(request.DiskUuid, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var certificate = await _kubernetes.SignKubeletCertificateAsync(csr, cancellationToken).ConfigureAwait(false);
+            var token = await _kubernetes.CreateBootstrapTokenAsync(_options.TokenLifetime, cancellationToken).ConfigureAwait(false);
+            var response = new IssueJoinTicketResponse
+            {
+                StateDiskKey = ByteString.CopyFrom(diskKey),
+                MeasurementSalt = ByteString.CopyFrom(_options.MeasurementSalt.Span),
+                MeasurementSecret = ByteString.CopyFrom(measurementSecret),
+                KubeletCert = ByteString.CopyFrom(certificate),
+                ApiServerEndpoint = _kubernetes.ApiServerEndpoint,
+                Token = token.Value,
+                DiscoveryTokenCaCertHash = _kubernetes.DiscoveryTokenCaCertHash,
+            };
+            if (request.IsControlPlane)
+            {
+                foreach (var file in await _kubernetes.GetControlPlaneFilesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    response.ControlPlaneFiles.Add(new control_plane_cert_or_key { Name = file.Name, Data = ByteString.CopyFrom(file.Data.Span) });
+                }
+            }
+
+            LogIssued(_logger, csr.NodeName, token.Id, token.Expires);
+            return response;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(diskKey);
+            CryptographicOperations.ZeroMemory(measurementSecret);
+        }
+    }
+
+    /// <summary>Issues a rejoin ticket (disk key and measurement secret) for a rebooting node.</summary>
+    /// <param name="request">The request of an attested node.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ticket.</returns>
+    /// <exception cref="JoinRequestRejectedException">The disk UUID is missing.</exception>
+    public async Task<IssueRejoinTicketResponse> IssueRejoinTicketAsync(IssueRejoinTicketRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireDiskUuid(request.DiskUuid);
+        LogRejoin(_logger, request.DiskUuid);
+        var measurementSecret = await _keys.GetDataKeyAsync(ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var diskKey = await _keys.GetDataKeyAsync(request.DiskUuid, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new IssueRejoinTicketResponse { StateDiskKey = ByteString.CopyFrom(diskKey), MeasurementSecret = ByteString.CopyFrom(measurementSecret) };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(diskKey);
+            CryptographicOperations.ZeroMemory(measurementSecret);
+        }
+    }
+
+    private static void RequireDiskUuid(string diskUuid)
+    {
+        if (string.IsNullOrEmpty(diskUuid))
+        {
+            throw new JoinRequestRejectedException("disk_uuid", "the LUKS2 UUID of the node's state disk", "an empty string");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "issuing join ticket for node {NodeName} (control plane: {IsControlPlane}, state disk {DiskUuid})")]
+    private static partial void LogIssuing(ILogger logger, string nodeName, bool isControlPlane, string diskUuid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "issued join ticket for node {NodeName} with bootstrap token id {TokenId}, expires {Expires}")]
+    private static partial void LogIssued(ILogger logger, string nodeName, string tokenId, DateTimeOffset expires);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "issuing rejoin ticket for state disk {DiskUuid}")]
+    private static partial void LogRejoin(ILogger logger, string diskUuid);
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Threading.Tasks;
+using Constellation.JoinService.Keys;
+using Constellation.JoinService.Protos.Kms;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Constellation.JoinService.KeyService;
+
+/// <summary>
+/// The key service's gRPC API (<c>/kms.API/GetDataKey</c>): derives <c>DEK("key-" + id, length)</c> from the master secret.
+/// Plain gRPC, in-cluster only; it logs key ids and lengths, never key material.
+/// </summary>
+public sealed partial class KeyServiceApi : API.APIBase
+{
+    private readonly IDataKeyProvider _keys;
+    private readonly ILogger<KeyServiceApi> _logger;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="keys">The master-secret derivation.</param>
+    /// <param name="logger">The logger.</param>
+    public KeyServiceApi(IDataKeyProvider keys, ILogger<KeyServiceApi> logger)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(logger);
+        _keys = keys;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public override async Task<GetDataKeyResponse> GetDataKey(GetDataKeyRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (string.IsNullOrEmpty(request.DataKeyId))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "no data key ID specified"));
+        }
+
+        if (request.Length == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "can't derive key with length zero"));
+        }
+
+        if (request.Length > 255 * 32)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"key length: expected at most {255 * 32} bytes, got {request.Length}"));
+        }
+
+        LogDerivingKey(_logger, request.DataKeyId, request.Length);
+        var key = await _keys.GetDataKeyAsync(request.DataKeyId, (int)request.Length, context.CancellationToken).ConfigureAwait(false);
+        return new GetDataKeyResponse { DataKey = ByteString.CopyFrom(key) };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "deriving data key {DataKeyId} ({Length} bytes)")]
+    private static partial void LogDerivingKey(ILogger logger, string dataKeyId, uint length);
+}
