@@ -12,6 +12,7 @@ namespace Constellation.Benchmarks.Vtpm;
 /// bare RSASSA-SHA256 verification of the same quote with an already-imported AK. Same run, ratio in RESULTS.md.
 /// </summary>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in GlobalCleanup.")]
 public class VtpmValidationBenchmarks
 {
     private static readonly byte[] UserData = SHA256.HashData("aTLS public key"u8);
@@ -41,6 +42,20 @@ public class VtpmValidationBenchmarks
     [Benchmark(Baseline = true, Description = "bare AK signature verification (RSASSA-SHA256)")]
     public bool BareSignature() =>
         _tpm.Key.VerifyData(_attest, _signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+    [Benchmark(Description = "step: parse the document JSON")]
+    public VtpmDocument ParseDocument() => VtpmDocument.Parse(_document);
+
+    [Benchmark(Description = "step: ak_pub to SubjectPublicKeyInfo + key equality")]
+    public bool AkTrust()
+    {
+        var ak = TpmPublic.Parse(_tpm.AkPublic.RawBytes.Span);
+        return TpmQuoteVerifier.KeyEquals(ak, ak.ToSubjectPublicKeyInfo());
+    }
+
+    [Benchmark(Description = "step: TpmQuoteVerifier.VerifySignature (key import + verify)")]
+    public void QuoteSignature() =>
+        TpmQuoteVerifier.VerifySignature(_tpm.AkPublic, _attest, TpmSignature.CreateRsa(TpmAlgorithm.RsaSsa, TpmAlgorithm.Sha256, _signature));
 
     [Benchmark(Description = "vTPM document validation (qemu-vtpm, 24 PCRs enforced)")]
     public AttestationValidationResult ValidateDocument() =>
