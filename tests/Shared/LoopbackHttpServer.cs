@@ -1,23 +1,36 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
 namespace Constellation.Tests;
 
+/// <summary>One reply of <see cref="LoopbackHttpServer"/>: status, body and extra headers.</summary>
+internal sealed record LoopbackReply(int Status, byte[] Body, IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public static LoopbackReply Ok(byte[] body) => new(200, body);
+
+    public static LoopbackReply Text(int status, string body, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(status, Encoding.UTF8.GetBytes(body), headers);
+}
+
 /// <summary>
-/// A minimal HTTP/1.1 server on 127.0.0.1 with an OS-assigned port, serving fixed responses by path.
-/// One request per connection (<c>Connection: close</c>). For tests only.
+/// A minimal HTTP/1.1 server on 127.0.0.1 with an OS-assigned port, for tests of HTTP clients (collateral, signed
+/// measurements, cloud APIs). Replies come from a handler (per request path) or from routes registered with
+/// <see cref="Serve(string, byte[], int)"/>; unknown paths get 404. Every requested path is recorded.
 /// </summary>
 internal sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly ConcurrentDictionary<string, (int Status, byte[] Body)> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoopbackReply> _routes = new(StringComparer.Ordinal);
+    private readonly Func<string, LoopbackReply>? _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    public LoopbackHttpServer()
+    public LoopbackHttpServer(Func<string, LoopbackReply>? handler = null)
     {
+        _handler = handler;
         _listener.Start();
         BaseUri = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accepting = Task.Run(AcceptAsync);
@@ -25,9 +38,14 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>Every requested path (with query), in arrival order.</summary>
     public ConcurrentQueue<string> RequestedPaths { get; } = new();
 
-    /// <summary>A URL on which nothing listens (a port that was bound and released).</summary>
+    public ConcurrentQueue<string> Requests => RequestedPaths;
+
+    public int RequestCount => RequestedPaths.Count;
+
+    /// <summary>A loopback URI on a port nobody listens on (for "server down" tests).</summary>
     public static Uri UnusedLoopbackUri(string path)
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -40,7 +58,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     public Uri Serve(string path, byte[] body, int status = 200)
     {
         path = "/" + path.TrimStart('/');
-        _routes[path] = (status, body);
+        _routes[path] = new LoopbackReply(status, body);
         return new Uri(BaseUri, path);
     }
 
@@ -71,6 +89,11 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         }
     }
 
+    private LoopbackReply Reply(string path) =>
+        _handler is not null ? _handler(path)
+        : _routes.TryGetValue(path, out var route) ? route
+        : LoopbackReply.Text(404, "not found");
+
     private async Task HandleAsync(TcpClient client)
     {
         using (client)
@@ -88,12 +111,32 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
                 header.Append((char)buffer[0]);
             }
 
-            var path = header.ToString().Split(' ')[1];
+            var path = header.ToString().Split("\r\n")[0].Split(' ')[1];
             RequestedPaths.Enqueue(path);
-            var (status, body) = _routes.TryGetValue(path, out var route) ? route : (404, Encoding.UTF8.GetBytes("not found"));
-            var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : "Error")}\r\nContent-Length: {body.Length}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n");
-            await stream.WriteAsync(head);
-            await stream.WriteAsync(body);
+            var reply = Reply(path);
+            var response = new StringBuilder();
+            response.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {reply.Status} {ReasonFor(reply.Status)}\r\n");
+            response.Append(CultureInfo.InvariantCulture, $"Content-Length: {reply.Body.Length}\r\n");
+            response.Append("Content-Type: application/octet-stream\r\nConnection: close\r\n");
+            foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
+            {
+                response.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+            }
+
+            response.Append("\r\n");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(response.ToString()));
+            await stream.WriteAsync(reply.Body);
+            await stream.FlushAsync();
         }
     }
+
+    private static string ReasonFor(int status) => status switch
+    {
+        200 => "OK",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
 }
