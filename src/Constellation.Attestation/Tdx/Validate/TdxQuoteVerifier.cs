@@ -96,7 +96,7 @@ public sealed class TdxQuoteVerifier
     /// <exception cref="CertificateChainException">A chain is untrusted or a certificate is revoked.</exception>
     /// <exception cref="AttestationFreshnessException">A certificate, CRL or collateral is out of date.</exception>
     /// <exception cref="CollateralUnavailableException">Required collateral is missing.</exception>
-    /// <exception cref="AttestationPolicyException">The policy is violated (all violations listed).</exception>
+    /// <exception cref="TdxPolicyException">The policy is violated (all violations listed, with the TCB evaluation).</exception>
     public TdxQuoteVerification Verify(TdxQuote quote, TdxCollateral collateral, TdxQuotePolicy policy, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(quote);
@@ -159,7 +159,7 @@ public sealed class TdxQuoteVerifier
         TdxPolicyChecks.CheckQuote(quote, policy, violations);
         if (violations.Count > 0)
         {
-            throw new AttestationPolicyException(violations);
+            throw new TdxPolicyException(violations, tcb, qeLevel);
         }
 
         return new TdxQuoteVerification(quote, pckChain, pck, tcb, qeLevel, warnings);
