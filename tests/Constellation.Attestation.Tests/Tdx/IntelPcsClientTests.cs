@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Collateral;
+using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
