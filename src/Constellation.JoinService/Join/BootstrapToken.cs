@@ -55,6 +55,6 @@ public sealed partial class BootstrapToken
     /// <returns>A redacted description.</returns>
     public override string ToString() => $"{Id}.<redacted> (expires {Expires:O})";
 
-    [GeneratedRegex("^[a-z0-9]{6}\\.[a-z0-9]{16}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9]{6}\\.[a-z0-9]{16}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex TokenFormat();
 }

@@ -57,9 +57,10 @@ public sealed class KubeletCsr
                 throw new JoinRequestRejectedException("certificate_request", $"{consumed} bytes of DER", $"{der.Length} bytes ({der.Length - consumed} trailing)");
             }
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or NotSupportedException or AsnContentException)
         {
-            // LoadSigningRequest verifies the self-signature; a bad signature and bad DER both land here.
+            // LoadSigningRequest verifies the self-signature: a bad signature, bad DER and a public key that is not a
+            // valid point (OpenSSL reports "curve not valid for this platform") all land here.
             throw new JoinRequestRejectedException($"invalid certificate_request: not a DER PKCS#10 request with a valid signature ({ex.Message})", ex);
         }
 

@@ -92,7 +92,9 @@ public sealed class MasterSecret
 
     /// <summary>Serialises the JSON file form.</summary>
     /// <returns>The UTF-8 JSON bytes.</returns>
-    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(new { key = Convert.ToBase64String(_key), salt = Convert.ToBase64String(_salt) });
+    public byte[] ToJsonBytes() =>
+        // Base64 needs no JSON escaping; writing it directly avoids System.Text.Json's \u002B for '+', which Go does not write.
+        System.Text.Encoding.UTF8.GetBytes($"{{\"key\":\"{Convert.ToBase64String(_key)}\",\"salt\":\"{Convert.ToBase64String(_salt)}\"}}");
 
     /// <summary>Reads a master secret file.</summary>
     /// <param name="path">The file path.</param>

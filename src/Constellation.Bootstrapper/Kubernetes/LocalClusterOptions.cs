@@ -1,0 +1,26 @@
+using System.Net;
+using Constellation.JoinService.Hosting;
+
+namespace Constellation.Bootstrapper.Kubernetes;
+
+/// <summary>Settings of the local one-machine cluster's control plane on a node.</summary>
+public sealed class LocalClusterOptions
+{
+    /// <summary>Gets or sets the node's state directory (master secret, PKI, kubelet files).</summary>
+    public string StateDirectory { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the address the control-plane services listen on.</summary>
+    public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
+
+    /// <summary>Gets or sets the join service port (Constellation: NodePort 30090); 0 picks a free port.</summary>
+    public int JoinServicePort { get; set; }
+
+    /// <summary>Gets or sets the key service port (Constellation: 9000 in-cluster); 0 picks a free port.</summary>
+    public int KeyServicePort { get; set; }
+
+    /// <summary>Gets or sets the transport of the join service: client-attested aTLS in a real cluster.</summary>
+    public IServerTransport JoinServiceTransport { get; set; } = PlainHttp2Transport.Instance;
+
+    /// <summary>Gets or sets the metadata file the join service's endpoint is appended to, if any.</summary>
+    public string? MetadataFile { get; set; }
+}
