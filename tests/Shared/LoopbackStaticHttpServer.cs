@@ -9,14 +9,14 @@ namespace Constellation.Tests;
 /// A minimal HTTP/1.1 server on 127.0.0.1 with an OS-assigned port, serving fixed responses by path.
 /// One request per connection (<c>Connection: close</c>). For tests only.
 /// </summary>
-internal sealed class LoopbackHttpServer : IAsyncDisposable
+internal sealed class LoopbackStaticHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentDictionary<string, (int Status, byte[] Body)> _routes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    public LoopbackHttpServer()
+    public LoopbackStaticHttpServer()
     {
         _listener.Start();
         BaseUri = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
