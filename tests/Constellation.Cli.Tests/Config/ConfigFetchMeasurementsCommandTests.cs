@@ -16,7 +16,7 @@ public class ConfigFetchMeasurementsCommandTests
     private string _configPath = null!;
     private byte[] _original = null!;
     private ECDsa _key = null!;
-    private LoopbackStaticHttpServer _server = null!;
+    private LoopbackHttpServer _server = null!;
 
     [SetUp]
     public void Prepare()
@@ -26,7 +26,7 @@ public class ConfigFetchMeasurementsCommandTests
         File.WriteAllText(_configPath, ConstellationConfigFile.Generate(CloudProvider.Qemu, image: "v2.23.0"));
         _original = File.ReadAllBytes(_configPath);
         _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        _server = new LoopbackStaticHttpServer();
+        _server = new LoopbackHttpServer();
     }
 
     [TearDown]
@@ -136,7 +136,7 @@ public class ConfigFetchMeasurementsCommandTests
     [Test]
     public async Task A_server_that_is_down_is_a_clear_error_and_nothing_is_written()
     {
-        var url = LoopbackStaticHttpServer.UnusedLoopbackUri("measurements.json");
+        var url = LoopbackHttpServer.UnusedLoopbackUri("measurements.json");
 
         var (exitCode, _, error) = await Run(url);
 

@@ -9,7 +9,7 @@ public class SignedMeasurementsFetcherTests
 {
     private const string FilePath = "constellation/v2/ref/-/stream/stable/v2.23.0/image/measurements.json";
     private SignedMeasurementsFixture _fixture = null!;
-    private LoopbackStaticHttpServer _server = null!;
+    private LoopbackHttpServer _server = null!;
     private HttpClient _http = null!;
     private SignedMeasurementsFetcher _fetcher = null!;
 
@@ -17,7 +17,7 @@ public class SignedMeasurementsFetcherTests
     public void StartServer()
     {
         _fixture = new SignedMeasurementsFixture();
-        _server = new LoopbackStaticHttpServer();
+        _server = new LoopbackHttpServer();
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         _fetcher = new SignedMeasurementsFetcher(_http, new SignedMeasurementsFetcherOptions { BaseUri = _server.BaseUri });
     }
@@ -150,7 +150,7 @@ public class SignedMeasurementsFetcherTests
     public async Task A_server_that_is_down_is_a_collateral_error_naming_the_url()
     {
         var request = Request();
-        request.MeasurementsUri = LoopbackStaticHttpServer.UnusedLoopbackUri("measurements.json");
+        request.MeasurementsUri = LoopbackHttpServer.UnusedLoopbackUri("measurements.json");
 
         var act = () => _fetcher.FetchAsync(request);
 
