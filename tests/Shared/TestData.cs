@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Constellation.Tests;
 
 /// <summary>Locates the real evidence in <c>../shared/testdata</c> (beside the checkout) and this repository's own test files.</summary>
@@ -22,9 +20,22 @@ internal static class TestData
     /// <summary>Reads a file under <c>shared/testdata</c>.</summary>
     public static byte[] SharedBytes(string relative) => File.ReadAllBytes(Shared(relative));
 
-    /// <summary>Absolute path of a file next to the calling test source file.</summary>
-    public static string Local(string relative, [CallerFilePath] string caller = "") =>
-        Path.Combine(Path.GetDirectoryName(caller)!, relative);
+    /// <summary>
+    /// Absolute path of a file in this checkout, e.g. <c>samples/ConsumerApp</c>. Found from the test binaries, because
+    /// CI builds map source paths away (so <c>[CallerFilePath]</c> does not point into the checkout there).
+    /// </summary>
+    public static string Repository(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Constellation.sln")))
+            {
+                return Path.Combine(dir.FullName, relative);
+            }
+        }
+
+        throw new DirectoryNotFoundException("Constellation.sln not found above " + AppContext.BaseDirectory);
+    }
 
     private static string FindSharedTestData()
     {

@@ -56,4 +56,10 @@ public sealed class VtpmAttestationContext
 
     /// <summary>Gets the TCG event log sent in the document, or empty.</summary>
     public ReadOnlyMemory<byte> EventLog { get; }
+
+    /// <summary>
+    /// Gets the platform state derived from the event log after it was replayed against the accepted quote, or
+    /// <see langword="null"/> when the document has no event log. Set only for <see cref="IVtpmVariantHooks.CheckConfidentialVmAsync"/>.
+    /// </summary>
+    public Constellation.Attestation.Tpm.EventLog.GcePlatformState? PlatformState { get; init; }
 }

@@ -1,3 +1,4 @@
+using Constellation.Tests;
 using Constellation.Attestation.Collateral;
 
 namespace Constellation.Attestation.Tests.Collateral;

@@ -1,3 +1,4 @@
+using Constellation.Tests;
 using System.Net;
 using System.Net.Sockets;
 using Constellation.Attestation.Collateral;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace Constellation.Packaging.Tests;
 
@@ -25,8 +24,19 @@ internal static class LocalFeed
 
     public static string Package(string id) => Path.Combine(Directory, $"{id}.{Version}.nupkg");
 
-    public static string RepositoryRoot([CallerFilePath] string caller = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", "..", ".."));
+    /// <summary>The checkout root, found from the test binaries (source paths are mapped away in CI builds).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Constellation.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Constellation.sln not found above " + AppContext.BaseDirectory);
+    }
 }
 
 internal static class Processes

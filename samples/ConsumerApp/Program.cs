@@ -1,0 +1,31 @@
+// A small ASP.NET Core app as a consumer would write it: it serves over aTLS (attesting with the dummy
+// variant) and, with --self-test, calls itself through an aTLS HttpClient that validates every connection.
+using System.Net;
+using Constellation.Atls;
+using Constellation.Atls.AspNetCore;
+using Constellation.Atls.Http;
+using Constellation.Attestation.Dummy;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.WebHost.ConfigureKestrel(kestrel =>
+    kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseAtls(new AtlsOptions { Issuer = new DummyIssuer() })));
+
+var app = builder.Build();
+app.MapGet("/", () => "hello from an attested server");
+await app.StartAsync();
+
+var address = app.Urls.First().Replace("http://", "https://", StringComparison.Ordinal);
+Console.WriteLine($"listening {address}");
+
+if (args.Contains("--self-test"))
+{
+    using var client = new HttpClient(new AtlsHttpMessageHandler(new AtlsOptions { Validators = [new DummyValidator()] }));
+    var body = await client.GetStringAsync(new Uri(address + "/"));
+    Console.WriteLine($"response: {body}");
+    await app.StopAsync();
+    return body == "hello from an attested server" ? 0 : 1;
+}
+
+await app.WaitForShutdownAsync();
+return 0;

@@ -1,0 +1,58 @@
+using System;
+using Constellation.Attestation.Diagnostics;
+using Constellation.Attestation.Policy;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Constellation.Attestation.DependencyInjection;
+
+/// <summary>Registers Constellation attestation in a dependency-injection container.</summary>
+public static class AttestationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers an <see cref="IAttestationValidator"/> for the configured variant and policy file, with metrics and
+    /// tracing (<see cref="AttestationTelemetry"/>), bound from a configuration section.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding <see cref="ConstellationAttestationOptions"/>, e.g. <c>Constellation:Attestation</c>.</param>
+    /// <returns>The services, for chaining.</returns>
+    /// <remarks>
+    /// Options are validated when the host starts; the policy is loaded then too, and a policy that cannot be loaded
+    /// stops the host with the reason. With <see cref="ConstellationAttestationOptions.WatchPolicyFile"/> the policy
+    /// is replaced atomically whenever the file changes; a bad update keeps the previous policy.
+    /// </remarks>
+    public static IServiceCollection AddConstellationAttestation(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ConstellationAttestationOptions>().Bind(configuration);
+        return services.AddConstellationAttestationCore();
+    }
+
+    /// <summary>Registers an <see cref="IAttestationValidator"/> configured in code.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets <see cref="ConstellationAttestationOptions"/>.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddConstellationAttestation(this IServiceCollection services, Action<ConstellationAttestationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<ConstellationAttestationOptions>().Configure(configure);
+        return services.AddConstellationAttestationCore();
+    }
+
+    private static IServiceCollection AddConstellationAttestationCore(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConstellationAttestationOptions>, ConstellationAttestationOptionsValidator>());
+        services.AddOptions<ConstellationAttestationOptions>().ValidateOnStart();
+        services.TryAddSingleton<AttestationMetrics>();
+        services.TryAddSingleton(_ => AttestationValidatorFactory.CreateDefault());
+        services.TryAddSingleton<ConfiguredAttestationValidator>();
+        services.TryAddSingleton<IAttestationValidator>(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
+        services.AddHostedService(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
+        return services;
+    }
+}

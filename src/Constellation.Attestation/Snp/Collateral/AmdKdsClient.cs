@@ -1,0 +1,158 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.Attestation.Collateral;
+
+namespace Constellation.Attestation.Snp;
+
+/// <summary>
+/// Fetches SEV-SNP collateral from AMD KDS through the shared cache: VCEKs by chip ID and reported TCB (immutable,
+/// cached forever), ASK/ASVK+ARK chains per product (cached until the intermediate expires) and CRLs (cached until
+/// their nextUpdate). Nothing fetched is trusted by itself: the verifier pins the ARK and checks everything.
+/// </summary>
+/// <remarks>Thread-safe. In offline mode (<see cref="CachedCollateralSource.IsOffline"/>) only the cache is consulted.</remarks>
+public sealed class AmdKdsClient
+{
+    private readonly CachedCollateralSource _source;
+    private readonly Uri _base;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="source">The cache-first collateral source (its fetcher decides retries and offline mode).</param>
+    /// <param name="options">The KDS location, or <see langword="null"/> for AMD's public KDS.</param>
+    public AmdKdsClient(CachedCollateralSource source, AmdKdsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        _base = (options ?? new AmdKdsOptions()).BaseUri;
+        if (!_base.IsAbsoluteUri || !_base.AbsolutePath.EndsWith('/'))
+        {
+            throw new ArgumentException("The KDS base URI must be absolute and end with '/'.", nameof(options));
+        }
+    }
+
+    /// <summary>Gets the VCEK URI for a chip and reported TCB (spec §5).</summary>
+    /// <param name="line">The product line.</param>
+    /// <param name="chipId">The report's CHIP_ID (64 bytes; Turin uses the first 8).</param>
+    /// <param name="reportedTcb">The report's REPORTED_TCB, decoded for <paramref name="line"/>.</param>
+    /// <returns>The URI.</returns>
+    public Uri VcekUri(SnpProductLine line, ReadOnlySpan<byte> chipId, SnpTcbVersion reportedTcb)
+    {
+        if (chipId.Length != 64)
+        {
+            throw new ArgumentException("CHIP_ID must be 64 bytes", nameof(chipId));
+        }
+
+        if (!chipId.ContainsAnyExcept((byte)0))
+        {
+            throw new CollateralUnavailableException("the report's CHIP_ID is masked (all zero), so its VCEK cannot be fetched from KDS; the VCEK must come with the evidence");
+        }
+
+        var tcb = new SnpTcbVersion(reportedTcb.Raw, line);
+        var path = line == SnpProductLine.Turin
+            ? string.Create(CultureInfo.InvariantCulture, $"vcek/v1/Turin/{Convert.ToHexStringLower(chipId[..8])}?fmcSPL={tcb.Fmc}&blSPL={tcb.Bootloader}&teeSPL={tcb.Tee}&snpSPL={tcb.Snp}&ucodeSPL={tcb.Microcode}")
+            : string.Create(CultureInfo.InvariantCulture, $"vcek/v1/{line.ToKdsName()}/{Convert.ToHexStringLower(chipId)}?blSPL={tcb.Bootloader}&teeSPL={tcb.Tee}&snpSPL={tcb.Snp}&ucodeSPL={tcb.Microcode}");
+        return new Uri(_base, path);
+    }
+
+    /// <summary>Gets the certificate chain URI (<c>/vcek/v1/{product}/cert_chain</c> or <c>/vlek/v1/{product}/cert_chain</c>).</summary>
+    /// <param name="line">The product line.</param>
+    /// <param name="kind">VCEK (ASK chain) or VLEK (ASVK chain).</param>
+    /// <returns>The URI.</returns>
+    public Uri CertChainUri(SnpProductLine line, SnpEndorsementKind kind) => new(_base, $"{Prefix(kind)}/v1/{line.ToKdsName()}/cert_chain");
+
+    /// <summary>Gets the CRL URI (<c>/vcek/v1/{product}/crl</c> or <c>/vlek/v1/{product}/crl</c>).</summary>
+    /// <param name="line">The product line.</param>
+    /// <param name="kind">VCEK (ASK CRL) or VLEK (ASVK CRL).</param>
+    /// <returns>The URI.</returns>
+    public Uri CrlUri(SnpProductLine line, SnpEndorsementKind kind) => new(_base, $"{Prefix(kind)}/v1/{line.ToKdsName()}/crl");
+
+    /// <summary>Gets the VCEK that signed a report, from the cache or KDS.</summary>
+    /// <param name="report">The report (its CHIP_ID and REPORTED_TCB select the VCEK).</param>
+    /// <param name="line">The product line.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The VCEK certificate (not yet verified).</returns>
+    /// <exception cref="CollateralUnavailableException">Masked chip ID, offline with a cold cache, or KDS failed.</exception>
+    public async Task<X509Certificate2> GetVcekAsync(SnpReport report, SnpProductLine line, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var uri = VcekUri(line, report.ChipId, report.ReportedTcb);
+
+        // A VCEK for one chip and TCB never changes, so it never expires from the cache.
+        var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response =>
+        {
+            using var _ = LoadDer(response.Content.Span, uri);
+            return null;
+        }, cancellationToken).ConfigureAwait(false);
+        return LoadDer(entry.Content.Span, uri);
+    }
+
+    /// <summary>Gets the intermediate (ASK or ASVK) from KDS's certificate chain for a product, from the cache or KDS.</summary>
+    /// <param name="line">The product line.</param>
+    /// <param name="kind">VCEK (ASK) or VLEK (ASVK).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The intermediate (not yet verified; the ARK in the download is ignored in favour of the pinned one).</returns>
+    public async Task<X509Certificate2> GetIntermediateAsync(SnpProductLine line, SnpEndorsementKind kind, CancellationToken cancellationToken = default)
+    {
+        var uri = CertChainUri(line, kind);
+        var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response =>
+        {
+            using var intermediate = IntermediateFrom(response.Content.Span, uri);
+            return new DateTimeOffset(intermediate.NotAfter.ToUniversalTime());
+        }, cancellationToken).ConfigureAwait(false);
+        return IntermediateFrom(entry.Content.Span, uri);
+    }
+
+    /// <summary>Gets the CRL for a product's ASK or ASVK, from the cache (until its nextUpdate) or KDS.</summary>
+    /// <param name="line">The product line.</param>
+    /// <param name="kind">VCEK (ASK CRL) or VLEK (ASVK CRL).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The CRL (not yet verified).</returns>
+    public async Task<SnpRevocationList> GetRevocationListAsync(SnpProductLine line, SnpEndorsementKind kind, CancellationToken cancellationToken = default)
+    {
+        var uri = CrlUri(line, kind);
+        var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response => CrlFrom(response.Content.Span, uri).NextUpdate, cancellationToken).ConfigureAwait(false);
+        return CrlFrom(entry.Content.Span, uri);
+    }
+
+    private static string Prefix(SnpEndorsementKind kind) => kind == SnpEndorsementKind.Vcek ? "vcek" : "vlek";
+
+    private static X509Certificate2 LoadDer(ReadOnlySpan<byte> der, Uri uri)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CollateralUnavailableException($"{uri} did not return a DER certificate: {ex.Message}", ex);
+        }
+    }
+
+    private static X509Certificate2 IntermediateFrom(ReadOnlySpan<byte> pem, Uri uri)
+    {
+        try
+        {
+            return SnpEvidenceCertificates.IntermediateFromChain(Encoding.ASCII.GetString(pem));
+        }
+        catch (CertificateChainException ex)
+        {
+            throw new CollateralUnavailableException($"{uri} did not return a usable certificate chain: {ex.Message}", ex);
+        }
+    }
+
+    private static SnpRevocationList CrlFrom(ReadOnlySpan<byte> der, Uri uri)
+    {
+        try
+        {
+            return SnpRevocationList.Parse(der);
+        }
+        catch (CertificateChainException ex)
+        {
+            throw new CollateralUnavailableException($"{uri} did not return a CRL: {ex.Message}", ex);
+        }
+    }
+}

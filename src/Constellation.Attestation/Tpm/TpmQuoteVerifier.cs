@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+
+namespace Constellation.Attestation.Tpm;
+
+/// <summary>
+/// The verify layer for TPM quotes: signature over TPMS_ATTEST bytes, PCR digest recomputation and key equality.
+/// Stateless and thread-safe.
+/// </summary>
+public static class TpmQuoteVerifier
+{
+    /// <summary>
+    /// Verifies a quote signature as go-tpm-tools does: hash SHA-256/384/512; RSA keys need RSASSA (PKCS#1 v1.5),
+    /// ECC keys need ECDSA. RSAPSS and SHA-1 are rejected.
+    /// </summary>
+    /// <param name="key">The signing key's public area.</param>
+    /// <param name="attest">The exact TPMS_ATTEST bytes that were signed.</param>
+    /// <param name="signature">The signature.</param>
+    /// <exception cref="AttestationSignatureException">The signature does not verify or uses a rejected scheme.</exception>
+    public static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(signature);
+        if (signature.Hash is not (TpmAlgorithm.Sha256 or TpmAlgorithm.Sha384 or TpmAlgorithm.Sha512))
+        {
+            throw new AttestationSignatureException(
+                $"quote signature hash: expected sha256, sha384 or sha512, got {TpmHash.ToDisplayName(signature.Hash)}");
+        }
+
+        var digest = TpmHash.Compute(signature.Hash, attest);
+        bool valid;
+        if (key.Type == TpmAlgorithm.Rsa)
+        {
+            if (signature.Algorithm != TpmAlgorithm.RsaSsa)
+            {
+                throw new AttestationSignatureException(
+                    $"quote signature algorithm: expected RSASSA (0x0014) for an RSA key, got 0x{(ushort)signature.Algorithm:x4}");
+            }
+
+            using var rsa = key.CreateRsa();
+            valid = rsa.VerifyHash(digest, signature.RsaSignature.Span, TpmHash.GetName(signature.Hash), RSASignaturePadding.Pkcs1);
+        }
+        else
+        {
+            if (signature.Algorithm != TpmAlgorithm.Ecdsa)
+            {
+                throw new AttestationSignatureException(
+                    $"quote signature algorithm: expected ECDSA (0x0018) for an ECC key, got 0x{(ushort)signature.Algorithm:x4}");
+            }
+
+            using var ecdsa = key.CreateEcdsa();
+            var size = TpmPublic.GetCurve(key.Curve).CoordinateSize;
+            if (signature.EccR.Span.TrimStart((byte)0).Length > size || signature.EccS.Span.TrimStart((byte)0).Length > size)
+            {
+                throw new AttestationSignatureException($"quote signature: ECDSA r or s longer than the curve's {size} bytes");
+            }
+
+            byte[] p1363 = [.. TpmPublic.PadLeft(signature.EccR.Span, size), .. TpmPublic.PadLeft(signature.EccS.Span, size)];
+            valid = ecdsa.VerifyHash(digest, p1363, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+
+        if (!valid)
+        {
+            throw new AttestationSignatureException(
+                $"quote signature: does not verify with the attestation key (sigAlg 0x{(ushort)signature.Algorithm:x4}, hash {TpmHash.ToDisplayName(signature.Hash)})");
+        }
+    }
+
+    /// <summary>Computes a quote's PCR digest: <c>H(pcr[i0] ‖ pcr[i1] ‖ …)</c> over ascending indices.</summary>
+    /// <param name="hash">The hash algorithm (a quote uses the signing scheme's hash).</param>
+    /// <param name="pcrs">PCR values by index.</param>
+    /// <returns>The digest.</returns>
+    public static byte[] ComputePcrDigest(TpmAlgorithm hash, IReadOnlyDictionary<int, byte[]> pcrs)
+    {
+        ArgumentNullException.ThrowIfNull(pcrs);
+        using var h = IncrementalHash.CreateHash(TpmHash.GetName(hash));
+        foreach (var index in pcrs.Keys.Order())
+        {
+            h.AppendData(pcrs[index]);
+        }
+
+        return h.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// Returns whether a TPM public area holds the same key as a DER SubjectPublicKeyInfo: RSA → same modulus and
+    /// exponent; ECC → same curve and point.
+    /// </summary>
+    /// <param name="key">The TPM public area.</param>
+    /// <param name="subjectPublicKeyInfo">The DER SubjectPublicKeyInfo.</param>
+    /// <returns><see langword="true"/> when the keys are equal.</returns>
+    /// <exception cref="AttestationFormatException">The SubjectPublicKeyInfo cannot be read.</exception>
+    public static bool KeyEquals(TpmPublic key, ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Type == TpmAlgorithm.Rsa)
+        {
+            using var trusted = RSA.Create();
+            if (!TryImport(trusted, subjectPublicKeyInfo))
+            {
+                return false;
+            }
+
+            var p = trusted.ExportParameters(false);
+            using var own = key.CreateRsa();
+            var q = own.ExportParameters(false);
+            return p.Modulus.AsSpan().SequenceEqual(q.Modulus) && p.Exponent.AsSpan().TrimStart((byte)0).SequenceEqual(q.Exponent.AsSpan().TrimStart((byte)0));
+        }
+
+        using var trustedEc = ECDsa.Create();
+        if (!TryImport(trustedEc, subjectPublicKeyInfo))
+        {
+            return false;
+        }
+
+        var tp = trustedEc.ExportParameters(false);
+        using var ownEc = key.CreateEcdsa();
+        var op = ownEc.ExportParameters(false);
+        return tp.Curve.Oid.Value == op.Curve.Oid.Value
+            && tp.Q.X.AsSpan().SequenceEqual(op.Q.X) && tp.Q.Y.AsSpan().SequenceEqual(op.Q.Y);
+    }
+
+    /// <summary>
+    /// Verifies one quote as go-tpm-tools' <c>VerifyAttestation</c> does for each bank: signature (see
+    /// <see cref="VerifySignature"/>), type quote, <c>extraData</c> equal to <paramref name="expectedExtraData"/>,
+    /// exactly one PCR selection equal to the bank and indices of <paramref name="pcrs"/>, and the PCR digest over
+    /// <paramref name="pcrs"/> with the signature's hash.
+    /// </summary>
+    /// <param name="key">The attestation key.</param>
+    /// <param name="attestBytes">TPMS_ATTEST bytes.</param>
+    /// <param name="signatureBytes">TPMT_SIGNATURE bytes.</param>
+    /// <param name="expectedExtraData">The nonce the quote must carry (compared in constant time, exact length).</param>
+    /// <param name="bank">The bank of <paramref name="pcrs"/>, or <see langword="null"/> to skip the PCR checks.</param>
+    /// <param name="pcrs">The PCR values the quote must cover, or <see langword="null"/> to skip the PCR checks.</param>
+    /// <returns>The verified attestation structure.</returns>
+    /// <exception cref="AttestationFormatException">A structure is malformed.</exception>
+    /// <exception cref="AttestationSignatureException">The signature does not verify.</exception>
+    /// <exception cref="AttestationBindingException">The nonce, PCR selection or PCR digest does not match.</exception>
+    public static TpmAttest VerifyQuote(
+        TpmPublic key,
+        ReadOnlySpan<byte> attestBytes,
+        ReadOnlySpan<byte> signatureBytes,
+        ReadOnlySpan<byte> expectedExtraData,
+        TpmAlgorithm? bank,
+        IReadOnlyDictionary<int, byte[]>? pcrs)
+    {
+        var signature = TpmSignature.Parse(signatureBytes);
+        VerifySignature(key, attestBytes, signature);
+        var attest = TpmAttest.Parse(attestBytes);
+        if (!CryptographicOperations.FixedTimeEquals(attest.ExtraData.Span, expectedExtraData))
+        {
+            throw new AttestationBindingException("quote extraData (nonce)", Convert.ToHexStringLower(expectedExtraData), Convert.ToHexStringLower(attest.ExtraData.Span));
+        }
+
+        if (bank is null || pcrs is null)
+        {
+            return attest;
+        }
+
+        var expectedSelection = $"{TpmHash.ToDisplayName(bank.Value)}:{string.Join(',', pcrs.Keys.Order())}";
+        if (attest.PcrSelections.Length != 1)
+        {
+            throw new AttestationBindingException("quote pcrSelect", $"one selection {expectedSelection}", $"{attest.PcrSelections.Length} selections ({string.Join(" ", attest.PcrSelections)})");
+        }
+
+        var selection = attest.PcrSelections[0];
+        if (selection.Hash != bank.Value || !selection.Indices.SequenceEqual(pcrs.Keys.Order()))
+        {
+            throw new AttestationBindingException("quote pcrSelect", expectedSelection, selection.ToString());
+        }
+
+        var digest = ComputePcrDigest(signature.Hash, pcrs);
+        if (!CryptographicOperations.FixedTimeEquals(digest, attest.PcrDigest.Span))
+        {
+            throw new AttestationBindingException(
+                $"{TpmHash.ToDisplayName(bank.Value)} PCR values (digest signed in the quote vs digest of the reported values)", Convert.ToHexStringLower(attest.PcrDigest.Span), Convert.ToHexStringLower(digest));
+        }
+
+        return attest;
+    }
+
+    private static bool TryImport(AsymmetricAlgorithm algorithm, ReadOnlySpan<byte> spki)
+    {
+        try
+        {
+            algorithm.ImportSubjectPublicKeyInfo(spki, out var read);
+            if (read != spki.Length)
+            {
+                throw new AttestationFormatException($"trusted key: {spki.Length - read} trailing bytes after the SubjectPublicKeyInfo");
+            }
+
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            // A key of another type (RSA vs EC) does not import; that is "not equal", not malformed.
+            return false;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text.Json;
+using Google.Protobuf;
+
+namespace Constellation.Attestation.Vtpm;
+
+/// <summary>
+/// go-tpm-tools' <c>attest.Attestation</c> as Constellation uses it: AK public area, quotes, event log and AK
+/// certificate. Reads and writes both the protobuf encoding and Go encoding/json's shape (snake_case keys,
+/// Base64 bytes, enum numbers). Unverified data; immutable.
+/// </summary>
+public sealed class VtpmAttestation
+{
+    /// <summary>Creates an attestation.</summary>
+    /// <param name="akPublic">The AK's TPMT_PUBLIC (no size prefix).</param>
+    /// <param name="quotes">One quote per PCR bank.</param>
+    /// <param name="eventLog">The TCG event log, or empty.</param>
+    /// <param name="akCertificate">The DER AK certificate, or empty.</param>
+    /// <param name="intermediateCertificates">DER intermediates, usually none.</param>
+    public VtpmAttestation(
+        ReadOnlySpan<byte> akPublic,
+        IEnumerable<VtpmQuote> quotes,
+        ReadOnlySpan<byte> eventLog = default,
+        ReadOnlySpan<byte> akCertificate = default,
+        IEnumerable<ReadOnlyMemory<byte>>? intermediateCertificates = null)
+    {
+        ArgumentNullException.ThrowIfNull(quotes);
+        AkPublic = akPublic.ToArray();
+        Quotes = quotes.ToImmutableArray();
+        EventLog = eventLog.ToArray();
+        AkCertificate = akCertificate.ToArray();
+        IntermediateCertificates = (intermediateCertificates ?? []).Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToImmutableArray();
+    }
+
+    /// <summary>Gets the AK public area (TPMT_PUBLIC).</summary>
+    public ReadOnlyMemory<byte> AkPublic { get; }
+
+    /// <summary>Gets the quotes, one per PCR bank.</summary>
+    public ImmutableArray<VtpmQuote> Quotes { get; }
+
+    /// <summary>Gets the TCG event log, or empty.</summary>
+    public ReadOnlyMemory<byte> EventLog { get; }
+
+    /// <summary>Gets the DER AK certificate, or empty.</summary>
+    public ReadOnlyMemory<byte> AkCertificate { get; }
+
+    /// <summary>Gets the DER intermediate certificates.</summary>
+    public ImmutableArray<ReadOnlyMemory<byte>> IntermediateCertificates { get; }
+
+    /// <summary>Parses the protobuf encoding (e.g. go-tpm-tools test vectors).</summary>
+    /// <param name="data">The protobuf bytes.</param>
+    /// <returns>The attestation.</returns>
+    /// <exception cref="AttestationFormatException">The bytes are not a valid message.</exception>
+    public static VtpmAttestation ParseProtobuf(ReadOnlySpan<byte> data)
+    {
+        Protos.Attestation proto;
+        try
+        {
+            proto = Protos.Attestation.Parser.ParseFrom(data);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new AttestationFormatException("attest.Attestation: malformed protobuf message", ex);
+        }
+
+        return new VtpmAttestation(
+            proto.AkPub.Span,
+            proto.Quotes.Select(VtpmQuote.FromProto),
+            proto.EventLog.Span,
+            proto.AkCert.Span,
+            proto.IntermediateCerts.Select(c => (ReadOnlyMemory<byte>)c.ToByteArray()));
+    }
+
+    /// <summary>Returns the protobuf encoding.</summary>
+    /// <returns>The protobuf bytes.</returns>
+    public byte[] ToProtobuf()
+    {
+        var proto = new Protos.Attestation
+        {
+            AkPub = ByteString.CopyFrom(AkPublic.Span),
+            EventLog = ByteString.CopyFrom(EventLog.Span),
+            AkCert = ByteString.CopyFrom(AkCertificate.Span),
+        };
+        proto.Quotes.AddRange(Quotes.Select(q => q.ToProto()));
+        proto.IntermediateCerts.AddRange(IntermediateCertificates.Select(c => ByteString.CopyFrom(c.Span)));
+        return proto.ToByteArray();
+    }
+
+    internal static VtpmAttestation ReadGoJson(JsonElement element)
+    {
+        const string path = "Attestation";
+        GoJson.RequireObject(element, path);
+        var quotes = new List<VtpmQuote>();
+        if (GoJson.TryGetProperty(element, "quotes", out var quotesElement) && quotesElement.ValueKind != JsonValueKind.Null)
+        {
+            if (quotesElement.ValueKind != JsonValueKind.Array)
+            {
+                throw new AttestationFormatException($"{path}.quotes: expected an array, got {quotesElement.ValueKind}");
+            }
+
+            var i = 0;
+            foreach (var q in quotesElement.EnumerateArray())
+            {
+                quotes.Add(VtpmQuote.ReadGoJson(q, $"{path}.quotes[{i++}]"));
+            }
+        }
+
+        var intermediates = new List<ReadOnlyMemory<byte>>();
+        if (GoJson.TryGetProperty(element, "intermediate_certs", out var certs) && certs.ValueKind != JsonValueKind.Null)
+        {
+            if (certs.ValueKind != JsonValueKind.Array)
+            {
+                throw new AttestationFormatException($"{path}.intermediate_certs: expected an array, got {certs.ValueKind}");
+            }
+
+            var i = 0;
+            foreach (var c in certs.EnumerateArray())
+            {
+                intermediates.Add(GoJson.DecodeBytes(c, $"{path}.intermediate_certs[{i++}]"));
+            }
+        }
+
+        return new VtpmAttestation(
+            GoJson.GetBytes(element, "ak_pub", path),
+            quotes,
+            GoJson.GetBytes(element, "event_log", path),
+            GoJson.GetBytes(element, "ak_cert", path),
+            intermediates);
+    }
+
+    internal void WriteGoJson(Utf8JsonWriter writer)
+    {
+        // Key order follows the Go struct (proto field order); empty fields are omitted (omitempty),
+        // the untagged oneof interface is always written.
+        writer.WriteStartObject();
+        if (!AkPublic.IsEmpty)
+        {
+            writer.WriteBase64String("ak_pub", AkPublic.Span);
+        }
+
+        if (!Quotes.IsEmpty)
+        {
+            writer.WriteStartArray("quotes");
+            foreach (var quote in Quotes)
+            {
+                quote.WriteGoJson(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (!EventLog.IsEmpty)
+        {
+            writer.WriteBase64String("event_log", EventLog.Span);
+        }
+
+        if (!AkCertificate.IsEmpty)
+        {
+            writer.WriteBase64String("ak_cert", AkCertificate.Span);
+        }
+
+        if (!IntermediateCertificates.IsEmpty)
+        {
+            writer.WriteStartArray("intermediate_certs");
+            foreach (var cert in IntermediateCertificates)
+            {
+                writer.WriteBase64StringValue(cert.Span);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteNull("TeeAttestation");
+        writer.WriteEndObject();
+    }
+}

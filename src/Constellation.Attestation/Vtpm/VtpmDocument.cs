@@ -1,0 +1,110 @@
+using System;
+using System.IO;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Constellation.Attestation.Vtpm;
+
+/// <summary>
+/// Constellation's vTPM attestation document (shared/spec/vtpm.md §1): Go encoding/json of
+/// <c>{Attestation, InstanceInfo, UserData}</c>. These bytes travel in the aTLS extension. Unverified data; immutable.
+/// </summary>
+public sealed class VtpmDocument
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Creates a document.</summary>
+    /// <param name="attestation">The embedded attestation.</param>
+    /// <param name="instanceInfo">Variant-specific instance info (JSON bytes), or empty (written as <c>null</c>).</param>
+    /// <param name="userData">The user data the document binds.</param>
+    public VtpmDocument(VtpmAttestation attestation, ReadOnlySpan<byte> instanceInfo, ReadOnlySpan<byte> userData)
+    {
+        ArgumentNullException.ThrowIfNull(attestation);
+        Attestation = attestation;
+        InstanceInfo = instanceInfo.ToArray();
+        UserData = userData.ToArray();
+    }
+
+    /// <summary>Gets the embedded attestation.</summary>
+    public VtpmAttestation Attestation { get; }
+
+    /// <summary>Gets the variant-specific instance info bytes (empty for qemu-vtpm).</summary>
+    public ReadOnlyMemory<byte> InstanceInfo { get; }
+
+    /// <summary>Gets the user data.</summary>
+    public ReadOnlyMemory<byte> UserData { get; }
+
+    /// <summary>Parses a document. Keys match case-insensitively and unknown keys are ignored, as in Go.</summary>
+    /// <param name="json">The document bytes.</param>
+    /// <returns>The document.</returns>
+    /// <exception cref="AttestationFormatException">The bytes are not a vTPM document (message starts with <c>unmarshaling TPM attestation document</c>).</exception>
+    public static VtpmDocument Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (reader.BytesConsumed != json.Length && !IsWhitespace(json[(int)reader.BytesConsumed..]))
+            {
+                throw new AttestationFormatException("trailing data after the JSON document");
+            }
+
+            var root = document.RootElement;
+            GoJson.RequireObject(root, "document");
+            if (!GoJson.TryGetProperty(root, "Attestation", out var attestationElement) || attestationElement.ValueKind == JsonValueKind.Null)
+            {
+                throw new AttestationFormatException("Attestation: expected an object, got nothing");
+            }
+
+            var attestation = VtpmAttestation.ReadGoJson(attestationElement);
+            return new VtpmDocument(attestation, GoJson.GetBytes(root, "InstanceInfo", "document"), GoJson.GetBytes(root, "UserData", "document"));
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new AttestationFormatException($"unmarshaling TPM attestation document: {ex.Message}", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new AttestationFormatException($"unmarshaling TPM attestation document: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Serializes the document as Go encoding/json would.</summary>
+    /// <returns>The JSON bytes.</returns>
+    public byte[] ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(nameof(Attestation));
+            Attestation.WriteGoJson(writer);
+            if (InstanceInfo.IsEmpty)
+            {
+                writer.WriteNull(nameof(InstanceInfo));
+            }
+            else
+            {
+                writer.WriteBase64String(nameof(InstanceInfo), InstanceInfo.Span);
+            }
+
+            writer.WriteBase64String(nameof(UserData), UserData.Span);
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    private static bool IsWhitespace(ReadOnlySpan<byte> rest)
+    {
+        foreach (var b in rest)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using Constellation.Attestation.Tpm;
+
+namespace Constellation.Attestation.Vtpm;
+
+/// <summary>
+/// One <c>tpm.Quote</c> of a vTPM document: the signed TPMS_ATTEST bytes, the TPMT_SIGNATURE bytes and the PCR
+/// values of one bank that the quote claims to cover. Unverified data; immutable.
+/// </summary>
+public sealed class VtpmQuote
+{
+    /// <summary>Creates a quote entry.</summary>
+    /// <param name="quote">TPMS_ATTEST bytes.</param>
+    /// <param name="rawSignature">TPMT_SIGNATURE bytes.</param>
+    /// <param name="bank">The PCR bank (<c>pcrs.hash</c>; TPM algorithm numbers: sha1 4, sha256 11, sha384 12, sha512 13).</param>
+    /// <param name="pcrs">PCR values by index.</param>
+    public VtpmQuote(ReadOnlySpan<byte> quote, ReadOnlySpan<byte> rawSignature, TpmAlgorithm bank, IEnumerable<KeyValuePair<int, byte[]>> pcrs)
+    {
+        ArgumentNullException.ThrowIfNull(pcrs);
+        Quote = quote.ToArray();
+        RawSignature = rawSignature.ToArray();
+        Bank = bank;
+        Pcrs = pcrs.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
+    }
+
+    /// <summary>Gets the TPMS_ATTEST bytes.</summary>
+    public ReadOnlyMemory<byte> Quote { get; }
+
+    /// <summary>Gets the TPMT_SIGNATURE bytes.</summary>
+    public ReadOnlyMemory<byte> RawSignature { get; }
+
+    /// <summary>Gets the PCR bank of <see cref="Pcrs"/>.</summary>
+    public TpmAlgorithm Bank { get; }
+
+    /// <summary>Gets the PCR values by index.</summary>
+    public ImmutableSortedDictionary<int, ImmutableArray<byte>> Pcrs { get; }
+
+    internal Dictionary<int, byte[]> PcrArrays() => Pcrs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+
+    internal static VtpmQuote FromProto(Protos.Quote proto) => new(
+        proto.Quote_.Span,
+        proto.RawSig.Span,
+        proto.Pcrs is null ? TpmAlgorithm.Error : (TpmAlgorithm)(ushort)proto.Pcrs.Hash,
+        proto.Pcrs is null ? [] : proto.Pcrs.Pcrs.Select(kv => new KeyValuePair<int, byte[]>(checked((int)kv.Key), kv.Value.ToByteArray())));
+
+    internal Protos.Quote ToProto()
+    {
+        var proto = new Protos.Quote
+        {
+            Quote_ = Google.Protobuf.ByteString.CopyFrom(Quote.Span),
+            RawSig = Google.Protobuf.ByteString.CopyFrom(RawSignature.Span),
+            Pcrs = new Protos.PCRs { Hash = (Protos.HashAlgo)(int)Bank },
+        };
+        foreach (var (index, value) in Pcrs)
+        {
+            proto.Pcrs.Pcrs.Add((uint)index, Google.Protobuf.ByteString.CopyFrom(value.AsSpan()));
+        }
+
+        return proto;
+    }
+
+    internal static VtpmQuote ReadGoJson(JsonElement element, string path)
+    {
+        GoJson.RequireObject(element, path);
+        var quote = GoJson.GetBytes(element, "quote", path);
+        var sig = GoJson.GetBytes(element, "raw_sig", path);
+        var bank = TpmAlgorithm.Error;
+        var pcrs = new List<KeyValuePair<int, byte[]>>();
+        if (GoJson.TryGetProperty(element, "pcrs", out var pcrsElement) && pcrsElement.ValueKind != JsonValueKind.Null)
+        {
+            GoJson.RequireObject(pcrsElement, path + ".pcrs");
+            if (GoJson.TryGetProperty(pcrsElement, "hash", out var hash) && hash.ValueKind != JsonValueKind.Null)
+            {
+                if (hash.ValueKind != JsonValueKind.Number || !hash.TryGetUInt16(out var number))
+                {
+                    throw new AttestationFormatException($"{path}.pcrs.hash: expected a HashAlgo number, got {hash}");
+                }
+
+                bank = (TpmAlgorithm)number;
+            }
+
+            if (GoJson.TryGetProperty(pcrsElement, "pcrs", out var map) && map.ValueKind != JsonValueKind.Null)
+            {
+                GoJson.RequireObject(map, path + ".pcrs.pcrs");
+                foreach (var entry in map.EnumerateObject())
+                {
+                    if (!uint.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > int.MaxValue)
+                    {
+                        throw new AttestationFormatException($"{path}.pcrs.pcrs: expected decimal PCR indices as keys, got \"{entry.Name}\"");
+                    }
+
+                    if (pcrs.Any(p => p.Key == (int)index))
+                    {
+                        throw new AttestationFormatException($"{path}.pcrs.pcrs: PCR {index} appears more than once");
+                    }
+
+                    pcrs.Add(new((int)index, GoJson.DecodeBytes(entry.Value, $"{path}.pcrs.pcrs[{index}]")));
+                }
+            }
+        }
+
+        return new VtpmQuote(quote, sig, bank, pcrs);
+    }
+
+    internal void WriteGoJson(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        if (!Quote.IsEmpty)
+        {
+            writer.WriteBase64String("quote", Quote.Span);
+        }
+
+        if (!RawSignature.IsEmpty)
+        {
+            writer.WriteBase64String("raw_sig", RawSignature.Span);
+        }
+
+        writer.WriteStartObject("pcrs");
+        if (Bank != TpmAlgorithm.Error)
+        {
+            writer.WriteNumber("hash", (ushort)Bank);
+        }
+
+        if (!Pcrs.IsEmpty)
+        {
+            writer.WriteStartObject("pcrs");
+            foreach (var (index, value) in GoJson.GoMapOrder(Pcrs))
+            {
+                writer.WriteBase64String(index.ToString(CultureInfo.InvariantCulture), value.AsSpan());
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+}

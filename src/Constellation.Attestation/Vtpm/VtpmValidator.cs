@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.EventLog;
+
+namespace Constellation.Attestation.Vtpm;
+
+/// <summary>
+/// Validates Constellation vTPM documents in the order of shared/spec/vtpm.md §5: trusted AK from the variant hook,
+/// quote signature, nonce binding, PCR digest, event-log replay, CVM check, then measurements (every mismatch
+/// reported; warn-only mismatches become warnings).
+/// </summary>
+/// <remarks>
+/// Immutable and safe to use concurrently when the hooks are. SHA-1 banks are never accepted. Unlike upstream, the
+/// SHA-256 quote whose PCR values are compared with the measurements must itself verify, even when a quote of a
+/// stronger bank was accepted first.
+/// </remarks>
+public sealed class VtpmValidator : IAttestationValidator
+{
+    private static readonly TpmAlgorithm[] BankPreference = [TpmAlgorithm.Sha512, TpmAlgorithm.Sha384, TpmAlgorithm.Sha256, TpmAlgorithm.Sha1];
+
+    private readonly IVtpmVariantHooks _hooks;
+    private readonly MeasurementSet _measurements;
+
+    /// <summary>Creates a validator.</summary>
+    /// <param name="variant">The vTPM-family variant validated.</param>
+    /// <param name="hooks">The variant's AK trust and CVM check.</param>
+    /// <param name="measurements">The expected SHA-256 PCR values (Constellation's <c>M</c>).</param>
+    public VtpmValidator(AttestationVariant variant, IVtpmVariantHooks hooks, MeasurementSet measurements)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        ArgumentNullException.ThrowIfNull(hooks);
+        ArgumentNullException.ThrowIfNull(measurements);
+        if (measurements.Count > 0 && measurements.ValueLength != Measurement.Sha256Length)
+        {
+            throw new ArgumentException($"vTPM measurements must be 32-byte SHA-256 PCR values, got {measurements.ValueLength}-byte values.", nameof(measurements));
+        }
+
+        Variant = variant;
+        _hooks = hooks;
+        _measurements = measurements;
+    }
+
+    /// <inheritdoc />
+    public AttestationVariant Variant { get; }
+
+    /// <inheritdoc />
+    public async ValueTask<AttestationValidationResult> ValidateAsync(ReadOnlyMemory<byte> document, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // 1. Outer document.
+        var doc = VtpmDocument.Parse(document.Span);
+        var attestation = doc.Attestation;
+
+        // 2. extraData = SHA-256(userData ‖ nonce).
+        var extraData = SHA256.HashData([.. doc.UserData.Span, .. nonce.Span]);
+
+        // 3. Trusted AK from the variant.
+        TpmPublic ak;
+        byte[] akSpki;
+        try
+        {
+            ak = TpmPublic.Parse(attestation.AkPublic.Span);
+            akSpki = ak.ToSubjectPublicKeyInfo();
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new AttestationFormatException($"validating attestation public key: ak_pub: {ex.Message}", ex);
+        }
+
+        var context = new VtpmAttestationContext(Variant, doc.InstanceInfo.Span, extraData, attestation.AkPublic.Span, akSpki, attestation.AkCertificate.Span, attestation.EventLog.Span);
+        var trustedKey = await _hooks.GetTrustedAttestationKeyAsync(context, cancellationToken).ConfigureAwait(false);
+
+        // 4. tpmNonce = SHA-256(instanceInfo ‖ extraData).
+        var tpmNonce = SHA256.HashData([.. doc.InstanceInfo.Span, .. extraData]);
+
+        // 5. Quotes.
+        if (!TpmQuoteVerifier.KeyEquals(ak, trustedKey.Span))
+        {
+            throw new AttestationTrustException(
+                $"key not trusted: the document's AK (ak_pub, SHA-256 of SubjectPublicKeyInfo {Convert.ToHexStringLower(SHA256.HashData(akSpki))}) is not the AK trusted for {Variant.Name} (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(trustedKey.Span))})");
+        }
+
+        var platformState = VerifyQuotes(ak, attestation, tpmNonce, out var sha256Quote);
+
+        // 6. CVM check.
+        var verifiedContext = new VtpmAttestationContext(Variant, doc.InstanceInfo.Span, extraData, attestation.AkPublic.Span, akSpki, attestation.AkCertificate.Span, attestation.EventLog.Span)
+        {
+            PlatformState = platformState,
+        };
+        await _hooks.CheckConfidentialVmAsync(verifiedContext, cancellationToken).ConfigureAwait(false);
+
+        // 7. Measurements.
+        var actual = sha256Quote.Pcrs.ToDictionary(kv => (uint)kv.Key, kv => kv.Value.ToArray());
+        var comparison = _measurements.Compare(actual);
+        comparison.ThrowIfFailed();
+
+        // 8. User data.
+        return new AttestationValidationResult(Variant, doc.UserData.Span, comparison.Warnings.Select(w => w.ToString()), actual);
+    }
+
+    private static GcePlatformState? VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce, out VtpmQuote sha256Quote)
+    {
+        if (attestation.Quotes.IsEmpty)
+        {
+            throw new AttestationFormatException("attestation is missing quotes");
+        }
+
+        var measured = attestation.Quotes.FirstOrDefault(q => q.Bank == TpmAlgorithm.Sha256)
+            ?? throw new AttestationFormatException(attestation.Quotes.All(q => q.Bank == TpmAlgorithm.Sha1)
+                ? "attestation did not include SHA256 hashed PCRs: only SHA-1 banks were quoted, and SHA-1 is not accepted"
+                : "attestation did not include SHA256 hashed PCRs");
+        if (measured.Pcrs.IsEmpty)
+        {
+            throw new AttestationFormatException("no PCR data in attestation: the SHA-256 quote carries no PCR values");
+        }
+
+        TcgEventLog? log = null;
+        if (!attestation.EventLog.IsEmpty)
+        {
+            log = TcgEventLog.Parse(attestation.EventLog.Span);
+        }
+
+        // First quote of each bank, strongest bank first; SHA-1 is never accepted.
+        var candidates = BankPreference
+            .Where(bank => bank != TpmAlgorithm.Sha1)
+            .Select(bank => attestation.Quotes.FirstOrDefault(q => q.Bank == bank))
+            .OfType<VtpmQuote>()
+            .ToList();
+
+        AttestationException? lastError = null;
+        VtpmQuote? accepted = null;
+        foreach (var quote in candidates)
+        {
+            try
+            {
+                VerifyQuote(ak, quote, tpmNonce, log);
+                accepted = quote;
+                break;
+            }
+            catch (AttestationException ex)
+            {
+                lastError = ex;
+            }
+        }
+
+        if (accepted is null)
+        {
+            throw lastError!;
+        }
+
+        if (!ReferenceEquals(accepted, measured))
+        {
+            // The measured SHA-256 values must be covered by a verified quote too (stricter than upstream).
+            VerifyQuote(ak, measured, tpmNonce, log);
+        }
+
+        sha256Quote = measured;
+        return log is null ? null : GcePlatformState.FromEventLog(log);
+    }
+
+    private static void VerifyQuote(TpmPublic ak, VtpmQuote quote, byte[] tpmNonce, TcgEventLog? log)
+    {
+        var pcrs = quote.PcrArrays();
+        try
+        {
+            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, tpmNonce, quote.Bank, pcrs);
+            log?.VerifyAgainst(quote.Bank, pcrs);
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new AttestationFormatException($"{TpmHash.ToDisplayName(quote.Bank)} quote: {ex.Message}", ex);
+        }
+        catch (AttestationSignatureException ex)
+        {
+            throw new AttestationSignatureException($"{TpmHash.ToDisplayName(quote.Bank)} quote: {ex.Message}", ex);
+        }
+        catch (AttestationBindingException ex)
+        {
+            throw new AttestationBindingException($"{TpmHash.ToDisplayName(quote.Bank)} quote: {ex.Field}", ex.Expected, ex.Actual);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.Atls;
+using Constellation.Atls.AspNetCore;
+using Constellation.Attestation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Constellation.Cli.Commands.Atls;
+
+/// <summary>
+/// <c>constellation atls serve --variant dummy --port P [--mutual] [--message text]</c>: an aTLS server on
+/// 127.0.0.1:P answering every <c>GET /</c> with the message; prints <c>listening 127.0.0.1:P</c> when ready and runs until stopped.
+/// </summary>
+public static class AtlsServeCommand
+{
+    /// <summary>Creates the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var variant = new Option<string>("--variant") { Description = "Attestation variant to issue (only dummy can be issued without the hardware).", Required = true };
+        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", Required = true };
+        var mutual = new Option<bool>("--mutual") { Description = "Also require an attested client certificate (mutual aTLS)." };
+        var message = new Option<string>("--message") { Description = "The body of every GET / response.", DefaultValueFactory = _ => "hello" };
+        var command = new Command("serve", "Serve aTLS on 127.0.0.1, answering GET / with a message (the aTLS counterpart of openssl s_server).")
+        {
+            variant, port, mutual, message,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(variant)!, parse.GetValue(port), parse.GetValue(mutual), parse.GetValue(message)!,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string variantName, int port, bool mutual, string message, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        AtlsOptions options;
+        try
+        {
+            var variant = AtlsVariantSupport.ParseVariant(variantName);
+            options = new AtlsOptions
+            {
+                Issuer = AtlsVariantSupport.CreateIssuer(variant),
+                Validators = mutual ? [AtlsVariantSupport.CreateValidator(variant)] : [],
+            };
+        }
+        catch (Exception ex) when (ex is AttestationException or NotSupportedException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UnusableInput;
+        }
+
+        if (port is < 0 or > 65535)
+        {
+            await error.WriteLineAsync($"error: --port: expected 0..65535, got {port}").ConfigureAwait(false);
+            return ExitCodes.UnusableInput;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseAtls(options);
+        }));
+        await using var app = builder.Build();
+        app.MapGet("/", () => message);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await error.WriteLineAsync($"error: cannot listen on 127.0.0.1:{port}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UnusableInput;
+        }
+
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        await output.WriteLineAsync($"listening 127.0.0.1:{address.Port}").ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C / SIGTERM: stop gracefully.
+        }
+
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.Attestation;
+using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Snp;
+
+namespace Constellation.Cli.Commands.Evidence.Snp;
+
+/// <summary>
+/// <c>constellation evidence inspect snp-report</c> and <c>constellation evidence verify snp-report</c>.
+/// Both are <c>snp-report</c> commands to be added under the <c>inspect</c> and <c>verify</c> groups.
+/// </summary>
+public static class SnpReportCommands
+{
+    /// <summary>Creates <c>inspect snp-report &lt;file&gt; [--json]</c>.</summary>
+    /// <returns>The command.</returns>
+    public static Command CreateInspect()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The raw SEV-SNP attestation report (1184 bytes)." };
+        var json = new Option<bool>("--json") { Description = "Print the fields as a JSON object (byte strings as lowercase hex)." };
+        var command = new Command("snp-report", "Show every field of an SEV-SNP attestation report (no verification).") { file, json };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                var report = SnpReportInput.ReadReport(parse.GetValue(file)!);
+                output.WriteLine(ToJson(report, indented: !parse.GetValue(json)));
+                return ExitCodes.Success;
+            }
+            catch (UnusableInputException ex)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.UnusableInput;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Creates <c>verify snp-report &lt;file&gt; [--signer &lt;pem|der&gt;] [--chain &lt;pem&gt;] [--product Milan|Genoa|Turin]
+    /// [--at &lt;RFC3339&gt;] [--offline] [--json]</c>.
+    /// </summary>
+    /// <returns>The command.</returns>
+    public static Command CreateVerify()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The raw SEV-SNP attestation report (1184 bytes)." };
+        var signer = new Option<FileInfo>("--signer") { Description = "The VCEK or VLEK (PEM or DER). Without it the VCEK is taken from the cache or fetched from AMD KDS." };
+        var chain = new Option<FileInfo>("--chain") { Description = "PEM with the ASK or ASVK (an ARK in it is ignored: the ARK is always the pinned one). Without it, the chain comes from the cache or KDS." };
+        var product = new Option<string>("--product") { Description = "The expected product line: Milan, Genoa or Turin (v2 reports carry none)." };
+        var at = new Option<string>("--at") { Description = "Judge certificate validity at this RFC 3339 time instead of now." };
+        var offline = new Option<bool>("--offline") { Description = "Never touch the network: use only the given files and the cache." };
+        var json = new Option<bool>("--json") { Description = "Print {\"valid\": …, \"errors\": […]} as JSON." };
+        var cacheDir = new Option<DirectoryInfo>("--cache-dir") { Description = "Collateral cache directory (default: $XDG_CACHE_HOME/constellation/collateral)." };
+        var kdsUrl = new Option<Uri>("--kds-url") { Description = "AMD KDS base URL (default https://kdsintf.amd.com/).", Hidden = true };
+        var command = new Command("snp-report", "Verify an SEV-SNP report's signature and certificate chain to the pinned AMD root.")
+        {
+            file, signer, chain, product, at, offline, json, cacheDir, kdsUrl,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var asJson = parse.GetValue(json);
+            try
+            {
+                var report = SnpReportInput.ReadReport(parse.GetValue(file)!);
+                var options = new SnpVerificationOptions
+                {
+                    Product = SnpReportInput.ParseProduct(parse.GetValue(product)),
+                    VerificationTime = SnpReportInput.ParseTime(parse.GetValue(at)),
+                };
+                var signerFile = parse.GetValue(signer);
+                var chainFile = parse.GetValue(chain);
+                var signerCertificate = signerFile is null ? null : SnpReportInput.ReadCertificate(signerFile, "signer");
+                var intermediate = chainFile is null ? null : SnpReportInput.ReadIntermediate(chainFile);
+
+                if (signerCertificate is null || intermediate is null)
+                {
+                    using var http = new HttpClient();
+                    var kds = CreateKds(http, parse.GetValue(offline), parse.GetValue(cacheDir), parse.GetValue(kdsUrl));
+                    var line = ProductFor(report, options.Product, signerCertificate);
+                    var kind = report.SigningKey == SnpSigningKey.Vlek ? SnpEndorsementKind.Vlek : SnpEndorsementKind.Vcek;
+                    if (signerCertificate is null)
+                    {
+                        if (report.SigningKey != SnpSigningKey.Vcek)
+                        {
+                            throw new UnusableInputException($"the report is signed by {report.SigningKey.ToString().ToUpperInvariant()}; only VCEKs can be fetched from KDS, pass the signer with --signer");
+                        }
+
+                        signerCertificate = await kds.GetVcekAsync(report.ProductLine is null ? report.WithProductLine(line) : report, line, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    intermediate ??= await kds.GetIntermediateAsync(line, kind, cancellationToken).ConfigureAwait(false);
+                }
+
+                var result = new SnpReportVerifier(options).Verify(report, new SnpEvidenceCertificates(signerCertificate, intermediate));
+                WriteResult(output, result, asJson);
+                return result.IsValid ? ExitCodes.Success : ExitCodes.Rejected;
+            }
+            catch (UnusableInputException ex)
+            {
+                return Fail(asJson ? output : error, asJson, ex.Message, ExitCodes.UnusableInput);
+            }
+            catch (CollateralUnavailableException ex)
+            {
+                return Fail(asJson ? output : error, asJson, ex.Message, ExitCodes.UnusableInput);
+            }
+        });
+        return command;
+    }
+
+    private static AmdKdsClient CreateKds(HttpClient http, bool offline, DirectoryInfo? cacheDir, Uri? kdsUrl)
+    {
+        var cache = TieredCollateralCache.CreateDefault(cacheDir?.FullName);
+        var fetcher = new CollateralFetcher(http, offline ? CollateralFetcherOptions.OfflineOnly : CollateralFetcherOptions.Default);
+        return new AmdKdsClient(new CachedCollateralSource(cache, fetcher), kdsUrl is null ? null : new AmdKdsOptions { BaseUri = kdsUrl });
+    }
+
+    private static SnpProductLine ProductFor(SnpReport report, SnpProductLine? requested, System.Security.Cryptography.X509Certificates.X509Certificate2? signer)
+    {
+        if (report.ProductLine is { } fromCpuid)
+        {
+            return fromCpuid;
+        }
+
+        if (requested is { } line)
+        {
+            return line;
+        }
+
+        if (signer is not null)
+        {
+            try
+            {
+                if (SnpEndorsementCertificate.FromCertificate(signer).ProductLine is { } named)
+                {
+                    return named;
+                }
+            }
+            catch (CertificateChainException)
+            {
+                // The verifier reports the malformed signer with its reason.
+            }
+        }
+
+        throw new UnusableInputException("a version 2 report names no product line; pass --product Milan|Genoa|Turin so the right KDS collateral is fetched");
+    }
+
+    private static void WriteResult(TextWriter output, SnpVerificationResult result, bool asJson)
+    {
+        if (asJson)
+        {
+            var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("valid", result.IsValid);
+                w.WriteStartArray("errors");
+                foreach (var failure in result.Failures)
+                {
+                    w.WriteStringValue(failure.Message);
+                }
+
+                w.WriteEndArray();
+                if (result.ProductLine is { } line)
+                {
+                    w.WriteString("productLine", line.ToKdsName());
+                }
+
+                if (result.Endorsement is { } e)
+                {
+                    w.WriteString("signer", e.Kind.ToString().ToUpperInvariant());
+                    w.WriteString("signerProductName", e.ProductName);
+                }
+
+                w.WriteEndObject();
+            }
+
+            output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+            return;
+        }
+
+        if (result.IsValid)
+        {
+            output.WriteLine($"valid: SEV-SNP report v{result.Report.Version} signed by {result.Endorsement!.Kind.ToString().ToUpperInvariant()} ({result.Endorsement.ProductName}), chain verified to the pinned ARK-{result.ProductLine!.Value.ToKdsName()}");
+            return;
+        }
+
+        output.WriteLine($"rejected ({result.Failures.Count} reason{(result.Failures.Count == 1 ? string.Empty : "s")}):");
+        foreach (var failure in result.Failures)
+        {
+            output.WriteLine($"  - {failure.Message}");
+        }
+    }
+
+    private static int Fail(TextWriter writer, bool asJson, string message, int exitCode)
+    {
+        if (asJson)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["valid"] = false, ["errors"] = new[] { message } }));
+        }
+        else
+        {
+            writer.WriteLine($"error: {message}");
+        }
+
+        return exitCode;
+    }
+
+    private static string ToJson(SnpReport report, bool indented)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        {
+            SnpReportJson.Write(writer, report);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
