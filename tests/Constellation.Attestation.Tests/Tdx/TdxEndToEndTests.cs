@@ -174,6 +174,22 @@ public sealed class TdxEndToEndTests : IDisposable
         act.Should().Throw<AttestationBindingException>().Which.Field.Should().Be("QE report data");
     }
 
+    [Test]
+    public void A_warm_verifier_still_rejects_once_the_time_leaves_the_CRL_window_or_the_CRL_changes()
+    {
+        var verifier = new TdxQuoteVerifier(pki.Options);
+        var quote = TdxQuote.Parse(pki.Quote());
+        var collateral = pki.Collateral();
+        verifier.Verify(quote, collateral, TdxQuotePolicy.Default, SyntheticTdx.At);
+        verifier.Verify(quote, collateral, TdxQuotePolicy.Default, SyntheticTdx.At.AddDays(1));
+
+        var late = () => verifier.Verify(quote, collateral, TdxQuotePolicy.Default, TestPki.Start.AddDays(31));
+        late.Should().Throw<AttestationFreshnessException>();
+
+        var revoked = () => verifier.Verify(quote, pki.Collateral(revokedPcks: [pki.Pck]), TdxQuotePolicy.Default, SyntheticTdx.At);
+        revoked.Should().Throw<CertificateChainException>().WithMessage("*revoked*");
+    }
+
     private static (byte, byte, string, DateTimeOffset, string[])[] OutOfDateLevels(DateTimeOffset newerLevelDate) =>
     [
         (4, 0, "UpToDate", newerLevelDate, []),

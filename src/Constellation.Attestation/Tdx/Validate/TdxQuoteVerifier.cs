@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,7 +12,8 @@ namespace Constellation.Attestation.Tdx;
 /// <summary>
 /// Verifies a TDX quote end to end: PCK chain to the pinned root with CRLs, quote and QE report signatures, QE report data
 /// binding, collateral signatures and freshness, TCB level and QE identity, then the policy, reporting every policy
-/// violation at once. Thread-safe; holds no mutable state.
+/// violation at once. Thread-safe. Successful chain and collateral verifications are remembered (bounded) while their exact
+/// inputs recur inside their validity windows, so a warm verifier mostly pays for the quote signature.
 /// </summary>
 public sealed class TdxQuoteVerifier
 {
@@ -20,6 +22,11 @@ public sealed class TdxQuoteVerifier
     private const string ProcessorCaCn = "Intel SGX PCK Processor CA";
 
     private readonly TdxVerifierOptions options;
+
+    // Successful chain/QE-report and collateral verifications, reused while their inputs are byte-identical and the
+    // verification time stays inside every certificate's, CRL's and document's validity window.
+    private readonly VerificationMemo<StrongBox<(VerifiedCertificateChain, PckCertificateExtensions)>> pckMemo = new();
+    private readonly VerificationMemo<string> collateralMemo = new();
 
     /// <summary>Creates a verifier that trusts the Intel SGX Root CA.</summary>
     public TdxQuoteVerifier()
@@ -96,7 +103,7 @@ public sealed class TdxQuoteVerifier
     /// <exception cref="CertificateChainException">A chain is untrusted or a certificate is revoked.</exception>
     /// <exception cref="AttestationFreshnessException">A certificate, CRL or collateral is out of date.</exception>
     /// <exception cref="CollateralUnavailableException">Required collateral is missing.</exception>
-    /// <exception cref="AttestationPolicyException">The policy is violated (all violations listed).</exception>
+    /// <exception cref="TdxPolicyException">The policy is violated (all violations listed, with the TCB evaluation).</exception>
     public TdxQuoteVerification Verify(TdxQuote quote, TdxCollateral collateral, TdxQuotePolicy policy, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(quote);
@@ -104,38 +111,14 @@ public sealed class TdxQuoteVerifier
         ArgumentNullException.ThrowIfNull(policy);
 
         TdxQuoteSignatures.VerifyQuoteSignature(quote);
-        var presented = ReadPckChain(quote);
-        RequireCn(presented[0], PckLeafCn, "PCK certificate");
-        _ = CaType(presented[0]);
-        RequireCn(presented[1], presented[1].GetNameInfo(X509NameType.SimpleName, false) == ProcessorCaCn ? ProcessorCaCn : PlatformCaCn, "PCK intermediate CA");
-
-        var crls = new List<CertificateRevocationList>();
-        if (collateral.PckCrl is { } pckCrl)
-        {
-            crls.Add(pckCrl);
-        }
-
-        if (collateral.RootCaCrl is { } rootCrl)
-        {
-            crls.Add(rootCrl);
-        }
-
         if (policy.RequireRevocationLists && (collateral.PckCrl is null || collateral.RootCaCrl is null))
         {
             throw new CollateralUnavailableException(
                 $"revocation lists required but missing: {(collateral.PckCrl is null ? "PCK CRL " : string.Empty)}{(collateral.RootCaCrl is null ? "root CA CRL" : string.Empty)}".Trim());
         }
 
-        var pckChain = CertificateChainVerifier.Verify(presented, new CertificateChainPolicy
-        {
-            TrustedRoots = options.TrustedRoots,
-            VerificationTime = at,
-            RevocationLists = crls,
-            RequireRevocationLists = policy.RequireRevocationLists,
-        });
-        TdxQuoteSignatures.VerifyQeReportSignature(quote, pckChain.Leaf);
+        var (pckChain, pck) = VerifyPck(quote, collateral, policy.RequireRevocationLists, at);
         TdxQuoteSignatures.VerifyQeReportBinding(quote);
-        var pck = PckCertificateExtensions.Read(pckChain.Leaf);
 
         var violations = new List<PolicyViolation>();
         var warnings = new List<string>();
@@ -147,8 +130,10 @@ public sealed class TdxQuoteVerifier
             var tcbChain = collateral.TcbInfoIssuerChain ?? throw new CollateralUnavailableException("TCB info issuer chain is missing");
             var qeIdentity = collateral.QeIdentity ?? throw new CollateralUnavailableException("QE identity is missing");
             var qeChain = collateral.QeIdentityIssuerChain ?? throw new CollateralUnavailableException("QE identity issuer chain is missing");
-            TdxCollateralVerifier.VerifyTcbInfo(tcbInfo, tcbChain, options.TrustedRoots, at, collateral.RootCaCrl, policy.CollateralGracePeriod);
-            TdxCollateralVerifier.VerifyQeIdentity(qeIdentity, qeChain, options.TrustedRoots, at, collateral.RootCaCrl, policy.CollateralGracePeriod);
+            VerifyCollateral(tcbInfo.SignedBytes, tcbInfo.Signature, tcbChain, collateral.RootCaCrl, policy.CollateralGracePeriod, at, tcbInfo.IssueDate, tcbInfo.NextUpdate,
+                () => TdxCollateralVerifier.VerifyTcbInfo(tcbInfo, tcbChain, options.TrustedRoots, at, collateral.RootCaCrl, policy.CollateralGracePeriod));
+            VerifyCollateral(qeIdentity.SignedBytes, qeIdentity.Signature, qeChain, collateral.RootCaCrl, policy.CollateralGracePeriod, at, qeIdentity.IssueDate, qeIdentity.NextUpdate,
+                () => TdxCollateralVerifier.VerifyQeIdentity(qeIdentity, qeChain, options.TrustedRoots, at, collateral.RootCaCrl, policy.CollateralGracePeriod));
             AddGraceWarning(warnings, "TCB info", tcbInfo.NextUpdate, at);
             AddGraceWarning(warnings, "QE identity", qeIdentity.NextUpdate, at);
 
@@ -159,10 +144,104 @@ public sealed class TdxQuoteVerifier
         TdxPolicyChecks.CheckQuote(quote, policy, violations);
         if (violations.Count > 0)
         {
-            throw new AttestationPolicyException(violations);
+            throw new TdxPolicyException(violations, tcb, qeLevel);
         }
 
         return new TdxQuoteVerification(quote, pckChain, pck, tcb, qeLevel, warnings);
+    }
+
+    private (VerifiedCertificateChain Chain, PckCertificateExtensions Pck) VerifyPck(TdxQuote quote, TdxCollateral collateral, bool requireCrls, DateTimeOffset at)
+    {
+        string key;
+        using (var k = new MemoKey())
+        {
+            k.Add(quote.PckCertificateChainPem).Add(quote.QeReport.RawData).Add(quote.QeReportSignature).Add(requireCrls ? 1 : 0)
+                .Add(collateral.PckCrl is { } p ? p.RawData.Span : default).Add(collateral.RootCaCrl is { } r ? r.RawData.Span : default);
+            key = k.Finish();
+        }
+
+        if (pckMemo.TryGet(key, at, out var hit))
+        {
+            return hit!.Value;
+        }
+
+        var presented = ReadPckChain(quote);
+        RequireCn(presented[0], PckLeafCn, "PCK certificate");
+        _ = CaType(presented[0]);
+        RequireCn(presented[1], presented[1].GetNameInfo(X509NameType.SimpleName, false) == ProcessorCaCn ? ProcessorCaCn : PlatformCaCn, "PCK intermediate CA");
+        var crls = new List<CertificateRevocationList>();
+        if (collateral.PckCrl is { } pckCrl)
+        {
+            crls.Add(pckCrl);
+        }
+
+        if (collateral.RootCaCrl is { } rootCrl)
+        {
+            crls.Add(rootCrl);
+        }
+
+        var chain = CertificateChainVerifier.Verify(presented, new CertificateChainPolicy
+        {
+            TrustedRoots = options.TrustedRoots,
+            VerificationTime = at,
+            RevocationLists = crls,
+            RequireRevocationLists = requireCrls,
+        });
+        TdxQuoteSignatures.VerifyQeReportSignature(quote, chain.Leaf);
+        var pck = PckCertificateExtensions.Read(chain.Leaf);
+        var (from, until) = Window(chain.Certificates, crls, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        pckMemo.Add(key, new StrongBox<(VerifiedCertificateChain, PckCertificateExtensions)>((chain, pck)), from, until);
+        return (chain, pck);
+    }
+
+    private void VerifyCollateral(ReadOnlySpan<byte> signed, ReadOnlySpan<byte> signature, IReadOnlyList<X509Certificate2> chain, CertificateRevocationList? rootCrl,
+        TimeSpan grace, DateTimeOffset at, DateTimeOffset issueDate, DateTimeOffset nextUpdate, Action verify)
+    {
+        string key;
+        using (var k = new MemoKey())
+        {
+            k.Add(signed).Add(signature).Add(grace.Ticks).Add(rootCrl is { } r ? r.RawData.Span : default);
+            foreach (var c in chain)
+            {
+                k.Add(c.RawData);
+            }
+
+            key = k.Finish();
+        }
+
+        if (collateralMemo.TryGet(key, at, out _))
+        {
+            return;
+        }
+
+        verify();
+        var until = nextUpdate + grace;
+        var (from, to) = Window(chain, rootCrl is null ? [] : [rootCrl], issueDate, until);
+        collateralMemo.Add(key, key, from, to);
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset Until) Window(IEnumerable<X509Certificate2> certs, IEnumerable<CertificateRevocationList> crls,
+        DateTimeOffset from, DateTimeOffset until)
+    {
+        foreach (var c in certs)
+        {
+            from = Max(from, new DateTimeOffset(c.NotBefore.ToUniversalTime()));
+            until = Min(until, new DateTimeOffset(c.NotAfter.ToUniversalTime()));
+        }
+
+        foreach (var crl in crls)
+        {
+            from = Max(from, crl.ThisUpdate);
+            if (crl.NextUpdate is { } next)
+            {
+                until = Min(until, next);
+            }
+        }
+
+        return (from, until);
+
+        static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+        static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     }
 
     private static void AddGraceWarning(List<string> warnings, string what, DateTimeOffset nextUpdate, DateTimeOffset at)

@@ -15,6 +15,8 @@ public static class EvidenceCommand
     private static readonly EvidenceKind[] Kinds =
     [
         new(TpmQuoteCommands.CreateInspect, TpmQuoteCommands.CreateVerify),
+        new(Snp.SnpReportCommands.CreateInspect, Snp.SnpReportCommands.CreateVerify),
+        new(Tdx.TdxQuoteCommands.CreateInspect, Tdx.TdxQuoteCommands.CreateVerify),
     ];
 
     /// <summary>Creates the <c>evidence</c> command with its <c>inspect</c> and <c>verify</c> groups.</summary>
