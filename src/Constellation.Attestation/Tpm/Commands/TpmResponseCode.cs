@@ -44,6 +44,11 @@ public static class TpmResponseCode
         [0x005] = "TPM_RC_SESSION_HANDLES", [0x006] = "TPM_RC_OBJECT_HANDLES", [0x007] = "TPM_RC_LOCALITY", [0x008] = "TPM_RC_YIELDED",
         [0x009] = "TPM_RC_CANCELED", [0x00A] = "TPM_RC_TESTING", [0x020] = "TPM_RC_NV_RATE", [0x021] = "TPM_RC_LOCKOUT",
         [0x022] = "TPM_RC_RETRY", [0x023] = "TPM_RC_NV_UNAVAILABLE",
+        [0x010] = "TPM_RC_REFERENCE_H0", [0x011] = "TPM_RC_REFERENCE_H1", [0x012] = "TPM_RC_REFERENCE_H2",
+        [0x013] = "TPM_RC_REFERENCE_H3", [0x014] = "TPM_RC_REFERENCE_H4", [0x015] = "TPM_RC_REFERENCE_H5",
+        [0x016] = "TPM_RC_REFERENCE_H6", [0x018] = "TPM_RC_REFERENCE_S0", [0x019] = "TPM_RC_REFERENCE_S1",
+        [0x01A] = "TPM_RC_REFERENCE_S2", [0x01B] = "TPM_RC_REFERENCE_S3", [0x01C] = "TPM_RC_REFERENCE_S4",
+        [0x01D] = "TPM_RC_REFERENCE_S5", [0x01E] = "TPM_RC_REFERENCE_S6",
     };
 
     /// <summary>Describes a response code, e.g. <c>TPM_RC_VALUE (0x000002c4) at parameter 2</c>.</summary>
