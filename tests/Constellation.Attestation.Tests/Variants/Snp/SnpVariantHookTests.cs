@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tests.Collateral;
-using LoopbackHttpServer = Constellation.Tests.LoopbackHttpServer;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Variants.Snp;
 using Constellation.Attestation.Vtpm;
