@@ -66,9 +66,19 @@ public sealed class AtlsPeerVerifier
             throw new AtlsException("peer certificate: rawCerts is empty (the peer sent no certificate)");
         }
 
-        VerifyStructure(certificate);
-        var hash = AtlsCertificateFactory.ComputeUserData(certificate);
-        var oids = certificate.Extensions.Select(e => e.Oid?.Value ?? string.Empty).ToImmutableArray();
+        byte[] hash;
+        ImmutableArray<string> oids;
+        try
+        {
+            VerifyStructure(certificate);
+            hash = AtlsCertificateFactory.ComputeUserData(certificate);
+            oids = certificate.Extensions.Select(e => e.Oid?.Value ?? string.Empty).ToImmutableArray();
+        }
+        catch (CryptographicException ex)
+        {
+            // A field the platform cannot decode (validity, key, extensions): not a certificate we can trust.
+            throw new AtlsException($"peer certificate is malformed: {ex.Message}", ex);
+        }
         if (_validators.IsEmpty)
         {
             return new AtlsPeer(certificate, oids, hash, attestation: null);

@@ -62,7 +62,8 @@ internal static partial class YamlJsonBridge
                             return JsonValue.Create(false);
                     }
 
-                    if (IntegerPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+                    // Digits with a leading zero are kept as text: they are hex values (xfam "0000…"), never SVNs.
+                    if (IntegerPattern().IsMatch(text) && !(text.Length > 1 && text[0] == '0') && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
                     {
                         return JsonValue.Create(number);
                     }

@@ -23,4 +23,7 @@ internal static partial class PolicyLog
 
     [LoggerMessage(EventId = 8006, Level = LogLevel.Debug, Message = "Change event {ChangeType} for {Name} in {Directory}")]
     public static partial void ChangeSeen(ILogger logger, System.IO.WatcherChangeTypes changeType, string? name, string directory);
+
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Error, Message = "A ReloadCompleted handler for {Source} threw; the policy watch continues")]
+    public static partial void ReloadHandlerFailed(ILogger logger, Exception exception, string source);
 }

@@ -201,6 +201,7 @@ public sealed class UpdateableAttestationValidator : IAttestationValidator, IAsy
 
     private void SignalChange() => _changes.Writer.TryWrite(true);
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "The watch loop must survive a throwing event handler; the exception is logged.")]
     private async Task RunAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -239,6 +240,11 @@ public sealed class UpdateableAttestationValidator : IAttestationValidator, IAsy
             catch (ObjectDisposedException) when (stop.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
             {
                 return;
+            }
+            catch (Exception ex)
+            {
+                // Only a ReloadCompleted handler can throw here; watching must go on, so log it and keep looping.
+                PolicyLog.ReloadHandlerFailed(_logger, ex, _source.Description);
             }
         }
     }

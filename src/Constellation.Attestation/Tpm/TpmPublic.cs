@@ -283,24 +283,7 @@ public sealed class TpmPublic
     /// <summary>Returns the key as DER SubjectPublicKeyInfo (RSA: exponent 0 reads as 65537).</summary>
     /// <returns>The DER bytes.</returns>
     /// <exception cref="AttestationFormatException">The key material is invalid.</exception>
-    public byte[] ToSubjectPublicKeyInfo()
-    {
-        try
-        {
-            if (Type == TpmAlgorithm.Rsa)
-            {
-                using var rsa = CreateRsa();
-                return rsa.ExportSubjectPublicKeyInfo();
-            }
-
-            using var ecdsa = CreateEcdsa();
-            return ecdsa.ExportSubjectPublicKeyInfo();
-        }
-        catch (CryptographicException ex)
-        {
-            throw new AttestationFormatException("TPMT_PUBLIC: the key cannot be represented as a public key", ex);
-        }
-    }
+    public byte[] ToSubjectPublicKeyInfo() => TpmKeyEncoding.ToSubjectPublicKeyInfo(this);
 
     internal static (ECCurve Curve, int CoordinateSize) GetCurve(TpmEccCurve curve) => curve switch
     {

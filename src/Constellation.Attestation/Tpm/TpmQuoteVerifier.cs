@@ -23,34 +23,56 @@ public static class TpmQuoteVerifier
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(signature);
+        CheckScheme(key, signature);
+        using AsymmetricAlgorithm imported = key.Type == TpmAlgorithm.Rsa ? key.CreateRsa() : key.CreateEcdsa();
+        VerifyWith(imported, key, attest, signature);
+    }
+
+    internal static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature, TpmVerificationKeyPool? pool)
+    {
+        if (pool is null)
+        {
+            VerifySignature(key, attest, signature);
+            return;
+        }
+
+        CheckScheme(key, signature);
+        var copy = attest.ToArray();
+        pool.Use(key, imported =>
+        {
+            VerifyWith(imported, key, copy, signature);
+            return true;
+        });
+    }
+
+    private static void CheckScheme(TpmPublic key, TpmSignature signature)
+    {
         if (signature.Hash is not (TpmAlgorithm.Sha256 or TpmAlgorithm.Sha384 or TpmAlgorithm.Sha512))
         {
             throw new AttestationSignatureException(
                 $"quote signature hash: expected sha256, sha384 or sha512, got {TpmHash.ToDisplayName(signature.Hash)}");
         }
 
+        var expected = key.Type == TpmAlgorithm.Rsa ? TpmAlgorithm.RsaSsa : TpmAlgorithm.Ecdsa;
+        if (signature.Algorithm != expected)
+        {
+            throw new AttestationSignatureException(key.Type == TpmAlgorithm.Rsa
+                ? $"quote signature algorithm: expected RSASSA (0x0014) for an RSA key, got 0x{(ushort)signature.Algorithm:x4}"
+                : $"quote signature algorithm: expected ECDSA (0x0018) for an ECC key, got 0x{(ushort)signature.Algorithm:x4}");
+        }
+    }
+
+    private static void VerifyWith(AsymmetricAlgorithm imported, TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature)
+    {
         var digest = TpmHash.Compute(signature.Hash, attest);
         bool valid;
-        if (key.Type == TpmAlgorithm.Rsa)
+        if (imported is RSA rsa)
         {
-            if (signature.Algorithm != TpmAlgorithm.RsaSsa)
-            {
-                throw new AttestationSignatureException(
-                    $"quote signature algorithm: expected RSASSA (0x0014) for an RSA key, got 0x{(ushort)signature.Algorithm:x4}");
-            }
-
-            using var rsa = key.CreateRsa();
             valid = rsa.VerifyHash(digest, signature.RsaSignature.Span, TpmHash.GetName(signature.Hash), RSASignaturePadding.Pkcs1);
         }
         else
         {
-            if (signature.Algorithm != TpmAlgorithm.Ecdsa)
-            {
-                throw new AttestationSignatureException(
-                    $"quote signature algorithm: expected ECDSA (0x0018) for an ECC key, got 0x{(ushort)signature.Algorithm:x4}");
-            }
-
-            using var ecdsa = key.CreateEcdsa();
+            var ecdsa = (ECDsa)imported;
             var size = TpmPublic.GetCurve(key.Curve).CoordinateSize;
             if (signature.EccR.Span.TrimStart((byte)0).Length > size || signature.EccS.Span.TrimStart((byte)0).Length > size)
             {
@@ -95,36 +117,12 @@ public static class TpmQuoteVerifier
     public static bool KeyEquals(TpmPublic key, ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.Type == TpmAlgorithm.Rsa)
-        {
-            using var trusted = RSA.Create();
-            if (!TryImport(trusted, subjectPublicKeyInfo))
-            {
-                return false;
-            }
-
-            var p = trusted.ExportParameters(false);
-            using var own = key.CreateRsa();
-            var q = own.ExportParameters(false);
-            return p.Modulus.AsSpan().SequenceEqual(q.Modulus) && p.Exponent.AsSpan().TrimStart((byte)0).SequenceEqual(q.Exponent.AsSpan().TrimStart((byte)0));
-        }
-
-        using var trustedEc = ECDsa.Create();
-        if (!TryImport(trustedEc, subjectPublicKeyInfo))
-        {
-            return false;
-        }
-
-        var tp = trustedEc.ExportParameters(false);
-        using var ownEc = key.CreateEcdsa();
-        var op = ownEc.ExportParameters(false);
-        return tp.Curve.Oid.Value == op.Curve.Oid.Value
-            && tp.Q.X.AsSpan().SequenceEqual(op.Q.X) && tp.Q.Y.AsSpan().SequenceEqual(op.Q.Y);
+        return TpmKeyEncoding.KeyEquals(key, subjectPublicKeyInfo);
     }
 
     /// <summary>
     /// Verifies one quote as go-tpm-tools' <c>VerifyAttestation</c> does for each bank: signature (see
-    /// <see cref="VerifySignature"/>), type quote, <c>extraData</c> equal to <paramref name="expectedExtraData"/>,
+    /// <see cref="VerifySignature(TpmPublic, ReadOnlySpan{byte}, TpmSignature)"/>), type quote, <c>extraData</c> equal to <paramref name="expectedExtraData"/>,
     /// exactly one PCR selection equal to the bank and indices of <paramref name="pcrs"/>, and the PCR digest over
     /// <paramref name="pcrs"/> with the signature's hash.
     /// </summary>
@@ -144,10 +142,20 @@ public static class TpmQuoteVerifier
         ReadOnlySpan<byte> signatureBytes,
         ReadOnlySpan<byte> expectedExtraData,
         TpmAlgorithm? bank,
-        IReadOnlyDictionary<int, byte[]>? pcrs)
+        IReadOnlyDictionary<int, byte[]>? pcrs) => VerifyQuote(key, attestBytes, signatureBytes, expectedExtraData, bank, pcrs, null);
+
+    internal static TpmAttest VerifyQuote(
+        TpmPublic key,
+        ReadOnlySpan<byte> attestBytes,
+        ReadOnlySpan<byte> signatureBytes,
+        ReadOnlySpan<byte> expectedExtraData,
+        TpmAlgorithm? bank,
+        IReadOnlyDictionary<int, byte[]>? pcrs,
+        TpmVerificationKeyPool? pool)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var signature = TpmSignature.Parse(signatureBytes);
-        VerifySignature(key, attestBytes, signature);
+        VerifySignature(key, attestBytes, signature, pool);
         var attest = TpmAttest.Parse(attestBytes);
         if (!CryptographicOperations.FixedTimeEquals(attest.ExtraData.Span, expectedExtraData))
         {
@@ -179,24 +187,5 @@ public static class TpmQuoteVerifier
         }
 
         return attest;
-    }
-
-    private static bool TryImport(AsymmetricAlgorithm algorithm, ReadOnlySpan<byte> spki)
-    {
-        try
-        {
-            algorithm.ImportSubjectPublicKeyInfo(spki, out var read);
-            if (read != spki.Length)
-            {
-                throw new AttestationFormatException($"trusted key: {spki.Length - read} trailing bytes after the SubjectPublicKeyInfo");
-            }
-
-            return true;
-        }
-        catch (CryptographicException)
-        {
-            // A key of another type (RSA vs EC) does not import; that is "not equal", not malformed.
-            return false;
-        }
     }
 }

@@ -25,6 +25,7 @@ public sealed class VtpmValidator : IAttestationValidator
 
     private readonly IVtpmVariantHooks _hooks;
     private readonly MeasurementSet _measurements;
+    private readonly TpmVerificationKeyPool _keys = new();
 
     /// <summary>Creates a validator.</summary>
     /// <param name="variant">The vTPM-family variant validated.</param>
@@ -86,7 +87,7 @@ public sealed class VtpmValidator : IAttestationValidator
                 $"key not trusted: the document's AK (ak_pub, SHA-256 of SubjectPublicKeyInfo {Convert.ToHexStringLower(SHA256.HashData(akSpki))}) is not the AK trusted for {Variant.Name} (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(trustedKey.Span))})");
         }
 
-        var platformState = VerifyQuotes(ak, attestation, tpmNonce, out var sha256Quote);
+        var platformState = VerifyQuotes(ak, attestation, tpmNonce, _keys, out var sha256Quote);
 
         // 6. CVM check.
         var verifiedContext = new VtpmAttestationContext(Variant, doc.InstanceInfo.Span, extraData, attestation.AkPublic.Span, akSpki, attestation.AkCertificate.Span, attestation.EventLog.Span)
@@ -104,7 +105,7 @@ public sealed class VtpmValidator : IAttestationValidator
         return new AttestationValidationResult(Variant, doc.UserData.Span, comparison.Warnings.Select(w => w.ToString()), actual);
     }
 
-    private static GcePlatformState? VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce, out VtpmQuote sha256Quote)
+    private static GcePlatformState? VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce, TpmVerificationKeyPool keys, out VtpmQuote sha256Quote)
     {
         if (attestation.Quotes.IsEmpty)
         {
@@ -139,7 +140,7 @@ public sealed class VtpmValidator : IAttestationValidator
         {
             try
             {
-                VerifyQuote(ak, quote, tpmNonce, log);
+                VerifyQuote(ak, quote, tpmNonce, log, keys);
                 accepted = quote;
                 break;
             }
@@ -157,19 +158,19 @@ public sealed class VtpmValidator : IAttestationValidator
         if (!ReferenceEquals(accepted, measured))
         {
             // The measured SHA-256 values must be covered by a verified quote too (stricter than upstream).
-            VerifyQuote(ak, measured, tpmNonce, log);
+            VerifyQuote(ak, measured, tpmNonce, log, keys);
         }
 
         sha256Quote = measured;
         return log is null ? null : GcePlatformState.FromEventLog(log);
     }
 
-    private static void VerifyQuote(TpmPublic ak, VtpmQuote quote, byte[] tpmNonce, TcgEventLog? log)
+    private static void VerifyQuote(TpmPublic ak, VtpmQuote quote, byte[] tpmNonce, TcgEventLog? log, TpmVerificationKeyPool keys)
     {
         var pcrs = quote.PcrArrays();
         try
         {
-            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, tpmNonce, quote.Bank, pcrs);
+            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, tpmNonce, quote.Bank, pcrs, keys);
             log?.VerifyAgainst(quote.Bank, pcrs);
         }
         catch (AttestationFormatException ex)

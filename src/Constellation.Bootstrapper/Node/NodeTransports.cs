@@ -1,4 +1,6 @@
 using System;
+using Constellation.Atls;
+using Constellation.Attestation;
 using Constellation.JoinService.Hosting;
 
 namespace Constellation.Bootstrapper.Node;
@@ -17,6 +19,24 @@ public sealed record NodeTransports(IServerTransport InitServer, IServerTranspor
     /// is nothing to attest anyway.
     /// </summary>
     public static NodeTransports Plain { get; } = new(PlainHttp2Transport.Instance, PlainHttp2Transport.Instance, PlainGrpcChannelFactory.Instance);
+
+    /// <summary>
+    /// Constellation's transports: the init server attests itself with the node's issuer, the join service requires
+    /// joining nodes to attest (validated by <paramref name="joinValidator"/>), and the join client presents the node's
+    /// attestation without verifying the join service (as Constellation's join client does).
+    /// </summary>
+    /// <param name="issuer">The node's issuer.</param>
+    /// <param name="joinValidator">The validator the join service applies to joining nodes (the updateable validator).</param>
+    /// <returns>The transports.</returns>
+    public static NodeTransports Attested(IAttestationIssuer issuer, IAttestationValidator joinValidator)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(joinValidator);
+        return new NodeTransports(
+            new AtlsServerTransport(new AtlsOptions { Issuer = issuer }),
+            new AtlsServerTransport(new AtlsOptions { Validators = [joinValidator] }),
+            new AtlsGrpcChannelFactory(new AtlsOptions { Issuer = issuer, AllowUnverifiedPeer = true }));
+    }
 
     /// <summary>Gets a one-line description for logs and summaries.</summary>
     public string Description => string.Equals(InitServer.Description, JoinService.Description, StringComparison.Ordinal)

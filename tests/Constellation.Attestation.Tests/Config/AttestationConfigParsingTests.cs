@@ -211,4 +211,15 @@ public class AttestationConfigParsingTests
 
         act.Should().Throw<AttestationFormatException>().WithMessage("attestation: unknown variant key \"qemuTPM\" (known: *qemuVTPM*");
     }
+
+    [Test]
+    public void Unquoted_all_digit_hex_in_yaml_stays_hex()
+    {
+        var yaml = "azureTDX:\n  measurements: {}\n  qeSVN: 0\n  pceSVN: latest\n  teeTCBSVN: latest\n  qeVendorID: latest\n  xfam: 0000000000000001\n  intelRootKey: \"\"\n";
+
+        var config = (AzureTdxAttestationConfig)AttestationConfigYaml.ParseSection(yaml);
+
+        config.Xfam.Value.Should().Equal(0, 0, 0, 0, 0, 0, 0, 1);
+        config.QeSvn.Should().Be(AttestationVersion.FromValue(0));
+    }
 }

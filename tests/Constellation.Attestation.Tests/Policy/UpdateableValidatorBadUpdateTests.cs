@@ -121,3 +121,34 @@ public class UpdateableValidatorBadUpdateTests
         File.Move(temp, path, overwrite: true);
     }
 }
+
+public class UpdateableValidatorWatchLoopTests
+{
+    [Test]
+    public async Task A_throwing_reload_handler_does_not_stop_the_watch()
+    {
+        var dir = Directory.CreateTempSubdirectory("policy-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "attestationConfig");
+            File.WriteAllText(path, PolicyFixtures.Json(0xaa));
+            var logger = new ListLogger();
+            var source = new FileAttestationPolicySource(path, PolicyFileFormat.Json, AttestationVariant.Dummy);
+            await using var validator = await UpdateableAttestationValidator.CreateAsync(source, PolicyFixtures.Factory(), PolicyFixtures.FastOptions(), logger);
+            validator.ReloadCompleted += (_, _) => throw new InvalidOperationException("handler bug");
+
+            File.WriteAllText(path + ".tmp", PolicyFixtures.Json(0xbb));
+            File.Move(path + ".tmp", path, overwrite: true);
+            await PolicyFixtures.WaitUntilAsync(() => validator.Current.Config.Equals(PolicyFixtures.Config(0xbb)), "the first change is in effect");
+            await PolicyFixtures.WaitUntilAsync(() => logger.Errors.Any(e => e.Contains("handler", StringComparison.Ordinal)), "the handler failure was logged");
+
+            File.WriteAllText(path + ".tmp", PolicyFixtures.Json(0xcc));
+            File.Move(path + ".tmp", path, overwrite: true);
+            await PolicyFixtures.WaitUntilAsync(() => validator.Current.Config.Equals(PolicyFixtures.Config(0xcc)), "the second change is in effect");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -14,7 +14,9 @@ public class UpdateableValidatorConcurrencyTests
         using var configMap = new ConfigMapDirectory(PolicyFixtures.Json(PolicyA));
         using var meter = new PolicyMeterRecorder();
         var source = new FileAttestationPolicySource(configMap.FilePath, PolicyFileFormat.Json, AttestationVariant.Dummy);
-        await using var validator = await UpdateableAttestationValidator.CreateAsync(source, PolicyFixtures.Factory(), PolicyFixtures.FastOptions());
+        var options = PolicyFixtures.FastOptions();
+        options.PollInterval = TimeSpan.FromSeconds(1); // a safety net for a missed event; the swaps are normally seen by the watcher
+        await using var validator = await UpdateableAttestationValidator.CreateAsync(source, PolicyFixtures.Factory(), options);
 
         var documents = new Dictionary<byte, byte[]> { [PolicyA] = PolicyFixtures.DocumentFor(PolicyA), [PolicyB] = PolicyFixtures.DocumentFor(PolicyB) };
         var tags = new Dictionary<byte, string> { [PolicyA] = PolicyTestValidator.Tag(PolicyFixtures.Measurements(PolicyA)), [PolicyB] = PolicyTestValidator.Tag(PolicyFixtures.Measurements(PolicyB)) };

@@ -24,6 +24,7 @@ public sealed class SnpReportVerifier
 {
     private const int MaxCachedChains = 256;
     private readonly ConcurrentDictionary<string, VerifiedChain> _chains = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SnpEndorsementCertificate> _endorsements = new(StringComparer.Ordinal);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options, or <see langword="null"/> for <see cref="SnpVerificationOptions.Default"/>.</param>
@@ -139,7 +140,7 @@ public sealed class SnpReportVerifier
         SnpProductLine? fromCertificate = null;
         try
         {
-            fromCertificate = SnpEndorsementCertificate.FromCertificate(signer).ProductLine;
+            fromCertificate = ParseEndorsement(signer).ProductLine;
         }
         catch (CertificateChainException)
         {
@@ -188,9 +189,27 @@ public sealed class SnpReportVerifier
         return chain;
     }
 
-    private static VerifiedChain VerifyChain(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line, SnpEndorsementKind expectedKind, uint signerInfo)
+    private SnpEndorsementCertificate ParseEndorsement(X509Certificate2 signer)
     {
-        var endorsement = SnpEndorsementCertificate.FromCertificate(signer);
+        var key = Convert.ToHexString(SHA256.HashData(signer.RawDataMemory.Span));
+        if (_endorsements.TryGetValue(key, out var parsed))
+        {
+            return parsed;
+        }
+
+        parsed = SnpEndorsementCertificate.FromCertificate(signer);
+        if (_endorsements.Count >= MaxCachedChains)
+        {
+            _endorsements.Clear();
+        }
+
+        _endorsements[key] = parsed;
+        return parsed;
+    }
+
+    private VerifiedChain VerifyChain(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line, SnpEndorsementKind expectedKind, uint signerInfo)
+    {
+        var endorsement = ParseEndorsement(signer);
         if (endorsement.Kind != expectedKind)
         {
             throw SignerConfusion(expectedKind, endorsement, signerInfo);
@@ -303,9 +322,9 @@ public sealed class SnpReportVerifier
     private static string ChainKey(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(signer.RawData);
-        hash.AppendData(intermediate.RawData);
-        hash.AppendData(ark.RawData);
+        hash.AppendData(signer.RawDataMemory.Span);
+        hash.AppendData(intermediate.RawDataMemory.Span);
+        hash.AppendData(ark.RawDataMemory.Span);
         return Convert.ToHexString(hash.GetHashAndReset()) + ((int)line).ToString(CultureInfo.InvariantCulture);
     }
 

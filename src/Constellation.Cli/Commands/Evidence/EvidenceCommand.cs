@@ -15,6 +15,7 @@ public static class EvidenceCommand
     private static readonly EvidenceKind[] Kinds =
     [
         new(TpmQuoteCommands.CreateInspect, TpmQuoteCommands.CreateVerify),
+        new(Snp.SnpReportCommands.CreateInspect, Snp.SnpReportCommands.CreateVerify),
         new(Tdx.TdxQuoteCommands.CreateInspect, Tdx.TdxQuoteCommands.CreateVerify),
     ];
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text.Json;
-using Constellation.Cli.Commands.Evidence.Snp;
 using Constellation.Tests;
 
 namespace Constellation.Cli.Tests.Evidence.Snp;
@@ -9,21 +7,7 @@ public class SnpReportCommandTests
 {
     private static string Vector(string name) => TestData.Shared("snp/" + name);
 
-    /// <summary>Runs the commands under the interface the issue fixes: <c>evidence inspect|verify snp-report …</c>.</summary>
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var root = new RootCommand("test");
-        var evidence = new Command("evidence");
-        var inspect = new Command("inspect") { SnpReportCommands.CreateInspect() };
-        var verify = new Command("verify") { SnpReportCommands.CreateVerify() };
-        evidence.Subcommands.Add(inspect);
-        evidence.Subcommands.Add(verify);
-        root.Subcommands.Add(evidence);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 
     [Test]
     public async Task Inspect_prints_the_manifest_fields_of_the_Azure_report_as_JSON()

@@ -1,0 +1,97 @@
+using System;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.Attestation.Snp;
+
+namespace Constellation.Attestation.Variants.Snp;
+
+/// <summary>
+/// Verifies and validates the SNP report inside an SNP InstanceInfo the way Constellation does (spec snp.md §7):
+/// product Milan, certificates from the evidence, then the cached ASK, then KDS; ARK always the pinned one.
+/// </summary>
+internal sealed class SnpEvidenceChecker
+{
+    private readonly SnpVariantOptions _options;
+    private readonly SnpReportVerifier _verifier;
+
+    public SnpEvidenceChecker(SnpVariantOptions options)
+    {
+        _options = options;
+        _verifier = new SnpReportVerifier(new SnpVerificationOptions
+        {
+            TrustedRoots = options.TrustedRoots,
+            Product = SnpProductLine.Milan,
+            VerificationTime = options.VerificationTime,
+        });
+    }
+
+    public async Task<SnpReport> VerifyAndValidateAsync(SnpInstanceInfo info, SnpValidationOptions policy, CancellationToken cancellationToken)
+    {
+        var report = SnpReport.Parse(info.AttestationReport.Span);
+        var kind = report.SigningKey switch
+        {
+            SnpSigningKey.Vcek => SnpEndorsementKind.Vcek,
+            SnpSigningKey.Vlek => SnpEndorsementKind.Vlek,
+            _ => throw new AttestationSignatureException("the report is unsigned (signer info SIGNING_KEY = 7)"),
+        };
+
+        var signer = await SignerAsync(info, report, kind, cancellationToken).ConfigureAwait(false);
+        var intermediate = await IntermediateAsync(info, kind, cancellationToken).ConfigureAwait(false);
+        var result = _verifier.Verify(report, new SnpEvidenceCertificates(signer, intermediate)).ThrowIfInvalid();
+        SnpReportValidator.ThrowIfViolated(result.Report, policy);
+        return result.Report;
+    }
+
+    private async Task<X509Certificate2> SignerAsync(SnpInstanceInfo info, SnpReport report, SnpEndorsementKind kind, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(info.ReportSigner))
+        {
+            try
+            {
+                return X509Certificate2.CreateFromPem(info.ReportSigner);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new CertificateChainException($"ReportSigner is not a PEM certificate: {ex.Message}", ex);
+            }
+        }
+
+        if (kind == SnpEndorsementKind.Vlek)
+        {
+            throw new CertificateChainException("report signed with VLEK, but the VLEK certificate is missing from the evidence");
+        }
+
+        return _options.Kds is { } kds
+            ? await kds.GetVcekAsync(report.WithProductLine(SnpProductLine.Milan), SnpProductLine.Milan, cancellationToken).ConfigureAwait(false)
+            : throw new CollateralUnavailableException("the evidence carries no VCEK and no KDS client is configured");
+    }
+
+    private async Task<X509Certificate2> IntermediateAsync(SnpInstanceInfo info, SnpEndorsementKind kind, CancellationToken cancellationToken)
+    {
+        var wanted = kind == SnpEndorsementKind.Vcek ? "SEV-Milan" : "SEV-VLEK-Milan";
+        if (!string.IsNullOrWhiteSpace(info.CertChain))
+        {
+            var collection = new X509Certificate2Collection();
+            collection.ImportFromPem(info.CertChain);
+            foreach (var certificate in collection)
+            {
+                // Only an intermediate is ever taken from the evidence; its ARK is ignored (the pinned one is used).
+                if (certificate.GetNameInfo(X509NameType.SimpleName, false) is "SEV-Milan" or "SEV-VLEK-Milan")
+                {
+                    return certificate;
+                }
+            }
+        }
+
+        if (_options.AmdSigningKey is { } cached)
+        {
+            return cached;
+        }
+
+        return _options.Kds is { } kds
+            ? await kds.GetIntermediateAsync(SnpProductLine.Milan, kind, cancellationToken).ConfigureAwait(false)
+            : throw new CollateralUnavailableException($"the evidence carries no {wanted}, no amdSigningKey is configured and no KDS client is configured");
+    }
+}

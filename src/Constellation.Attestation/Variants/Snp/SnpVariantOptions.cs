@@ -1,0 +1,31 @@
+using System;
+using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Snp;
+
+namespace Constellation.Attestation.Variants.Snp;
+
+/// <summary>The configuration shared by the SNP variants (<c>bootloaderVersion</c>…, <c>amdRootKey</c>, <c>amdSigningKey</c>).</summary>
+/// <remarks>Immutable once constructed; safe to share.</remarks>
+public sealed class SnpVariantOptions
+{
+    /// <summary>Gets the minimum TCB (<c>bootloaderVersion</c>, <c>teeVersion</c>, <c>snpVersion</c>, <c>microcodeVersion</c>).</summary>
+    public required SnpTcbParts MinimumTcb { get; init; }
+
+    /// <summary>Gets the pinned ARK (<c>amdRootKey</c>). Default: AMD's ARK-Milan only, as Constellation configures it.</summary>
+    public SnpTrustedRoots TrustedRoots { get; init; } = MilanOnly.Value;
+
+    /// <summary>Gets the cached ASK/ASVK (<c>amdSigningKey</c>), used when the evidence carries none.</summary>
+    public X509Certificate2? AmdSigningKey { get; init; }
+
+    /// <summary>Gets the KDS client for collateral the evidence lacks, or <see langword="null"/> to never fetch.</summary>
+    public AmdKdsClient? Kds { get; init; }
+
+    /// <summary>Gets the time certificate validity is judged at (<see langword="null"/> = now).</summary>
+    public DateTimeOffset? VerificationTime { get; init; }
+
+    private static readonly Lazy<SnpTrustedRoots> MilanOnly = new(() =>
+    {
+        SnpTrustedRoots.Default.TryGetArk(SnpProductLine.Milan, out var ark);
+        return new SnpTrustedRoots([ark]);
+    });
+}

@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.Formats.Asn1;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Snp;
+
+namespace Constellation.Attestation.Tests.Snp;
+
+/// <summary>
+/// A self-made AMD-shaped PKI (ARK → ASK/ASVK → VCEK/VLEK, RSASSA-PSS SHA-384) and report builder, so tests can
+/// produce valid evidence with chosen TCBs, chip IDs, CRLs and product lines.
+/// </summary>
+internal sealed class SnpTestPki : IDisposable
+{
+    public static readonly DateTimeOffset NotBefore = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset NotAfter = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const string Location = "OU=Engineering, C=US, L=Santa Clara, ST=CA, O=Advanced Micro Devices";
+
+    private SnpTestPki(SnpProductLine line, SnpEndorsementKind kind)
+    {
+        Line = line;
+        Kind = kind;
+        ArkKey = RSA.Create(2048);
+        IntermediateKey = RSA.Create(2048);
+        var arkName = new X500DistinguishedName($"CN=ARK-{line.ToKdsName()}, {Location}");
+        var arkRequest = new CertificateRequest(arkName, ArkKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
+        arkRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        Ark = arkRequest.CreateSelfSigned(NotBefore, NotAfter.AddYears(10));
+        var intermediateCn = kind == SnpEndorsementKind.Vcek ? $"SEV-{line.ToKdsName()}" : $"SEV-VLEK-{line.ToKdsName()}";
+        var intermediateRequest = new CertificateRequest(new X500DistinguishedName($"CN={intermediateCn}, {Location}"), IntermediateKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
+        Intermediate = intermediateRequest.Create(arkName, X509SignatureGenerator.CreateForRSA(ArkKey, RSASignaturePadding.Pss), NotBefore, NotAfter.AddYears(5), [0x10, 0x01]);
+        Roots = new SnpTrustedRoots([Ark]);
+    }
+
+    public SnpProductLine Line { get; }
+
+    public SnpEndorsementKind Kind { get; }
+
+    public RSA ArkKey { get; }
+
+    public RSA IntermediateKey { get; }
+
+    public X509Certificate2 Ark { get; }
+
+    public X509Certificate2 Intermediate { get; }
+
+    public SnpTrustedRoots Roots { get; }
+
+    public static SnpTestPki Create(SnpProductLine line = SnpProductLine.Milan, SnpEndorsementKind kind = SnpEndorsementKind.Vcek) => new(line, kind);
+
+    public static byte[] DerInteger(int value)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteInteger(value);
+        return writer.Encode();
+    }
+
+    /// <summary>Issues a VCEK/VLEK. <paramref name="extensions"/> maps OID suffix (after 1.3.6.1.4.1.3704.1.) to the raw extension value.</summary>
+    public (X509Certificate2 Certificate, ECDsa Key) Issue(IDictionary<string, byte[]> extensions, DateTimeOffset? notAfter = null)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var cn = Kind == SnpEndorsementKind.Vcek ? "SEV-VCEK" : "SEV-VLEK";
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={cn}, {Location}"), key, HashAlgorithmName.SHA384);
+        foreach (var (suffix, value) in extensions)
+        {
+            request.CertificateExtensions.Add(new X509Extension(SnpEndorsementCertificate.OidPrefix + suffix, value, false));
+        }
+
+        var certificate = request.Create(Intermediate.SubjectName, X509SignatureGenerator.CreateForRSA(IntermediateKey, RSASignaturePadding.Pss), NotBefore, notAfter ?? NotAfter, [0x20, 0x02]);
+        return (certificate, key);
+    }
+
+    /// <summary>The standard Milan/Genoa extension set for a TCB and chip (VCEK) or CSP (VLEK).</summary>
+    public static Dictionary<string, byte[]> StandardExtensions(SnpProductLine line, SnpEndorsementKind kind, SnpTcbVersion tcb, byte[]? hwId)
+    {
+        var raw = tcb.Raw;
+        var ext = new Dictionary<string, byte[]>
+        {
+            ["1"] = DerInteger(0),
+            ["2"] = Ia5(kind == SnpEndorsementKind.Vcek ? $"{line.ToKdsName()}-B1" : line.ToKdsName()),
+            ["3.1"] = DerInteger((byte)raw),
+            ["3.2"] = DerInteger((byte)(raw >> 8)),
+            ["3.4"] = DerInteger((byte)(raw >> 16)),
+            ["3.5"] = DerInteger((byte)(raw >> 24)),
+            ["3.6"] = DerInteger((byte)(raw >> 32)),
+            ["3.7"] = DerInteger((byte)(raw >> 40)),
+            ["3.3"] = DerInteger((byte)(raw >> 48)),
+            ["3.8"] = DerInteger((byte)(raw >> 56)),
+        };
+        if (kind == SnpEndorsementKind.Vcek)
+        {
+            ext["4"] = hwId!;
+        }
+        else
+        {
+            ext["5"] = Ia5("CN=test-csp.example");
+        }
+
+        return ext;
+    }
+
+    public static byte[] Ia5(string value)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteCharacterString(UniversalTagNumber.IA5String, value);
+        return writer.Encode();
+    }
+
+    /// <summary>Builds a v3 report for <paramref name="line"/> and signs it with <paramref name="key"/>.</summary>
+    public static byte[] Report(SnpProductLine line, SnpSigningKey signingKey, ulong tcb, byte[] chipId, ECDsa key, Action<byte[]>? tweak = null)
+    {
+        var r = new byte[SnpReport.Size];
+        BinaryPrimitives.WriteUInt32LittleEndian(r, 3);
+        BinaryPrimitives.WriteUInt64LittleEndian(r.AsSpan(0x008), 0x30000);
+        BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(0x034), 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(r.AsSpan(0x038), tcb);
+        BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(0x048), (uint)signingKey << 2);
+        r.AsSpan(0x160, 32).Fill(0xFF);
+        BinaryPrimitives.WriteUInt64LittleEndian(r.AsSpan(0x180), tcb);
+        (r[0x188], r[0x189], r[0x18A]) = line switch
+        {
+            SnpProductLine.Milan => ((byte)0x19, (byte)0x01, (byte)1),
+            SnpProductLine.Genoa => ((byte)0x19, (byte)0x11, (byte)1),
+            _ => ((byte)0x1A, (byte)0x02, (byte)0),
+        };
+        chipId.CopyTo(r.AsSpan(0x1A0));
+        BinaryPrimitives.WriteUInt64LittleEndian(r.AsSpan(0x1E0), tcb);
+        BinaryPrimitives.WriteUInt64LittleEndian(r.AsSpan(0x1F0), tcb);
+        tweak?.Invoke(r);
+        Sign(r, key);
+        return r;
+    }
+
+    public static void Sign(byte[] report, ECDsa key)
+    {
+        var signature = key.SignData(report.AsSpan(0, SnpReport.SignedRegionSize), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        SnpSignature.FromIeeeP1363(signature).CopyTo(report.AsSpan(SnpReport.SignedRegionSize));
+    }
+
+    /// <summary>An ARK-signed CRL (RSASSA-PSS) listing <paramref name="revoked"/>.</summary>
+    public byte[] Crl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, RSA? signer = null, params X509Certificate2[] revoked)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var certificate in revoked)
+        {
+            builder.AddEntry(certificate, thisUpdate);
+        }
+
+        var aki = X509AuthorityKeyIdentifierExtension.CreateFromIssuerNameAndSerialNumber(Ark.SubjectName, Ark.SerialNumberBytes.Span);
+        return builder.Build(Ark.SubjectName, X509SignatureGenerator.CreateForRSA(signer ?? ArkKey, RSASignaturePadding.Pss), BigInteger.One, nextUpdate, HashAlgorithmName.SHA384, aki, thisUpdate);
+    }
+
+    public void Dispose()
+    {
+        ArkKey.Dispose();
+        IntermediateKey.Dispose();
+    }
+}

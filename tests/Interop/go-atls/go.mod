@@ -1,0 +1,3 @@
+module constellation.net/go-atls
+
+go 1.19
