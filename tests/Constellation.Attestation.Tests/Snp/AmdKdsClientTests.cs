@@ -1,7 +1,7 @@
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tests.Collateral;
-using LoopbackHttpServer = Constellation.Attestation.Tests.Collateral.LoopbackHttpServer;
+using LoopbackHttpServer = Constellation.Tests.LoopbackHttpServer;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Snp;

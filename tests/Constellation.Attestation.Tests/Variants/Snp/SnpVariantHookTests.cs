@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tests.Collateral;
-using LoopbackHttpServer = Constellation.Attestation.Tests.Collateral.LoopbackHttpServer;
+using LoopbackHttpServer = Constellation.Tests.LoopbackHttpServer;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Variants.Snp;
 using Constellation.Attestation.Vtpm;
