@@ -26,7 +26,7 @@ namespace Constellation.Bootstrapper.Tests;
 /// The local cluster with the qemu-vtpm variant on real swtpm instances: the join service validates joining nodes
 /// against measurements taken before the cluster existed (PCR 15 = zero), so tampered or foreign nodes cannot join.
 /// </summary>
-[Explicit("Hangs in OneTimeSetUp on this machine (not diagnosed before the deadline); run explicitly with --filter QemuVtpmClusterTests.")]
+[Explicit("Hangs in OneTimeSetUp during the first Init over aTLS on swtpm (after the node started; not diagnosed before the deadline). Run with --filter QemuVtpmClusterTests.")]
 public class QemuVtpmClusterTests
 {
     private static readonly VtpmIssuerOptions NoEventLog = new() { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) };
@@ -44,7 +44,9 @@ public class QemuVtpmClusterTests
     public async Task StartControlPlaneAndInit()
     {
         _dir = Directory.CreateTempSubdirectory("hosts-vtpm-").FullName;
+        TestContext.Progress.WriteLine("vtpm: starting swtpm");
         var swtpm = await StartSwtpmAsync();
+        TestContext.Progress.WriteLine("vtpm: swtpm up, probing");
 
         // The measurements are taken from a node that has not been bootstrapped: PCR 0-15, with PCR 15 all-zero.
         using (var probe = QemuVtpm.CreateIssuer(Open(swtpm), NoEventLog))
@@ -56,8 +58,10 @@ public class QemuVtpmClusterTests
                 .Select(kv => KeyValuePair.Create(kv.Key, new Measurement(kv.Value.AsSpan(), false))));
         }
 
+        TestContext.Progress.WriteLine("vtpm: probed");
         _measurements[15].Expected.Should().OnlyContain(b => b == 0);
         _controlPlane = await StartNodeAsync("cp-0", swtpm).WaitAsync(TimeSpan.FromSeconds(60));
+        TestContext.Progress.WriteLine("vtpm: node started");
         using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [QemuVtpm.CreateValidator(_measurements)] }).CreateChannel(_controlPlane.InitAddress);
         _init = await InitClient.InitAsync(channel, MasterSecret.Generate(), RandomNumberGenerator.GetBytes(32), InitSecret, "vtpm").WaitAsync(TimeSpan.FromSeconds(90));
     }
