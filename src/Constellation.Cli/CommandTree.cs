@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Constellation.Cli.Commands;
+using Constellation.Cli.Commands.Cluster;
 using Constellation.Cli.Commands.Evidence;
 using Constellation.Cli.Commands.Atls;
 using Constellation.Cli.Commands.Config;
@@ -15,6 +16,7 @@ public static class CommandTree
     {
         var root = new RootCommand("Manage and verify Constellation confidential clusters: configuration, measurements, attestation evidence and attested TLS.");
         root.Subcommands.Add(VariantsCommand.Create());
+        root.Subcommands.Add(MiniCommand.Create());
         root.Subcommands.Add(EvidenceCommand.Create());
         root.Subcommands.Add(AtlsCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
