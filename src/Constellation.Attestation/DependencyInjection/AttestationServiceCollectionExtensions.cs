@@ -1,6 +1,7 @@
 using System;
 using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Vtpm;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,7 +50,8 @@ public static class AttestationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConstellationAttestationOptions>, ConstellationAttestationOptionsValidator>());
         services.AddOptions<ConstellationAttestationOptions>().ValidateOnStart();
         services.TryAddSingleton<AttestationMetrics>();
-        services.TryAddSingleton(_ => AttestationValidatorFactory.CreateDefault());
+        // Variants that need no cloud credentials are ready to use; register your own factory first for the cloud ones.
+        services.TryAddSingleton(_ => AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm());
         services.TryAddSingleton<ConfiguredAttestationValidator>();
         services.TryAddSingleton<IAttestationValidator>(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
