@@ -86,7 +86,7 @@ public sealed class CachedCollateralSource
 
     private async Task<CollateralEntry> FetchAndStoreAsync(string key, Uri uri, Func<CollateralResponse, DateTimeOffset?> accept, CancellationToken cancellationToken)
     {
-        var response = await _fetcher!.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
+        var response = await _fetcher!.FetchAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
         var storedAt = TimeProvider.GetUtcNow();
         var expiresAt = accept(response);
         var entry = new CollateralEntry(response.Content.Span, storedAt, expiresAt is { } e && e < storedAt ? storedAt : expiresAt);

@@ -38,21 +38,13 @@ public sealed class CollateralFetcher
     /// <summary>Gets the options in force.</summary>
     public CollateralFetcherOptions Options { get; }
 
-    /// <summary>Fetches <paramref name="uri"/> with a GET request.</summary>
-    /// <param name="uri">The absolute URI.</param>
-    /// <param name="cancellationToken">Cancels the whole operation, including back-off waits.</param>
-    /// <returns>The successful response.</returns>
-    /// <exception cref="CollateralUnavailableException">Offline mode, a non-retryable status, or all attempts failed.</exception>
-    public Task<CollateralResponse> FetchAsync(Uri uri, CancellationToken cancellationToken = default) =>
-        FetchAsync(uri, configureRequest: null, cancellationToken);
-
     /// <summary>Fetches <paramref name="uri"/> with a GET request that <paramref name="configureRequest"/> may amend (e.g. headers).</summary>
     /// <param name="uri">The absolute URI.</param>
     /// <param name="configureRequest">Called for every attempt's request; may add headers. May be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the whole operation, including back-off waits.</param>
     /// <returns>The successful response.</returns>
     /// <exception cref="CollateralUnavailableException">Offline mode, a non-retryable status, or all attempts failed.</exception>
-    public async Task<CollateralResponse> FetchAsync(Uri uri, Action<HttpRequestMessage>? configureRequest, CancellationToken cancellationToken = default)
+    public async Task<CollateralResponse> FetchAsync(Uri uri, Action<HttpRequestMessage>? configureRequest = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
         if (!uri.IsAbsoluteUri)

@@ -94,7 +94,7 @@ public sealed class IntelPcsClient : ITdxCollateralSource
             throw new CollateralUnavailableException($"offline mode: Intel PCS collateral {uri} is {why} and may not be fetched");
         }
 
-        var response = await fetcher!.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
+        var response = await fetcher!.FetchAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
         var body = response.Content.ToArray();
         string? chain = null;
         if (chainHeader is not null)
