@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Constellation.Atls.Interop.Tests;
@@ -10,8 +9,8 @@ internal static class GoPeer
     private static readonly Lazy<string> Binary = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    public static string SourceDirectory([CallerFilePath] string caller = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", "go-atls"));
+    // Found from the test binaries: CI builds map source paths away, so [CallerFilePath] would not point into the checkout.
+    public static string SourceDirectory() => Constellation.Tests.TestData.Repository(Path.Combine("tests", "Interop", "go-atls"));
 
     public static string Path_ => Binary.Value;
 
