@@ -41,8 +41,6 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     /// <summary>Every requested path (with query), in arrival order.</summary>
     public ConcurrentQueue<string> RequestedPaths { get; } = new();
 
-    public ConcurrentQueue<string> Requests => RequestedPaths;
-
     public int RequestCount => RequestedPaths.Count;
 
     /// <summary>A loopback URI on a port nobody listens on (for "server down" tests).</summary>

@@ -16,7 +16,6 @@ public sealed class AttestationMetrics : IDisposable
     private readonly Histogram<double> _validationDuration;
     private readonly Counter<long> _cacheLookups;
     private readonly Histogram<double> _handshakeDuration;
-    private readonly Counter<long> _policyReloads;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="meterFactory">The host's meter factory; when <see langword="null"/> a meter owned by this object is created.</param>
@@ -27,7 +26,6 @@ public sealed class AttestationMetrics : IDisposable
         _validationDuration = _meter.CreateHistogram<double>(AttestationTelemetry.ValidationDurationInstrument, "s", "Duration of attestation validations.");
         _cacheLookups = _meter.CreateCounter<long>(AttestationTelemetry.CollateralCacheInstrument, "{lookup}", "Collateral cache lookups by source and result.");
         _handshakeDuration = _meter.CreateHistogram<double>(AttestationTelemetry.HandshakeDurationInstrument, "s", "Duration of aTLS handshakes including attestation.");
-        _policyReloads = _meter.CreateCounter<long>(AttestationTelemetry.PolicyReloadsInstrument, "{reload}", "Validation-policy reloads by outcome.");
     }
 
     /// <summary>Records one validation.</summary>
@@ -73,11 +71,6 @@ public sealed class AttestationMetrics : IDisposable
             new KeyValuePair<string, object?>("role", role),
             new KeyValuePair<string, object?>("outcome", failure is null ? "success" : "failure"));
     }
-
-    /// <summary>Records a validation-policy reload.</summary>
-    /// <param name="succeeded">Whether the new policy was taken into use.</param>
-    public void RecordPolicyReload(bool succeeded) =>
-        _policyReloads.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "success" : "failure"));
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -27,9 +27,6 @@ public static class AttestationTelemetry
     /// <summary>Histogram of aTLS handshake durations in seconds; tags <c>role</c> (<c>client</c>|<c>server</c>), <c>outcome</c>.</summary>
     public const string HandshakeDurationInstrument = "constellation.atls.handshake.duration";
 
-    /// <summary>Counter of validation-policy reloads; tags <c>outcome</c> (<c>success</c>|<c>failure</c>).</summary>
-    public const string PolicyReloadsInstrument = "constellation.attestation.policy.reloads";
-
     /// <summary>
     /// The activity source for validations and handshakes. It holds no mutable state of ours; listeners attach to it by name.
     /// </summary>

@@ -27,7 +27,7 @@ public class CollateralFetcherTests
 
         response.Content.ToArray().Should().Equal("der"u8.ToArray());
         response.Headers["x-issuer-chain"].Should().Be("pem");
-        server.Requests.Should().Equal("/vcek/v1/Milan/cert_chain");
+        server.RequestedPaths.Should().Equal("/vcek/v1/Milan/cert_chain");
     }
 
     [Test]

@@ -31,7 +31,7 @@ public class AmdKdsClientTests
         var vcek = await kds.GetVcekAsync(report, SnpProductLine.Milan);
         var ask = await kds.GetIntermediateAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek);
 
-        server.Requests.Should().Equal(AzureVcekPath, "/vcek/v1/Milan/cert_chain");
+        server.RequestedPaths.Should().Equal(AzureVcekPath, "/vcek/v1/Milan/cert_chain");
         SnpVectors.VerifierAt(SnpVectors.AzureValidAt).Verify(report, new SnpEvidenceCertificates(vcek, ask)).IsValid.Should().BeTrue();
     }
 
@@ -65,7 +65,7 @@ public class AmdKdsClientTests
         await kds.GetIntermediateAsync(SnpProductLine.Milan, SnpEndorsementKind.Vlek);
 
         clock.RequestedDelays.Should().Equal(TimeSpan.FromSeconds(11));
-        server.Requests.Should().Equal("/vlek/v1/Milan/cert_chain", "/vlek/v1/Milan/cert_chain");
+        server.RequestedPaths.Should().Equal("/vlek/v1/Milan/cert_chain", "/vlek/v1/Milan/cert_chain");
     }
 
     [Test]

@@ -55,7 +55,7 @@ public sealed class IntelPcsClientTests
         collateral.QeIdentityIssuerChain.Should().HaveCount(2);
         var result = new TdxQuoteVerifier().Verify(RealTdx.V4, collateral, TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned);
         result.PckChain.RevocationChecked.Should().BeTrue();
-        server.Requests.Should().HaveCount(4);
+        server.RequestedPaths.Should().HaveCount(4);
     }
 
     [Test]
@@ -69,7 +69,7 @@ public sealed class IntelPcsClientTests
         var again = await client.GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None);
 
         again.TcbInfo!.SignedBytes.ToArray().Should().Equal(TdxTcbInfo.Parse(RealTdx.Collateral("tcb-info.json")).SignedBytes.ToArray());
-        server.Requests.Should().HaveCount(4);
+        server.RequestedPaths.Should().HaveCount(4);
     }
 
     [Test]
@@ -82,7 +82,7 @@ public sealed class IntelPcsClientTests
         var collateral = await Client(server, http, new MemoryCollateralCache()).GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None);
 
         collateral.QeIdentity.Should().NotBeNull();
-        server.Requests.Count(r => r == "/tdx/certification/v4/qe/identity").Should().Be(3);
+        server.RequestedPaths.Count(r => r == "/tdx/certification/v4/qe/identity").Should().Be(3);
     }
 
     [Test]
@@ -111,7 +111,7 @@ public sealed class IntelPcsClientTests
 
             offline.QeIdentity!.Id.Should().Be("TD_QE");
             offline.TcbInfoIssuerChain![0].Subject.Should().Contain("Intel SGX TCB Signing");
-            server.Requests.Should().HaveCount(4);
+            server.RequestedPaths.Should().HaveCount(4);
         }
         finally
         {
@@ -148,6 +148,6 @@ public sealed class IntelPcsClientTests
         await later.GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None);
 
         // QE identity and PCK CRL expired on 2023-07-08; TCB info (07-18) and root CRL (2024) were still fresh.
-        server.Requests.Should().HaveCount(6);
+        server.RequestedPaths.Should().HaveCount(6);
     }
 }

@@ -158,7 +158,7 @@ public class AzureSevSnpHookTests
         var trusted = await Run(Hooks(AzureIdKeyEnforcement.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now)), server.BaseUri), Info(token));
 
         trusted.ToArray().Should().Equal(HclAkSpki());
-        server.Requests.Should().Equal("/certs");
+        server.RequestedPaths.Should().Equal("/certs");
     }
 
     [Test]
