@@ -35,6 +35,23 @@ public sealed class VtpmAttestation
         IntermediateCertificates = (intermediateCertificates ?? []).Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToImmutableArray();
     }
 
+    /// <summary>Takes ownership of freshly decoded arrays (no copies); the decoder hands out nothing else.</summary>
+    internal VtpmAttestation(byte[] akPublic, List<VtpmQuote> quotes, byte[] eventLog, byte[] akCertificate, List<byte[]> intermediateCertificates, bool owned)
+    {
+        _ = owned;
+        AkPublic = akPublic;
+        Quotes = [.. quotes];
+        EventLog = eventLog;
+        AkCertificate = akCertificate;
+        var intermediates = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>(intermediateCertificates.Count);
+        foreach (var certificate in intermediateCertificates)
+        {
+            intermediates.Add(certificate);
+        }
+
+        IntermediateCertificates = intermediates.MoveToImmutable();
+    }
+
     /// <summary>Gets the AK public area (TPMT_PUBLIC).</summary>
     public ReadOnlyMemory<byte> AkPublic { get; }
 
@@ -89,47 +106,6 @@ public sealed class VtpmAttestation
         return proto.ToByteArray();
     }
 
-    internal static VtpmAttestation ReadGoJson(JsonElement element)
-    {
-        const string path = "Attestation";
-        GoJson.RequireObject(element, path);
-        var quotes = new List<VtpmQuote>();
-        if (GoJson.TryGetProperty(element, "quotes", out var quotesElement) && quotesElement.ValueKind != JsonValueKind.Null)
-        {
-            if (quotesElement.ValueKind != JsonValueKind.Array)
-            {
-                throw new AttestationFormatException($"{path}.quotes: expected an array, got {quotesElement.ValueKind}");
-            }
-
-            var i = 0;
-            foreach (var q in quotesElement.EnumerateArray())
-            {
-                quotes.Add(VtpmQuote.ReadGoJson(q, $"{path}.quotes[{i++}]"));
-            }
-        }
-
-        var intermediates = new List<ReadOnlyMemory<byte>>();
-        if (GoJson.TryGetProperty(element, "intermediate_certs", out var certs) && certs.ValueKind != JsonValueKind.Null)
-        {
-            if (certs.ValueKind != JsonValueKind.Array)
-            {
-                throw new AttestationFormatException($"{path}.intermediate_certs: expected an array, got {certs.ValueKind}");
-            }
-
-            var i = 0;
-            foreach (var c in certs.EnumerateArray())
-            {
-                intermediates.Add(GoJson.DecodeBytes(c, $"{path}.intermediate_certs[{i++}]"));
-            }
-        }
-
-        return new VtpmAttestation(
-            GoJson.GetBytes(element, "ak_pub", path),
-            quotes,
-            GoJson.GetBytes(element, "event_log", path),
-            GoJson.GetBytes(element, "ak_cert", path),
-            intermediates);
-    }
 
     internal void WriteGoJson(Utf8JsonWriter writer)
     {

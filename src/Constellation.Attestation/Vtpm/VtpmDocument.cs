@@ -25,6 +25,15 @@ public sealed class VtpmDocument
         UserData = userData.ToArray();
     }
 
+    /// <summary>Takes ownership of freshly decoded arrays (no copies).</summary>
+    internal VtpmDocument(VtpmAttestation attestation, byte[] instanceInfo, byte[] userData, bool owned)
+    {
+        _ = owned;
+        Attestation = attestation;
+        InstanceInfo = instanceInfo;
+        UserData = userData;
+    }
+
     /// <summary>Gets the embedded attestation.</summary>
     public VtpmAttestation Attestation { get; }
 
@@ -42,22 +51,7 @@ public sealed class VtpmDocument
     {
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (reader.BytesConsumed != json.Length && !IsWhitespace(json[(int)reader.BytesConsumed..]))
-            {
-                throw new AttestationFormatException("trailing data after the JSON document");
-            }
-
-            var root = document.RootElement;
-            GoJson.RequireObject(root, "document");
-            if (!GoJson.TryGetProperty(root, "Attestation", out var attestationElement) || attestationElement.ValueKind == JsonValueKind.Null)
-            {
-                throw new AttestationFormatException("Attestation: expected an object, got nothing");
-            }
-
-            var attestation = VtpmAttestation.ReadGoJson(attestationElement);
-            return new VtpmDocument(attestation, GoJson.GetBytes(root, "InstanceInfo", "document"), GoJson.GetBytes(root, "UserData", "document"));
+            return VtpmJsonReader.ReadDocument(json);
         }
         catch (AttestationFormatException ex)
         {
@@ -93,18 +87,5 @@ public sealed class VtpmDocument
         }
 
         return stream.ToArray();
-    }
-
-    private static bool IsWhitespace(ReadOnlySpan<byte> rest)
-    {
-        foreach (var b in rest)
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

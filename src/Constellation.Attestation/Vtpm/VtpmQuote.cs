@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Constellation.Attestation.Tpm;
 
@@ -26,6 +27,22 @@ public sealed class VtpmQuote
         RawSignature = rawSignature.ToArray();
         Bank = bank;
         Pcrs = pcrs.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
+    }
+
+    /// <summary>Takes ownership of freshly decoded arrays (no copies); the decoder hands out nothing else.</summary>
+    internal VtpmQuote(byte[] quote, byte[] rawSignature, TpmAlgorithm bank, List<KeyValuePair<int, byte[]>> pcrs, bool owned)
+    {
+        _ = owned;
+        Quote = quote;
+        RawSignature = rawSignature;
+        Bank = bank;
+        var builder = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<byte>>();
+        foreach (var (index, value) in pcrs)
+        {
+            builder.Add(index, ImmutableCollectionsMarshal.AsImmutableArray(value));
+        }
+
+        Pcrs = builder.ToImmutable();
     }
 
     /// <summary>Gets the TPMS_ATTEST bytes.</summary>
@@ -64,48 +81,6 @@ public sealed class VtpmQuote
         return proto;
     }
 
-    internal static VtpmQuote ReadGoJson(JsonElement element, string path)
-    {
-        GoJson.RequireObject(element, path);
-        var quote = GoJson.GetBytes(element, "quote", path);
-        var sig = GoJson.GetBytes(element, "raw_sig", path);
-        var bank = TpmAlgorithm.Error;
-        var pcrs = new List<KeyValuePair<int, byte[]>>();
-        if (GoJson.TryGetProperty(element, "pcrs", out var pcrsElement) && pcrsElement.ValueKind != JsonValueKind.Null)
-        {
-            GoJson.RequireObject(pcrsElement, path + ".pcrs");
-            if (GoJson.TryGetProperty(pcrsElement, "hash", out var hash) && hash.ValueKind != JsonValueKind.Null)
-            {
-                if (hash.ValueKind != JsonValueKind.Number || !hash.TryGetUInt16(out var number))
-                {
-                    throw new AttestationFormatException($"{path}.pcrs.hash: expected a HashAlgo number, got {hash}");
-                }
-
-                bank = (TpmAlgorithm)number;
-            }
-
-            if (GoJson.TryGetProperty(pcrsElement, "pcrs", out var map) && map.ValueKind != JsonValueKind.Null)
-            {
-                GoJson.RequireObject(map, path + ".pcrs.pcrs");
-                foreach (var entry in map.EnumerateObject())
-                {
-                    if (!uint.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > int.MaxValue)
-                    {
-                        throw new AttestationFormatException($"{path}.pcrs.pcrs: expected decimal PCR indices as keys, got \"{entry.Name}\"");
-                    }
-
-                    if (pcrs.Any(p => p.Key == (int)index))
-                    {
-                        throw new AttestationFormatException($"{path}.pcrs.pcrs: PCR {index} appears more than once");
-                    }
-
-                    pcrs.Add(new((int)index, GoJson.DecodeBytes(entry.Value, $"{path}.pcrs.pcrs[{index}]")));
-                }
-            }
-        }
-
-        return new VtpmQuote(quote, sig, bank, pcrs);
-    }
 
     internal void WriteGoJson(Utf8JsonWriter writer)
     {

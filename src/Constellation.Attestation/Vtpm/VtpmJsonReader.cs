@@ -1,0 +1,592 @@
+using System;
+using System.Buffers;
+using System.Buffers.Text;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Constellation.Attestation.Tpm;
+
+namespace Constellation.Attestation.Vtpm;
+
+/// <summary>
+/// Decodes the Go <c>encoding/json</c> form of a vTPM document in one forward pass with <see cref="Utf8JsonReader"/>,
+/// straight into the fields (no DOM, no intermediate strings, Base64 decoded from the UTF-8 bytes).
+/// </summary>
+/// <remarks>
+/// Same acceptance rules as Go's decoder as this project pins them: keys match exactly or, failing that, ignoring
+/// case; among duplicates the first exact match wins, otherwise the last case-insensitive one; values of unknown or
+/// superseded keys are only checked for JSON syntax; <c>null</c> leaves a field empty; trailing non-whitespace is an error.
+/// A candidate that a later key may still supersede (case-insensitive match) is decoded only once it is known to win,
+/// so a malformed value under a superseded key is not an error, exactly as before.
+/// </remarks>
+internal static class VtpmJsonReader
+{
+    private const int MaxDepth = 16;
+
+    public static VtpmDocument ReadDocument(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        reader.Read();
+        RequireObject(ref reader, "document");
+        var attestation = new Field();
+        var instanceInfo = new Field();
+        var userData = new Field();
+        VtpmAttestation? attestationValue = null;
+        byte[] instanceInfoValue = [];
+        byte[] userDataValue = [];
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "Attestation"u8, out var exact))
+            {
+                if (attestation.Take(ref reader, exact, 0))
+                {
+                    attestationValue = ReadAttestationOrNull(ref reader, json, 0);
+                }
+            }
+            else if (Is(ref reader, "InstanceInfo"u8, out exact))
+            {
+                if (instanceInfo.Take(ref reader, exact, 0))
+                {
+                    instanceInfoValue = ReadBytesOrNull(ref reader, "document.InstanceInfo");
+                }
+            }
+            else if (Is(ref reader, "UserData"u8, out exact))
+            {
+                if (userData.Take(ref reader, exact, 0))
+                {
+                    userDataValue = ReadBytesOrNull(ref reader, "document.UserData");
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (reader.BytesConsumed != json.Length && !IsWhitespace(json[(int)reader.BytesConsumed..]))
+        {
+            throw new AttestationFormatException("trailing data after the JSON document");
+        }
+
+        // Case-insensitive winners were deferred (a later key could have superseded them); decode them now.
+        if (attestation.Deferred is { } a)
+        {
+            var r = Reopen(json, a);
+            attestationValue = ReadAttestationOrNull(ref r, json, a);
+        }
+
+        if (instanceInfo.Deferred is { } i)
+        {
+            var r = Reopen(json, i);
+            instanceInfoValue = ReadBytesOrNull(ref r, "document.InstanceInfo");
+        }
+
+        if (userData.Deferred is { } u)
+        {
+            var r = Reopen(json, u);
+            userDataValue = ReadBytesOrNull(ref r, "document.UserData");
+        }
+
+        if (attestationValue is null)
+        {
+            throw new AttestationFormatException("Attestation: expected an object, got nothing");
+        }
+
+        return new VtpmDocument(attestationValue, instanceInfoValue, userDataValue, owned: true);
+    }
+
+    // Every reader below works on json[origin..]; origin turns its token offsets back into offsets in json.
+    private static VtpmAttestation? ReadAttestationOrNull(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        const string path = "Attestation";
+        RequireObject(ref reader, path);
+        var akPub = new Field();
+        var quotes = new Field();
+        var eventLog = new Field();
+        var akCert = new Field();
+        var intermediates = new Field();
+        byte[] akPubValue = [];
+        List<VtpmQuote> quotesValue = [];
+        byte[] eventLogValue = [];
+        byte[] akCertValue = [];
+        List<byte[]> intermediatesValue = [];
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "ak_pub"u8, out var exact))
+            {
+                if (akPub.Take(ref reader, exact, origin))
+                {
+                    akPubValue = ReadBytesOrNull(ref reader, path + ".ak_pub");
+                }
+            }
+            else if (Is(ref reader, "quotes"u8, out exact))
+            {
+                if (quotes.Take(ref reader, exact, origin))
+                {
+                    quotesValue = ReadQuotes(ref reader, json, origin, path);
+                }
+            }
+            else if (Is(ref reader, "event_log"u8, out exact))
+            {
+                if (eventLog.Take(ref reader, exact, origin))
+                {
+                    eventLogValue = ReadBytesOrNull(ref reader, path + ".event_log");
+                }
+            }
+            else if (Is(ref reader, "ak_cert"u8, out exact))
+            {
+                if (akCert.Take(ref reader, exact, origin))
+                {
+                    akCertValue = ReadBytesOrNull(ref reader, path + ".ak_cert");
+                }
+            }
+            else if (Is(ref reader, "intermediate_certs"u8, out exact))
+            {
+                if (intermediates.Take(ref reader, exact, origin))
+                {
+                    intermediatesValue = ReadIntermediates(ref reader, path);
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        // Rare: keys that differ from the Go names in case only.
+        if (akPub.Deferred is { } p)
+        {
+            var r = Reopen(json, p);
+            akPubValue = ReadBytesOrNull(ref r, path + ".ak_pub");
+        }
+
+        if (quotes.Deferred is { } q)
+        {
+            var r = Reopen(json, q);
+            quotesValue = ReadQuotes(ref r, json, q, path);
+        }
+
+        if (eventLog.Deferred is { } e)
+        {
+            var r = Reopen(json, e);
+            eventLogValue = ReadBytesOrNull(ref r, path + ".event_log");
+        }
+
+        if (akCert.Deferred is { } c)
+        {
+            var r = Reopen(json, c);
+            akCertValue = ReadBytesOrNull(ref r, path + ".ak_cert");
+        }
+
+        if (intermediates.Deferred is { } m)
+        {
+            var r = Reopen(json, m);
+            intermediatesValue = ReadIntermediates(ref r, path);
+        }
+
+        return new VtpmAttestation(akPubValue, quotesValue, eventLogValue, akCertValue, intermediatesValue, owned: true);
+    }
+
+    private static List<VtpmQuote> ReadQuotes(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
+    {
+        List<VtpmQuote> quotes = [];
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return quotes;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new AttestationFormatException($"{path}.quotes: expected an array, got {KindOf(ref reader)}");
+        }
+
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            quotes.Add(ReadQuote(ref reader, json, origin, $"{path}.quotes[{index++}]"));
+        }
+
+        return quotes;
+    }
+
+    private static List<byte[]> ReadIntermediates(ref Utf8JsonReader reader, string path)
+    {
+        List<byte[]> certificates = [];
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return certificates;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new AttestationFormatException($"{path}.intermediate_certs: expected an array, got {KindOf(ref reader)}");
+        }
+
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            certificates.Add(ReadBytes(ref reader, $"{path}.intermediate_certs[{index++}]"));
+        }
+
+        return certificates;
+    }
+
+    private static VtpmQuote ReadQuote(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
+    {
+        RequireObject(ref reader, path);
+        var quote = new Field();
+        var signature = new Field();
+        var pcrs = new Field();
+        byte[] quoteValue = [];
+        byte[] signatureValue = [];
+        var bank = TpmAlgorithm.Error;
+        List<KeyValuePair<int, byte[]>> pcrValues = [];
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "quote"u8, out var exact))
+            {
+                if (quote.Take(ref reader, exact, origin))
+                {
+                    quoteValue = ReadBytesOrNull(ref reader, path + ".quote");
+                }
+            }
+            else if (Is(ref reader, "raw_sig"u8, out exact))
+            {
+                if (signature.Take(ref reader, exact, origin))
+                {
+                    signatureValue = ReadBytesOrNull(ref reader, path + ".raw_sig");
+                }
+            }
+            else if (Is(ref reader, "pcrs"u8, out exact))
+            {
+                if (pcrs.Take(ref reader, exact, origin))
+                {
+                    (bank, pcrValues) = ReadPcrs(ref reader, json, origin, path);
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (quote.Deferred is { } q)
+        {
+            var r = Reopen(json, q);
+            quoteValue = ReadBytesOrNull(ref r, path + ".quote");
+        }
+
+        if (signature.Deferred is { } s)
+        {
+            var r = Reopen(json, s);
+            signatureValue = ReadBytesOrNull(ref r, path + ".raw_sig");
+        }
+
+        if (pcrs.Deferred is { } p)
+        {
+            var r = Reopen(json, p);
+            (bank, pcrValues) = ReadPcrs(ref r, json, p, path);
+        }
+
+        return new VtpmQuote(quoteValue, signatureValue, bank, pcrValues, owned: true);
+    }
+
+    private static (TpmAlgorithm Bank, List<KeyValuePair<int, byte[]>> Pcrs) ReadPcrs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
+    {
+        var bank = TpmAlgorithm.Error;
+        List<KeyValuePair<int, byte[]>> pcrs = [];
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return (bank, pcrs);
+        }
+
+        RequireObject(ref reader, path + ".pcrs");
+        var hash = new Field();
+        var map = new Field();
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "hash"u8, out var exact))
+            {
+                if (hash.Take(ref reader, exact, origin))
+                {
+                    bank = ReadBank(ref reader, path);
+                }
+            }
+            else if (Is(ref reader, "pcrs"u8, out exact))
+            {
+                if (map.Take(ref reader, exact, origin))
+                {
+                    pcrs = ReadPcrMap(ref reader, path);
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (hash.Deferred is { } h)
+        {
+            var r = Reopen(json, h);
+            bank = ReadBank(ref r, path);
+        }
+
+        if (map.Deferred is { } m)
+        {
+            var r = Reopen(json, m);
+            pcrs = ReadPcrMap(ref r, path);
+        }
+
+        return (bank, pcrs);
+    }
+
+    private static TpmAlgorithm ReadBank(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return TpmAlgorithm.Error;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt16(out var number))
+        {
+            throw new AttestationFormatException($"{path}.pcrs.hash: expected a HashAlgo number, got {RawText(ref reader)}");
+        }
+
+        return (TpmAlgorithm)number;
+    }
+
+    private static List<KeyValuePair<int, byte[]>> ReadPcrMap(ref Utf8JsonReader reader, string path)
+    {
+        List<KeyValuePair<int, byte[]>> pcrs = [];
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return pcrs;
+        }
+
+        RequireObject(ref reader, path + ".pcrs.pcrs");
+        while (NextProperty(ref reader))
+        {
+            var index = ReadPcrIndex(ref reader, path);
+            foreach (var existing in pcrs)
+            {
+                if (existing.Key == index)
+                {
+                    throw new AttestationFormatException($"{path}.pcrs.pcrs: PCR {index} appears more than once");
+                }
+            }
+
+            reader.Read();
+            pcrs.Add(new(index, ReadBytes(ref reader, $"{path}.pcrs.pcrs[{index}]")));
+        }
+
+        return pcrs;
+    }
+
+    private static int ReadPcrIndex(ref Utf8JsonReader reader, string path)
+    {
+        // Unescaped ASCII digits are the normal case; anything else takes the string route with the same rule.
+        var raw = reader.ValueSpan;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && raw.Length is > 0 and <= 10 && !raw.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            var value = 0L;
+            foreach (var digit in raw)
+            {
+                value = (value * 10) + (digit - '0');
+            }
+
+            if (value <= int.MaxValue)
+            {
+                return (int)value;
+            }
+        }
+
+        var name = GetText(ref reader, path + ".pcrs.pcrs");
+        if (!uint.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > int.MaxValue)
+        {
+            throw new AttestationFormatException($"{path}.pcrs.pcrs: expected decimal PCR indices as keys, got \"{name}\"");
+        }
+
+        return (int)index;
+    }
+
+    private static byte[] ReadBytesOrNull(ref Utf8JsonReader reader, string path) =>
+        reader.TokenType == JsonTokenType.Null ? [] : ReadBytes(ref reader, path);
+
+    private static byte[] ReadBytes(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new AttestationFormatException($"{path}: expected a Base64 string, got {KindOf(ref reader)}");
+        }
+
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            // Fast path: canonical Base64 decoded straight from the UTF-8 bytes into an exactly sized array.
+            var text = reader.ValueSpan;
+            var length = DecodedLength(text);
+            if (length == 0)
+            {
+                return [];
+            }
+
+            if (length > 0)
+            {
+                var bytes = new byte[length];
+                if (Base64.DecodeFromUtf8(text, bytes, out var consumed, out var written) == OperationStatus.Done
+                    && consumed == text.Length && written == length)
+                {
+                    return bytes;
+                }
+            }
+        }
+
+        // Escapes, whitespace or malformed text: the general decoder decides, with its exact acceptance rules.
+        try
+        {
+            return Convert.FromBase64String(GetText(ref reader, path));
+        }
+        catch (FormatException ex)
+        {
+            throw new AttestationFormatException($"{path}: expected standard Base64, got malformed text", ex);
+        }
+    }
+
+    private static int DecodedLength(ReadOnlySpan<byte> text)
+    {
+        if (text.Length % 4 != 0)
+        {
+            return -1;
+        }
+
+        if (text.Length == 0)
+        {
+            return 0;
+        }
+
+        var padding = text[^1] != (byte)'=' ? 0 : text[^2] == (byte)'=' ? 2 : 1;
+        return (text.Length / 4 * 3) - padding;
+    }
+
+    private static bool NextProperty(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.PropertyName;
+    }
+
+    private static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, out bool exact)
+    {
+        exact = reader.ValueTextEquals(name);
+        if (exact)
+        {
+            return true;
+        }
+
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(reader.ValueSpan))
+        {
+            return Ascii.EqualsIgnoreCase(reader.ValueSpan, name);
+        }
+
+        // Non-ASCII or escaped names: the same comparison the DOM decoder made.
+        return string.Equals(GetText(ref reader, "key"), Encoding.UTF8.GetString(name), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void RequireObject(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new AttestationFormatException($"{path}: expected a JSON object, got {KindOf(ref reader)}");
+        }
+    }
+
+    private static string KindOf(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.StartObject => nameof(JsonValueKind.Object),
+        JsonTokenType.StartArray => nameof(JsonValueKind.Array),
+        JsonTokenType.String => nameof(JsonValueKind.String),
+        JsonTokenType.Number => nameof(JsonValueKind.Number),
+        JsonTokenType.True => nameof(JsonValueKind.True),
+        JsonTokenType.False => nameof(JsonValueKind.False),
+        JsonTokenType.Null => nameof(JsonValueKind.Null),
+        _ => nameof(JsonValueKind.Undefined),
+    };
+
+    private static string RawText(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => GetText(ref reader, "value"),
+        JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False => Encoding.UTF8.GetString(reader.ValueSpan),
+        _ => KindOf(ref reader),
+    };
+
+    private static string GetText(ref Utf8JsonReader reader, string path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader checks UTF-8 only when text is materialised; a typed error, not a stray InvalidOperationException.
+            throw new AttestationFormatException($"{path}: text is not valid UTF-8", ex);
+        }
+    }
+
+    private static Utf8JsonReader Reopen(ReadOnlySpan<byte> json, long offset)
+    {
+        // The first pass already checked this value's syntax and depth; read it again standing on its first token.
+        var reader = new Utf8JsonReader(json[(int)offset..], new JsonReaderOptions { MaxDepth = MaxDepth });
+        reader.Read();
+        return reader;
+    }
+
+    private static bool IsWhitespace(ReadOnlySpan<byte> rest)
+    {
+        foreach (var b in rest)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Decides which occurrence of one key wins: the first exact match, else the last case-insensitive one.</summary>
+    private struct Field
+    {
+        private bool _exact;
+
+        /// <summary>Gets the offset (in the whole document) of a case-insensitive winner, decoded after its object.</summary>
+        public long? Deferred { get; private set; }
+
+        /// <summary>
+        /// Moves onto the value of the current matching property. Returns true when the caller must decode it now
+        /// (the first exact match); otherwise the value is recorded (case-insensitive candidate) or ignored
+        /// (superseded) and skipped.
+        /// </summary>
+        public bool Take(ref Utf8JsonReader reader, bool exact, long origin)
+        {
+            reader.Read();
+            if (exact && !_exact)
+            {
+                _exact = true;
+                Deferred = null;
+                return true;
+            }
+
+            if (!_exact)
+            {
+                Deferred = origin + reader.TokenStartIndex;
+            }
+
+            reader.Skip();
+            return false;
+        }
+    }
+}
