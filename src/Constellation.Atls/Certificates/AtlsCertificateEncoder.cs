@@ -26,9 +26,15 @@ internal static class AtlsCertificateEncoder
     /// <param name="document">The extension value (raw document bytes).</param>
     /// <param name="notBefore">Start of validity.</param>
     /// <param name="notAfter">End of validity.</param>
+    /// <param name="name">DER Name for subject and issuer; <c>CN=Constellation</c> when empty.</param>
     /// <returns>The DER certificate.</returns>
-    public static byte[] Encode(ECDsa key, ReadOnlySpan<byte> subjectPublicKeyInfo, string? extensionOid, ReadOnlySpan<byte> document, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public static byte[] Encode(ECDsa key, ReadOnlySpan<byte> subjectPublicKeyInfo, string? extensionOid, ReadOnlySpan<byte> document, DateTimeOffset notBefore, DateTimeOffset notAfter, ReadOnlySpan<byte> name = default)
     {
+        if (name.IsEmpty)
+        {
+            name = Name;
+        }
+
         var tbs = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 256 + document.Length);
         using (tbs.PushSequence())
         {
@@ -39,14 +45,14 @@ internal static class AtlsCertificateEncoder
 
             tbs.WriteInteger(CreateSerialNumber());
             WriteSignatureAlgorithm(tbs);
-            tbs.WriteEncodedValue(Name);
+            tbs.WriteEncodedValue(name);
             using (tbs.PushSequence())
             {
                 WriteTime(tbs, notBefore);
                 WriteTime(tbs, notAfter);
             }
 
-            tbs.WriteEncodedValue(Name);
+            tbs.WriteEncodedValue(name);
             tbs.WriteEncodedValue(subjectPublicKeyInfo);
             if (extensionOid is not null)
             {

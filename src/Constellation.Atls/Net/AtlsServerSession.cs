@@ -62,7 +62,7 @@ public sealed class AtlsServerSession : IDisposable
             if (_serverNonce is not null)
             {
                 // Kept alive for the connection: .NET consults the trust collection during the handshake.
-                _nonceCertificate = CreateNonceCertificate(_serverNonce);
+                _nonceCertificate = CreateNonceCertificate(_serverNonce, _options.KeyPool);
                 trust = SslCertificateTrust.CreateForX509Collection([_nonceCertificate], sendTrustInHandshake: true);
             }
 
@@ -143,12 +143,13 @@ public sealed class AtlsServerSession : IDisposable
         _nonceCertificate?.Dispose();
     }
 
-    private static X509Certificate2 CreateNonceCertificate(byte[] serverNonce)
+    private static X509Certificate2 CreateNonceCertificate(byte[] serverNonce, AtlsKeyPool? keyPool)
     {
-        // Only the subject DN of this throw-away certificate goes on the wire (spec §5).
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(AtlsNonce.ToAcceptableIssuer(serverNonce), key, HashAlgorithmName.SHA256);
+        // Only the subject DN of this throw-away certificate goes on the wire (spec §5); its key signs nothing else.
+        using var key = keyPool?.Rent() ?? AtlsKey.Generate();
         var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now - AtlsCertificateFactory.ValiditySkew, now + AtlsCertificateFactory.ValiditySkew);
+        var der = AtlsCertificateEncoder.Encode(
+            key.Key, key.SubjectPublicKeyInfo, extensionOid: null, document: default, now - AtlsCertificateFactory.ValiditySkew, now + AtlsCertificateFactory.ValiditySkew, AtlsNonce.ToAcceptableIssuer(serverNonce).RawData);
+        return X509CertificateLoader.LoadCertificate(der);
     }
 }

@@ -90,6 +90,8 @@ public static class TpmQuoteVerifier
         }
     }
 
+    private static string ExpectedSelection(TpmAlgorithm bank, int[] indices) => $"{TpmHash.ToDisplayName(bank)}:{string.Join(',', indices)}";
+
     /// <summary>Computes a quote's PCR digest: <c>H(pcr[i0] ‖ pcr[i1] ‖ …)</c> over ascending indices.</summary>
     /// <param name="hash">The hash algorithm (a quote uses the signing scheme's hash).</param>
     /// <param name="pcrs">PCR values by index.</param>
@@ -167,16 +169,16 @@ public static class TpmQuoteVerifier
             return attest;
         }
 
-        var expectedSelection = $"{TpmHash.ToDisplayName(bank.Value)}:{string.Join(',', pcrs.Keys.Order())}";
+        var indices = pcrs.Keys.Order().ToArray();
         if (attest.PcrSelections.Length != 1)
         {
-            throw new AttestationBindingException("quote pcrSelect", $"one selection {expectedSelection}", $"{attest.PcrSelections.Length} selections ({string.Join(" ", attest.PcrSelections)})");
+            throw new AttestationBindingException("quote pcrSelect", $"one selection {ExpectedSelection(bank.Value, indices)}", $"{attest.PcrSelections.Length} selections ({string.Join(" ", attest.PcrSelections)})");
         }
 
         var selection = attest.PcrSelections[0];
-        if (selection.Hash != bank.Value || !selection.Indices.SequenceEqual(pcrs.Keys.Order()))
+        if (selection.Hash != bank.Value || !selection.Indices.SequenceEqual(indices))
         {
-            throw new AttestationBindingException("quote pcrSelect", expectedSelection, selection.ToString());
+            throw new AttestationBindingException("quote pcrSelect", ExpectedSelection(bank.Value, indices), selection.ToString());
         }
 
         var digest = ComputePcrDigest(signature.Hash, pcrs);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 
 namespace Constellation.Attestation.Tpm;
@@ -12,12 +13,12 @@ namespace Constellation.Attestation.Tpm;
 internal sealed class TpmVerificationKeyPool
 {
     private const int MaxKeys = 64;
-    private readonly ConcurrentDictionary<string, ConcurrentBag<AsymmetricAlgorithm>> _pool = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<byte[], ConcurrentBag<AsymmetricAlgorithm>> _pool = new(ByteContentComparer.Instance);
 
     public T Use<T>(TpmPublic key, Func<AsymmetricAlgorithm, T> action)
     {
-        var id = Convert.ToBase64String(key.RawBytes.Span);
-        if (!_pool.TryGetValue(id, out var bag))
+        // Looked up by the exact public-area bytes, without materialising a key string per verification.
+        if (!_pool.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key.RawBytes.Span, out var bag))
         {
             if (_pool.Count >= MaxKeys)
             {
@@ -33,7 +34,7 @@ internal sealed class TpmVerificationKeyPool
                 _pool.Clear();
             }
 
-            bag = _pool.GetOrAdd(id, _ => []);
+            bag = _pool.GetOrAdd(key.RawBytes.ToArray(), _ => []);
         }
 
         var imported = bag.TryTake(out var pooled) ? pooled : Import(key);
@@ -48,4 +49,24 @@ internal sealed class TpmVerificationKeyPool
     }
 
     private static AsymmetricAlgorithm Import(TpmPublic key) => key.Type == TpmAlgorithm.Rsa ? key.CreateRsa() : key.CreateEcdsa();
+
+    private sealed class ByteContentComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly ByteContentComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+    }
 }

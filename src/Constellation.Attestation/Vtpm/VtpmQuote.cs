@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Threading;
 using Constellation.Attestation.Tpm;
 
 namespace Constellation.Attestation.Vtpm;
@@ -15,6 +16,9 @@ namespace Constellation.Attestation.Vtpm;
 /// </summary>
 public sealed class VtpmQuote
 {
+    private readonly SortedPcrValues _sorted;
+    private ImmutableSortedDictionary<int, ImmutableArray<byte>>? _pcrs;
+
     /// <summary>Creates a quote entry.</summary>
     /// <param name="quote">TPMS_ATTEST bytes.</param>
     /// <param name="rawSignature">TPMT_SIGNATURE bytes.</param>
@@ -26,7 +30,8 @@ public sealed class VtpmQuote
         Quote = quote.ToArray();
         RawSignature = rawSignature.ToArray();
         Bank = bank;
-        Pcrs = pcrs.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
+        _pcrs = pcrs.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
+        _sorted = new SortedPcrValues(_pcrs.Select(kv => new KeyValuePair<int, byte[]>(kv.Key, ImmutableCollectionsMarshal.AsArray(kv.Value)!)).ToArray());
     }
 
     /// <summary>Takes ownership of freshly decoded arrays (no copies); the decoder hands out nothing else.</summary>
@@ -36,13 +41,10 @@ public sealed class VtpmQuote
         Quote = quote;
         RawSignature = rawSignature;
         Bank = bank;
-        var builder = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<byte>>();
-        foreach (var (index, value) in pcrs)
-        {
-            builder.Add(index, ImmutableCollectionsMarshal.AsImmutableArray(value));
-        }
-
-        Pcrs = builder.ToImmutable();
+        // The decoder rejects duplicate indices; the public dictionary is built only if someone asks for it.
+        var sorted = pcrs.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        _sorted = new SortedPcrValues(sorted);
     }
 
     /// <summary>Gets the TPMS_ATTEST bytes.</summary>
@@ -55,9 +57,22 @@ public sealed class VtpmQuote
     public TpmAlgorithm Bank { get; }
 
     /// <summary>Gets the PCR values by index.</summary>
-    public ImmutableSortedDictionary<int, ImmutableArray<byte>> Pcrs { get; }
+    public ImmutableSortedDictionary<int, ImmutableArray<byte>> Pcrs => _pcrs ?? CreatePcrs();
 
-    internal Dictionary<int, byte[]> PcrArrays() => Pcrs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+    /// <summary>Gets the PCR values sorted by index, without copies, for the validation path (read only).</summary>
+    internal SortedPcrValues SortedPcrs => _sorted;
+
+    private ImmutableSortedDictionary<int, ImmutableArray<byte>> CreatePcrs()
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<byte>>();
+        foreach (var (index, value) in _sorted)
+        {
+            builder.Add(index, ImmutableCollectionsMarshal.AsImmutableArray(value));
+        }
+
+        // Racing initialisations build equal dictionaries; either may win.
+        return Interlocked.CompareExchange(ref _pcrs, builder.ToImmutable(), null) ?? _pcrs;
+    }
 
     internal static VtpmQuote FromProto(Protos.Quote proto) => new(
         proto.Quote_.Span,

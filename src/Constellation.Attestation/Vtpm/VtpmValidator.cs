@@ -26,6 +26,7 @@ public sealed class VtpmValidator : IAttestationValidator
     private readonly IVtpmVariantHooks _hooks;
     private readonly MeasurementSet _measurements;
     private readonly TpmVerificationKeyPool _keys = new();
+    private volatile DecodedAttestationKey? _lastAk;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="variant">The vTPM-family variant validated.</param>
@@ -62,17 +63,7 @@ public sealed class VtpmValidator : IAttestationValidator
         var extraData = SHA256.HashData([.. doc.UserData.Span, .. nonce.Span]);
 
         // 3. Trusted AK from the variant.
-        TpmPublic ak;
-        byte[] akSpki;
-        try
-        {
-            ak = TpmPublic.Parse(attestation.AkPublic.Span);
-            akSpki = ak.ToSubjectPublicKeyInfo();
-        }
-        catch (AttestationFormatException ex)
-        {
-            throw new AttestationFormatException($"validating attestation public key: ak_pub: {ex.Message}", ex);
-        }
+        var (ak, akSpki) = DecodeAttestationKey(attestation.AkPublic.Span);
 
         var context = new VtpmAttestationContext(Variant, doc.InstanceInfo.Span, extraData, attestation.AkPublic.Span, akSpki, attestation.AkCertificate.Span, attestation.EventLog.Span);
         var trustedKey = await _hooks.GetTrustedAttestationKeyAsync(context, cancellationToken).ConfigureAwait(false);
@@ -81,7 +72,8 @@ public sealed class VtpmValidator : IAttestationValidator
         var tpmNonce = SHA256.HashData([.. doc.InstanceInfo.Span, .. extraData]);
 
         // 5. Quotes.
-        if (!TpmQuoteVerifier.KeyEquals(ak, trustedKey.Span))
+        // Identical SPKI bytes are the same key; anything else gets the structural comparison.
+        if (!trustedKey.Span.SequenceEqual(akSpki) && !TpmQuoteVerifier.KeyEquals(ak, trustedKey.Span))
         {
             throw new AttestationTrustException(
                 $"key not trusted: the document's AK (ak_pub, SHA-256 of SubjectPublicKeyInfo {Convert.ToHexStringLower(SHA256.HashData(akSpki))}) is not the AK trusted for {Variant.Name} (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(trustedKey.Span))})");
@@ -97,12 +89,41 @@ public sealed class VtpmValidator : IAttestationValidator
         await _hooks.CheckConfidentialVmAsync(verifiedContext, cancellationToken).ConfigureAwait(false);
 
         // 7. Measurements.
-        var actual = sha256Quote.Pcrs.ToDictionary(kv => (uint)kv.Key, kv => kv.Value.ToArray());
+        // The parsed document is private to this call, so its arrays can be compared and returned without copies
+        // (the result makes its own immutable copy).
+        var actual = new Dictionary<uint, byte[]>(sha256Quote.SortedPcrs.Count);
+        foreach (var (index, value) in sha256Quote.SortedPcrs)
+        {
+            actual.Add((uint)index, value);
+        }
+
         var comparison = _measurements.Compare(actual);
         comparison.ThrowIfFailed();
 
         // 8. User data.
         return new AttestationValidationResult(Variant, doc.UserData.Span, comparison.Warnings.Select(w => w.ToString()), actual);
+    }
+
+    private (TpmPublic Key, byte[] SubjectPublicKeyInfo) DecodeAttestationKey(ReadOnlySpan<byte> akPublic)
+    {
+        // A machine presents the same AK on every handshake: reuse the decoded key for byte-identical ak_pub only.
+        var last = _lastAk;
+        if (last is not null && akPublic.SequenceEqual(last.Raw))
+        {
+            return (last.Key, last.SubjectPublicKeyInfo);
+        }
+
+        try
+        {
+            var key = TpmPublic.Parse(akPublic);
+            var decoded = new DecodedAttestationKey(akPublic.ToArray(), key, key.ToSubjectPublicKeyInfo());
+            _lastAk = decoded;
+            return (decoded.Key, decoded.SubjectPublicKeyInfo);
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new AttestationFormatException($"validating attestation public key: ak_pub: {ex.Message}", ex);
+        }
     }
 
     private static GcePlatformState? VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce, TpmVerificationKeyPool keys, out VtpmQuote sha256Quote)
@@ -116,7 +137,7 @@ public sealed class VtpmValidator : IAttestationValidator
             ?? throw new AttestationFormatException(attestation.Quotes.All(q => q.Bank == TpmAlgorithm.Sha1)
                 ? "attestation did not include SHA256 hashed PCRs: only SHA-1 banks were quoted, and SHA-1 is not accepted"
                 : "attestation did not include SHA256 hashed PCRs");
-        if (measured.Pcrs.IsEmpty)
+        if (measured.SortedPcrs.Count == 0)
         {
             throw new AttestationFormatException("no PCR data in attestation: the SHA-256 quote carries no PCR values");
         }
@@ -167,7 +188,7 @@ public sealed class VtpmValidator : IAttestationValidator
 
     private static void VerifyQuote(TpmPublic ak, VtpmQuote quote, byte[] tpmNonce, TcgEventLog? log, TpmVerificationKeyPool keys)
     {
-        var pcrs = quote.PcrArrays();
+        var pcrs = quote.SortedPcrs;
         try
         {
             TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, tpmNonce, quote.Bank, pcrs, keys);
@@ -186,4 +207,6 @@ public sealed class VtpmValidator : IAttestationValidator
             throw new AttestationBindingException($"{TpmHash.ToDisplayName(quote.Bank)} quote: {ex.Field}", ex.Expected, ex.Actual);
         }
     }
+
+    private sealed record DecodedAttestationKey(byte[] Raw, TpmPublic Key, byte[] SubjectPublicKeyInfo);
 }
