@@ -128,8 +128,9 @@ public sealed class CertificateRevocationList
             return true;
         }
         catch (Exception ex) when (ex is InvalidKeyException or SignatureException or Org.BouncyCastle.Security.Certificates.CrlException
-            or SecurityUtilityException or ArgumentException or InvalidOperationException)
+            or SecurityUtilityException or ArgumentException or InvalidOperationException or System.IO.IOException)
         {
+            // IOException: BouncyCastle's ASN.1 layer reports a malformed signature BIT STRING this way.
             return false;
         }
     }
