@@ -32,8 +32,10 @@ public static partial class MeasurementYaml
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (YamlException ex)
+        catch (Exception ex) when (ex is YamlException or ArgumentException)
         {
+            // YamlDotNet's representation model throws ArgumentException ("The current event is of an unsupported
+            // type") for some malformed documents, e.g. an empty key followed by an indented mapping (found by fuzzing).
             throw new AttestationFormatException($"measurements YAML: {ex.Message}", ex);
         }
 

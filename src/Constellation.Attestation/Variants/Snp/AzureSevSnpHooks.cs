@@ -112,7 +112,8 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
         }
     }
 
-    private static void CheckAkMatchesRuntimeData(ReadOnlySpan<byte> runtimeData, ReadOnlySpan<byte> akSpki)
+    // Internal for the fuzz harness and its regression tests.
+    internal static void CheckAkMatchesRuntimeData(ReadOnlySpan<byte> runtimeData, ReadOnlySpan<byte> akSpki)
     {
         string n, e;
         try
