@@ -112,6 +112,11 @@ stat() { sed -n "s/^$2 *: *//p" "$1" | head -n 1; }
 
 echo
 printf '%-18s %9s %12s %9s %8s %7s %6s\n' harness seconds executions exec/s corpus crashes hangs
+summary="$run/summary.md"
+{
+  echo "| Harness | Time run (s) | Executions | Exec/s | Corpus (paths) | Crashes | Hangs |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+} >"$summary"
 status=0
 for name in "${harnesses[@]}"; do
   stats="$run/$name/default/fuzzer_stats"
@@ -123,6 +128,7 @@ for name in "${harnesses[@]}"; do
   crashes="$(stat "$stats" saved_crashes)"; hangs="$(stat "$stats" saved_hangs)"
   printf '%-18s %9s %12s %9s %8s %7s %6s\n' "$name" "$(stat "$stats" run_time)" "$(stat "$stats" execs_done)" \
     "$(stat "$stats" execs_per_sec)" "$(stat "$stats" corpus_count)" "$crashes" "$hangs"
+  echo "| $name | $(stat "$stats" run_time) | $(stat "$stats" execs_done) | $(stat "$stats" execs_per_sec) | $(stat "$stats" corpus_count) | $crashes | $hangs |" >>"$summary"
   if [ "${crashes:-0}" != 0 ] || [ "${hangs:-0}" != 0 ]; then
     status=1
     mkdir -p "$repo/tests/Fuzz/crashes/$name"
@@ -152,5 +158,5 @@ for dir in "$repo"/tests/Fuzz/crashes/*/; do
 done
 echo "   $open open"
 [ "$open" -eq 0 ] || status=1
-echo "findings: $run"
+echo "findings: $run (table: $summary)"
 exit "$status"

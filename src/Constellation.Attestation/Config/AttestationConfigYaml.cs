@@ -186,9 +186,9 @@ public static class AttestationConfigYaml
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (Exception ex) when (ex is YamlException or ArgumentException)
+        catch (Exception ex) when (ex is YamlException or ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet throws ArgumentException for some malformed documents (see MeasurementYaml.Parse).
+            // YamlDotNet throws ArgumentException or InvalidOperationException for some malformed documents (see MeasurementYaml.Parse).
             throw new AttestationFormatException($"{what}: not valid YAML: {ex.Message}", ex);
         }
 

@@ -32,10 +32,11 @@ public static partial class MeasurementYaml
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (Exception ex) when (ex is YamlException or ArgumentException)
+        catch (Exception ex) when (ex is YamlException or ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet's representation model throws ArgumentException ("The current event is of an unsupported
-            // type") for some malformed documents, e.g. an empty key followed by an indented mapping (found by fuzzing).
+            // Found by fuzzing: for some malformed documents YamlDotNet throws ArgumentException ("The current event is
+            // of an unsupported type", an empty key before an indented mapping) or, from its scanner,
+            // InvalidOperationException instead of YamlException.
             throw new AttestationFormatException($"measurements YAML: {ex.Message}", ex);
         }
 

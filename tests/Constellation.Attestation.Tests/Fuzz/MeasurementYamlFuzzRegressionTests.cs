@@ -4,7 +4,8 @@ namespace Constellation.Attestation.Tests.Fuzz;
 
 /// <summary>
 /// afl++ found that YamlDotNet throws <see cref="ArgumentException"/> ("The current event is of an unsupported type")
-/// for an empty key followed by an indented mapping; both YAML entry points must turn that into a format error.
+/// for an empty key followed by an indented mapping, and <see cref="InvalidOperationException"/> from its scanner for
+/// another malformed document; both YAML entry points must turn those into format errors.
 /// </summary>
 public class MeasurementYamlFuzzRegressionTests
 {
@@ -16,6 +17,23 @@ public class MeasurementYamlFuzzRegressionTests
 
         act.Should().Throw<AttestationFormatException>().WithMessage("measurements YAML: *")
             .WithInnerException<ArgumentException>();
+    }
+
+    [Test]
+    public void A_document_that_trips_the_yaml_scanner_is_a_measurements_format_error()
+    {
+        var act = () => MeasurementYaml.Parse(FuzzRegression.Text("measurements-yaml", "afl-scanner-invalid-operation.yaml"));
+
+        act.Should().Throw<AttestationFormatException>().WithMessage("measurements YAML: *")
+            .WithInnerException<InvalidOperationException>();
+    }
+
+    [Test]
+    public void A_document_that_trips_the_yaml_scanner_is_a_config_format_error()
+    {
+        var act = () => AttestationConfigYaml.ParseSection(FuzzRegression.Text("measurements-yaml", "afl-scanner-invalid-operation.yaml"));
+
+        act.Should().Throw<AttestationFormatException>().WithMessage("*not valid YAML*");
     }
 
     [Test]

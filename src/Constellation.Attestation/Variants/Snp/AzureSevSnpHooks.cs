@@ -115,6 +115,7 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
     // Internal for the fuzz harness and its regression tests.
     internal static void CheckAkMatchesRuntimeData(ReadOnlySpan<byte> runtimeData, ReadOnlySpan<byte> akSpki)
     {
+        Utf8Input.Require(runtimeData, "HCL runtime data");
         string n, e;
         try
         {
@@ -144,8 +145,8 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
         }
 
         var parameters = rsa.ExportParameters(false);
-        var modulus = Base64UrlEncoder.DecodeBytes(n);
-        var exponentBytes = Base64UrlEncoder.DecodeBytes(e);
+        var modulus = DecodeBase64Url(n, "n");
+        var exponentBytes = DecodeBase64Url(e, "e");
         if (exponentBytes.Length > 4)
         {
             throw new AttestationFormatException("HCL runtime data exponent is longer than 4 bytes");
@@ -159,6 +160,19 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
         if (!modulus.AsSpan().SequenceEqual(parameters.Modulus) || runtimeExponent != akExponent)
         {
             throw new AttestationTrustException($"the AK does not match the HCL runtime data key keys[0] (modulus or exponent differ: runtime exponent {runtimeExponent}, AK exponent {akExponent})");
+        }
+    }
+
+    private static byte[] DecodeBase64Url(string value, string member)
+    {
+        try
+        {
+            return Base64UrlEncoder.DecodeBytes(value);
+        }
+        catch (FormatException ex)
+        {
+            // Found by fuzzing: the decoder throws FormatException for characters outside the base64url alphabet.
+            throw new AttestationFormatException($"HCL runtime data keys[0].{member} is not base64url", ex);
         }
     }
 }
