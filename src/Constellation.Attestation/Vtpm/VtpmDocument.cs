@@ -51,6 +51,7 @@ public sealed class VtpmDocument
     {
         try
         {
+            Utf8Input.Require(json, "document");
             return VtpmJsonReader.ReadDocument(json);
         }
         catch (AttestationFormatException ex)

@@ -62,6 +62,9 @@ public sealed class VtpmQuote
     /// <summary>Gets the PCR values sorted by index, without copies, for the validation path (read only).</summary>
     internal SortedPcrValues SortedPcrs => _sorted;
 
+    /// <summary>Gets copies of the PCR values in a mutable dictionary (for callers that want their own).</summary>
+    internal Dictionary<int, byte[]> PcrArrays() => _sorted.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+
     private ImmutableSortedDictionary<int, ImmutableArray<byte>> CreatePcrs()
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<byte>>();
