@@ -49,6 +49,7 @@ internal static class HclAttestationKeyBinding
     /// <exception cref="AttestationTrustException">The AK is not RSA or differs from <c>keys[0]</c>.</exception>
     public static void VerifyAkMatchesRuntimeData(ReadOnlySpan<byte> runtimeData, ReadOnlySpan<byte> akSubjectPublicKeyInfo)
     {
+        Utf8Input.Require(runtimeData, "HCL runtime data");
         string n, e;
         try
         {
