@@ -20,6 +20,7 @@ public static class CertificateChainVerifier
     /// <param name="chain">Leaf first, each certificate issued by the next; the root may be included or left out.</param>
     /// <param name="policy">Pinned roots, verification time and CRLs.</param>
     /// <returns>The verified chain, ending in the pinned root.</returns>
+    /// <exception cref="AttestationFormatException">A certificate of the chain does not decode.</exception>
     /// <exception cref="AttestationFreshnessException">A certificate or CRL is outside its validity window.</exception>
     /// <exception cref="CertificateChainException">The chain does not lead to a pinned root, a signature or constraint fails, or a certificate is revoked.</exception>
     /// <exception cref="CollateralUnavailableException">CRLs are required but one is missing.</exception>
@@ -35,6 +36,11 @@ public static class CertificateChainVerifier
         if (policy.TrustedRoots.Count == 0)
         {
             throw new ArgumentException("at least one trusted root is required", nameof(policy));
+        }
+
+        for (var i = 0; i < chain.Count; i++)
+        {
+            CertificateDecoding.EnsureDecodable(chain[i], $"certificate {i} of the chain");
         }
 
         var full = WithPinnedRoot(chain, policy.TrustedRoots);
@@ -129,7 +135,17 @@ public static class CertificateChainVerifier
         x509.ChainPolicy.VerificationTimeIgnored = false;
 
         // The leaf's extended key usage is not constrained: attestation leaves (PCK, VCEK) carry none.
-        var ok = x509.Build(full[0]);
+        bool ok;
+        try
+        {
+            ok = x509.Build(full[0]);
+        }
+        catch (CryptographicException ex)
+        {
+            // OpenSSL gives up on some corrupt certificates (e.g. an unknown public-key algorithm) instead of reporting a status.
+            throw new CertificateChainException($"certificate chain for \"{full[0].Subject}\" cannot be built: {ex.Message}", ex);
+        }
+
         if (!ok)
         {
             var problems = x509.ChainStatus

@@ -73,13 +73,17 @@ public static class PemCertificates
     /// <returns>The certificate.</returns>
     public static X509Certificate2 LoadDer(ReadOnlySpan<byte> der, string what)
     {
+        X509Certificate2 certificate;
         try
         {
-            return X509CertificateLoader.LoadCertificate(der);
+            certificate = X509CertificateLoader.LoadCertificate(der);
         }
         catch (CryptographicException ex)
         {
             throw new AttestationFormatException($"{what}: not a valid X.509 certificate ({ex.Message})", ex);
         }
+
+        CertificateDecoding.EnsureDecodable(certificate, what);
+        return certificate;
     }
 }

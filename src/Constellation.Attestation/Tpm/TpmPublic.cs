@@ -240,6 +240,7 @@ public sealed class TpmPublic
     /// <summary>Creates a .NET RSA key from an RSA public area.</summary>
     /// <returns>The key; dispose it.</returns>
     /// <exception cref="InvalidOperationException">The key is not RSA.</exception>
+    /// <exception cref="AttestationFormatException">The modulus or exponent is not usable.</exception>
     public RSA CreateRsa()
     {
         if (Type != TpmAlgorithm.Rsa)
@@ -250,7 +251,14 @@ public sealed class TpmPublic
         var exponent = EffectiveRsaExponent;
         var e = new byte[] { (byte)(exponent >> 24), (byte)(exponent >> 16), (byte)(exponent >> 8), (byte)exponent }.AsSpan();
         e = e.TrimStart((byte)0);
-        return RSA.Create(new RSAParameters { Modulus = Unique.ToArray(), Exponent = e.ToArray() });
+        try
+        {
+            return RSA.Create(new RSAParameters { Modulus = Unique.ToArray(), Exponent = e.ToArray() });
+        }
+        catch (CryptographicException ex)
+        {
+            throw new AttestationFormatException($"TPMT_PUBLIC: not a usable RSA key (exponent {exponent}, modulus of {Unique.Length} bytes): {ex.Message}", ex);
+        }
     }
 
     /// <summary>Creates a .NET ECDSA key from an ECC public area.</summary>

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Pki;
 
 namespace Constellation.Attestation.Snp;
 
@@ -45,6 +46,16 @@ public sealed class SnpReportVerifier
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(certificates);
         var failures = new List<AttestationException>();
+        try
+        {
+            CertificateDecoding.EnsureDecodable(certificates.Signer, "signing certificate (VCEK/VLEK)");
+            CertificateDecoding.EnsureDecodable(certificates.Intermediate, "intermediate certificate (ASK/ASVK)");
+        }
+        catch (AttestationFormatException ex)
+        {
+            failures.Add(ex);
+            return new SnpVerificationResult(report, report.ProductLine, null, failures);
+        }
 
         if (report.SigningKey == SnpSigningKey.None)
         {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Pki;
 
 namespace Constellation.Attestation.Snp;
 
@@ -48,7 +49,15 @@ public sealed class SnpTrustedRoots
     public static SnpTrustedRoots FromPem(string pem)
     {
         var collection = new X509Certificate2Collection();
-        collection.ImportFromPem(pem);
+        try
+        {
+            collection.ImportFromPem(pem);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CertificateChainException($"the trusted-root PEM holds a certificate that cannot be decoded: {ex.Message}", ex);
+        }
+
         if (collection.Count == 0)
         {
             throw new CertificateChainException("no certificate found in the trusted-root PEM");
@@ -66,6 +75,15 @@ public sealed class SnpTrustedRoots
     private static SnpProductLine CheckArk(X509Certificate2 ark)
     {
         ArgumentNullException.ThrowIfNull(ark);
+        try
+        {
+            CertificateDecoding.EnsureDecodable(ark, "trusted root");
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new CertificateChainException(ex.Message, ex);
+        }
+
         var cn = AmdNames.CommonName(ark.SubjectName, "ARK subject");
         if (!cn.StartsWith("ARK-", StringComparison.Ordinal) || !SnpProductLines.TryParse(cn[4..], out var line) || AmdNames.ArkName(line) != cn)
         {

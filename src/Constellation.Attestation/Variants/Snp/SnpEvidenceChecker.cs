@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp;
 
 namespace Constellation.Attestation.Variants.Snp;
@@ -50,7 +51,9 @@ internal sealed class SnpEvidenceChecker
         {
             try
             {
-                return X509Certificate2.CreateFromPem(info.ReportSigner);
+                var signer = X509Certificate2.CreateFromPem(info.ReportSigner);
+                CertificateDecoding.EnsureDecodable(signer, "ReportSigner");
+                return signer;
             }
             catch (CryptographicException ex)
             {
@@ -74,9 +77,18 @@ internal sealed class SnpEvidenceChecker
         if (!string.IsNullOrWhiteSpace(info.CertChain))
         {
             var collection = new X509Certificate2Collection();
-            collection.ImportFromPem(info.CertChain);
+            try
+            {
+                collection.ImportFromPem(info.CertChain);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new CertificateChainException($"CertChain holds a certificate that cannot be decoded: {ex.Message}", ex);
+            }
+
             foreach (var certificate in collection)
             {
+                CertificateDecoding.EnsureDecodable(certificate, "CertChain");
                 // Only an intermediate is ever taken from the evidence; its ARK is ignored (the pinned one is used).
                 if (certificate.GetNameInfo(X509NameType.SimpleName, false) is "SEV-Milan" or "SEV-VLEK-Milan")
                 {
