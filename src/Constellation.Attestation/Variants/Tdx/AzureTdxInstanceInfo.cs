@@ -32,6 +32,7 @@ public sealed class AzureTdxInstanceInfo
     {
         try
         {
+            Utf8Input.Require(json, "azure-tdx instance info");
             var reader = new Utf8JsonReader(json);
             using var doc = JsonDocument.ParseValue(ref reader);
             if (reader.BytesConsumed != json.Length || doc.RootElement.ValueKind != JsonValueKind.Object)

@@ -162,6 +162,17 @@ public sealed class AzureTdxHooksTests : IDisposable
     }
 
     [Test]
+    public async Task Instance_info_with_invalid_UTF8_in_a_base64_field_is_a_format_error()
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes("{\"AttestationReport\":\"AAAA\",\"RuntimeData\":\"AA#A\"}");
+        json[^4] = 0xc3;
+
+        var act = async () => await Run(Hooks(), json);
+
+        await act.Should().ThrowAsync<AttestationFormatException>().WithMessage("azure-tdx instance info: not valid UTF-8*");
+    }
+
+    [Test]
     public void Instance_info_uses_Gos_default_field_names_and_standard_base64()
     {
         var json = System.Text.Encoding.UTF8.GetString(new AzureTdxInstanceInfo(new byte[] { 1, 2, 3 }, "{}"u8.ToArray()).ToJson());
