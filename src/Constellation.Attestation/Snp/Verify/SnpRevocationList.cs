@@ -27,6 +27,10 @@ public sealed class SnpRevocationList
     /// <summary>Gets the CRL's thisUpdate.</summary>
     public DateTimeOffset ThisUpdate => new(DateTime.SpecifyKind(_crl.ThisUpdate, DateTimeKind.Utc));
 
+    /// <summary>Tells whether the CRL's issuer name carries <paramref name="commonName"/> as CN (no signature check).</summary>
+    internal bool HasIssuerCommonName(string commonName) =>
+        _crl.IssuerDN.GetValueList(Org.BouncyCastle.Asn1.X509.X509Name.CN).Contains(commonName);
+
     /// <summary>Gets the CRL's nextUpdate, if present.</summary>
     public DateTimeOffset? NextUpdate => _crl.NextUpdate is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null;
 
