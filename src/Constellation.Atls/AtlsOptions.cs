@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Security;
+using System.Threading;
 using Constellation.Attestation;
 
 namespace Constellation.Atls;
@@ -54,6 +55,55 @@ public sealed class AtlsOptions
 
     /// <summary>Gets the clock for certificate validity; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The default of <see cref="KeyPoolSize"/>.</summary>
+    public const int DefaultKeyPoolSize = 4;
+
+    /// <summary>
+    /// Gets how many certificate keys are generated ahead of time, on the thread pool, so that a handshake does not
+    /// wait for P-256 key generation; 0 disables the pool (every key is generated inline). Each pooled key is still
+    /// used for exactly one certificate, bound to that connection's nonce, then disposed (spec §2). The pool is
+    /// created on first use, is shared by everything built from this options instance, and holds at most this many
+    /// private keys in memory. Default <see cref="DefaultKeyPoolSize"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int KeyPoolSize
+    {
+        get => _keyPoolSize;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _keyPoolSize = value;
+        }
+    }
+
+    private int _keyPoolSize = DefaultKeyPoolSize;
+    private AtlsKeyPool? _keyPool;
+
+    /// <summary>Gets the shared key pool, creating and priming it on first use; null when disabled.</summary>
+    internal AtlsKeyPool? KeyPool
+    {
+        get
+        {
+            if (_keyPoolSize == 0)
+            {
+                return null;
+            }
+
+            var pool = Volatile.Read(ref _keyPool);
+            if (pool is null)
+            {
+                var created = new AtlsKeyPool(_keyPoolSize);
+                pool = Interlocked.CompareExchange(ref _keyPool, created, null) ?? created;
+                if (ReferenceEquals(pool, created))
+                {
+                    created.Prime();
+                }
+            }
+
+            return pool;
+        }
+    }
 
     internal AtlsPeerVerifier CreateVerifier() => new(Validators, ValidationTimeout, TimeProvider);
 }

@@ -20,6 +20,8 @@ public static class CommandTree
         root.Subcommands.Add(EvidenceCommand.Create());
         root.Subcommands.Add(AtlsCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(Commands.Init.InitCommand.Create());
+        root.Subcommands.Add(Commands.Verify.VerifyCommand.Create());
         return root;
     }
 }

@@ -75,4 +75,38 @@ public sealed class AtlsCertificateFactoryTests
         using var b = await CreateAsync(AtlsNonce.Create());
         a.PublicKey.EncodedKeyValue.RawData.Should().NotEqual(b.PublicKey.EncodedKeyValue.RawData);
     }
+
+    [Test]
+    public void Validity_times_use_UTCTime_through_2049_and_GeneralizedTime_from_2050_in_whole_seconds()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var notBefore = new DateTimeOffset(2049, 12, 31, 23, 0, 0, 250, TimeSpan.Zero);
+        var notAfter = new DateTimeOffset(2050, 1, 1, 1, 0, 0, 750, TimeSpan.Zero);
+        using var certificate = AtlsCertificateFactory.Create(key, null, null, notBefore, notAfter);
+        var validity = new AsnReader(certificate.RawData, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        validity.ReadEncodedValue(); // [0] version
+        validity.ReadInteger();
+        validity.ReadSequence();
+        validity.ReadEncodedValue(); // issuer
+        var times = validity.ReadSequence();
+        times.PeekTag().Should().Be(Asn1Tag.UtcTime);
+        times.ReadUtcTime().Should().Be(new DateTimeOffset(2049, 12, 31, 23, 0, 0, TimeSpan.Zero));
+        times.PeekTag().Should().Be(Asn1Tag.GeneralizedTime);
+        times.ReadGeneralizedTime().Should().Be(new DateTimeOffset(2050, 1, 1, 1, 0, 0, TimeSpan.Zero));
+        certificate.Extensions.Should().BeEmpty();
+        certificate.HasPrivateKey.Should().BeTrue();
+    }
+
+    [Test]
+    public void The_self_signature_verifies_with_the_certificate_key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = AtlsCertificateFactory.Create(key, AttestationVariant.Dummy, "{}"u8, DateTimeOffset.UtcNow);
+        var outer = new AsnReader(certificate.RawData, AsnEncodingRules.DER).ReadSequence();
+        var tbs = outer.ReadEncodedValue();
+        outer.ReadSequence().ReadObjectIdentifier().Should().Be("1.2.840.10045.4.3.2");
+        var signature = outer.ReadBitString(out _);
+        key.VerifyData(tbs.Span, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence).Should().BeTrue();
+        certificate.Extensions[AttestationVariant.Dummy.Oid]!.RawData.Should().Equal("{}"u8.ToArray());
+    }
 }

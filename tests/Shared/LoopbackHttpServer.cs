@@ -25,6 +25,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentDictionary<string, LoopbackReply> _routes = new(StringComparer.Ordinal);
     private readonly Func<string, LoopbackReply>? _handler;
+    private readonly Func<string, byte[], LoopbackReply>? _bodyHandler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
@@ -36,12 +37,22 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         _accepting = Task.Run(AcceptAsync);
     }
 
+    /// <summary>A server whose replies depend on the request path and body (e.g. a quote service).</summary>
+    public LoopbackHttpServer(Func<string, byte[], LoopbackReply> handler)
+        : this((Func<string, LoopbackReply>?)null)
+    {
+        _bodyHandler = handler;
+    }
+
     public Uri BaseUri { get; }
 
     /// <summary>Every requested path (with query), in arrival order.</summary>
     public ConcurrentQueue<string> RequestedPaths { get; } = new();
 
     public int RequestCount => RequestedPaths.Count;
+
+    /// <summary>Every request body (empty when none was sent), in arrival order.</summary>
+    public ConcurrentQueue<byte[]> RequestBodies { get; } = new();
 
     /// <summary>A loopback URI on a port nobody listens on (for "server down" tests).</summary>
     public static Uri UnusedLoopbackUri(string path)
@@ -109,9 +120,17 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
                 header.Append((char)buffer[0]);
             }
 
-            var path = header.ToString().Split("\r\n")[0].Split(' ')[1];
+            var lines = header.ToString().Split("\r\n");
+            var path = lines[0].Split(' ')[1];
             RequestedPaths.Enqueue(path);
-            var reply = Reply(path);
+
+            // Read the body before answering so the client never sees a reset for unread request bytes.
+            var length = lines.Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                .Select(p => int.Parse(p[1].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
+            var body = new byte[length];
+            await stream.ReadExactlyAsync(body);
+            RequestBodies.Enqueue(body);
+            var reply = _bodyHandler is not null ? _bodyHandler(path, body) : Reply(path);
             var response = new StringBuilder();
             response.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {reply.Status} {ReasonFor(reply.Status)}\r\n");
             response.Append(CultureInfo.InvariantCulture, $"Content-Length: {reply.Body.Length}\r\n");

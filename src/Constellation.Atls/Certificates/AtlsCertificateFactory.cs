@@ -1,5 +1,4 @@
 using System;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
@@ -29,20 +28,30 @@ public static class AtlsCertificateFactory
     /// <param name="cancellationToken">Cancels issuing.</param>
     /// <returns>The certificate with its private key. The caller owns and disposes it.</returns>
     /// <exception cref="AttestationException">The issuer failed.</exception>
-    public static async ValueTask<X509Certificate2> CreateAsync(
+    public static ValueTask<X509Certificate2> CreateAsync(
         IAttestationIssuer? issuer,
         ReadOnlyMemory<byte> peerNonce,
         TimeProvider? timeProvider = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        CreateAsync(issuer, peerNonce, timeProvider, keyPool: null, cancellationToken);
+
+    /// <summary>Like the public overload, with the key taken from <paramref name="keyPool"/> when one is given.</summary>
+    internal static async ValueTask<X509Certificate2> CreateAsync(
+        IAttestationIssuer? issuer,
+        ReadOnlyMemory<byte> peerNonce,
+        TimeProvider? timeProvider,
+        AtlsKeyPool? keyPool,
+        CancellationToken cancellationToken)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var key = keyPool?.Rent() ?? AtlsKey.Generate();
         byte[]? document = null;
         if (issuer is not null)
         {
-            document = await issuer.IssueAsync(ComputeUserData(key), peerNonce, cancellationToken).ConfigureAwait(false);
+            document = await issuer.IssueAsync(key.UserData, peerNonce, cancellationToken).ConfigureAwait(false);
         }
 
-        return Create(key, issuer?.Variant, document, (timeProvider ?? TimeProvider.System).GetUtcNow());
+        var now = (timeProvider ?? TimeProvider.System).GetUtcNow();
+        return CreateCertificate(key.Key, key.SubjectPublicKeyInfo, document is null ? null : issuer!.Variant, document, now - ValiditySkew, now + ValiditySkew);
     }
 
     /// <summary>Creates a certificate for an existing key, optionally carrying a document.</summary>
@@ -67,14 +76,14 @@ public static class AtlsCertificateFactory
     public static X509Certificate2 Create(ECDsa key, AttestationVariant? variant, byte[]? document, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var request = new CertificateRequest(SubjectName, key, HashAlgorithmName.SHA256);
-        if (variant is not null && document is not null)
-        {
-            request.CertificateExtensions.Add(new X509Extension(variant.Oid, document, critical: false));
-        }
+        return CreateCertificate(key, key.ExportSubjectPublicKeyInfo(), variant, document, notBefore, notAfter);
+    }
 
-        using var publicOnly = request.Create(
-            new X500DistinguishedName(SubjectName), X509SignatureGenerator.CreateForECDsa(key), notBefore, notAfter, CreateSerialNumber());
+    private static X509Certificate2 CreateCertificate(ECDsa key, byte[] subjectPublicKeyInfo, AttestationVariant? variant, byte[]? document, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var withExtension = variant is not null && document is not null;
+        var der = AtlsCertificateEncoder.Encode(key, subjectPublicKeyInfo, withExtension ? variant!.Oid : null, document, notBefore, notAfter);
+        using var publicOnly = X509CertificateLoader.LoadCertificate(der);
         return publicOnly.CopyWithPrivateKey(key);
     }
 
@@ -94,14 +103,5 @@ public static class AtlsCertificateFactory
     {
         ArgumentNullException.ThrowIfNull(certificate);
         return SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo());
-    }
-
-    private static byte[] CreateSerialNumber()
-    {
-        // Uniform in [0, 2^128) like Go's rand.Int; minimal DER INTEGER content (a leading zero only when the top bit is set).
-        Span<byte> random = stackalloc byte[16];
-        RandomNumberGenerator.Fill(random);
-        var serial = new BigInteger(random, isUnsigned: true, isBigEndian: true);
-        return serial.ToByteArray(isUnsigned: false, isBigEndian: true);
     }
 }

@@ -45,9 +45,22 @@ public sealed class AtlsClientSession
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         ApplicationProtocols = (applicationProtocols ?? _options.ApplicationProtocols ?? DefaultProtocols).ToList(),
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        // Every connection has a fresh nonce and must present a freshly attested certificate; a resumed session
+        // would carry neither, so resumption is off (it also saves the server's ticket work per connection).
+        AllowTlsResume = false,
+        // The system CA store plays no part in aTLS trust; an empty custom root store keeps SslStream's obligatory
+        // chain build from loading and sorting the system roots on every handshake.
+        CertificateChainPolicy = CreateChainPolicy(),
         // Trust comes from the attestation document, checked right after the handshake; here only "a certificate was sent".
         RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate is not null,
         LocalCertificateSelectionCallback = SelectClientCertificate,
+    };
+
+    internal static X509ChainPolicy CreateChainPolicy() => new()
+    {
+        TrustMode = X509ChainTrustMode.CustomRootTrust,
+        RevocationMode = X509RevocationMode.NoCheck,
+        DisableCertificateDownloads = true,
     };
 
     /// <summary>Runs the TLS handshake with <see cref="CreateSslOptions"/> and surfaces client-certificate errors as typed exceptions.</summary>
@@ -99,7 +112,7 @@ public sealed class AtlsClientSession
         try
         {
             var serverNonce = AtlsNonce.FromAcceptableIssuers(acceptableIssuers);
-            var pending = AtlsCertificateFactory.CreateAsync(_options.Issuer, serverNonce, _options.TimeProvider);
+            var pending = AtlsCertificateFactory.CreateAsync(_options.Issuer, serverNonce, _options.TimeProvider, _options.KeyPool, CancellationToken.None);
             ClientCertificate = pending.IsCompletedSuccessfully ? pending.Result : WaitBounded(pending.AsTask());
             return ClientCertificate;
         }

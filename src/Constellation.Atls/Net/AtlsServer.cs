@@ -25,6 +25,8 @@ public sealed class AtlsServer
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _verifier = options.CreateVerifier();
+        // Start generating certificate keys now rather than on the first connection.
+        _ = options.KeyPool;
     }
 
     /// <summary>Gets the configuration.</summary>

@@ -57,7 +57,7 @@ public sealed class AtlsServerSession : IDisposable
         {
             var clientNonce = AtlsNonce.FromServerName(clientHello.ServerName);
             ClientNonce = clientNonce;
-            ServerCertificate = await AtlsCertificateFactory.CreateAsync(_options.Issuer, clientNonce, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            ServerCertificate = await AtlsCertificateFactory.CreateAsync(_options.Issuer, clientNonce, _options.TimeProvider, _options.KeyPool, cancellationToken).ConfigureAwait(false);
             SslCertificateTrust? trust = null;
             if (_serverNonce is not null)
             {
@@ -73,6 +73,9 @@ public sealed class AtlsServerSession : IDisposable
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 ApplicationProtocols = (_options.ApplicationProtocols ?? DefaultProtocols).ToList(),
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                // A resumed session would skip the fresh, nonce-bound certificate of spec §2 on both sides.
+                AllowTlsResume = false,
+                CertificateChainPolicy = requireClientCertificate ? AtlsClientSession.CreateChainPolicy() : null,
                 ClientCertificateRequired = requireClientCertificate,
                 // Trust comes from the attestation document, checked right after the handshake; here only
                 // "a certificate was sent" (Go's RequireAnyClientCert).

@@ -31,6 +31,7 @@ public static class AttestationConfigJson
         ArgumentNullException.ThrowIfNull(variant);
         try
         {
+            Utf8Input.Require(utf8Json, "attestation config JSON");
             using var document = JsonDocument.Parse(utf8Json.ToArray());
             return AttestationConfigReader.Read(variant, document.RootElement, variant.ConfigKey, caseInsensitive: true);
         }

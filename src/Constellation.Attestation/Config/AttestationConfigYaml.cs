@@ -186,8 +186,9 @@ public static class AttestationConfigYaml
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (YamlException ex)
+        catch (Exception ex) when (ex is YamlException or ArgumentException or InvalidOperationException)
         {
+            // YamlDotNet throws ArgumentException or InvalidOperationException for some malformed documents (see MeasurementYaml.Parse).
             throw new AttestationFormatException($"{what}: not valid YAML: {ex.Message}", ex);
         }
 

@@ -33,6 +33,7 @@ public sealed class DummyDocument
     {
         try
         {
+            Utf8Input.Require(utf8Json, "dummy document");
             using var json = JsonDocument.Parse(utf8Json.ToArray());
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {

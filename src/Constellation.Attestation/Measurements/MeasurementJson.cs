@@ -26,6 +26,7 @@ public static class MeasurementJson
     /// <exception cref="AttestationFormatException">The JSON is malformed or a value is invalid.</exception>
     public static MeasurementSet Parse(ReadOnlySpan<byte> utf8Json)
     {
+        Utf8Input.Require(utf8Json, "measurements JSON");
         try
         {
             // JsonDocument rejects trailing data after the value, as a strict parser must.

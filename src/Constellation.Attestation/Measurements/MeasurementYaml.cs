@@ -32,8 +32,11 @@ public static partial class MeasurementYaml
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (YamlException ex)
+        catch (Exception ex) when (ex is YamlException or ArgumentException or InvalidOperationException)
         {
+            // Found by fuzzing: for some malformed documents YamlDotNet throws ArgumentException ("The current event is
+            // of an unsupported type", an empty key before an indented mapping) or, from its scanner,
+            // InvalidOperationException instead of YamlException.
             throw new AttestationFormatException($"measurements YAML: {ex.Message}", ex);
         }
 

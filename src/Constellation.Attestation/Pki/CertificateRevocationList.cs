@@ -23,7 +23,7 @@ namespace Constellation.Attestation.Pki;
 public sealed class CertificateRevocationList
 {
     private readonly X509Crl crl;
-    private readonly HashSet<string> revokedSerials;
+    private readonly Dictionary<string, DateTimeOffset> revoked;
 
     private CertificateRevocationList(X509Crl crl, byte[] der)
     {
@@ -32,9 +32,17 @@ public sealed class CertificateRevocationList
         ThisUpdate = new DateTimeOffset(DateTime.SpecifyKind(crl.ThisUpdate, DateTimeKind.Utc));
         NextUpdate = crl.NextUpdate is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null;
         Issuer = new X500DistinguishedName(crl.IssuerDN.GetEncoded());
-        revokedSerials = new HashSet<string>(
-            (crl.GetRevokedCertificates() ?? new HashSet<X509CrlEntry>()).Select(e => NormalizeSerial(e.SerialNumber.ToByteArrayUnsigned())),
-            StringComparer.Ordinal);
+        revoked = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var entry in crl.GetRevokedCertificates() ?? new HashSet<X509CrlEntry>())
+        {
+            // A serial listed twice keeps its earliest revocation time.
+            var serial = NormalizeSerial(entry.SerialNumber.ToByteArrayUnsigned());
+            var when = new DateTimeOffset(DateTime.SpecifyKind(entry.RevocationDate, DateTimeKind.Utc));
+            if (!revoked.TryGetValue(serial, out var earlier) || when < earlier)
+            {
+                revoked[serial] = when;
+            }
+        }
     }
 
     /// <summary>Gets the DER encoding of the CRL.</summary>
@@ -50,7 +58,7 @@ public sealed class CertificateRevocationList
     public DateTimeOffset? NextUpdate { get; }
 
     /// <summary>Gets the serial numbers of the revoked certificates as uppercase hex without leading zero bytes.</summary>
-    public IReadOnlyCollection<string> RevokedSerialNumbers => revokedSerials;
+    public IReadOnlyCollection<string> RevokedSerialNumbers => revoked.Keys;
 
     /// <summary>Parses a CRL from DER, or from PEM with a <c>X509 CRL</c> block.</summary>
     /// <param name="data">The encoded CRL; nothing may follow it.</param>
@@ -89,7 +97,17 @@ public sealed class CertificateRevocationList
     public bool IsRevoked(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return revokedSerials.Contains(NormalizeSerial(certificate.SerialNumberBytes.Span));
+        return revoked.ContainsKey(NormalizeSerial(certificate.SerialNumberBytes.Span));
+    }
+
+    /// <summary>Gets when the certificate was revoked, if the CRL lists it. Only meaningful once the issuer is checked.</summary>
+    /// <param name="certificate">The certificate to look up.</param>
+    /// <param name="revokedAt">The revocation date from the CRL entry.</param>
+    /// <returns><see langword="true"/> when revoked.</returns>
+    internal bool TryGetRevocationTime(X509Certificate2 certificate, out DateTimeOffset revokedAt)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return revoked.TryGetValue(NormalizeSerial(certificate.SerialNumberBytes.Span), out revokedAt);
     }
 
     /// <summary>Returns whether the CRL names <paramref name="issuer"/> as issuer and carries a valid signature by its key.</summary>

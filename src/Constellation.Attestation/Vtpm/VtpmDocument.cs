@@ -42,6 +42,7 @@ public sealed class VtpmDocument
     {
         try
         {
+            Utf8Input.Require(json, "document");
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
             using var document = JsonDocument.ParseValue(ref reader);
             if (reader.BytesConsumed != json.Length && !IsWhitespace(json[(int)reader.BytesConsumed..]))

@@ -25,6 +25,7 @@ namespace Constellation.Bootstrapper.Node;
 /// <remarks>Start with <see cref="StartAsync"/>; dispose to stop every endpoint.</remarks>
 public sealed partial class BootstrapperNode : IAsyncDisposable
 {
+    private int _disposed;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ServiceHost _initServer;
     private readonly ServiceHost _verifyGrpc;
@@ -174,8 +175,14 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: later calls return at once.</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {

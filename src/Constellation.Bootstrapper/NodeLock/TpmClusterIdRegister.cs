@@ -14,7 +14,11 @@ namespace Constellation.Bootstrapper.NodeLock;
 /// allocated SHA-1/SHA-256/SHA-384 bank is extended with that bank's hash of the cluster ID, so the SHA-256 bank becomes
 /// <c>SHA-256(PCR15 ‖ SHA-256(clusterID))</c>, which is what verifiers expect.
 /// </summary>
-/// <remarks>Each call opens its own TPM connection; safe to call concurrently (the TPM serialises commands).</remarks>
+/// <remarks>
+/// Each call opens a transport with the given opener and closes it before returning; safe to call concurrently.
+/// On a swtpm socket (one connection at a time) pass the opener of the <see cref="SharedTpmConnection"/> the node's
+/// issuer uses, so the register and the issuer never wait on each other's connection.
+/// </remarks>
 public sealed class TpmClusterIdRegister : IClusterIdRegister
 {
     /// <summary>The PCR Constellation extends the cluster ID into.</summary>

@@ -44,6 +44,7 @@ public sealed class ImageMeasurements
     {
         try
         {
+            Utf8Input.Require(utf8Json, "image measurements JSON");
             using var document = JsonDocument.Parse(utf8Json.ToArray());
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

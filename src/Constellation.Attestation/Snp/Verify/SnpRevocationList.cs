@@ -1,58 +1,49 @@
 using System;
-using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
-using Org.BouncyCastle.X509;
+using Constellation.Attestation.Pki;
 
 namespace Constellation.Attestation.Snp;
 
 /// <summary>
 /// An AMD CRL (ARK-signed, lists revoked ASK/ASVK serials) as served by KDS at <c>/vcek/v1/{product}/crl</c>.
-/// Parsed with BouncyCastle; the RSASSA-PSS signature is verified with .NET against the pinned ARK.
 /// </summary>
-/// <remarks>Immutable and thread-safe.</remarks>
+/// <remarks>
+/// Parsing and the serial lookup are the shared <see cref="CertificateRevocationList"/>; what is AMD-specific is the
+/// RSASSA-PSS signature (with the KDS quirks <see cref="AmdSignedData"/> accepts), verified with .NET against the pinned
+/// ARK. Immutable and thread-safe.
+/// </remarks>
 public sealed class SnpRevocationList
 {
-    private readonly X509Crl _crl;
-    private readonly byte[] _der;
+    private readonly CertificateRevocationList _crl;
 
-    private SnpRevocationList(X509Crl crl, byte[] der)
-    {
-        _crl = crl;
-        _der = der;
-    }
+    private SnpRevocationList(CertificateRevocationList crl) => _crl = crl;
 
     /// <summary>Gets the DER encoding.</summary>
-    public ReadOnlySpan<byte> RawData => _der;
+    public ReadOnlySpan<byte> RawData => _crl.RawData.Span;
 
     /// <summary>Gets the CRL's thisUpdate.</summary>
-    public DateTimeOffset ThisUpdate => new(DateTime.SpecifyKind(_crl.ThisUpdate, DateTimeKind.Utc));
+    public DateTimeOffset ThisUpdate => _crl.ThisUpdate;
 
     /// <summary>Tells whether the CRL's issuer name carries <paramref name="commonName"/> as CN (no signature check).</summary>
     internal bool HasIssuerCommonName(string commonName) =>
         _crl.IssuerDN.GetValueList(Org.BouncyCastle.Asn1.X509.X509Name.CN).Contains(commonName);
 
     /// <summary>Gets the CRL's nextUpdate, if present.</summary>
-    public DateTimeOffset? NextUpdate => _crl.NextUpdate is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null;
+    public DateTimeOffset? NextUpdate => _crl.NextUpdate;
 
     /// <summary>Parses a DER CRL.</summary>
-    /// <param name="der">The DER bytes.</param>
+    /// <param name="der">The DER bytes; nothing may follow the CRL.</param>
     /// <returns>The CRL.</returns>
     /// <exception cref="CertificateChainException">The bytes are not a CRL.</exception>
     public static SnpRevocationList Parse(ReadOnlySpan<byte> der)
     {
-        var bytes = der.ToArray();
         try
         {
-            var crl = new X509CrlParser().ReadCrl(bytes) ?? throw new CertificateChainException("AMD CRL is empty");
-            if (!crl.GetEncoded().AsSpan().SequenceEqual(bytes))
-            {
-                throw new CertificateChainException("AMD CRL has trailing or non-DER bytes");
-            }
-
-            return new SnpRevocationList(crl, bytes);
+            return new SnpRevocationList(CertificateRevocationList.Parse(der));
         }
-        catch (Exception ex) when (ex is not CertificateChainException and not OutOfMemoryException)
+        catch (AttestationFormatException ex)
         {
+            // Callers treat an unusable AMD CRL as a broken chain, not as malformed evidence from the attester.
             throw new CertificateChainException($"AMD CRL is malformed: {ex.Message}", ex);
         }
     }
@@ -70,13 +61,13 @@ public sealed class SnpRevocationList
     {
         ArgumentNullException.ThrowIfNull(ark);
         ArgumentNullException.ThrowIfNull(intermediate);
-        if (!_crl.IssuerDN.GetEncoded().AsSpan().SequenceEqual(ark.SubjectName.RawData))
+        if (!_crl.Issuer.RawData.AsSpan().SequenceEqual(ark.SubjectName.RawData))
         {
-            throw new CertificateChainException($"AMD CRL issuer \"{_crl.IssuerDN}\" is not the ARK \"{ark.Subject}\"");
+            throw new CertificateChainException($"AMD CRL issuer \"{_crl.Issuer.Name}\" is not the ARK \"{ark.Subject}\"");
         }
 
         using var key = ark.GetRSAPublicKey() ?? throw new CertificateChainException("ARK does not hold an RSA key");
-        if (!AmdSignedData.Decode(_der, "AMD CRL").VerifyWith(key))
+        if (!AmdSignedData.Decode(_crl.RawData, "AMD CRL").VerifyWith(key))
         {
             throw new CertificateChainException("AMD CRL signature does not verify with the pinned ARK");
         }
@@ -87,11 +78,10 @@ public sealed class SnpRevocationList
                 $"AMD CRL is valid {AmdNames.Format(ThisUpdate)} to {(NextUpdate is { } n ? AmdNames.Format(n) : "(no nextUpdate)")}, not at {AmdNames.Format(at)}");
         }
 
-        var serial = new Org.BouncyCastle.Math.BigInteger(1, intermediate.SerialNumberBytes.ToArray());
-        if (_crl.GetRevokedCertificate(serial) is { } revoked)
+        if (_crl.TryGetRevocationTime(intermediate, out var revokedAt))
         {
             throw new CertificateChainException(
-                $"{AmdNames.Describe(intermediate)} (serial {intermediate.SerialNumber.ToLowerInvariant()}) is revoked by the AMD CRL since {AmdNames.Format(new DateTimeOffset(DateTime.SpecifyKind(revoked.RevocationDate, DateTimeKind.Utc)))}");
+                $"{AmdNames.Describe(intermediate)} (serial {intermediate.SerialNumber.ToLowerInvariant()}) is revoked by the AMD CRL since {AmdNames.Format(revokedAt)}");
         }
     }
 }

@@ -21,6 +21,7 @@ internal sealed class SignedJsonMember
 
     public static SignedJsonMember Read(ReadOnlySpan<byte> body, string member, string what)
     {
+        Utf8Input.Require(body, what);
         byte[]? signed = null;
         string? signatureHex = null;
         try

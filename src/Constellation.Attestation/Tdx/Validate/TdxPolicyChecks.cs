@@ -31,10 +31,11 @@ internal static class TdxPolicyChecks
         if (policy.MinimumTeeTcbSvn is { } min)
         {
             Length("minimumTeeTcbSvn", min, 16);
-            var actual = b.TeeTcbSvn.ToArray();
-            var below = Enumerable.Range(0, 16).Where(i => actual[i] < min.Span[i]).ToArray();
-            if (below.Length > 0)
+            if (IndexBelow(b.TeeTcbSvn, min.Span) >= 0)
             {
+                // Only a violation pays for the message.
+                var actual = b.TeeTcbSvn.ToArray();
+                var below = Enumerable.Range(0, 16).Where(i => actual[i] < min.Span[i]);
                 v.Add(new("teeTcbSvn", $"each byte >= {Hex.Lower(min.Span)}", $"{Hex.Lower(actual)} (below at byte {string.Join(",", below)})"));
             }
         }
@@ -49,10 +50,15 @@ internal static class TdxPolicyChecks
                 Length("mrTd", m, 48);
             }
 
-            var mrTd = b.MrTd.ToArray();
-            if (!policy.MrTd.Any(m => m.Span.SequenceEqual(mrTd)))
+            var matched = false;
+            foreach (var m in policy.MrTd)
             {
-                v.Add(new("mrTd", "one of " + string.Join(", ", policy.MrTd.Select(m => Hex.Lower(m.Span))), Hex.Lower(mrTd)));
+                matched |= m.Span.SequenceEqual(b.MrTd);
+            }
+
+            if (!matched)
+            {
+                v.Add(new("mrTd", "one of " + string.Join(", ", policy.MrTd.Select(m => Hex.Lower(m.Span))), Hex.Lower(b.MrTd)));
             }
         }
 
@@ -106,5 +112,18 @@ internal static class TdxPolicyChecks
         {
             throw new ArgumentException($"TDX policy: {field} must be {length} bytes, got {value.Length}");
         }
+    }
+
+    private static int IndexBelow(ReadOnlySpan<byte> actual, ReadOnlySpan<byte> minimum)
+    {
+        for (var i = 0; i < minimum.Length; i++)
+        {
+            if (actual[i] < minimum[i])
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -28,6 +28,9 @@ public sealed class TdxQuoteVerifier
     private readonly VerificationMemo<StrongBox<(VerifiedCertificateChain, PckCertificateExtensions)>> pckMemo = new();
     private readonly VerificationMemo<string> collateralMemo = new();
 
+    // Imported attestation keys by exact bytes: importing (and point-validating) costs more than the verification itself.
+    private readonly P256KeyPool attestationKeys = new();
+
     /// <summary>Creates a verifier that trusts the Intel SGX Root CA.</summary>
     public TdxQuoteVerifier()
         : this(new TdxVerifierOptions())
@@ -110,7 +113,7 @@ public sealed class TdxQuoteVerifier
         ArgumentNullException.ThrowIfNull(collateral);
         ArgumentNullException.ThrowIfNull(policy);
 
-        TdxQuoteSignatures.VerifyQuoteSignature(quote);
+        TdxQuoteSignatures.VerifyQuoteSignature(quote, attestationKeys);
         if (policy.RequireRevocationLists && (collateral.PckCrl is null || collateral.RootCaCrl is null))
         {
             throw new CollateralUnavailableException(
@@ -203,7 +206,7 @@ public sealed class TdxQuoteVerifier
             k.Add(signed).Add(signature).Add(grace.Ticks).Add(rootCrl is { } r ? r.RawData.Span : default);
             foreach (var c in chain)
             {
-                k.Add(c.RawData);
+                k.Add(c.RawDataMemory.Span);
             }
 
             key = k.Finish();

@@ -10,6 +10,8 @@ namespace Constellation.Attestation.Tdx;
 /// </summary>
 public static class TdxQuoteSignatures
 {
+    private const string AttestationKeyName = "TDX quote attestation key";
+
     /// <summary>Verifies the attestation key's ECDSA signature over header and body.</summary>
     /// <param name="quote">The quote.</param>
     /// <exception cref="AttestationFormatException">The attestation key is not a P-256 point.</exception>
@@ -17,11 +19,19 @@ public static class TdxQuoteSignatures
     public static void VerifyQuoteSignature(TdxQuote quote)
     {
         ArgumentNullException.ThrowIfNull(quote);
-        using var key = P256.ImportKey(quote.AttestationKey, "TDX quote attestation key");
+        using var key = P256.ImportKey(quote.AttestationKey, AttestationKeyName);
         if (!P256.Verify(key, quote.SignedData, quote.Signature))
         {
-            throw new AttestationSignatureException(
-                $"TDX quote signature over the header and body ({quote.SignedData.Length} bytes) does not verify with the attestation key");
+            throw QuoteSignatureFailed(quote);
+        }
+    }
+
+    /// <summary>As <see cref="VerifyQuoteSignature(TdxQuote)"/>, reusing imported attestation keys from <paramref name="keys"/>.</summary>
+    internal static void VerifyQuoteSignature(TdxQuote quote, P256KeyPool keys)
+    {
+        if (!keys.Verify(quote.AttestationKey, AttestationKeyName, quote.SignedData, quote.Signature))
+        {
+            throw QuoteSignatureFailed(quote);
         }
     }
 
@@ -61,4 +71,7 @@ public static class TdxQuoteSignatures
             throw new AttestationBindingException("QE report data", Hex.Lower(expected), Hex.Lower(actual));
         }
     }
+
+    private static AttestationSignatureException QuoteSignatureFailed(TdxQuote quote) =>
+        new($"TDX quote signature over the header and body ({quote.SignedData.Length} bytes) does not verify with the attestation key");
 }

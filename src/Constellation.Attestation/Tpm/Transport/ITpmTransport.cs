@@ -6,7 +6,8 @@ namespace Constellation.Attestation.Tpm.Transport;
 
 /// <summary>
 /// Carries one marshalled TPM 2.0 command to a TPM and returns its complete response. Implementations are not
-/// required to be thread-safe: callers serialize commands (as <see cref="Commands.TpmClient"/> does).
+/// required to be thread-safe: callers serialize commands (as <see cref="Commands.TpmClient"/> does), and
+/// <see cref="SharedTpmConnection"/> serializes commands of several components over one connection.
 /// </summary>
 public interface ITpmTransport : IAsyncDisposable
 {

@@ -10,6 +10,11 @@ namespace Constellation.Attestation.Tpm.Transport;
 /// Talks to <c>swtpm socket --server type=tcp</c>: the server port carries plain TPM command and response bytes
 /// (no MS-simulator framing), as tpm2-tools' <c>swtpm</c> TCTI uses it. Not thread-safe.
 /// </summary>
+/// <remarks>
+/// swtpm serves one connection at a time: a second connection is accepted but not read until the first closes. When
+/// several components of a process use the same swtpm, give them one <see cref="SharedTpmConnection"/> instead of a
+/// connection each, or a component holding its connection while waiting on another deadlocks.
+/// </remarks>
 public sealed class SwtpmSocketTransport : ITpmTransport
 {
     private readonly TcpClient _client;

@@ -17,6 +17,7 @@ public sealed record AwsInstanceIdentity(string Region, string ImageId)
     {
         try
         {
+            Utf8Input.Require(json, "AWS instance identity");
             using var document = JsonDocument.Parse(json.ToArray());
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

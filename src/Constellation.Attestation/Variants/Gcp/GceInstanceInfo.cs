@@ -21,6 +21,7 @@ public sealed record GceInstanceInfo(string Zone, string ProjectId, string Insta
     {
         try
         {
+            Utf8Input.Require(json, "GCE instance info");
             using var document = JsonDocument.Parse(json.ToArray());
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

@@ -1,15 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Variants.Azure.Hcl;
 using Constellation.Attestation.Vtpm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Constellation.Attestation.Variants.Snp;
 
@@ -69,13 +67,7 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
         await EnforceIdKeyDigestAsync(report, info, context.ExtraData, cancellationToken).ConfigureAwait(false);
 
         var runtimeData = info.AzureRuntimeData ?? throw new AttestationFormatException("azure-sev-snp instance info lacks Azure.RuntimeData");
-        var digest = SHA256.HashData(runtimeData.Span);
-        if (!report.ReportData[..32].SequenceEqual(digest))
-        {
-            throw new AttestationBindingException("REPORT_DATA[0:32]", Convert.ToHexStringLower(digest), Convert.ToHexStringLower(report.ReportData[..32]));
-        }
-
-        CheckAkMatchesRuntimeData(runtimeData.Span, context.AkSubjectPublicKeyInfo.Span);
+        HclAttestationKeyBinding.Verify(runtimeData.Span, report.ReportData, "REPORT_DATA[0:32]", context.AkSubjectPublicKeyInfo.Span);
         return context.AkSubjectPublicKeyInfo;
     }
 
@@ -109,55 +101,6 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
                 return;
             default:
                 throw new AttestationPolicyException([new PolicyViolation("id_key_digest", "one of " + accepted48, Convert.ToHexStringLower(digest))]);
-        }
-    }
-
-    private static void CheckAkMatchesRuntimeData(ReadOnlySpan<byte> runtimeData, ReadOnlySpan<byte> akSpki)
-    {
-        string n, e;
-        try
-        {
-            using var json = JsonDocument.Parse(runtimeData.ToArray());
-            var keys = json.RootElement.GetProperty("keys");
-            if (keys.ValueKind != JsonValueKind.Array || keys.GetArrayLength() == 0)
-            {
-                throw new AttestationFormatException("HCL runtime data has no keys");
-            }
-
-            n = keys[0].GetProperty("n").GetString() ?? string.Empty;
-            e = keys[0].GetProperty("e").GetString() ?? string.Empty;
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new AttestationFormatException($"HCL runtime data is not the expected JSON: {ex.Message}", ex);
-        }
-
-        using var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportSubjectPublicKeyInfo(akSpki, out _);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new AttestationTrustException("the AK is not an RSA key, so it cannot match the HCL runtime data key", ex);
-        }
-
-        var parameters = rsa.ExportParameters(false);
-        var modulus = Base64UrlEncoder.DecodeBytes(n);
-        var exponentBytes = Base64UrlEncoder.DecodeBytes(e);
-        if (exponentBytes.Length > 4)
-        {
-            throw new AttestationFormatException("HCL runtime data exponent is longer than 4 bytes");
-        }
-
-        // Upstream reads the JWK exponent little-endian after right-padding to 4 bytes.
-        var padded = new byte[4];
-        exponentBytes.CopyTo(padded, 0);
-        var runtimeExponent = BitConverter.ToUInt32(BitConverter.IsLittleEndian ? padded : padded.Reverse().ToArray());
-        var akExponent = parameters.Exponent!.Aggregate(0u, (acc, b) => (acc << 8) | b);
-        if (!modulus.AsSpan().SequenceEqual(parameters.Modulus) || runtimeExponent != akExponent)
-        {
-            throw new AttestationTrustException($"the AK does not match the HCL runtime data key keys[0] (modulus or exponent differ: runtime exponent {runtimeExponent}, AK exponent {akExponent})");
         }
     }
 }

@@ -44,6 +44,7 @@ public sealed class SnpInstanceInfo
     /// <exception cref="AttestationFormatException">Not valid InstanceInfo JSON.</exception>
     public static SnpInstanceInfo Parse(ReadOnlySpan<byte> json)
     {
+        Utf8Input.Require(json, "SNP instance info");
         try
         {
             using var doc = JsonDocument.Parse(json.ToArray());

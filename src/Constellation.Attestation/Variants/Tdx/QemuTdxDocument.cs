@@ -29,6 +29,7 @@ public sealed class QemuTdxDocument
     {
         try
         {
+            Utf8Input.Require(json, "qemu-tdx document");
             var reader = new Utf8JsonReader(json);
             using var doc = JsonDocument.ParseValue(ref reader);
             if (reader.BytesConsumed != json.Length || doc.RootElement.ValueKind != JsonValueKind.Object)

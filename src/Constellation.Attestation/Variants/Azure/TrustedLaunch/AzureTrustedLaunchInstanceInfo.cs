@@ -30,6 +30,7 @@ public sealed class AzureTrustedLaunchInstanceInfo
     {
         try
         {
+            Utf8Input.Require(json, "Azure Trusted Launch instance info");
             using var document = JsonDocument.Parse(json.ToArray());
             GoJson.RequireObject(document.RootElement, "Azure instance info");
             var ak = GoJson.GetBytes(document.RootElement, "AkCert", "Azure instance info");

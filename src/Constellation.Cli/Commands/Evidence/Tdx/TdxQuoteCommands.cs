@@ -55,7 +55,7 @@ public static class TdxQuoteCommands
 
                 return ExitCodes.Success;
             }
-            catch (TdxInputException ex)
+            catch (UnusableInputException ex)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.UnusableInput;
@@ -125,7 +125,7 @@ public static class TdxQuoteCommands
                 WriteValid(output, quote, result, asJson);
                 return ExitCodes.Success;
             }
-            catch (TdxInputException ex)
+            catch (UnusableInputException ex)
             {
                 return Fail(parse.InvocationConfiguration, asJson, ex.Message);
             }
@@ -153,7 +153,7 @@ public static class TdxQuoteCommands
     private static Uri? Url(string? text, string option) =>
         text is null ? null
         : Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri
-        : throw new TdxInputException($"{option} \"{text}\" is not an absolute URL");
+        : throw new UnusableInputException($"{option} \"{text}\" is not an absolute URL");
 
     private static IntelPcsClient CreatePcs(HttpClient http, bool offline, DirectoryInfo? cacheDir, Uri? pcsUrl, Uri? rootCrlUrl)
     {

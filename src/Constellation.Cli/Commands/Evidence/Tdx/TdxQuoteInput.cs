@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,28 +11,14 @@ namespace Constellation.Cli.Commands.Evidence.Tdx;
 internal static class TdxQuoteInput
 {
     /// <summary>Reads a quote; bytes after the quote are tolerated (go-tdx-guest does) and reported by the caller.</summary>
-    public static TdxQuote ReadQuote(FileInfo file)
-    {
-        if (!file.Exists)
-        {
-            throw new TdxInputException($"quote file not found: {file.FullName}");
-        }
-
-        try
-        {
-            return TdxQuote.Parse(File.ReadAllBytes(file.FullName), TdxQuoteParseOptions.Lenient);
-        }
-        catch (AttestationFormatException ex)
-        {
-            throw new TdxInputException($"{file.Name} is not a TDX quote: {ex.Message}");
-        }
-    }
+    public static TdxQuote ReadQuote(FileInfo file) =>
+        EvidenceInput.ReadFile(file, "quote", "a TDX quote", bytes => TdxQuote.Parse(bytes, TdxQuoteParseOptions.Lenient));
 
     public static async Task<TdxCollateral> ReadCollateralAsync(DirectoryInfo dir, CancellationToken cancellationToken)
     {
         if (!dir.Exists)
         {
-            throw new TdxInputException($"collateral directory not found: {dir.FullName}");
+            throw new UnusableInputException($"collateral directory not found: {dir.FullName}");
         }
 
         try
@@ -42,22 +27,9 @@ internal static class TdxQuoteInput
         }
         catch (AttestationFormatException ex)
         {
-            throw new TdxInputException($"collateral in {dir.FullName} is malformed: {ex.Message}");
+            throw new UnusableInputException($"collateral in {dir.FullName} is malformed: {ex.Message}");
         }
     }
 
-    public static DateTimeOffset ParseTime(string? text, TimeProvider time)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return time.GetUtcNow();
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at
-            : throw new TdxInputException($"--at \"{text}\" is not an RFC 3339 time (e.g. 2026-01-01T00:00:00Z)");
-    }
+    public static DateTimeOffset ParseTime(string? text, TimeProvider time) => EvidenceInput.ParseTime(text) ?? time.GetUtcNow();
 }
-
-/// <summary>Input the command cannot use (exit 2).</summary>
-internal sealed class TdxInputException(string message) : Exception(message);

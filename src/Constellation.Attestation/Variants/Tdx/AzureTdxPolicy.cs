@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Config;
+using Constellation.Attestation.Tdx;
+
+namespace Constellation.Attestation.Variants.Tdx;
+
+/// <summary>
+/// Maps an <c>azureTDX</c> config to the quote policy and trust anchors (spec tdx.md §3.3): qeSVN, pceSVN, teeTCBSVN,
+/// qeVendorID, mrSeam and xfam become <see cref="TdxQuotePolicy"/> minimums/expectations on top of the default policy
+/// (CRLs required, only UpToDate, debug TDs forbidden); intelRootKey replaces the built-in Intel SGX Root CA.
+/// </summary>
+public static class AzureTdxPolicy
+{
+    /// <summary>Builds the quote policy.</summary>
+    /// <param name="config">The config; "latest" values must have been resolved to numbers already.</param>
+    /// <returns>The policy.</returns>
+    /// <exception cref="AttestationFormatException">A value is still "latest" (upstream resolves it from the config API before use).</exception>
+    public static TdxQuotePolicy CreatePolicy(AzureTdxAttestationConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var latest = new List<string>();
+        if (config.QeSvn.IsLatest)
+        {
+            latest.Add("qeSVN");
+        }
+
+        if (config.PceSvn.IsLatest)
+        {
+            latest.Add("pceSVN");
+        }
+
+        foreach (var (name, value) in new[] { ("teeTCBSVN", config.TeeTcbSvn), ("qeVendorID", config.QeVendorId), ("xfam", config.Xfam) })
+        {
+            if (value.IsLatest)
+            {
+                latest.Add(name);
+            }
+        }
+
+        if (latest.Count > 0)
+        {
+            throw new AttestationFormatException(
+                $"azure-tdx config: {string.Join(", ", latest)} still \"latest\"; resolve them to concrete values (constellation config fetch-measurements / the attestation-config API) before validating");
+        }
+
+        return new TdxQuotePolicy
+        {
+            MinimumQeSvn = config.QeSvn.Value,
+            MinimumPceSvn = config.PceSvn.Value,
+            MinimumTeeTcbSvn = Optional(config.TeeTcbSvn),
+            QeVendorId = Optional(config.QeVendorId),
+            MrSeam = config.MrSeam.IsEmpty ? (ReadOnlyMemory<byte>?)null : config.MrSeam.AsMemory(),
+            Xfam = Optional(config.Xfam),
+        };
+    }
+
+    /// <summary>Builds the trust anchors: the config's <c>intelRootKey</c>, or the built-in Intel SGX Root CA when unset.</summary>
+    /// <param name="config">The config.</param>
+    /// <returns>The verifier options.</returns>
+    public static TdxVerifierOptions CreateVerifierOptions(AzureTdxAttestationConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.IntelRootKey is { } root
+            ? new TdxVerifierOptions { TrustedRoots = new X509Certificate2[] { root.ToX509Certificate() } }
+            : new TdxVerifierOptions();
+    }
+
+    // An explicit nullable: a bare null would convert to an empty ReadOnlyMemory (via byte[]) and demand a 0-byte value.
+    private static ReadOnlyMemory<byte>? Optional(HexAttestationVersion value) => value.IsUnset ? (ReadOnlyMemory<byte>?)null : value.Value.AsMemory();
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Globalization;
+using System.IO;
+using Constellation.Attestation;
+
+namespace Constellation.Cli.Commands.Evidence;
+
+/// <summary>Reading evidence files and option values the same way for every family; failures are "unusable input".</summary>
+internal static class EvidenceInput
+{
+    /// <summary>Reads <paramref name="file"/> and parses it, turning a missing file or a format error into one clear line.</summary>
+    /// <param name="file">The file named on the command line.</param>
+    /// <param name="role">What the file is in the command, e.g. "report" (used when it is missing).</param>
+    /// <param name="kind">What the bytes should be, e.g. "an SEV-SNP report" (used when they do not parse).</param>
+    /// <param name="parse">The family's strict parser.</param>
+    public static T ReadFile<T>(FileInfo file, string role, string kind, Func<byte[], T> parse)
+    {
+        if (!file.Exists)
+        {
+            throw new UnusableInputException($"{role} file not found: {file.FullName}");
+        }
+
+        try
+        {
+            return parse(File.ReadAllBytes(file.FullName));
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new UnusableInputException($"{file.Name} is not {kind}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Parses an <c>--at</c> value (RFC 3339, UTC when no offset is given); <see langword="null"/> when absent.</summary>
+    public static DateTimeOffset? ParseTime(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : throw new UnusableInputException($"--at \"{text}\" is not an RFC 3339 time (e.g. 2026-01-01T00:00:00Z)");
+    }
+}
