@@ -97,15 +97,7 @@ public sealed class CachedCollateralSource
     {
         var response = await _fetcher!.FetchAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
         var storedAt = TimeProvider.GetUtcNow();
-        DateTimeOffset? expiresAt;
-        try
-        {
-            expiresAt = accept(response);
-        }
-        catch (AttestationException ex) when (ex is not CollateralUnavailableException)
-        {
-            throw new CollateralUnavailableException($"{uri} returned unusable collateral: {ex.Message}; not cached", ex);
-        }
+        var expiresAt = accept(response);
 
         var entry = new CollateralEntry(response.Content.Span, storedAt, expiresAt is { } e && e < storedAt ? storedAt : expiresAt);
         await Cache.SetAsync(key, entry, cancellationToken).ConfigureAwait(false);
