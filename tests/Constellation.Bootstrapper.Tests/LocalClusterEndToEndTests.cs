@@ -65,7 +65,7 @@ public class LocalClusterEndToEndTests
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<(BootstrapperNode, InMemoryClusterIdRegister)> StartNodeAsync(string name, InMemoryClusterIdRegister register)
+    private async Task<(BootstrapperNode, InMemoryClusterIdRegister)> StartNodeAsync(string name, InMemoryClusterIdRegister register, string? metadataFile = null)
     {
         var nodeDir = Path.Combine(_dir, name);
         Directory.CreateDirectory(nodeDir);
@@ -81,7 +81,7 @@ public class LocalClusterEndToEndTests
             StateDirectory = nodeDir,
             InitSecretHash = InitSecretHash.Hash(InitSecret, cost: 4),
             JoinRetryInterval = TimeSpan.FromMilliseconds(200),
-            MetadataFile = Path.Combine(_dir, "metadata"),
+            MetadataFile = metadataFile ?? Path.Combine(_dir, "metadata"),
             StateDisk = new LuksStateDiskOptions { DevicePath = image, MapAfterUnlock = false },
         };
         var node = await BootstrapperNode.StartAsync(
@@ -207,7 +207,8 @@ public class LocalClusterEndToEndTests
     [Test]
     public async Task Init_with_a_wrong_init_secret_is_refused_before_anything_happens()
     {
-        var (node, register) = await StartNodeAsync("wrong-secret", new InMemoryClusterIdRegister());
+        // Its own (empty) metadata file: otherwise its join client may join the running cluster and extend the register.
+        var (node, register) = await StartNodeAsync("wrong-secret", new InMemoryClusterIdRegister(), Path.Combine(_dir, "no-join-endpoints"));
         await using (node)
         {
             using var channel = CliInitChannels.CreateChannel(node.InitAddress);

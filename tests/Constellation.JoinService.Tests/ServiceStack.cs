@@ -39,7 +39,7 @@ internal sealed class ServiceStack : IAsyncDisposable
 
     public static AtlsOptions DummyClientOptions { get; } = new() { Issuer = new DummyIssuer(), AllowUnverifiedPeer = true };
 
-    public static async Task<ServiceStack> StartAsync(ILoggerFactory loggers)
+    public static async Task<ServiceStack> StartAsync(ILoggerFactory loggers, IServerTransport? joinTransport = null)
     {
         var master = MasterSecret.Generate();
         var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
@@ -51,7 +51,7 @@ internal sealed class ServiceStack : IAsyncDisposable
         var kubernetes = new LocalKubernetesOperations(ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow), "127.0.0.1:6443", TimeProvider.System);
         var joinService = await ServiceHost.StartAsync(
             new IPEndPoint(IPAddress.Loopback, 0),
-            new AtlsServerTransport(new AtlsOptions { Validators = [new DummyValidator()] }),
+            joinTransport ?? new AtlsServerTransport(new AtlsOptions { Validators = [new DummyValidator()] }),
             loggers,
             s =>
             {

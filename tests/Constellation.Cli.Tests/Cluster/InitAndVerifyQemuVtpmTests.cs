@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Constellation.Attestation;
+using Constellation.Attestation.Config;
 using Constellation.Bootstrapper;
 using Constellation.Bootstrapper.Node;
 
@@ -36,7 +37,10 @@ public class InitAndVerifyQemuVtpmTests
         refused.Error.Should().Contain("is not trusted").And.Contain("index 4").And.Contain("Hint:");
         _node.Activation.Activated.IsCompleted.Should().BeFalse();
 
-        var (exitCode, output, error) = await RunAsync("init", "--endpoint", _node.InitAddress, "--variant", "qemu-vtpm", "--measurements", _measurementsFile, "--init-secret-file", _nodes.InitSecretFile, "--workspace", Path.Combine(_nodes.Directory, "ws"), "--json");
+        // The successful init reads the measurements from a constellation-conf.yaml, as an operator would.
+        var config = Path.Combine(_nodes.Directory, "constellation-conf.yaml");
+        await File.WriteAllTextAsync(config, ConstellationConfigFile.WithMeasurements(ConstellationConfigFile.Generate(CloudProvider.Qemu, AttestationVariant.QemuVtpm), _measurements));
+        var (exitCode, output, error) = await RunAsync("init", "--endpoint", _node.InitAddress, "--config", config, "--init-secret-file", _nodes.InitSecretFile, "--workspace", Path.Combine(_nodes.Directory, "ws"), "--json");
         exitCode.Should().Be(0, error);
         using var json = JsonDocument.Parse(output);
         _clusterId = json.RootElement.GetProperty("clusterId").GetString()!;

@@ -1,4 +1,3 @@
-using Constellation.Attestation.Variants.Azure.Hcl;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -9,6 +8,7 @@ using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Variants.Azure.Hcl;
 using Constellation.Attestation.Variants.Snp;
 using Constellation.Attestation.Vtpm;
 
@@ -47,7 +47,7 @@ public static class FuzzTargets
     [
         new("snp-report", "SEV-SNP attestation report: SnpReport.Parse", SnpReportTarget),
         new("tdx-quote", "TDX quote v4/v5 (strict): TdxQuote.Parse", TdxQuoteTarget),
-        new("azure-hcl", "Azure HCL runtime data (keys[0] JWK vs the AK) and the Azure SNP InstanceInfo JSON carrying it", AzureHclTarget),
+        new("azure-hcl", "Azure HCL report (AzureHclReport.Parse), its runtime data (keys[0] JWK vs the AK) and the azure-sev-snp InstanceInfo JSON carrying it", AzureHclTarget),
         new("tpms-attest", "TPMS_ATTEST (quote): TpmAttest.Parse", TpmsAttestTarget),
         new("tpmt-public", "TPMT_PUBLIC: TpmPublic.Parse, then the key export", TpmtPublicTarget),
         new("tpmt-signature", "TPMT_SIGNATURE: TpmSignature.Parse", TpmtSignatureTarget),
@@ -115,8 +115,25 @@ public static class FuzzTargets
         }
     }
 
+    // One target for the three shapes Azure HCL evidence arrives in: the binary HCL report read from the vTPM NV index
+    // (azure-tdx, azure-sev-snp), its runtime-data JSON on its own, and the azure-sev-snp InstanceInfo JSON carrying it.
     private static void AzureHclTarget(byte[] data)
     {
+        try
+        {
+            var report = AzureHclReport.Parse(data);
+            _ = report.GetReportData();
+            if (report.ReportType == AzureHclReportType.Tdx)
+            {
+                _ = report.GetTdReport();
+            }
+
+            HclAttestationKeyBinding.VerifyAkMatchesRuntimeData(report.RuntimeData, AzureHclAkSpki.Value);
+        }
+        catch (AttestationException)
+        {
+        }
+
         try
         {
             HclAttestationKeyBinding.VerifyAkMatchesRuntimeData(data, AzureHclAkSpki.Value);

@@ -51,7 +51,7 @@ public static class SeedCorpus
 
         Shared("snp-report", "snp/azure-milan-vcek-report.bin", "snp/aws-milan-vlek-report.bin", "snp/constellation-vlek-report.bin");
         Shared("tdx-quote", "tdx/spr-e4-quote-v4.dat", "tdx/sample-quote-v5.dat", "tdx/gotdxguest-tdx_prod_quote_SPR_E4.trimmed.dat");
-        Shared("azure-hcl", "snp/azure-runtimedata.json");
+        Shared("azure-hcl", "tdx/azure-tdx-hclreport.bin", "snp/azure-runtimedata.json");
         seeds.Add(new Seed("azure-hcl", "azure-instance-info.json", AzureInstanceInfo(testdataDirectory)));
         Shared("tpms-attest", "vtpm/gotpmtools-gce-cos-85-no-nonce.quote-sha1.tpms_attest.bin", "vtpm/gotpmtools-gce-cos-85-no-nonce.quote-sha256.tpms_attest.bin");
         Shared("tpmt-public", "vtpm/gotpmtools-gce-cos-85-no-nonce.ak_pub.tpmt_public.bin");

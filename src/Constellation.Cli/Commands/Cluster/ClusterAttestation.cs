@@ -55,7 +55,7 @@ internal sealed class ClusterAttestation
         variant == AttestationVariant.Dummy ? null : variant == AttestationVariant.QemuTdx ? 3u : 15u;
 
     /// <summary>Reads the attestation config the options select.</summary>
-    /// <exception cref="CommandInputException">The options or files are unusable.</exception>
+    /// <exception cref="UnusableInputException">The options or files are unusable.</exception>
     public async Task<AttestationConfig> LoadAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         AttestationConfig config;
@@ -68,13 +68,13 @@ internal sealed class ClusterAttestation
             }
             catch (UnknownVariantException ex)
             {
-                throw new CommandInputException($"--variant: {ex.Message}", "run `constellation variants` for the list");
+                throw new UnusableInputException($"--variant: {ex.Message}", "run `constellation variants` for the list");
             }
 
             config = AttestationConfig.CreateDefault(variant);
             if (parse.GetValue(Measurements) is null && variant != AttestationVariant.Dummy)
             {
-                throw new CommandInputException(
+                throw new UnusableInputException(
                     $"--variant {variant.Name}: the measurements to expect are missing",
                     "pass --measurements <file> or use --config with fetched measurements");
             }
@@ -89,7 +89,7 @@ internal sealed class ClusterAttestation
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new CommandInputException(
+                throw new UnusableInputException(
                     $"configuration {path}: {ex.Message}", "run `constellation config generate` or pass --config, or --variant with --measurements");
             }
 
@@ -99,7 +99,7 @@ internal sealed class ClusterAttestation
             }
             catch (AttestationFormatException ex)
             {
-                throw new CommandInputException($"configuration {path}: {ex.Message}", "fix the attestation section of the file");
+                throw new UnusableInputException($"configuration {path}: {ex.Message}", "fix the attestation section of the file");
             }
         }
 
@@ -112,7 +112,7 @@ internal sealed class ClusterAttestation
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AttestationFormatException)
             {
-                throw new CommandInputException($"--measurements {measurementsPath}: {ex.Message}", "the file must be Constellation's measurements JSON");
+                throw new UnusableInputException($"--measurements {measurementsPath}: {ex.Message}", "the file must be Constellation's measurements JSON");
             }
         }
 
@@ -120,13 +120,13 @@ internal sealed class ClusterAttestation
     }
 
     /// <summary>Builds the validator for a config.</summary>
-    /// <exception cref="CommandInputException">This CLI cannot validate the variant, or the config is unusable.</exception>
+    /// <exception cref="UnusableInputException">This CLI cannot validate the variant, or the config is unusable.</exception>
     public static IAttestationValidator CreateValidator(AttestationConfig config)
     {
         var factory = Factory();
         if (!factory.IsRegistered(config.Variant))
         {
-            throw new CommandInputException(
+            throw new UnusableInputException(
                 $"variant {config.Variant.Name}: this CLI validates dummy and qemu-vtpm nodes only",
                 "cloud variants need their provider's collateral; validate them with the library's validators");
         }
@@ -137,7 +137,7 @@ internal sealed class ClusterAttestation
         }
         catch (AttestationException ex)
         {
-            throw new CommandInputException($"attestation config for {config.Variant.Name}: {ex.Message}", "fix the measurements");
+            throw new UnusableInputException($"attestation config for {config.Variant.Name}: {ex.Message}", "fix the measurements");
         }
     }
 

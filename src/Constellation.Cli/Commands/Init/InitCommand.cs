@@ -56,7 +56,7 @@ internal static class InitCommand
                 var masterSecretPath = Path.Combine(dir, MasterSecretFileName);
                 if (File.Exists(kubeconfigPath))
                 {
-                    throw new CommandInputException($"{kubeconfigPath} already exists", "this workspace belongs to an initialized cluster; use another --workspace");
+                    throw new UnusableInputException($"{kubeconfigPath} already exists", "this workspace belongs to an initialized cluster; use another --workspace");
                 }
 
                 Directory.CreateDirectory(dir);
@@ -86,7 +86,7 @@ internal static class InitCommand
 
                 return ExitCodes.Success;
             }
-            catch (CommandInputException ex)
+            catch (UnusableInputException ex)
             {
                 await error.WriteLineAsync($"init: {ex.ToOneLine()}").ConfigureAwait(false);
                 return ExitCodes.UnusableInput;
@@ -125,7 +125,7 @@ internal static class InitCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CommandInputException($"--init-secret-file: {ex.Message}", "pass the file holding the node's init secret");
+            throw new UnusableInputException($"--init-secret-file: {ex.Message}", "pass the file holding the node's init secret");
         }
 
         try
@@ -135,7 +135,7 @@ internal static class InitCommand
         }
         catch (FormatException)
         {
-            throw new CommandInputException($"--init-secret-file {path}: expected hex text", "write the init secret as hex digits");
+            throw new UnusableInputException($"--init-secret-file {path}: expected hex text", "write the init secret as hex digits");
         }
     }
 
@@ -149,7 +149,7 @@ internal static class InitCommand
             }
             catch (FormatException ex)
             {
-                throw new CommandInputException($"{path}: not a master secret file: {ex.Message}", "move it away to generate a new master secret");
+                throw new UnusableInputException($"{path}: not a master secret file: {ex.Message}", "move it away to generate a new master secret");
             }
         }
 

@@ -60,7 +60,7 @@ internal static class VerifyCommand
                 await WriteResultAsync(output, endpoint, config, result, id.Length > 0, asJson).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
-            catch (CommandInputException ex)
+            catch (UnusableInputException ex)
             {
                 await error.WriteLineAsync($"verify: {ex.ToOneLine()}").ConfigureAwait(false);
                 return ExitCodes.UnusableInput;
@@ -101,7 +101,7 @@ internal static class VerifyCommand
         }
         catch (FormatException)
         {
-            throw new CommandInputException($"--cluster-id: expected 32 bytes as 64 hex digits or base64, got \"{text}\"", "copy the cluster ID init printed");
+            throw new UnusableInputException($"--cluster-id: expected 32 bytes as 64 hex digits or base64, got \"{text}\"", "copy the cluster ID init printed");
         }
     }
 

@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Constellation.Atls;
+using Constellation.Attestation;
+using Constellation.Attestation.Config;
+using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Policy;
+using Constellation.Attestation.Tpm.Transport;
+using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Vtpm;
+using Constellation.Bootstrapper.Init;
+using Constellation.Bootstrapper.Join;
+using Constellation.Bootstrapper.Node;
+using Constellation.Bootstrapper.NodeLock;
+using Constellation.JoinService.Hosting;
+using Constellation.JoinService.Keys;
+using Constellation.JoinService.Policy;
+using Constellation.JoinService.Verification;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Constellation.Cli.Commands.Cluster;
+
+/// <summary>One node's line in the summary.</summary>
+internal sealed record MiniNodeSummary(string Name, string Role, string Variant, bool Verified, string? Error);
+
+/// <summary>
+/// The local cluster behind <c>mini up</c>: N bootstrapper nodes in this process on loopback, each attesting with its
+/// own swtpm (qemu-vtpm) or the dummy issuer; the measurements are those of a fresh node (PCR 0-15, PCR 15 zero), the
+/// control plane's join service admits nodes by the ConfigMap-style <c>join-config/attestationConfig</c>, init runs on
+/// node-0 over aTLS, and every node is then verified with a fresh nonce and the cluster ID folded into PCR 15.
+/// </summary>
+internal static class MiniCluster
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
+
+    public static async Task<IReadOnlyList<MiniNodeSummary>> RunAsync(
+        string root, int count, AttestationVariant variant, string? swtpmExecutable, Action<string> progress, CancellationToken ct)
+    {
+        var state = new MiniState { Variant = variant.Name };
+        await state.WriteAsync(root, ct).ConfigureAwait(false);
+        var owned = new List<IAsyncDisposable>();
+        var nodes = new List<BootstrapperNode>();
+        var issuers = new List<(IAttestationIssuer Issuer, IClusterIdRegister Register)>();
+        try
+        {
+            var initSecret = RandomNumberGenerator.GetBytes(32);
+            var hash = InitSecretHash.Hash(initSecret);
+            var metadata = Path.Combine(root, "metadata");
+            for (var i = 0; i < count; i++)
+            {
+                var name = $"node-{i}";
+                if (variant == AttestationVariant.QemuVtpm)
+                {
+                    progress($"starting swtpm for {name}");
+                    var swtpm = await SwtpmInstance.StartAsync(swtpmExecutable!, name, ct).ConfigureAwait(false);
+                    state.Swtpm.Add(swtpm);
+                    await state.WriteAsync(root, ct).ConfigureAwait(false);
+
+                    // One serialized connection per swtpm, shared by the node's issuer and its cluster-ID register.
+                    var tpm = new SharedTpmConnection(async c => await SwtpmSocketTransport.ConnectAsync(SwtpmInstance.Host, swtpm.Port, c).ConfigureAwait(false));
+                    owned.Add(tpm);
+                    var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) });
+                    issuers.Add((issuer, new TpmClusterIdRegister(tpm.OpenAsync)));
+                }
+                else
+                {
+                    issuers.Add((new DummyIssuer(), new InMemoryClusterIdRegister()));
+                }
+            }
+
+            progress("measuring a fresh node");
+            var measurements = await MeasureAsync(variant, issuers[0].Issuer, ct).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(root, "measurements.json"), MeasurementJson.Serialize(measurements), ct).ConfigureAwait(false);
+            var joinConfig = new ConfigMapDirectory(Path.Combine(root, "join-config"));
+            await joinConfig.WriteAsync(
+                new Dictionary<string, byte[]>
+                {
+                    [JoinServicePolicy.AttestationConfigFileName] = AttestationConfigJson.SerializeToUtf8Bytes(new MeasurementsAttestationConfig(variant, measurements)),
+                },
+                ct).ConfigureAwait(false);
+            var joinPolicy = await JoinServicePolicy.LoadValidatorAsync(
+                joinConfig.PathOf(JoinServicePolicy.AttestationConfigFileName), variant, ClusterAttestation.Factory(), cancellationToken: ct).ConfigureAwait(false);
+            owned.Add(joinPolicy);
+
+            for (var i = 0; i < count; i++)
+            {
+                var options = new BootstrapperNodeOptions
+                {
+                    NodeName = $"node-{i}",
+                    StateDirectory = Path.Combine(root, $"node-{i}"),
+                    InitSecretHash = hash,
+                    JoinRetryInterval = TimeSpan.FromMilliseconds(250),
+                    MetadataFile = metadata,
+                };
+                var (issuer, register) = issuers[i];
+                progress($"starting {options.NodeName}");
+                var node = await BootstrapperNode.StartAsync(
+                    options, issuer, register, NodeTransports.Attested(issuer, joinPolicy),
+                    new MetadataFileJoinEndpointSource(metadata), NullLoggerFactory.Instance, TimeProvider.System, ct).ConfigureAwait(false);
+                nodes.Add(node);
+            }
+
+            progress("init on node-0");
+            var master = MasterSecret.Generate();
+            await master.WriteFileAsync(Path.Combine(root, Init.InitCommand.MasterSecretFileName), ct).ConfigureAwait(false);
+            InitResult init;
+            var validator = ClusterAttestation.Factory().Create(new MeasurementsAttestationConfig(variant, measurements));
+            using (var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator] }).CreateChannel(nodes[0].InitAddress))
+            {
+                init = await InitClient.InitAsync(channel, master, RandomNumberGenerator.GetBytes(32), initSecret, "constellation-mini", ct)
+                    .WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+            }
+
+            await SecretFile.WriteNewAsync(Path.Combine(root, Init.InitCommand.KubeconfigFileName), init.Kubeconfig, ct).ConfigureAwait(false);
+            var verifier = ClusterAttestation.Factory().Create(new MeasurementsAttestationConfig(
+                variant, ClusterAttestation.ClusterIdIndex(variant) is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
+
+            var summary = new List<MiniNodeSummary>();
+            foreach (var node in nodes)
+            {
+                progress($"waiting for {node.Options.NodeName} and verifying it");
+                var role = await node.Activation.Activated.WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+                try
+                {
+                    using var channel = PlainGrpcChannelFactory.Instance.CreateChannel(node.VerifyGrpcAddress);
+                    var result = await VerificationClient.VerifyAsync(channel, verifier, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+                    summary.Add(new MiniNodeSummary(node.Options.NodeName, role.ToString(), result.Variant.Name, true, null));
+                }
+                catch (AttestationException ex)
+                {
+                    summary.Add(new MiniNodeSummary(node.Options.NodeName, role.ToString(), variant.Name, false, ex.Message));
+                }
+            }
+
+            return summary;
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var (issuer, _) in issuers)
+            {
+                (issuer as IDisposable)?.Dispose();
+            }
+
+            foreach (var item in Enumerable.Reverse(owned))
+            {
+                await item.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<MeasurementSet> MeasureAsync(AttestationVariant variant, IAttestationIssuer issuer, CancellationToken ct)
+    {
+        if (variant == AttestationVariant.Dummy)
+        {
+            return MeasurementSet.Empty;
+        }
+
+        // What a fresh node of this "image" measures: PCR 0-15 of its TPM before bootstrapping (PCR 15 all-zero).
+        var nonce = RandomNumberGenerator.GetBytes(32);
+        var document = await issuer.IssueAsync(new byte[32], nonce, ct).AsTask().WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+        var seen = await QemuVtpm.CreateValidator(MeasurementSet.Empty).ValidateAsync(document, nonce, ct).ConfigureAwait(false);
+        return new MeasurementSet(seen.Measurements.Where(kv => kv.Key <= 15)
+            .Select(kv => KeyValuePair.Create(kv.Key, new Measurement(kv.Value.AsSpan(), false))));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Constellation.Cli.Commands.Cluster;
+
+/// <summary>
+/// <c>&lt;dir&gt;/mini-state.json</c>: what <c>mini up</c> started outside this process (swtpm PIDs and their state
+/// directories), rewritten after every start so <c>mini down</c> can clean up even after a crash.
+/// </summary>
+internal sealed class MiniState
+{
+    public const string FileName = "mini-state.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public string Variant { get; set; } = string.Empty;
+
+    public List<SwtpmInstance> Swtpm { get; set; } = [];
+
+    public static string PathIn(string root) => Path.Combine(root, FileName);
+
+    public static async Task<MiniState?> ReadAsync(string root, CancellationToken cancellationToken)
+    {
+        var path = PathIn(root);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<MiniState>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)
+            ?? throw new JsonException($"{path}: empty state");
+    }
+
+    public async Task WriteAsync(string root, CancellationToken cancellationToken)
+    {
+        var path = PathIn(root);
+        var temporary = path + ".tmp";
+        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(this, Indented), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
