@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Diagnostics;
 
 namespace Constellation.Attestation.Collateral;
 
@@ -29,6 +30,12 @@ public sealed class CachedCollateralSource
         _fetcher = fetcher;
         TimeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>Gets the metrics that record each cache lookup, or <see langword="null"/> for none.</summary>
+    public AttestationMetrics? Metrics { get; init; }
+
+    /// <summary>Gets the <c>source</c> tag of the recorded cache lookups, e.g. <c>kds</c>. Default <c>collateral</c>.</summary>
+    public string MetricsSource { get; init; } = "collateral";
 
     /// <summary>Gets the cache.</summary>
     public ICollateralCache Cache { get; }
@@ -60,9 +67,11 @@ public sealed class CachedCollateralSource
 
         var cached = await Cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var now = TimeProvider.GetUtcNow();
-        if (cached is not null && !cached.IsExpired(now))
+        var hit = cached is not null && !cached.IsExpired(now);
+        Metrics?.RecordCacheLookup(MetricsSource, hit);
+        if (hit)
         {
-            return cached;
+            return cached!;
         }
 
         if (IsOffline)
@@ -89,6 +98,7 @@ public sealed class CachedCollateralSource
         var response = await _fetcher!.FetchAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
         var storedAt = TimeProvider.GetUtcNow();
         var expiresAt = accept(response);
+
         var entry = new CollateralEntry(response.Content.Span, storedAt, expiresAt is { } e && e < storedAt ? storedAt : expiresAt);
         await Cache.SetAsync(key, entry, cancellationToken).ConfigureAwait(false);
         return entry;

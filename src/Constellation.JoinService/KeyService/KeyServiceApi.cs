@@ -1,4 +1,5 @@
 using System;
+using System.Security.Cryptography;
 using System.Threading.Tasks;
 using Constellation.JoinService.Keys;
 using Constellation.JoinService.Protos.Kms;
@@ -50,7 +51,15 @@ public sealed partial class KeyServiceApi : API.APIBase
 
         LogDerivingKey(_logger, request.DataKeyId, request.Length);
         var key = await _keys.GetDataKeyAsync(request.DataKeyId, (int)request.Length, context.CancellationToken).ConfigureAwait(false);
-        return new GetDataKeyResponse { DataKey = ByteString.CopyFrom(key) };
+        try
+        {
+            return new GetDataKeyResponse { DataKey = ByteString.CopyFrom(key) };
+        }
+        finally
+        {
+            // The response holds its own copy; this one is ours to wipe (the ByteString cannot be, gRPC serialises it later).
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "deriving data key {DataKeyId} ({Length} bytes)")]

@@ -77,7 +77,16 @@ public sealed class MasterSecret
                 throw new FormatException("master secret file: expected {\"key\":\"<base64>\",\"salt\":\"<base64>\"}");
             }
 
-            return new MasterSecret(keyBytes, saltBytes);
+            try
+            {
+                return new MasterSecret(keyBytes, saltBytes);
+            }
+            finally
+            {
+                // The constructor copied them.
+                CryptographicOperations.ZeroMemory(keyBytes);
+                CryptographicOperations.ZeroMemory(saltBytes);
+            }
         }
         catch (JsonException ex)
         {
@@ -170,6 +179,12 @@ public sealed class MasterSecret
         catch (ArgumentException ex)
         {
             throw new FormatException("KMS URI: " + ex.Message);
+        }
+        finally
+        {
+            // The constructor copied them.
+            CryptographicOperations.ZeroMemory(key);
+            CryptographicOperations.ZeroMemory(salt);
         }
     }
 

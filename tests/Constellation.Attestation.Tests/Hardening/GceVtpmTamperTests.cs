@@ -56,7 +56,7 @@ public sealed class GceVtpmTamperTests
             }
 
             ak.ToSubjectPublicKeyInfo().Should().Equal(original, "an accepted AK must be the same key");
-            harmless++;
+            Interlocked.Increment(ref harmless);
         });
 
         outcome.Untyped.Should().BeEmpty();

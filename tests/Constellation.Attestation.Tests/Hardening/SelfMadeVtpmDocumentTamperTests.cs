@@ -47,7 +47,7 @@ public sealed class SelfMadeVtpmDocumentTamperTests
             var result = await validator.ValidateAsync(tampered, Nonce);
             result.UserData.ToArray().Should().Equal(UserData);
             result.Measurements.Should().BeEquivalentTo(baseline.Measurements);
-            unverified++;
+            Interlocked.Increment(ref unverified);
         });
 
         outcome.Untyped.Should().BeEmpty("every rejection must be a typed AttestationException");

@@ -18,13 +18,14 @@ internal static class TamperSweep
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, original.Length);
         var outcome = new SweepOutcome(expected);
-        for (var offset = start; offset < end; offset++)
+
+        // Each flip is independent; spreading them over the cores keeps the default run short.
+        Parallel.For(start, end, offset =>
         {
             var tampered = (byte[])original.Clone();
             tampered[offset] ^= mask;
             run(outcome, $"byte {offset} ^ 0x{mask:x2}", tampered);
-        }
-
+        });
         return outcome;
     }
 
@@ -33,13 +34,12 @@ internal static class TamperSweep
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, original.Length);
         var outcome = new SweepOutcome(typeof(TError));
-        for (var offset = start; offset < end; offset++)
+        await Parallel.ForEachAsync(Enumerable.Range(start, end - start), async (offset, _) =>
         {
             var tampered = (byte[])original.Clone();
             tampered[offset] ^= mask;
             await outcome.RunAsync($"byte {offset} ^ 0x{mask:x2}", () => check(tampered));
-        }
-
+        });
         return outcome;
     }
 
@@ -64,7 +64,10 @@ internal sealed class SweepOutcome(Type expected)
     private readonly List<string> _accepted = [];
     private readonly List<string> _untyped = [];
 
-    public int Tried { get; private set; }
+    private readonly object _gate = new();
+    private int _tried;
+
+    public int Tried => _tried;
 
     public IReadOnlyList<string> Accepted => _accepted;
 
@@ -75,11 +78,14 @@ internal sealed class SweepOutcome(Type expected)
 
     public async ValueTask RunAsync(string label, Func<ValueTask> check)
     {
-        Tried++;
+        Interlocked.Increment(ref _tried);
         try
         {
             await check();
-            _accepted.Add(label);
+            lock (_gate)
+            {
+                _accepted.Add(label);
+            }
         }
         catch (Exception ex)
         {
@@ -89,11 +95,14 @@ internal sealed class SweepOutcome(Type expected)
 
     public void Run(string label, Action check)
     {
-        Tried++;
+        Interlocked.Increment(ref _tried);
         try
         {
             check();
-            _accepted.Add(label);
+            lock (_gate)
+            {
+                _accepted.Add(label);
+            }
         }
         catch (Exception ex)
         {
@@ -102,6 +111,14 @@ internal sealed class SweepOutcome(Type expected)
     }
 
     private void Classify(string label, Exception ex)
+    {
+        lock (_gate)
+        {
+            ClassifyLocked(label, ex);
+        }
+    }
+
+    private void ClassifyLocked(string label, Exception ex)
     {
         if (expected.IsInstanceOfType(ex))
         {

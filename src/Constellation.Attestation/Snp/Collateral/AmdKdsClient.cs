@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -81,10 +82,13 @@ public sealed class AmdKdsClient
         ArgumentNullException.ThrowIfNull(report);
         var uri = VcekUri(line, report.ChipId, report.ReportedTcb);
 
-        // A VCEK for one chip and TCB never changes, so it never expires from the cache.
+        // A VCEK for one chip and TCB never changes, so it never expires from the cache. That is why a download is
+        // only cached when it is that VCEK: a well-formed certificate for another chip or TCB would fail every later
+        // validation until someone deleted the cache entry.
         var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response =>
         {
-            using var _ = LoadDer(response.Content.Span, uri);
+            using var vcek = LoadDer(response.Content.Span, uri);
+            EnsureIsVcekFor(vcek, report, line, uri);
             return null;
         }, cancellationToken).ConfigureAwait(false);
         return LoadDer(entry.Content.Span, uri);
@@ -101,6 +105,12 @@ public sealed class AmdKdsClient
         var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response =>
         {
             using var intermediate = IntermediateFrom(response.Content.Span, uri);
+            var expected = AmdNames.IntermediateName(kind, line);
+            if (!AmdNames.HasCommonName(intermediate, expected))
+            {
+                throw new CollateralUnavailableException($"{uri} returned a certificate chain whose intermediate is {AmdNames.Describe(intermediate)}, not {expected}; not cached");
+            }
+
             return new DateTimeOffset(intermediate.NotAfter.ToUniversalTime());
         }, cancellationToken).ConfigureAwait(false);
         return IntermediateFrom(entry.Content.Span, uri);
@@ -114,8 +124,42 @@ public sealed class AmdKdsClient
     public async Task<SnpRevocationList> GetRevocationListAsync(SnpProductLine line, SnpEndorsementKind kind, CancellationToken cancellationToken = default)
     {
         var uri = CrlUri(line, kind);
-        var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response => CrlFrom(response.Content.Span, uri).NextUpdate, cancellationToken).ConfigureAwait(false);
+        var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response =>
+        {
+            var crl = CrlFrom(response.Content.Span, uri);
+            var ark = AmdNames.ArkName(line);
+            return crl.HasIssuerCommonName(ark)
+                ? crl.NextUpdate
+                : throw new CollateralUnavailableException($"{uri} returned a CRL that is not issued by {ark}; not cached");
+        }, cancellationToken).ConfigureAwait(false);
         return CrlFrom(entry.Content.Span, uri);
+    }
+
+    private static void EnsureIsVcekFor(X509Certificate2 certificate, SnpReport report, SnpProductLine line, Uri uri)
+    {
+        SnpEndorsementCertificate vcek;
+        try
+        {
+            vcek = SnpEndorsementCertificate.FromCertificate(certificate);
+        }
+        catch (AttestationException ex)
+        {
+            throw new CollateralUnavailableException($"{uri} did not return a VCEK: {ex.Message}; not cached", ex);
+        }
+
+        var chipId = line == SnpProductLine.Turin ? report.ChipId[..8] : report.ChipId;
+        if (vcek.Kind != SnpEndorsementKind.Vcek || !vcek.HardwareId.SequenceEqual(chipId))
+        {
+            throw new CollateralUnavailableException(
+                $"{uri} returned {vcek}, which is not the VCEK of chip {Convert.ToHexStringLower(chipId)} (its hwID is {Convert.ToHexStringLower(vcek.HardwareId)}); not cached");
+        }
+
+        var tcbMismatches = vcek.CompareTcb(new SnpTcbVersion(report.ReportedTcb.Raw, line));
+        if (tcbMismatches.Count > 0)
+        {
+            throw new CollateralUnavailableException(
+                $"{uri} returned a VCEK for another TCB ({string.Join(", ", tcbMismatches.Select(m => $"{m.Name}: expected {m.Expected}, got {m.Actual}"))}); not cached");
+        }
     }
 
     private static string Prefix(SnpEndorsementKind kind) => kind == SnpEndorsementKind.Vcek ? "vcek" : "vlek";
@@ -124,11 +168,17 @@ public sealed class AmdKdsClient
     {
         try
         {
-            return X509CertificateLoader.LoadCertificate(der);
+            var certificate = X509CertificateLoader.LoadCertificate(der);
+            Pki.CertificateDecoding.EnsureDecodable(certificate, uri.AbsoluteUri);
+            return certificate;
         }
         catch (CryptographicException ex)
         {
             throw new CollateralUnavailableException($"{uri} did not return a DER certificate: {ex.Message}", ex);
+        }
+        catch (AttestationFormatException ex)
+        {
+            throw new CollateralUnavailableException($"{uri} did not return a usable DER certificate: {ex.Message}", ex);
         }
     }
 

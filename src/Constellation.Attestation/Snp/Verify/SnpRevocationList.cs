@@ -24,6 +24,11 @@ public sealed class SnpRevocationList
     /// <summary>Gets the CRL's thisUpdate.</summary>
     public DateTimeOffset ThisUpdate => _crl.ThisUpdate;
 
+    /// <summary>Tells whether the CRL's issuer name carries <paramref name="commonName"/> as CN (no signature check).</summary>
+    internal bool HasIssuerCommonName(string commonName) =>
+        System.Linq.Enumerable.Any(_crl.Issuer.EnumerateRelativeDistinguishedNames(),
+            rdn => !rdn.HasMultipleElements && rdn.GetSingleElementType().Value == "2.5.4.3" && rdn.GetSingleElementValue() == commonName);
+
     /// <summary>Gets the CRL's nextUpdate, if present.</summary>
     public DateTimeOffset? NextUpdate => _crl.NextUpdate;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Pki;
 
 namespace Constellation.Attestation.Tdx;
@@ -42,6 +43,9 @@ public sealed class IntelPcsClient : ITdxCollateralSource
         time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>Gets the metrics that record each cache lookup (source <c>pcs</c>), or <see langword="null"/> for none.</summary>
+    public AttestationMetrics? Metrics { get; init; }
+
     /// <summary>Gets a value indicating whether the client never touches the network.</summary>
     public bool IsOffline => fetcher is null || fetcher.Options.Offline;
 
@@ -56,14 +60,27 @@ public sealed class IntelPcsClient : ITdxCollateralSource
 
         var fmspcLower = fmspc.ToLowerInvariant();
         var ca = caType == PckCaType.Platform ? "platform" : "processor";
+        // Each download is parsed and checked to be what was asked for before it is cached: a well-formed answer for
+        // another FMSPC or CA would otherwise sit in the cache until its nextUpdate and fail every validation.
         var tcbTask = GetAsync($"intel-pcs/tdx-tcb-{fmspcLower}", new Uri(options.BaseUri, $"tdx/certification/v4/tcb?fmspc={fmspcLower}"), TcbInfoChainHeader,
-            body => TdxTcbInfo.Parse(body).NextUpdate, cancellationToken);
+            body =>
+            {
+                var tcbInfo = TdxTcbInfo.Parse(body);
+                return string.Equals(tcbInfo.Fmspc, fmspcLower, StringComparison.OrdinalIgnoreCase)
+                    ? tcbInfo.NextUpdate
+                    : throw new CollateralUnavailableException($"TDX TCB info for FMSPC {tcbInfo.Fmspc}, not {fmspcLower}");
+            }, cancellationToken);
         var qeTask = GetAsync("intel-pcs/tdx-qe-identity", new Uri(options.BaseUri, "tdx/certification/v4/qe/identity"), QeIdentityChainHeader,
-            body => TdxQeIdentity.Parse(body).NextUpdate, cancellationToken);
+            body =>
+            {
+                var identity = TdxQeIdentity.Parse(body);
+                return identity.Id == "TD_QE" ? identity.NextUpdate : throw new CollateralUnavailableException($"an identity for {identity.Id}, not TD_QE");
+            }, cancellationToken);
+        var pckCa = caType == PckCaType.Platform ? "Intel SGX PCK Platform CA" : "Intel SGX PCK Processor CA";
         var pckCrlTask = GetAsync($"intel-pcs/pck-crl-{ca}", new Uri(options.BaseUri, $"sgx/certification/v4/pckcrl?ca={ca}&encoding=der"), null,
-            body => CertificateRevocationList.Parse(body).NextUpdate, cancellationToken);
+            body => IssuedBy(CertificateRevocationList.Parse(body), pckCa).NextUpdate, cancellationToken);
         var rootCrlTask = GetAsync("intel-pcs/root-ca-crl", options.RootCaCrlUri, null,
-            body => CertificateRevocationList.Parse(body).NextUpdate, cancellationToken);
+            body => IssuedBy(CertificateRevocationList.Parse(body), "Intel SGX Root CA").NextUpdate, cancellationToken);
         await Task.WhenAll(tcbTask, qeTask, pckCrlTask, rootCrlTask).ConfigureAwait(false);
 
         var (tcbBody, tcbChain) = await tcbTask.ConfigureAwait(false);
@@ -79,13 +96,20 @@ public sealed class IntelPcsClient : ITdxCollateralSource
         };
     }
 
+    private static CertificateRevocationList IssuedBy(CertificateRevocationList crl, string commonName) =>
+        crl.Issuer.EnumerateRelativeDistinguishedNames().Any(rdn => !rdn.HasMultipleElements && rdn.GetSingleElementType().Value == "2.5.4.3" && rdn.GetSingleElementValue() == commonName)
+            ? crl
+            : throw new CollateralUnavailableException($"a CRL issued by \"{crl.Issuer.Name}\", not by {commonName}");
+
     private async Task<(byte[] Body, string? Chain)> GetAsync(string key, Uri uri, string? chainHeader, Func<byte[], DateTimeOffset?> expiry,
         CancellationToken cancellationToken)
     {
         var cached = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (cached is not null && !cached.IsExpired(time.GetUtcNow()))
+        var hit = cached is not null && !cached.IsExpired(time.GetUtcNow());
+        Metrics?.RecordCacheLookup("pcs", hit);
+        if (hit)
         {
-            return Envelope.Read(cached.Content.Span, key);
+            return Envelope.Read(cached!.Content.Span, key);
         }
 
         if (IsOffline)
@@ -105,11 +129,27 @@ public sealed class IntelPcsClient : ITdxCollateralSource
             }
 
             chain = Uri.UnescapeDataString(encoded);
-            _ = PemCertificates.ParseChain(System.Text.Encoding.ASCII.GetBytes(chain), 2, chainHeader);
+            try
+            {
+                _ = PemCertificates.ParseChain(System.Text.Encoding.ASCII.GetBytes(chain), 2, chainHeader);
+            }
+            catch (AttestationFormatException ex)
+            {
+                throw new CollateralUnavailableException($"Intel PCS response from {uri} has an unusable {chainHeader} header: {ex.Message}; not cached", ex);
+            }
         }
 
         var storedAt = time.GetUtcNow();
-        var expiresAt = expiry(body);
+        DateTimeOffset? expiresAt;
+        try
+        {
+            expiresAt = expiry(body);
+        }
+        catch (AttestationException ex)
+        {
+            // Nothing is cached: the old entry (if any) stays as it was.
+            throw new CollateralUnavailableException($"Intel PCS returned unusable collateral from {uri}: {ex.Message}; not cached", ex);
+        }
 
         // Already-stale collateral is stored as expired: it is never served from the cache, so the next call refetches it.
         var entry = new CollateralEntry(Envelope.Write(body, chain), storedAt, expiresAt is { } e && e < storedAt ? storedAt : expiresAt);
