@@ -2,6 +2,7 @@ using System;
 using System.Net.Http;
 using System.Threading;
 using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx;
 using Microsoft.Extensions.Configuration;
@@ -15,7 +16,8 @@ namespace Constellation.Attestation.DependencyInjection;
 /// <remarks>
 /// Registered as singletons: <see cref="ICollateralCache"/> (memory in front of the on-disk cache),
 /// <see cref="CollateralFetcher"/>, <see cref="CachedCollateralSource"/>, <see cref="AmdKdsClient"/> and
-/// <see cref="IntelPcsClient"/>. Their HTTP traffic goes through the named client <see cref="HttpClientName"/>,
+/// <see cref="IntelPcsClient"/>; cache hits and misses are recorded in <see cref="AttestationMetrics"/> (source
+/// <c>kds</c> or <c>pcs</c>). Their HTTP traffic goes through the named client <see cref="HttpClientName"/>,
 /// which you can configure further (proxy, extra handlers) with <c>services.AddHttpClient(HttpClientName)</c>.
 /// Because the clients are singletons, the handler is not rotated by the factory; its connections are recycled
 /// every few minutes instead, so DNS changes of KDS or PCS are seen.
@@ -83,8 +85,13 @@ public static class CollateralServiceCollectionExtensions
                 TimeProvider = TimeProviderOf(provider),
             });
         });
+        services.TryAddSingleton<AttestationMetrics>();
         services.TryAddSingleton(provider => new CachedCollateralSource(
-            provider.GetRequiredService<ICollateralCache>(), provider.GetRequiredService<CollateralFetcher>(), TimeProviderOf(provider)));
+            provider.GetRequiredService<ICollateralCache>(), provider.GetRequiredService<CollateralFetcher>(), TimeProviderOf(provider))
+        {
+            Metrics = provider.GetRequiredService<AttestationMetrics>(),
+            MetricsSource = "kds",
+        });
         services.TryAddSingleton(provider => new AmdKdsClient(
             provider.GetRequiredService<CachedCollateralSource>(), new AmdKdsOptions { BaseUri = Options(provider).AmdKdsBaseUri }));
         services.TryAddSingleton(provider =>
@@ -94,7 +101,10 @@ public static class CollateralServiceCollectionExtensions
                 provider.GetRequiredService<CollateralFetcher>(),
                 provider.GetRequiredService<ICollateralCache>(),
                 new IntelPcsOptions { BaseUri = o.IntelPcsBaseUri, RootCaCrlUri = o.IntelRootCaCrlUri },
-                TimeProviderOf(provider));
+                TimeProviderOf(provider))
+            {
+                Metrics = provider.GetRequiredService<AttestationMetrics>(),
+            };
         });
         return services;
     }

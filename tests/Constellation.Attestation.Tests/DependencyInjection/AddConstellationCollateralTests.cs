@@ -1,5 +1,7 @@
 using Constellation.Attestation.Collateral;
+using System.Diagnostics.Metrics;
 using Constellation.Attestation.DependencyInjection;
+using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx;
 using Constellation.Tests;
@@ -40,6 +42,45 @@ public class AddConstellationCollateralTests
             }
 
             server.RequestedPaths.Should().Equal("/vcek/v1/Milan/cert_chain");
+        }
+        finally
+        {
+            Directory.Delete(cacheDir, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Cache_lookups_of_the_registered_KDS_client_are_recorded_as_kds_misses_then_hits()
+    {
+        await using var server = new LoopbackHttpServer(_ => LoopbackReply.Ok(MilanChain));
+        var cacheDir = Directory.CreateTempSubdirectory("collateral-di-").FullName;
+        var lookups = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == AttestationTelemetry.MeterName && instrument.Name == AttestationTelemetry.CollateralCacheInstrument)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var all = tags.ToArray();
+            lock (lookups)
+            {
+                lookups.Add($"{all.Single(t => t.Key == "source").Value}:{all.Single(t => t.Key == "result").Value}");
+            }
+        });
+        listener.Start();
+        try
+        {
+            await using var provider = Build(o => { o.AmdKdsBaseUri = server.BaseUri; o.CacheDirectory = cacheDir; });
+            var kds = provider.GetRequiredService<AmdKdsClient>();
+
+            await kds.GetIntermediateAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek);
+            await kds.GetIntermediateAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek);
+
+            lookups.Should().Equal("kds:miss", "kds:hit");
         }
         finally
         {
