@@ -26,6 +26,7 @@ public sealed class SnpReportVerifier
     private const int MaxCachedChains = 256;
     private readonly ConcurrentDictionary<string, VerifiedChain> _chains = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SnpEndorsementCertificate> _endorsements = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _decodable = new(StringComparer.Ordinal);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options, or <see langword="null"/> for <see cref="SnpVerificationOptions.Default"/>.</param>
@@ -48,8 +49,8 @@ public sealed class SnpReportVerifier
         var failures = new List<AttestationException>();
         try
         {
-            CertificateDecoding.EnsureDecodable(certificates.Signer, "signing certificate (VCEK/VLEK)");
-            CertificateDecoding.EnsureDecodable(certificates.Intermediate, "intermediate certificate (ASK/ASVK)");
+            EnsureDecodableOnce(certificates.Signer, "signing certificate (VCEK/VLEK)");
+            EnsureDecodableOnce(certificates.Intermediate, "intermediate certificate (ASK/ASVK)");
         }
         catch (AttestationFormatException ex)
         {
@@ -328,6 +329,25 @@ public sealed class SnpReportVerifier
         {
             yield return AmdNames.ArkName(line);
         }
+    }
+
+    // Decoding every part of a certificate (both public-key imports included) costs about as much as the report's
+    // signature check, so byte-identical certificates that decoded once are not decoded again.
+    private void EnsureDecodableOnce(X509Certificate2 certificate, string what)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(certificate.RawDataMemory.Span));
+        if (_decodable.ContainsKey(key))
+        {
+            return;
+        }
+
+        CertificateDecoding.EnsureDecodable(certificate, what);
+        if (_decodable.Count >= 2 * MaxCachedChains)
+        {
+            _decodable.Clear();
+        }
+
+        _decodable[key] = true;
     }
 
     private static string ChainKey(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line)
