@@ -36,8 +36,8 @@ public sealed class AzureTdxRoundTripTests : IDisposable
         swtpm = await SwtpmProcess.StartAsync();
         dir = Directory.CreateTempSubdirectory("azure-tdx-").FullName;
         pki = new SyntheticTdx();
-        await Tpm2ToolsOnSwtpm.RunOkAsync(swtpm, dir, "tpm2_createprimary", "-C", "o", "-G", "rsa2048:rsassa-sha256:null", "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", "ak.ctx");
-        await Tpm2ToolsOnSwtpm.RunOkAsync(swtpm, dir, "tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", "0x81000003");
+        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_createprimary", "-C", "o", "-G", "rsa2048:rsassa-sha256:null", "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", "ak.ctx");
+        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", "0x81000003");
         await using var tpm = await SwtpmVtpm.ClientAsync(swtpm);
         using var ak = RSA.Create();
         ak.ImportSubjectPublicKeyInfo((await tpm.ReadPublicAsync(TpmHandles.AzureAttestationKey)).Public.ToSubjectPublicKeyInfo(), out _);
@@ -58,8 +58,8 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     {
         var file = Path.Combine(dir, "hcl.bin");
         await File.WriteAllBytesAsync(file, report);
-        await Tpm2ToolsOnSwtpm.RunOkAsync(swtpm, dir, "tpm2_nvdefine", "0x01400001", "-C", "o", "-s", report.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "ownerread|ownerwrite");
-        await Tpm2ToolsOnSwtpm.RunOkAsync(swtpm, dir, "tpm2_nvwrite", "0x01400001", "-C", "o", "-i", file);
+        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_nvdefine", "0x01400001", "-C", "o", "-s", report.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "ownerread|ownerwrite");
+        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_nvwrite", "0x01400001", "-C", "o", "-i", file);
     }
 
     /// <summary>Plays IMDS: quotes the REPORTDATA of the posted TDREPORT, or what <paramref name="reportDataFor"/> picks.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Constellation.Tests.Swtpm;
 
-namespace Constellation.Tpm.Interop.Tests;
+namespace Constellation.Tests.Swtpm;
 
 /// <summary>Runs Debian tpm2-tools against a swtpm. Fails loudly when tpm2-tools is not installed.</summary>
 internal static class Tpm2Tools
