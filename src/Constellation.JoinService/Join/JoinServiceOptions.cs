@@ -10,4 +10,7 @@ public sealed class JoinServiceOptions
 
     /// <summary>Gets or sets the lifetime of issued bootstrap tokens (kubeadm's default 15 minutes).</summary>
     public TimeSpan TokenLifetime { get; set; } = BootstrapToken.DefaultLifetime;
+
+    /// <summary>Gets or sets the clock that dates SSH host certificates.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

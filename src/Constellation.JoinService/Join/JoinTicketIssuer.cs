@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.JoinService.Keys;
 using Constellation.JoinService.Protos.Join;
+using Constellation.JoinService.Ssh;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
@@ -52,13 +53,21 @@ public sealed partial class JoinTicketIssuer
         ArgumentNullException.ThrowIfNull(request);
         RequireDiskUuid(request.DiskUuid);
         var csr = KubeletCsr.Parse(request.CertificateRequest.Span);
+        var hostKey = request.HostPublicKey.IsEmpty ? null : SshPublicKey.Parse(request.HostPublicKey.Span);
+        if (hostKey is not null && request.HostCertificatePrincipals.Count == 0)
+        {
+            throw new JoinRequestRejectedException("host_certificate_principals", "at least one host name for the SSH host certificate", "none");
+        }
+
         _nodeNames.Claim(csr.NodeName, request.DiskUuid);
         LogIssuing(_logger, csr.NodeName, request.IsControlPlane, request.DiskUuid);
 
         var measurementSecret = await _keys.GetDataKeyAsync(ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
         var diskKey = await _keys.GetDataKeyAsync(request.DiskUuid, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var sshCaSeed = await _keys.GetDataKeyAsync(EmergencySshCa.SeedKeyId, EmergencySshCa.SeedLength, cancellationToken).ConfigureAwait(false);
         try
         {
+            var sshCa = new EmergencySshCa(sshCaSeed);
             var certificate = await _kubernetes.SignKubeletCertificateAsync(csr, cancellationToken).ConfigureAwait(false);
             var token = await _kubernetes.CreateBootstrapTokenAsync(_options.TokenLifetime, cancellationToken).ConfigureAwait(false);
             var response = new IssueJoinTicketResponse
@@ -70,7 +79,17 @@ public sealed partial class JoinTicketIssuer
                 ApiServerEndpoint = _kubernetes.ApiServerEndpoint,
                 Token = token.Value,
                 DiscoveryTokenCaCertHash = _kubernetes.DiscoveryTokenCaCertHash,
+                AuthorizedCaPublicKey = ByteString.CopyFrom(sshCa.AuthorizedKeyLine()),
             };
+            if (hostKey is not null)
+            {
+                // Valid from an hour back (clock skew) and without end: the certificate is for emergency access, when
+                // nobody may be around to renew it. The spec leaves the validity to the implementation.
+                var now = _options.TimeProvider.GetUtcNow();
+                response.HostCertificate = ByteString.CopyFrom(sshCa.SignHostCertificate(
+                    hostKey, csr.NodeName, request.HostCertificatePrincipals, now.AddHours(-1), validBefore: null));
+            }
+
             if (request.IsControlPlane)
             {
                 foreach (var file in await _kubernetes.GetControlPlaneFilesAsync(cancellationToken).ConfigureAwait(false))
@@ -86,6 +105,7 @@ public sealed partial class JoinTicketIssuer
         {
             CryptographicOperations.ZeroMemory(diskKey);
             CryptographicOperations.ZeroMemory(measurementSecret);
+            CryptographicOperations.ZeroMemory(sshCaSeed);
         }
     }
 
