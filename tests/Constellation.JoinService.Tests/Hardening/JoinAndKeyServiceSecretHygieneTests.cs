@@ -33,7 +33,8 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
         var scanner = new SecretScanner()
             .Add("master secret", stack.Master.Key.Span)
             .Add("master secret salt", stack.Master.Salt.Span)
-            .Add("measurement secret", ClusterKeyDerivation.DeriveDataKey(stack.Master, ClusterKeyDerivation.MeasurementSecretId, 32));
+            .Add("measurement secret", ClusterKeyDerivation.DeriveDataKey(stack.Master, ClusterKeyDerivation.MeasurementSecretId, 32))
+            .Add("emergency SSH CA seed", ClusterKeyDerivation.DeriveDataKey(stack.Master, Constellation.JoinService.Ssh.EmergencySshCa.SeedKeyId, 32));
 
         // Good paths: a worker and a control plane join (the latter receives the cluster CA key).
         using (var channel = stack.JoinChannel())
