@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 
 namespace Constellation.Attestation.Vtpm;
 
@@ -62,4 +64,20 @@ public sealed class VtpmAttestationContext
     /// <see langword="null"/> when the document has no event log. Set only for <see cref="IVtpmVariantHooks.CheckConfidentialVmAsync"/>.
     /// </summary>
     public Constellation.Attestation.Tpm.EventLog.GcePlatformState? PlatformState { get; init; }
+
+    /// <summary>
+    /// Records a reason a hook accepted the evidence only with reservations (e.g. collateral inside its grace period);
+    /// the validator reports it in <see cref="AttestationValidationResult.Warnings"/>. Thread-safe.
+    /// </summary>
+    /// <param name="warning">The warning, naming what was accepted and why.</param>
+    public void AddWarning(string warning)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(warning);
+        _warnings.Enqueue(warning);
+    }
+
+    /// <summary>Gets the warnings hooks recorded, in the order they were added.</summary>
+    public IReadOnlyCollection<string> Warnings => _warnings.ToArray();
+
+    private readonly ConcurrentQueue<string> _warnings = new();
 }

@@ -101,7 +101,8 @@ public sealed class VtpmValidator : IAttestationValidator
         comparison.ThrowIfFailed();
 
         // 8. User data.
-        return new AttestationValidationResult(Variant, doc.UserData.Span, comparison.Warnings.Select(w => w.ToString()), actual);
+        var warnings = context.Warnings.Concat(verifiedContext.Warnings).Concat(comparison.Warnings.Select(w => w.ToString()));
+        return new AttestationValidationResult(Variant, doc.UserData.Span, warnings, actual);
     }
 
     private (TpmPublic Key, byte[] SubjectPublicKeyInfo) DecodeAttestationKey(ReadOnlySpan<byte> akPublic)

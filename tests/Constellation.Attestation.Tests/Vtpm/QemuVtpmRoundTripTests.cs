@@ -72,6 +72,32 @@ public class QemuVtpmRoundTripTests
     }
 
     [Test]
+    public async Task Warnings_that_variant_hooks_record_reach_the_validation_result_before_the_measurement_warnings()
+    {
+        var trusted = TpmPublic.Parse(VtpmDocument.Parse(_document).Attestation.AkPublic.Span).ToSubjectPublicKeyInfo();
+        var validator = new VtpmValidator(AttestationVariant.QemuVtpm, new WarningHooks(trusted), SwtpmVtpm.MeasurementsOf(_document, warnOnly: true));
+
+        var result = await validator.ValidateAsync(_document, Nonce);
+
+        result.Warnings.Should().Equal("collateral accepted in its grace period", "instance checked with reservations");
+    }
+
+    private sealed class WarningHooks(byte[] trustedSpki) : IVtpmVariantHooks
+    {
+        public ValueTask<ReadOnlyMemory<byte>> GetTrustedAttestationKeyAsync(VtpmAttestationContext context, CancellationToken cancellationToken)
+        {
+            context.AddWarning("collateral accepted in its grace period");
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>(trustedSpki);
+        }
+
+        public ValueTask CheckConfidentialVmAsync(VtpmAttestationContext context, CancellationToken cancellationToken)
+        {
+            context.AddWarning("instance checked with reservations");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Test]
     public async Task A_document_from_another_AK_is_rejected_as_untrusted()
     {
         await using var other = await SwtpmProcess.StartAsync();

@@ -51,7 +51,12 @@ public sealed class AzureTdxHooks : IVtpmVariantHooks
             throw new AttestationFormatException($"azure-tdx quote version expected 4, got {quote.Version}");
         }
 
-        await verifier.VerifyAsync(quote, collateral, policy, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var verification = await verifier.VerifyAsync(quote, collateral, policy, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        foreach (var warning in verification.Warnings)
+        {
+            context.AddWarning(warning);
+        }
+
         HclAttestationKeyBinding.Verify(info.RuntimeData.Span, quote.Body.ReportData, "REPORTDATA[0:32]", context.AkSubjectPublicKeyInfo.Span);
         return context.AkSubjectPublicKeyInfo;
     }
