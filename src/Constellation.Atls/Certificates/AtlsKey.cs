@@ -29,7 +29,7 @@ internal sealed class AtlsKey : IDisposable
     /// <returns>The key.</returns>
     public static AtlsKey Generate()
     {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = CreatePlatformKey();
         try
         {
             // Exporting forces the lazy key generation to happen now, off the handshake path when pooled.
@@ -44,4 +44,19 @@ internal sealed class AtlsKey : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Key.Dispose();
+
+    /// <summary>Creates a new P-256 key of the type the platform's X.509 and TLS code can use without copying it.</summary>
+    /// <returns>The key (generated lazily by the platform on first use).</returns>
+    internal static ECDsa CreatePlatformKey()
+    {
+        // On Linux ECDsa.Create returns a wrapper that X509Certificate2.CopyWithPrivateKey does not recognise, so it
+        // exports the private scalar and re-imports it (with a full key check) for every certificate: about 115 µs
+        // per handshake. An ECDsaOpenSsl key is attached by duplicating its EVP_PKEY handle instead.
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD())
+        {
+            return new ECDsaOpenSsl(ECCurve.NamedCurves.nistP256);
+        }
+
+        return ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    }
 }

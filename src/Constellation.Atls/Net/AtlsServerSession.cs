@@ -58,12 +58,21 @@ public sealed class AtlsServerSession : IDisposable
             var clientNonce = AtlsNonce.FromServerName(clientHello.ServerName);
             ClientNonce = clientNonce;
             ServerCertificate = await AtlsCertificateFactory.CreateAsync(_options.Issuer, clientNonce, _options.TimeProvider, _options.KeyPool, cancellationToken).ConfigureAwait(false);
-            SslCertificateTrust? trust = null;
+            SslCertificateTrust trust;
             if (_serverNonce is not null)
             {
                 // Kept alive for the connection: .NET consults the trust collection during the handshake.
                 _nonceCertificate = CreateNonceCertificate(_serverNonce, _options.KeyPool);
                 trust = SslCertificateTrust.CreateForX509Collection([_nonceCertificate], sendTrustInHandshake: true);
+            }
+            else
+            {
+                // Nothing goes on the wire and no client certificate is requested in this mode; a non-empty trust
+                // list only makes SslStreamCertificateContext.Create build its (discarded) chain for the new
+                // self-signed leaf against that list instead of copying the whole system root store into a fresh
+                // OpenSSL X509_STORE: about 300 µs less per handshake on Linux. The chain never changes what is
+                // sent: a self-signed leaf has no intermediates either way.
+                trust = SslCertificateTrust.CreateForX509Collection([ServerCertificate], sendTrustInHandshake: false);
             }
 
             var requireClientCertificate = _serverNonce is not null;
