@@ -113,3 +113,32 @@ public sealed class AtlsKeyPoolTests
         }
     }
 }
+
+public sealed class AtlsKeyTypeTests
+{
+    [Test]
+    public void On_Linux_certificate_keys_are_OpenSSL_keys_that_certificates_attach_by_handle()
+    {
+        using var key = AtlsKey.Generate();
+        if (OperatingSystem.IsLinux())
+        {
+            // ECDsa.Create's wrapper type would make CopyWithPrivateKey export and re-import the private scalar.
+            key.Key.Should().BeOfType<ECDsaOpenSsl>();
+        }
+
+        key.Key.KeySize.Should().Be(256);
+        key.SubjectPublicKeyInfo.Should().Equal(key.Key.ExportSubjectPublicKeyInfo());
+    }
+
+    [Test]
+    public async Task A_certificate_private_key_is_the_key_its_public_key_names()
+    {
+        var options = new AtlsOptions { KeyPoolSize = 1 };
+        using var certificate = await AtlsCertificateFactory.CreateAsync(new DummyIssuer(), AtlsNonce.Create(), null, options.KeyPool, CancellationToken.None);
+        using var privateKey = certificate.GetECDsaPrivateKey()!;
+        using var publicKey = certificate.GetECDsaPublicKey()!;
+        var data = "handshake transcript"u8.ToArray();
+        publicKey.VerifyData(data, privateKey.SignData(data, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256).Should().BeTrue();
+        options.KeyPool!.Dispose();
+    }
+}
