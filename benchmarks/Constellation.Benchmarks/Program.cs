@@ -5,5 +5,14 @@ namespace Constellation.Benchmarks;
 /// <summary>Runs the benchmarks selected on the command line, e.g. <c>--filter *Measurement*</c>.</summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["atls-interleaved", ..])
+        {
+            Atls.AtlsHandshakeInterleaved.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20, Console.Out).GetAwaiter().GetResult();
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }
