@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Constellation.Attestation;
 
@@ -25,8 +27,27 @@ public sealed class AttestationValidationResult
         Variant = variant;
         UserData = userData.ToArray();
         Warnings = warnings?.ToImmutableArray() ?? ImmutableArray<string>.Empty;
-        Measurements = measurements?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray())
+        _measurements = measurements?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray())
             ?? ImmutableSortedDictionary<uint, ImmutableArray<byte>>.Empty;
+    }
+
+    private readonly KeyValuePair<uint, byte[]>[]? _ordered;
+    private ImmutableSortedDictionary<uint, ImmutableArray<byte>>? _measurements;
+
+    /// <summary>
+    /// Takes ownership of arrays nobody else holds (no copies): the validation path hands over what it decoded for this
+    /// call only. The public dictionary of measurements is built the first time someone asks for it.
+    /// </summary>
+    /// <param name="variant">The variant that was validated.</param>
+    /// <param name="userData">The user data; never written to afterwards.</param>
+    /// <param name="warnings">The findings that did not fail validation.</param>
+    /// <param name="orderedMeasurements">The measurements by ascending index; neither the array nor its values are written to afterwards.</param>
+    internal AttestationValidationResult(AttestationVariant variant, byte[] userData, ImmutableArray<string> warnings, KeyValuePair<uint, byte[]>[] orderedMeasurements)
+    {
+        Variant = variant;
+        UserData = userData;
+        Warnings = warnings.IsDefault ? ImmutableArray<string>.Empty : warnings;
+        _ordered = orderedMeasurements;
     }
 
     /// <summary>Gets the variant that was validated.</summary>
@@ -39,5 +60,17 @@ public sealed class AttestationValidationResult
     public ImmutableArray<string> Warnings { get; }
 
     /// <summary>Gets the measurements reported by the evidence, by index.</summary>
-    public ImmutableSortedDictionary<uint, ImmutableArray<byte>> Measurements { get; }
+    public ImmutableSortedDictionary<uint, ImmutableArray<byte>> Measurements => _measurements ?? CreateMeasurements();
+
+    private ImmutableSortedDictionary<uint, ImmutableArray<byte>> CreateMeasurements()
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<uint, ImmutableArray<byte>>();
+        foreach (var (index, value) in _ordered!)
+        {
+            builder.Add(index, ImmutableCollectionsMarshal.AsImmutableArray(value));
+        }
+
+        // Racing first reads build equal dictionaries; either may win.
+        return Interlocked.CompareExchange(ref _measurements, builder.ToImmutable(), null) ?? _measurements;
+    }
 }

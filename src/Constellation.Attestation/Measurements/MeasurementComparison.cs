@@ -14,6 +14,9 @@ public sealed class MeasurementComparison
         Mismatches = mismatches.ToImmutableArray();
     }
 
+    /// <summary>Gets the comparison in which everything matched (shared: immutable).</summary>
+    internal static MeasurementComparison NoMismatches { get; } = new([]);
+
     /// <summary>Gets every mismatch, in ascending index order.</summary>
     public ImmutableArray<MeasurementMismatch> Mismatches { get; }
 
@@ -30,7 +33,7 @@ public sealed class MeasurementComparison
     /// <exception cref="MeasurementMismatchException">At least one enforced mismatch; the exception lists all of them.</exception>
     public void ThrowIfFailed()
     {
-        if (!Succeeded)
+        if (!Mismatches.IsEmpty && !Succeeded)
         {
             throw new MeasurementMismatchException(Mismatches);
         }

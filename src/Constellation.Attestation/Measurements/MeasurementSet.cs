@@ -14,12 +14,15 @@ namespace Constellation.Attestation;
 /// </summary>
 /// <remarks>
 /// Read and write the JSON and YAML shapes Constellation uses with <see cref="MeasurementJson"/> and
-/// <see cref="MeasurementYaml"/>. <see cref="Compare"/> reports every mismatch.
+/// <see cref="MeasurementYaml"/>. <see cref="Compare(IReadOnlyDictionary{uint, byte[]})"/> reports every mismatch.
 /// </remarks>
 [SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after the domain concept (Constellation calls it M, the measurements).")]
 public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEquatable<MeasurementSet>
 {
     private readonly ImmutableSortedDictionary<uint, Measurement> _entries;
+
+    // The same entries in index order, for comparisons on the validation path (no tree walk per call).
+    private readonly KeyValuePair<uint, Measurement>[] _ordered;
 
     /// <summary>Creates a set from index/measurement pairs.</summary>
     /// <param name="entries">The measurements by index.</param>
@@ -47,6 +50,7 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
         }
 
         _entries = builder.ToImmutable();
+        _ordered = [.. _entries];
     }
 
     /// <summary>Gets an empty set (nothing is checked).</summary>
@@ -99,20 +103,47 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
     public MeasurementComparison Compare(IReadOnlyDictionary<uint, byte[]> actual)
     {
         ArgumentNullException.ThrowIfNull(actual);
-        var mismatches = new List<MeasurementMismatch>();
-        foreach (var (index, expected) in _entries)
+        List<MeasurementMismatch>? mismatches = null;
+        foreach (var (index, expected) in _ordered)
         {
-            if (!actual.TryGetValue(index, out var value) || value is null)
-            {
-                mismatches.Add(new MeasurementMismatch(index, expected, null));
-            }
-            else if (!CryptographicOperations.FixedTimeEquals(value, expected.Expected.AsSpan()))
-            {
-                mismatches.Add(new MeasurementMismatch(index, expected, value.ToImmutableArray()));
-            }
+            Check(index, expected, actual.TryGetValue(index, out var value) ? value : null, ref mismatches);
         }
 
-        return new MeasurementComparison(mismatches);
+        return mismatches is null ? MeasurementComparison.NoMismatches : new MeasurementComparison(mismatches);
+    }
+
+    /// <summary>
+    /// <see cref="Compare(IReadOnlyDictionary{uint, byte[]})"/> for values already in ascending index order without
+    /// duplicates (the validation path's shape): one merge pass, no dictionary.
+    /// </summary>
+    internal MeasurementComparison Compare(ReadOnlySpan<KeyValuePair<uint, byte[]>> ordered)
+    {
+        List<MeasurementMismatch>? mismatches = null;
+        var next = 0;
+        foreach (var (index, expected) in _ordered)
+        {
+            while (next < ordered.Length && ordered[next].Key < index)
+            {
+                next++;
+            }
+
+            Check(index, expected, next < ordered.Length && ordered[next].Key == index ? ordered[next].Value : null, ref mismatches);
+        }
+
+        return mismatches is null ? MeasurementComparison.NoMismatches : new MeasurementComparison(mismatches);
+    }
+
+    private static void Check(uint index, Measurement expected, byte[]? value, ref List<MeasurementMismatch>? mismatches)
+    {
+        if (value is null)
+        {
+            (mismatches ??= []).Add(new MeasurementMismatch(index, expected, null));
+        }
+        // Both sides are public (reference values and reported evidence), so no constant-time comparison is needed.
+        else if (!value.AsSpan().SequenceEqual(expected.Expected.AsSpan()))
+        {
+            (mismatches ??= []).Add(new MeasurementMismatch(index, expected, value.ToImmutableArray()));
+        }
     }
 
     /// <summary>

@@ -41,6 +41,14 @@ public sealed class TpmPcrSelection : IEquatable<TpmPcrSelection>
         SizeOfSelect = sizeOfSelect;
     }
 
+    // Indices read from a bitmap: ascending, distinct and inside the bitmap by construction.
+    private TpmPcrSelection(TpmAlgorithm hash, ImmutableArray<int> sortedIndices, int sizeOfSelect)
+    {
+        Hash = hash;
+        Indices = sortedIndices;
+        SizeOfSelect = sizeOfSelect;
+    }
+
     /// <summary>Gets the PCR bank's hash algorithm.</summary>
     public TpmAlgorithm Hash { get; }
 
@@ -139,7 +147,7 @@ public sealed class TpmPcrSelection : IEquatable<TpmPcrSelection>
             }
 
             var bitmap = reader.ReadBytes(size, $"pcrSelections[{i}].pcrSelect");
-            var indices = new List<int>();
+            var indices = ImmutableArray.CreateBuilder<int>(size * 8);
             for (var bit = 0; bit < size * 8; bit++)
             {
                 if ((bitmap[bit / 8] & (1 << (bit % 8))) != 0)
@@ -148,7 +156,7 @@ public sealed class TpmPcrSelection : IEquatable<TpmPcrSelection>
                 }
             }
 
-            builder.Add(new TpmPcrSelection(hash, indices, size));
+            builder.Add(new TpmPcrSelection(hash, indices.ToImmutable(), size));
         }
 
         return builder.MoveToImmutable();

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
@@ -37,12 +38,15 @@ public static class TpmQuoteVerifier
         }
 
         CheckScheme(key, signature);
-        var copy = attest.ToArray();
-        pool.Use(key, imported =>
+        var imported = pool.Rent(key, out var shelf);
+        try
         {
-            VerifyWith(imported, key, copy, signature);
-            return true;
-        });
+            VerifyWith(imported, key, attest, signature);
+        }
+        finally
+        {
+            TpmVerificationKeyPool.Return(shelf, imported);
+        }
     }
 
     private static void CheckScheme(TpmPublic key, TpmSignature signature)
@@ -64,7 +68,8 @@ public static class TpmQuoteVerifier
 
     private static void VerifyWith(AsymmetricAlgorithm imported, TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature)
     {
-        var digest = TpmHash.Compute(signature.Hash, attest);
+        Span<byte> digest = stackalloc byte[SHA512.HashSizeInBytes];
+        digest = digest[..CryptographicOperations.HashData(TpmHash.GetName(signature.Hash), attest, digest)];
         bool valid;
         if (imported is RSA rsa)
         {
@@ -90,7 +95,7 @@ public static class TpmQuoteVerifier
         }
     }
 
-    private static string ExpectedSelection(TpmAlgorithm bank, int[] indices) => $"{TpmHash.ToDisplayName(bank)}:{string.Join(',', indices)}";
+    private static string ExpectedSelection(TpmAlgorithm bank, ReadOnlySpan<int> indices) => $"{TpmHash.ToDisplayName(bank)}:{string.Join(',', indices.ToArray())}";
 
     /// <summary>Computes a quote's PCR digest: <c>H(pcr[i0] ‖ pcr[i1] ‖ …)</c> over ascending indices.</summary>
     /// <param name="hash">The hash algorithm (a quote uses the signing scheme's hash).</param>
@@ -99,6 +104,11 @@ public static class TpmQuoteVerifier
     public static byte[] ComputePcrDigest(TpmAlgorithm hash, IReadOnlyDictionary<int, byte[]> pcrs)
     {
         ArgumentNullException.ThrowIfNull(pcrs);
+        if (pcrs is Vtpm.SortedPcrValues sorted)
+        {
+            return ComputePcrDigest(hash, sorted);
+        }
+
         using var h = IncrementalHash.CreateHash(TpmHash.GetName(hash));
         foreach (var index in pcrs.Keys.Order())
         {
@@ -106,6 +116,33 @@ public static class TpmQuoteVerifier
         }
 
         return h.GetHashAndReset();
+    }
+
+    private static byte[] ComputePcrDigest(TpmAlgorithm hash, Vtpm.SortedPcrValues pcrs)
+    {
+        // One one-shot hash over the concatenation: a quote covers at most 24 values of at most 64 bytes.
+        var length = 0;
+        foreach (var (_, value) in pcrs.Ordered)
+        {
+            length += value.Length;
+        }
+
+        byte[]? rented = null;
+        var buffer = length <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var offset = 0;
+        foreach (var (_, value) in pcrs.Ordered)
+        {
+            value.CopyTo(buffer[offset..]);
+            offset += value.Length;
+        }
+
+        var digest = CryptographicOperations.HashData(TpmHash.GetName(hash), buffer[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return digest;
     }
 
     /// <summary>
@@ -169,14 +206,14 @@ public static class TpmQuoteVerifier
             return attest;
         }
 
-        var indices = pcrs.Keys.Order().ToArray();
+        ReadOnlySpan<int> indices = pcrs is Vtpm.SortedPcrValues sorted ? sorted.OrderedIndices : pcrs.Keys.Order().ToArray();
         if (attest.PcrSelections.Length != 1)
         {
             throw new AttestationBindingException("quote pcrSelect", $"one selection {ExpectedSelection(bank.Value, indices)}", $"{attest.PcrSelections.Length} selections ({string.Join(" ", attest.PcrSelections)})");
         }
 
         var selection = attest.PcrSelections[0];
-        if (selection.Hash != bank.Value || !selection.Indices.SequenceEqual(indices))
+        if (selection.Hash != bank.Value || !selection.Indices.AsSpan().SequenceEqual(indices))
         {
             throw new AttestationBindingException("quote pcrSelect", ExpectedSelection(bank.Value, indices), selection.ToString());
         }

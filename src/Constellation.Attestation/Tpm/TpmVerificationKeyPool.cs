@@ -15,7 +15,8 @@ internal sealed class TpmVerificationKeyPool
     private const int MaxKeys = 64;
     private readonly ConcurrentDictionary<byte[], ConcurrentBag<AsymmetricAlgorithm>> _pool = new(ByteContentComparer.Instance);
 
-    public T Use<T>(TpmPublic key, Func<AsymmetricAlgorithm, T> action)
+    /// <summary>Lends an imported key for <paramref name="key"/>; give it back with <see cref="Return"/> on the returned shelf.</summary>
+    public AsymmetricAlgorithm Rent(TpmPublic key, out ConcurrentBag<AsymmetricAlgorithm> shelf)
     {
         // Looked up by the exact public-area bytes, without materialising a key string per verification.
         if (!_pool.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key.RawBytes.Span, out var bag))
@@ -37,16 +38,12 @@ internal sealed class TpmVerificationKeyPool
             bag = _pool.GetOrAdd(key.RawBytes.ToArray(), _ => []);
         }
 
-        var imported = bag.TryTake(out var pooled) ? pooled : Import(key);
-        try
-        {
-            return action(imported);
-        }
-        finally
-        {
-            bag.Add(imported);
-        }
+        shelf = bag;
+        return bag.TryTake(out var pooled) ? pooled : Import(key);
     }
+
+    /// <summary>Takes back a key lent by <see cref="Rent"/>.</summary>
+    public static void Return(ConcurrentBag<AsymmetricAlgorithm> shelf, AsymmetricAlgorithm imported) => shelf.Add(imported);
 
     private static AsymmetricAlgorithm Import(TpmPublic key) => key.Type == TpmAlgorithm.Rsa ? key.CreateRsa() : key.CreateEcdsa();
 

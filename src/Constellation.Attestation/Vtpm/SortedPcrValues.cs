@@ -13,7 +13,15 @@ internal sealed class SortedPcrValues : IReadOnlyDictionary<int, byte[]>
 {
     private readonly KeyValuePair<int, byte[]>[] _sorted;
 
+    private int[]? _indices;
+
     public SortedPcrValues(KeyValuePair<int, byte[]>[] sorted) => _sorted = sorted;
+
+    /// <summary>Gets the entries in ascending index order (read only).</summary>
+    public ReadOnlySpan<KeyValuePair<int, byte[]>> Ordered => _sorted;
+
+    /// <summary>Gets the indices in ascending order (read only; computed once).</summary>
+    public ReadOnlySpan<int> OrderedIndices => _indices ??= [.. Keys];
 
     public int Count => _sorted.Length;
 

@@ -43,6 +43,12 @@ public sealed class VtpmAttestation
         Quotes = [.. quotes];
         EventLog = eventLog;
         AkCertificate = akCertificate;
+        if (intermediateCertificates.Count == 0)
+        {
+            IntermediateCertificates = [];
+            return;
+        }
+
         var intermediates = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>(intermediateCertificates.Count);
         foreach (var certificate in intermediateCertificates)
         {

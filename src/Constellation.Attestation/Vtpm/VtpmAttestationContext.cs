@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace Constellation.Attestation.Vtpm;
 
@@ -38,6 +39,30 @@ public sealed class VtpmAttestationContext
         EventLog = eventLog.ToArray();
     }
 
+    /// <summary>
+    /// Shares arrays nobody writes to (no copies): the validator passes what it decoded for this validation only, so a
+    /// hook may still keep them.
+    /// </summary>
+    internal VtpmAttestationContext(
+        AttestationVariant variant,
+        ReadOnlyMemory<byte> instanceInfo,
+        ReadOnlyMemory<byte> extraData,
+        ReadOnlyMemory<byte> akPublicArea,
+        ReadOnlyMemory<byte> akSubjectPublicKeyInfo,
+        ReadOnlyMemory<byte> akCertificate,
+        ReadOnlyMemory<byte> eventLog,
+        bool shared)
+    {
+        _ = shared;
+        Variant = variant;
+        InstanceInfo = instanceInfo;
+        ExtraData = extraData;
+        AkPublicArea = akPublicArea;
+        AkSubjectPublicKeyInfo = akSubjectPublicKeyInfo;
+        AkCertificate = akCertificate;
+        EventLog = eventLog;
+    }
+
     /// <summary>Gets the variant being validated.</summary>
     public AttestationVariant Variant { get; }
 
@@ -73,11 +98,16 @@ public sealed class VtpmAttestationContext
     public void AddWarning(string warning)
     {
         ArgumentException.ThrowIfNullOrEmpty(warning);
-        _warnings.Enqueue(warning);
+        LazyInitializer.EnsureInitialized(ref _warnings).Enqueue(warning);
     }
 
     /// <summary>Gets the warnings hooks recorded, in the order they were added.</summary>
-    public IReadOnlyCollection<string> Warnings => _warnings.ToArray();
+    public IReadOnlyCollection<string> Warnings => Volatile.Read(ref _warnings) is { IsEmpty: false } warnings ? warnings.ToArray() : [];
 
-    private readonly ConcurrentQueue<string> _warnings = new();
+    /// <summary>Returns a context over the same values for the CVM check, with the replayed platform state and no warnings yet.</summary>
+    internal VtpmAttestationContext WithPlatformState(Constellation.Attestation.Tpm.EventLog.GcePlatformState? platformState) =>
+        new(Variant, InstanceInfo, ExtraData, AkPublicArea, AkSubjectPublicKeyInfo, AkCertificate, EventLog, shared: true) { PlatformState = platformState };
+
+    // Created by the first warning: most validations record none.
+    private ConcurrentQueue<string>? _warnings;
 }

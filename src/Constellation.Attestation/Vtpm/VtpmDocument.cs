@@ -22,7 +22,7 @@ public sealed class VtpmDocument
         ArgumentNullException.ThrowIfNull(attestation);
         Attestation = attestation;
         InstanceInfo = instanceInfo.ToArray();
-        UserData = userData.ToArray();
+        UserDataArray = userData.ToArray();
     }
 
     /// <summary>Takes ownership of freshly decoded arrays (no copies).</summary>
@@ -31,7 +31,7 @@ public sealed class VtpmDocument
         _ = owned;
         Attestation = attestation;
         InstanceInfo = instanceInfo;
-        UserData = userData;
+        UserDataArray = userData;
     }
 
     /// <summary>Gets the embedded attestation.</summary>
@@ -41,7 +41,10 @@ public sealed class VtpmDocument
     public ReadOnlyMemory<byte> InstanceInfo { get; }
 
     /// <summary>Gets the user data.</summary>
-    public ReadOnlyMemory<byte> UserData { get; }
+    public ReadOnlyMemory<byte> UserData => UserDataArray;
+
+    /// <summary>Gets the array behind <see cref="UserData"/> (never written to).</summary>
+    internal byte[] UserDataArray { get; }
 
     /// <summary>Parses a document. Keys match case-insensitively and unknown keys are ignored, as in Go.</summary>
     /// <param name="json">The document bytes.</param>

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Constellation.Attestation.Tpm;
@@ -48,14 +49,14 @@ internal static class VtpmJsonReader
             {
                 if (instanceInfo.Take(ref reader, exact, 0))
                 {
-                    instanceInfoValue = ReadBytesOrNull(ref reader, "document.InstanceInfo");
+                    instanceInfoValue = ReadBytesOrNull(ref reader, new("document.InstanceInfo"));
                 }
             }
             else if (Is(ref reader, "UserData"u8, out exact))
             {
                 if (userData.Take(ref reader, exact, 0))
                 {
-                    userDataValue = ReadBytesOrNull(ref reader, "document.UserData");
+                    userDataValue = ReadBytesOrNull(ref reader, new("document.UserData"));
                 }
             }
             else
@@ -79,13 +80,13 @@ internal static class VtpmJsonReader
         if (instanceInfo.Deferred is { } i)
         {
             var r = Reopen(json, i);
-            instanceInfoValue = ReadBytesOrNull(ref r, "document.InstanceInfo");
+            instanceInfoValue = ReadBytesOrNull(ref r, new("document.InstanceInfo"));
         }
 
         if (userData.Deferred is { } u)
         {
             var r = Reopen(json, u);
-            userDataValue = ReadBytesOrNull(ref r, "document.UserData");
+            userDataValue = ReadBytesOrNull(ref r, new("document.UserData"));
         }
 
         if (attestationValue is null)
@@ -122,7 +123,7 @@ internal static class VtpmJsonReader
             {
                 if (akPub.Take(ref reader, exact, origin))
                 {
-                    akPubValue = ReadBytesOrNull(ref reader, path + ".ak_pub");
+                    akPubValue = ReadBytesOrNull(ref reader, new(path, ".ak_pub"));
                 }
             }
             else if (Is(ref reader, "quotes"u8, out exact))
@@ -136,14 +137,14 @@ internal static class VtpmJsonReader
             {
                 if (eventLog.Take(ref reader, exact, origin))
                 {
-                    eventLogValue = ReadBytesOrNull(ref reader, path + ".event_log");
+                    eventLogValue = ReadBytesOrNull(ref reader, new(path, ".event_log"));
                 }
             }
             else if (Is(ref reader, "ak_cert"u8, out exact))
             {
                 if (akCert.Take(ref reader, exact, origin))
                 {
-                    akCertValue = ReadBytesOrNull(ref reader, path + ".ak_cert");
+                    akCertValue = ReadBytesOrNull(ref reader, new(path, ".ak_cert"));
                 }
             }
             else if (Is(ref reader, "intermediate_certs"u8, out exact))
@@ -163,7 +164,7 @@ internal static class VtpmJsonReader
         if (akPub.Deferred is { } p)
         {
             var r = Reopen(json, p);
-            akPubValue = ReadBytesOrNull(ref r, path + ".ak_pub");
+            akPubValue = ReadBytesOrNull(ref r, new(path, ".ak_pub"));
         }
 
         if (quotes.Deferred is { } q)
@@ -175,13 +176,13 @@ internal static class VtpmJsonReader
         if (eventLog.Deferred is { } e)
         {
             var r = Reopen(json, e);
-            eventLogValue = ReadBytesOrNull(ref r, path + ".event_log");
+            eventLogValue = ReadBytesOrNull(ref r, new(path, ".event_log"));
         }
 
         if (akCert.Deferred is { } c)
         {
             var r = Reopen(json, c);
-            akCertValue = ReadBytesOrNull(ref r, path + ".ak_cert");
+            akCertValue = ReadBytesOrNull(ref r, new(path, ".ak_cert"));
         }
 
         if (intermediates.Deferred is { } m)
@@ -231,7 +232,7 @@ internal static class VtpmJsonReader
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            certificates.Add(ReadBytes(ref reader, $"{path}.intermediate_certs[{index++}]"));
+            certificates.Add(ReadBytes(ref reader, new(path, ".intermediate_certs", index++)));
         }
 
         return certificates;
@@ -246,21 +247,21 @@ internal static class VtpmJsonReader
         byte[] quoteValue = [];
         byte[] signatureValue = [];
         var bank = TpmAlgorithm.Error;
-        List<KeyValuePair<int, byte[]>> pcrValues = [];
+        KeyValuePair<int, byte[]>[] pcrValues = [];
         while (NextProperty(ref reader))
         {
             if (Is(ref reader, "quote"u8, out var exact))
             {
                 if (quote.Take(ref reader, exact, origin))
                 {
-                    quoteValue = ReadBytesOrNull(ref reader, path + ".quote");
+                    quoteValue = ReadBytesOrNull(ref reader, new(path, ".quote"));
                 }
             }
             else if (Is(ref reader, "raw_sig"u8, out exact))
             {
                 if (signature.Take(ref reader, exact, origin))
                 {
-                    signatureValue = ReadBytesOrNull(ref reader, path + ".raw_sig");
+                    signatureValue = ReadBytesOrNull(ref reader, new(path, ".raw_sig"));
                 }
             }
             else if (Is(ref reader, "pcrs"u8, out exact))
@@ -279,13 +280,13 @@ internal static class VtpmJsonReader
         if (quote.Deferred is { } q)
         {
             var r = Reopen(json, q);
-            quoteValue = ReadBytesOrNull(ref r, path + ".quote");
+            quoteValue = ReadBytesOrNull(ref r, new(path, ".quote"));
         }
 
         if (signature.Deferred is { } s)
         {
             var r = Reopen(json, s);
-            signatureValue = ReadBytesOrNull(ref r, path + ".raw_sig");
+            signatureValue = ReadBytesOrNull(ref r, new(path, ".raw_sig"));
         }
 
         if (pcrs.Deferred is { } p)
@@ -297,16 +298,16 @@ internal static class VtpmJsonReader
         return new VtpmQuote(quoteValue, signatureValue, bank, pcrValues, owned: true);
     }
 
-    private static (TpmAlgorithm Bank, List<KeyValuePair<int, byte[]>> Pcrs) ReadPcrs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
+    private static (TpmAlgorithm Bank, KeyValuePair<int, byte[]>[] Pcrs) ReadPcrs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
     {
         var bank = TpmAlgorithm.Error;
-        List<KeyValuePair<int, byte[]>> pcrs = [];
+        KeyValuePair<int, byte[]>[] pcrs = [];
         if (reader.TokenType == JsonTokenType.Null)
         {
             return (bank, pcrs);
         }
 
-        RequireObject(ref reader, path + ".pcrs");
+        RequireObject(ref reader, new JsonPath(path, ".pcrs"));
         var hash = new Field();
         var map = new Field();
         while (NextProperty(ref reader))
@@ -361,31 +362,56 @@ internal static class VtpmJsonReader
         return (TpmAlgorithm)number;
     }
 
-    private static List<KeyValuePair<int, byte[]>> ReadPcrMap(ref Utf8JsonReader reader, string path)
+    /// <summary>Reads a PCR map into an array sorted by index (duplicates are an error).</summary>
+    private static KeyValuePair<int, byte[]>[] ReadPcrMap(ref Utf8JsonReader reader, string path)
     {
-        List<KeyValuePair<int, byte[]>> pcrs = [];
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return pcrs;
+            return [];
         }
 
-        RequireObject(ref reader, path + ".pcrs.pcrs");
+        RequireObject(ref reader, new JsonPath(path, ".pcrs.pcrs"));
+        // A vTPM quotes 24 PCRs per bank, and a TPM has at most 64: for those a bitmap finds duplicates and final positions.
+        List<KeyValuePair<int, byte[]>> pcrs = new(24);
+        var seen = 0UL;
+        var small = true;
         while (NextProperty(ref reader))
         {
             var index = ReadPcrIndex(ref reader, path);
-            foreach (var existing in pcrs)
+            if (index < 64 ? (seen & (1UL << index)) != 0 : pcrs.Exists(existing => existing.Key == index))
             {
-                if (existing.Key == index)
-                {
-                    throw new AttestationFormatException($"{path}.pcrs.pcrs: PCR {index} appears more than once");
-                }
+                throw new AttestationFormatException($"{path}.pcrs.pcrs: PCR {index} appears more than once");
+            }
+
+            if (index < 64)
+            {
+                seen |= 1UL << index;
+            }
+            else
+            {
+                small = false;
             }
 
             reader.Read();
-            pcrs.Add(new(index, ReadBytes(ref reader, $"{path}.pcrs.pcrs[{index}]")));
+            pcrs.Add(new(index, ReadBytes(ref reader, new(path, ".pcrs.pcrs", index))));
         }
 
-        return pcrs;
+        var sorted = new KeyValuePair<int, byte[]>[pcrs.Count];
+        if (small)
+        {
+            // Go writes map keys in string order ("0", "1", "10", ...): place each entry at its rank among the indices.
+            foreach (var entry in pcrs)
+            {
+                sorted[BitOperations.PopCount(seen & ((1UL << entry.Key) - 1))] = entry;
+            }
+        }
+        else
+        {
+            pcrs.CopyTo(sorted);
+            Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        }
+
+        return sorted;
     }
 
     private static int ReadPcrIndex(ref Utf8JsonReader reader, string path)
@@ -415,10 +441,10 @@ internal static class VtpmJsonReader
         return (int)index;
     }
 
-    private static byte[] ReadBytesOrNull(ref Utf8JsonReader reader, string path) =>
+    private static byte[] ReadBytesOrNull(ref Utf8JsonReader reader, JsonPath path) =>
         reader.TokenType == JsonTokenType.Null ? [] : ReadBytes(ref reader, path);
 
-    private static byte[] ReadBytes(ref Utf8JsonReader reader, string path)
+    private static byte[] ReadBytes(ref Utf8JsonReader reader, JsonPath path)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -449,7 +475,7 @@ internal static class VtpmJsonReader
         // Escapes, whitespace or malformed text: the general decoder decides, with its exact acceptance rules.
         try
         {
-            return Convert.FromBase64String(GetText(ref reader, path));
+            return Convert.FromBase64String(GetText(ref reader, path.ToString()));
         }
         catch (FormatException ex)
         {
@@ -496,7 +522,9 @@ internal static class VtpmJsonReader
         return string.Equals(GetText(ref reader, "key"), Encoding.UTF8.GetString(name), StringComparison.OrdinalIgnoreCase);
     }
 
-    private static void RequireObject(ref Utf8JsonReader reader, string path)
+    private static void RequireObject(ref Utf8JsonReader reader, string path) => RequireObject(ref reader, new JsonPath(path));
+
+    private static void RequireObject(ref Utf8JsonReader reader, JsonPath path)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -588,5 +616,11 @@ internal static class VtpmJsonReader
             reader.Skip();
             return false;
         }
+    }
+
+    /// <summary>Where a value sits in the document; turned into text only for an error message.</summary>
+    private readonly struct JsonPath(string parent, string? member = null, int index = -1)
+    {
+        public override string ToString() => index < 0 ? parent + member : $"{parent}{member}[{index}]";
     }
 }

@@ -35,16 +35,19 @@ public sealed class VtpmQuote
     }
 
     /// <summary>Takes ownership of freshly decoded arrays (no copies); the decoder hands out nothing else.</summary>
-    internal VtpmQuote(byte[] quote, byte[] rawSignature, TpmAlgorithm bank, List<KeyValuePair<int, byte[]>> pcrs, bool owned)
+    /// <param name="quote">TPMS_ATTEST bytes.</param>
+    /// <param name="rawSignature">TPMT_SIGNATURE bytes.</param>
+    /// <param name="bank">The PCR bank.</param>
+    /// <param name="sortedPcrs">PCR values in ascending index order without duplicates.</param>
+    /// <param name="owned">Marks the owning overload.</param>
+    internal VtpmQuote(byte[] quote, byte[] rawSignature, TpmAlgorithm bank, KeyValuePair<int, byte[]>[] sortedPcrs, bool owned)
     {
         _ = owned;
         Quote = quote;
         RawSignature = rawSignature;
         Bank = bank;
-        // The decoder rejects duplicate indices; the public dictionary is built only if someone asks for it.
-        var sorted = pcrs.ToArray();
-        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
-        _sorted = new SortedPcrValues(sorted);
+        // The public dictionary is built only if someone asks for it.
+        _sorted = new SortedPcrValues(sortedPcrs);
     }
 
     /// <summary>Gets the TPMS_ATTEST bytes.</summary>

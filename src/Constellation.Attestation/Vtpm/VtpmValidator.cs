@@ -1,5 +1,7 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
@@ -21,7 +23,8 @@ namespace Constellation.Attestation.Vtpm;
 /// </remarks>
 public sealed class VtpmValidator : IAttestationValidator
 {
-    private static readonly TpmAlgorithm[] BankPreference = [TpmAlgorithm.Sha512, TpmAlgorithm.Sha384, TpmAlgorithm.Sha256, TpmAlgorithm.Sha1];
+    // Strongest first; SHA-1 is never accepted.
+    private static readonly TpmAlgorithm[] AcceptedBanks = [TpmAlgorithm.Sha512, TpmAlgorithm.Sha384, TpmAlgorithm.Sha256];
 
     private readonly IVtpmVariantHooks _hooks;
     private readonly MeasurementSet _measurements;
@@ -55,21 +58,21 @@ public sealed class VtpmValidator : IAttestationValidator
     {
         cancellationToken.ThrowIfCancellationRequested();
 
-        // 1. Outer document.
+        // 1. Outer document. Its arrays are private to this call: they are shared below without copies.
         var doc = VtpmDocument.Parse(document.Span);
         var attestation = doc.Attestation;
 
         // 2. extraData = SHA-256(userData ‖ nonce).
-        var extraData = SHA256.HashData([.. doc.UserData.Span, .. nonce.Span]);
+        var extraData = HashConcatenation(doc.UserData.Span, nonce.Span);
 
         // 3. Trusted AK from the variant.
         var (ak, akSpki) = DecodeAttestationKey(attestation.AkPublic.Span);
 
-        var context = new VtpmAttestationContext(Variant, doc.InstanceInfo.Span, extraData, attestation.AkPublic.Span, akSpki, attestation.AkCertificate.Span, attestation.EventLog.Span);
+        var context = new VtpmAttestationContext(Variant, doc.InstanceInfo, extraData, attestation.AkPublic, akSpki, attestation.AkCertificate, attestation.EventLog, shared: true);
         var trustedKey = await _hooks.GetTrustedAttestationKeyAsync(context, cancellationToken).ConfigureAwait(false);
 
         // 4. tpmNonce = SHA-256(instanceInfo ‖ extraData).
-        var tpmNonce = SHA256.HashData([.. doc.InstanceInfo.Span, .. extraData]);
+        var tpmNonce = HashConcatenation(doc.InstanceInfo.Span, extraData);
 
         // 5. Quotes.
         // Identical SPKI bytes are the same key; anything else gets the structural comparison.
@@ -82,27 +85,50 @@ public sealed class VtpmValidator : IAttestationValidator
         var platformState = VerifyQuotes(ak, attestation, tpmNonce, _keys, out var sha256Quote);
 
         // 6. CVM check.
-        var verifiedContext = new VtpmAttestationContext(Variant, doc.InstanceInfo.Span, extraData, attestation.AkPublic.Span, akSpki, attestation.AkCertificate.Span, attestation.EventLog.Span)
-        {
-            PlatformState = platformState,
-        };
+        var verifiedContext = context.WithPlatformState(platformState);
         await _hooks.CheckConfidentialVmAsync(verifiedContext, cancellationToken).ConfigureAwait(false);
 
-        // 7. Measurements.
-        // The parsed document is private to this call, so its arrays can be compared and returned without copies
-        // (the result makes its own immutable copy).
-        var actual = new Dictionary<uint, byte[]>(sha256Quote.SortedPcrs.Count);
-        foreach (var (index, value) in sha256Quote.SortedPcrs)
+        // 7. Measurements, compared with the verified SHA-256 values; the result keeps these arrays (nobody else has them).
+        var ordered = sha256Quote.SortedPcrs.Ordered;
+        var reported = new KeyValuePair<uint, byte[]>[ordered.Length];
+        for (var i = 0; i < ordered.Length; i++)
         {
-            actual.Add((uint)index, value);
+            reported[i] = new((uint)ordered[i].Key, ordered[i].Value);
         }
 
-        var comparison = _measurements.Compare(actual);
+        var comparison = _measurements.Compare(reported);
         comparison.ThrowIfFailed();
 
         // 8. User data.
-        var warnings = context.Warnings.Concat(verifiedContext.Warnings).Concat(comparison.Warnings.Select(w => w.ToString()));
-        return new AttestationValidationResult(Variant, doc.UserData.Span, warnings, actual);
+        return new AttestationValidationResult(Variant, doc.UserDataArray, CollectWarnings(context, verifiedContext, comparison), reported);
+    }
+
+    private static ImmutableArray<string> CollectWarnings(VtpmAttestationContext context, VtpmAttestationContext verifiedContext, MeasurementComparison comparison)
+    {
+        var hookWarnings = context.Warnings;
+        var checkWarnings = verifiedContext.Warnings;
+        if (hookWarnings.Count == 0 && checkWarnings.Count == 0 && comparison.Mismatches.IsEmpty)
+        {
+            return [];
+        }
+
+        return [.. hookWarnings, .. checkWarnings, .. comparison.Warnings.Select(w => w.ToString())];
+    }
+
+    private static byte[] HashConcatenation(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        var length = first.Length + second.Length;
+        byte[]? rented = null;
+        var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        first.CopyTo(buffer);
+        second.CopyTo(buffer[first.Length..]);
+        var digest = SHA256.HashData(buffer[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return digest;
     }
 
     private (TpmPublic Key, byte[] SubjectPublicKeyInfo) DecodeAttestationKey(ReadOnlySpan<byte> akPublic)
@@ -134,7 +160,7 @@ public sealed class VtpmValidator : IAttestationValidator
             throw new AttestationFormatException("attestation is missing quotes");
         }
 
-        var measured = attestation.Quotes.FirstOrDefault(q => q.Bank == TpmAlgorithm.Sha256)
+        var measured = FirstQuote(attestation.Quotes, TpmAlgorithm.Sha256)
             ?? throw new AttestationFormatException(attestation.Quotes.All(q => q.Bank == TpmAlgorithm.Sha1)
                 ? "attestation did not include SHA256 hashed PCRs: only SHA-1 banks were quoted, and SHA-1 is not accepted"
                 : "attestation did not include SHA256 hashed PCRs");
@@ -150,16 +176,16 @@ public sealed class VtpmValidator : IAttestationValidator
         }
 
         // First quote of each bank, strongest bank first; SHA-1 is never accepted.
-        var candidates = BankPreference
-            .Where(bank => bank != TpmAlgorithm.Sha1)
-            .Select(bank => attestation.Quotes.FirstOrDefault(q => q.Bank == bank))
-            .OfType<VtpmQuote>()
-            .ToList();
-
         AttestationException? lastError = null;
         VtpmQuote? accepted = null;
-        foreach (var quote in candidates)
+        foreach (var bank in AcceptedBanks)
         {
+            var quote = FirstQuote(attestation.Quotes, bank);
+            if (quote is null)
+            {
+                continue;
+            }
+
             try
             {
                 VerifyQuote(ak, quote, tpmNonce, log, keys);
@@ -185,6 +211,19 @@ public sealed class VtpmValidator : IAttestationValidator
 
         sha256Quote = measured;
         return log is null ? null : GcePlatformState.FromEventLog(log);
+    }
+
+    private static VtpmQuote? FirstQuote(ImmutableArray<VtpmQuote> quotes, TpmAlgorithm bank)
+    {
+        foreach (var quote in quotes)
+        {
+            if (quote.Bank == bank)
+            {
+                return quote;
+            }
+        }
+
+        return null;
     }
 
     private static void VerifyQuote(TpmPublic ak, VtpmQuote quote, byte[] tpmNonce, TcgEventLog? log, TpmVerificationKeyPool keys)

@@ -103,4 +103,36 @@ public class MeasurementComparisonTests
 
         MeasurementSet.ExtendRegister(register, data).Should().Equal(SHA384.HashData(register.Concat(SHA384.HashData(data)).ToArray()));
     }
+
+    [Test]
+    public void The_ordered_comparison_of_the_validation_path_reports_exactly_what_the_dictionary_comparison_reports()
+    {
+        var random = new Random(7);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var actual = new SortedDictionary<uint, byte[]>();
+            for (uint index = 0; index < 24; index++)
+            {
+                switch (random.Next(4))
+                {
+                    case 0:
+                        break; // not reported
+                    case 1:
+                        actual[index] = Value((byte)random.Next(256));
+                        break;
+                    default:
+                        actual[index] = Expected.TryGetValue(index, out var m) ? m.Expected.ToArray() : Value(0xEE);
+                        break;
+                }
+            }
+
+            var byDictionary = Expected.Compare(actual);
+            var byOrder = Expected.Compare(actual.ToArray().AsSpan());
+
+            byOrder.Mismatches.Select(Describe).Should().Equal(byDictionary.Mismatches.Select(Describe), $"trial {trial}");
+            byOrder.Succeeded.Should().Be(byDictionary.Succeeded);
+        }
+
+        static string Describe(MeasurementMismatch m) => m.ToString();
+    }
 }

@@ -37,6 +37,8 @@ public class QemuVtpmRoundTripTests
         result.UserData.ToArray().Should().Equal(UserData);
         result.Warnings.Should().BeEmpty();
         result.Measurements.Keys.Should().Equal(Enumerable.Range(0, 24).Select(i => (uint)i));
+        var quoted = VtpmDocument.Parse(_document).Attestation.Quotes.Single(q => q.Bank == TpmAlgorithm.Sha256).Pcrs;
+        result.Measurements.Values.Select(v => v.ToArray()).Should().BeEquivalentTo(quoted.Values.Select(v => v.ToArray()), o => o.WithStrictOrdering());
     }
 
     [Test]

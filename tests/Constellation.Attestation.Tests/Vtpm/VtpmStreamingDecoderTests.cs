@@ -100,6 +100,24 @@ public class VtpmStreamingDecoderTests
     [TestCase("{\"Attestation\":{\"a\":[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]}}")]
     public void Go_json_edge_cases_get_the_same_verdict_and_fields(string json) => BothAgree(Encoding.UTF8.GetBytes(json));
 
+    [TestCase("{\"Attestation\":{\"quotes\":[{\"pcrs\":{\"hash\":11,\"pcrs\":{\"3\":\"AA==\",\"10\":\"AQ==\",\"2\":\"Ag==\",\"3\":\"Aw==\"}}}]}}")]
+    [TestCase("{\"Attestation\":{\"quotes\":[{\"pcrs\":{\"hash\":11,\"pcrs\":{\"100\":\"AA==\",\"7\":\"AQ==\",\"100\":\"Ag==\"}}}]}}")]
+    [TestCase("{\"Attestation\":{\"quotes\":[{\"pcrs\":{\"hash\":11,\"pcrs\":{\"100\":\"AA==\",\"7\":\"AQ==\",\"64\":\"Ag==\",\"63\":\"Aw==\",\"0\":\"BA==\"}}}]}}")]
+    [TestCase("{\"Attestation\":{\"quotes\":[{\"pcrs\":{\"hash\":11,\"pcrs\":{\"9\":\"AA==\",\"23\":\"AQ==\",\"0\":\"Ag==\",\"10\":\"Aw==\",\"1\":\"BA==\"}}}]}}")]
+    public void Pcr_maps_in_any_key_order_get_the_same_verdict_and_fields(string json) => BothAgree(Encoding.UTF8.GetBytes(json));
+
+    [TestCase("{\"100\":\"AA==\",\"7\":\"AQ==\",\"64\":\"Ag==\",\"63\":\"Aw==\",\"0\":\"BA==\"}", new[] { 0, 7, 63, 64, 100 }, new byte[] { 4, 1, 3, 2, 0 })]
+    [TestCase("{\"9\":\"AA==\",\"23\":\"AQ==\",\"0\":\"Ag==\",\"10\":\"Aw==\",\"1\":\"BA==\"}", new[] { 0, 1, 9, 10, 23 }, new byte[] { 2, 4, 0, 3, 1 })]
+    public void Pcr_values_come_out_in_ascending_index_order_each_with_its_own_value(string map, int[] indices, byte[] values)
+    {
+        var json = Encoding.UTF8.GetBytes($"{{\"Attestation\":{{\"quotes\":[{{\"pcrs\":{{\"hash\":11,\"pcrs\":{map}}}}}]}}}}");
+
+        var pcrs = VtpmDocument.Parse(json).Attestation.Quotes.Single().Pcrs;
+
+        pcrs.Keys.Should().Equal(indices);
+        pcrs.Values.Select(v => v.Single()).Should().Equal(values);
+    }
+
     [Test]
     public void Every_single_byte_corruption_of_a_real_document_gets_the_same_verdict_and_fields()
     {
