@@ -9,7 +9,13 @@ public static class Program
     {
         if (args is ["atls-interleaved", ..])
         {
-            Atls.AtlsHandshakeInterleaved.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20, Console.Out).GetAwaiter().GetResult();
+            Atls.AtlsHandshakeInterleaved.RunAsync(InterleavedComparison.Seconds(args), Console.Out).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["vtpm-interleaved", ..])
+        {
+            Vtpm.VtpmValidationInterleaved.RunAsync(InterleavedComparison.Seconds(args), Console.Out).GetAwaiter().GetResult();
             return;
         }
 

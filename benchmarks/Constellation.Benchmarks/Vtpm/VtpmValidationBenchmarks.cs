@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Constellation.Attestation;
 using Constellation.Attestation.Tpm;
@@ -23,6 +24,7 @@ public class VtpmValidationBenchmarks
     private VtpmValidator _validator = null!;
     private byte[] _attest = null!;
     private byte[] _signature = null!;
+    private byte[] _pcrConcatenation = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,6 +36,7 @@ public class VtpmValidationBenchmarks
         _validator = QemuVtpm.CreateValidator(measurements);
         _attest = quote.Quote.ToArray();
         _signature = TpmSignature.Parse(quote.RawSignature.Span).RsaSignature.ToArray();
+        _pcrConcatenation = quote.Pcrs.Values.SelectMany(v => v).ToArray();
     }
 
     [GlobalCleanup]
@@ -42,6 +45,29 @@ public class VtpmValidationBenchmarks
     [Benchmark(Baseline = true, Description = "bare AK signature verification (RSASSA-SHA256)")]
     public bool BareSignature() =>
         _tpm.Key.VerifyData(_attest, _signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+    [Benchmark(Description = "floor: Utf8JsonReader walk of the document (no decoding)")]
+    public int WalkDocumentJson()
+    {
+        var reader = new Utf8JsonReader(_document);
+        var tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
+    [Benchmark(Description = "floor: the three SHA-256s a validation adds (extraData, TPM nonce, PCR digest of 24 values)")]
+    public byte[] RequiredHashes()
+    {
+        Span<byte> extraData = stackalloc byte[32];
+        SHA256.HashData([.. UserData, .. Nonce], extraData);
+        Span<byte> tpmNonce = stackalloc byte[32];
+        SHA256.HashData(extraData, tpmNonce);
+        return SHA256.HashData(_pcrConcatenation);
+    }
 
     [Benchmark(Description = "step: parse the document JSON")]
     public VtpmDocument ParseDocument() => VtpmDocument.Parse(_document);

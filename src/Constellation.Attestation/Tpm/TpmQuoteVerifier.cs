@@ -106,7 +106,7 @@ public static class TpmQuoteVerifier
         ArgumentNullException.ThrowIfNull(pcrs);
         if (pcrs is Vtpm.SortedPcrValues sorted)
         {
-            return ComputePcrDigest(hash, sorted);
+            return new TpmPcrDigestMemo().Compute(hash, sorted);
         }
 
         using var h = IncrementalHash.CreateHash(TpmHash.GetName(hash));
@@ -116,33 +116,6 @@ public static class TpmQuoteVerifier
         }
 
         return h.GetHashAndReset();
-    }
-
-    private static byte[] ComputePcrDigest(TpmAlgorithm hash, Vtpm.SortedPcrValues pcrs)
-    {
-        // One one-shot hash over the concatenation: a quote covers at most 24 values of at most 64 bytes.
-        var length = 0;
-        foreach (var (_, value) in pcrs.Ordered)
-        {
-            length += value.Length;
-        }
-
-        byte[]? rented = null;
-        var buffer = length <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        var offset = 0;
-        foreach (var (_, value) in pcrs.Ordered)
-        {
-            value.CopyTo(buffer[offset..]);
-            offset += value.Length;
-        }
-
-        var digest = CryptographicOperations.HashData(TpmHash.GetName(hash), buffer[..length]);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return digest;
     }
 
     /// <summary>
@@ -190,7 +163,8 @@ public static class TpmQuoteVerifier
         ReadOnlySpan<byte> expectedExtraData,
         TpmAlgorithm? bank,
         IReadOnlyDictionary<int, byte[]>? pcrs,
-        TpmVerificationKeyPool? pool)
+        TpmVerificationKeyPool? pool,
+        TpmPcrDigestMemo? digests = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         var signature = TpmSignature.Parse(signatureBytes);
@@ -218,7 +192,7 @@ public static class TpmQuoteVerifier
             throw new AttestationBindingException("quote pcrSelect", ExpectedSelection(bank.Value, indices), selection.ToString());
         }
 
-        var digest = ComputePcrDigest(signature.Hash, pcrs);
+        var digest = digests is not null && pcrs is Vtpm.SortedPcrValues ordered ? digests.Compute(signature.Hash, ordered) : ComputePcrDigest(signature.Hash, pcrs);
         if (!CryptographicOperations.FixedTimeEquals(digest, attest.PcrDigest.Span))
         {
             throw new AttestationBindingException(

@@ -29,6 +29,7 @@ public sealed class VtpmValidator : IAttestationValidator
     private readonly IVtpmVariantHooks _hooks;
     private readonly MeasurementSet _measurements;
     private readonly TpmVerificationKeyPool _keys = new();
+    private readonly TpmPcrDigestMemo _pcrDigests = new();
     private volatile DecodedAttestationKey? _lastAk;
 
     /// <summary>Creates a validator.</summary>
@@ -82,7 +83,7 @@ public sealed class VtpmValidator : IAttestationValidator
                 $"key not trusted: the document's AK (ak_pub, SHA-256 of SubjectPublicKeyInfo {Convert.ToHexStringLower(SHA256.HashData(akSpki))}) is not the AK trusted for {Variant.Name} (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(trustedKey.Span))})");
         }
 
-        var platformState = VerifyQuotes(ak, attestation, tpmNonce, _keys, out var sha256Quote);
+        var platformState = VerifyQuotes(ak, attestation, tpmNonce, _keys, _pcrDigests, out var sha256Quote);
 
         // 6. CVM check.
         var verifiedContext = context.WithPlatformState(platformState);
@@ -119,7 +120,7 @@ public sealed class VtpmValidator : IAttestationValidator
     {
         var length = first.Length + second.Length;
         byte[]? rented = null;
-        var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var buffer = length <= 512 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         first.CopyTo(buffer);
         second.CopyTo(buffer[first.Length..]);
         var digest = SHA256.HashData(buffer[..length]);
@@ -153,7 +154,7 @@ public sealed class VtpmValidator : IAttestationValidator
         }
     }
 
-    private static GcePlatformState? VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce, TpmVerificationKeyPool keys, out VtpmQuote sha256Quote)
+    private static GcePlatformState? VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce, TpmVerificationKeyPool keys, TpmPcrDigestMemo digests, out VtpmQuote sha256Quote)
     {
         if (attestation.Quotes.IsEmpty)
         {
@@ -188,7 +189,7 @@ public sealed class VtpmValidator : IAttestationValidator
 
             try
             {
-                VerifyQuote(ak, quote, tpmNonce, log, keys);
+                VerifyQuote(ak, quote, tpmNonce, log, keys, digests);
                 accepted = quote;
                 break;
             }
@@ -206,7 +207,7 @@ public sealed class VtpmValidator : IAttestationValidator
         if (!ReferenceEquals(accepted, measured))
         {
             // The measured SHA-256 values must be covered by a verified quote too (stricter than upstream).
-            VerifyQuote(ak, measured, tpmNonce, log, keys);
+            VerifyQuote(ak, measured, tpmNonce, log, keys, digests);
         }
 
         sha256Quote = measured;
@@ -226,12 +227,12 @@ public sealed class VtpmValidator : IAttestationValidator
         return null;
     }
 
-    private static void VerifyQuote(TpmPublic ak, VtpmQuote quote, byte[] tpmNonce, TcgEventLog? log, TpmVerificationKeyPool keys)
+    private static void VerifyQuote(TpmPublic ak, VtpmQuote quote, byte[] tpmNonce, TcgEventLog? log, TpmVerificationKeyPool keys, TpmPcrDigestMemo digests)
     {
         var pcrs = quote.SortedPcrs;
         try
         {
-            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, tpmNonce, quote.Bank, pcrs, keys);
+            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, tpmNonce, quote.Bank, pcrs, keys, digests);
             log?.VerifyAgainst(quote.Bank, pcrs);
         }
         catch (AttestationFormatException ex)

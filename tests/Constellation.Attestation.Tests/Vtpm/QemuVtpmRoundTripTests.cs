@@ -171,6 +171,31 @@ public class QemuVtpmRoundTripTests
         await act.Should().ThrowAsync<AttestationBindingException>().WithMessage("*sha256 PCR values*");
     }
 
+    [Test]
+    public async Task A_validator_that_just_accepted_a_document_still_rejects_each_changed_PCR_value()
+    {
+        // The validator remembers the digest of the last PCR values it saw; a changed value must never reuse it.
+        var validator = QemuVtpm.CreateValidator(MeasurementSet.Empty);
+        (await validator.ValidateAsync(_document, Nonce)).UserData.ToArray().Should().Equal(UserData);
+        for (var index = 0; index < 24; index++)
+        {
+            var changed = index;
+            var document = SwtpmVtpm.WithQuote(_document, TpmAlgorithm.Sha256, q => new VtpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank,
+                q.Pcrs.Select(kv => new KeyValuePair<int, byte[]>(kv.Key, kv.Key == changed ? Flip(kv.Value.ToArray(), changed) : kv.Value.ToArray()))));
+
+            var act = async () => await validator.ValidateAsync(document, Nonce);
+
+            await act.Should().ThrowAsync<AttestationBindingException>($"PCR {changed} was changed").WithMessage("*sha256 PCR values*");
+            (await validator.ValidateAsync(_document, Nonce)).UserData.ToArray().Should().Equal(UserData, "the original document still validates");
+        }
+
+        static byte[] Flip(byte[] value, int bit)
+        {
+            value[bit % value.Length] ^= (byte)(1 << (bit % 8));
+            return value;
+        }
+    }
+
     [TestCase("ak_pub")]
     [TestCase("quote")]
     [TestCase("raw_sig")]
