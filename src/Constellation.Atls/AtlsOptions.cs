@@ -53,6 +53,14 @@ public sealed class AtlsOptions
     /// </summary>
     public IReadOnlyList<SslApplicationProtocol>? ApplicationProtocols { get; init; }
 
+    /// <summary>
+    /// Gets where handshakes are recorded (<see cref="Attestation.Diagnostics.AttestationTelemetry.HandshakeDurationInstrument"/>,
+    /// by role and outcome), or <see langword="null"/> (the default) to record none. Every handshake that this library
+    /// drives also starts an <c>atls.handshake</c> activity on <see cref="Attestation.Diagnostics.AttestationTelemetry.ActivitySource"/>.
+    /// The DI extensions set this to the registered <see cref="Attestation.Diagnostics.AttestationMetrics"/>, if any.
+    /// </summary>
+    public Attestation.Diagnostics.AttestationMetrics? Metrics { get; init; }
+
     /// <summary>Gets the clock for certificate validity; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -1,4 +1,5 @@
 using System;
+using Constellation.Atls.Diagnostics;
 using Constellation.Attestation;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -15,6 +16,7 @@ namespace Constellation.Atls.AspNetCore;
 public static partial class AtlsListenOptionsExtensions
 {
     private static readonly object SessionKey = new();
+    private static readonly object TelemetryKey = new();
 
     /// <summary>
     /// Serves aTLS on this endpoint. Each connection gets a fresh key and a certificate whose document is bound to
@@ -47,7 +49,9 @@ public static partial class AtlsListenOptionsExtensions
             OnConnection = async context =>
             {
                 var session = server.CreateSession();
+                var telemetry = AtlsHandshakeTelemetry.ServerWithoutActivity(options);
                 context.Connection.Items[SessionKey] = session;
+                context.Connection.Items[TelemetryKey] = telemetry;
                 context.Connection.ConnectionClosed.Register(static s => ((AtlsServerSession)s!).Dispose(), session);
                 try
                 {
@@ -55,7 +59,13 @@ public static partial class AtlsListenOptionsExtensions
                 }
                 catch (AttestationException ex)
                 {
+                    telemetry.Failed(ex);
                     LogHandshakeRejected(logger, context.Connection.RemoteEndPoint?.ToString(), ex.Message, ex);
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    telemetry.Failed(ex);
                     throw;
                 }
             },
@@ -64,17 +74,25 @@ public static partial class AtlsListenOptionsExtensions
         listenOptions.Use(next => async connection =>
         {
             var session = (AtlsServerSession)connection.Items[SessionKey]!;
+            var telemetry = (AtlsHandshakeTelemetry)connection.Items[TelemetryKey]!;
             AtlsPeer? peer;
             try
             {
                 var tls = connection.Features.Get<ITlsConnectionFeature>();
                 peer = await session.VerifyClientAsync(tls?.ClientCertificate, connection.ConnectionClosed).ConfigureAwait(false);
+                telemetry.Succeeded(peer);
             }
             catch (AttestationException ex)
             {
+                telemetry.Failed(ex);
                 LogClientRejected(logger, connection.RemoteEndPoint?.ToString(), ex.Message, ex);
                 connection.Abort(new ConnectionAbortedException($"aTLS client rejected: {ex.Message}", ex));
                 return;
+            }
+            catch (Exception ex)
+            {
+                telemetry.Failed(ex);
+                throw;
             }
 
             connection.Features.Set<IAtlsPeerFeature>(new AtlsPeerFeature(peer));

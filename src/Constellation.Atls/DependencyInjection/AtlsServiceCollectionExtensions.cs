@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Constellation.Atls.Http;
 using Constellation.Attestation;
+using Constellation.Attestation.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -59,7 +60,7 @@ public static class AtlsServiceCollectionExtensions
                 throw new InvalidOperationException("aTLS server: validateClients is set but no IAttestationValidator is registered (e.g. AddConstellationAttestation).");
             }
 
-            return new AtlsServerOptions(Apply(new AtlsOptions { Issuer = issuer, Validators = validators }, configure));
+            return new AtlsServerOptions(Apply(new AtlsOptions { Issuer = issuer, Validators = validators, Metrics = provider.GetService<AttestationMetrics>() }, configure));
         });
         return services;
     }
@@ -72,7 +73,7 @@ public static class AtlsServiceCollectionExtensions
             throw new InvalidOperationException("aTLS client: no IAttestationValidator is registered; register one (e.g. AddConstellationAttestation) before resolving an aTLS HttpClient.");
         }
 
-        return new AtlsOptions { Validators = validators, Issuer = provider.GetService<IAttestationIssuer>() };
+        return new AtlsOptions { Validators = validators, Issuer = provider.GetService<IAttestationIssuer>(), Metrics = provider.GetService<AttestationMetrics>() };
     }
 
     private static IAttestationValidator[] Validators(IServiceProvider provider) =>

@@ -6,6 +6,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Atls.Diagnostics;
 using Constellation.Attestation;
 
 namespace Constellation.Atls.Http;
@@ -64,6 +65,7 @@ public sealed class AtlsHttpMessageHandler : DelegatingHandler
         {
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             SslStream? ssl = null;
+            using var telemetry = AtlsHandshakeTelemetry.Client(client.Options);
             try
             {
                 await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
@@ -73,11 +75,13 @@ public sealed class AtlsHttpMessageHandler : DelegatingHandler
                 var session = client.CreateSession();
                 await session.AuthenticateAsync(ssl, cancellationToken, http2 ? Http2Only : Http11Only).ConfigureAwait(false);
                 var peer = await session.VerifyServerAsync(ssl, cancellationToken).ConfigureAwait(false);
+                telemetry.Succeeded(peer);
                 onPeerVerified?.Invoke(peer);
                 return ssl;
             }
             catch (Exception ex)
             {
+                telemetry.Failed(ex);
                 if (ssl is not null)
                 {
                     await ssl.DisposeAsync().ConfigureAwait(false);

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Atls.Diagnostics;
 
 namespace Constellation.Atls;
 
@@ -62,14 +63,17 @@ public sealed class AtlsClient
         ArgumentNullException.ThrowIfNull(transport);
         var session = CreateSession();
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
+        using var telemetry = AtlsHandshakeTelemetry.Client(_options);
         try
         {
             await session.AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false);
             var peer = await session.VerifyServerAsync(ssl, cancellationToken).ConfigureAwait(false);
+            telemetry.Succeeded(peer);
             return new AtlsConnection(ssl, peer, session.ClientCertificate);
         }
-        catch
+        catch (Exception ex)
         {
+            telemetry.Failed(ex);
             await ssl.DisposeAsync().ConfigureAwait(false);
             session.ClientCertificate?.Dispose();
             throw;

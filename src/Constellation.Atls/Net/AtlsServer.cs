@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Atls.Diagnostics;
 
 namespace Constellation.Atls;
 
@@ -50,14 +51,17 @@ public sealed class AtlsServer
         ArgumentNullException.ThrowIfNull(transport);
         var session = CreateSession();
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
+        using var telemetry = AtlsHandshakeTelemetry.Server(_options);
         try
         {
             await session.AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false);
             var peer = await session.VerifyClientAsync(ssl, cancellationToken).ConfigureAwait(false);
+            telemetry.Succeeded(peer);
             return new AtlsConnection(ssl, peer, session);
         }
-        catch
+        catch (Exception ex)
         {
+            telemetry.Failed(ex);
             await ssl.DisposeAsync().ConfigureAwait(false);
             session.Dispose();
             throw;

@@ -66,21 +66,31 @@ public sealed class AttestationMetrics : IDisposable
     public void RecordHandshake(string role, TimeSpan duration, Exception? failure)
     {
         ArgumentException.ThrowIfNullOrEmpty(role);
-        _handshakeDuration.Record(
-            duration.TotalSeconds,
-            new KeyValuePair<string, object?>("role", role),
-            new KeyValuePair<string, object?>("outcome", failure is null ? "success" : "failure"));
+        var roleTag = new KeyValuePair<string, object?>("role", role);
+        if (failure is null)
+        {
+            _handshakeDuration.Record(duration.TotalSeconds, roleTag, new KeyValuePair<string, object?>("outcome", "success"));
+        }
+        else
+        {
+            _handshakeDuration.Record(
+                duration.TotalSeconds, roleTag, new KeyValuePair<string, object?>("outcome", "failure"), new KeyValuePair<string, object?>("reason", ReasonOf(failure)));
+        }
     }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
     /// <summary>
-    /// A low-cardinality failure reason: the exception type without the <c>Attestation</c>/<c>Exception</c> affixes,
-    /// e.g. <c>MeasurementMismatch</c>, <c>Signature</c>, <c>Binding</c>.
+    /// A low-cardinality failure reason, as the <c>reason</c> tag carries it: the exception type without the
+    /// <c>Attestation</c>/<c>Exception</c> affixes, e.g. <c>MeasurementMismatch</c>, <c>Signature</c>, <c>Binding</c>
+    /// (<c>Canceled</c> for cancellations). Never the message, which may name peer data.
     /// </summary>
-    internal static string ReasonOf(Exception failure)
+    /// <param name="failure">The error.</param>
+    /// <returns>The reason.</returns>
+    public static string ReasonOf(Exception failure)
     {
+        ArgumentNullException.ThrowIfNull(failure);
         var name = failure.GetType().Name;
         if (name.EndsWith("Exception", StringComparison.Ordinal))
         {

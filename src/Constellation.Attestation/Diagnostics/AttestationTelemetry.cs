@@ -24,7 +24,10 @@ public static class AttestationTelemetry
     /// <summary>Counter of collateral cache lookups; tags <c>source</c> (e.g. <c>kds</c>, <c>pcs</c>) and <c>result</c> (<c>hit</c>|<c>miss</c>).</summary>
     public const string CollateralCacheInstrument = "constellation.attestation.collateral.cache.lookups";
 
-    /// <summary>Histogram of aTLS handshake durations in seconds; tags <c>role</c> (<c>client</c>|<c>server</c>), <c>outcome</c>.</summary>
+    /// <summary>
+    /// Histogram of aTLS handshake durations in seconds (TLS handshake plus attestation); tags <c>role</c>
+    /// (<c>client</c>|<c>server</c>), <c>outcome</c>, <c>reason</c> on failure. Recorded when <c>AtlsOptions.Metrics</c> is set.
+    /// </summary>
     public const string HandshakeDurationInstrument = "constellation.atls.handshake.duration";
 
     /// <summary>
