@@ -79,7 +79,7 @@ export AFL_FORKSRV_INIT_TMOUT=60000
 dictionary_for() {
   case "$1" in
     measurements-yaml) echo "$repo/tests/Fuzz/dictionaries/yaml.dict" ;;
-    azure-hcl|vtpm-json|measurements-json|tdx-tcb-info|tdx-qe-identity) echo "$repo/tests/Fuzz/dictionaries/json.dict" ;;
+    azure-hcl|vtpm-json|measurements-json|tdx-tcb-info|tdx-qe-identity|cloud-json) echo "$repo/tests/Fuzz/dictionaries/json.dict" ;;
     *) echo "" ;;
   esac
 }

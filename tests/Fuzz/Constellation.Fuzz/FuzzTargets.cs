@@ -3,6 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Atls;
 using Constellation.Attestation;
+using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.Aws;
+using Constellation.Attestation.Variants.Gcp;
+using Constellation.Attestation.Tpm.EventLog;
 using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp;
@@ -60,6 +64,8 @@ public static class FuzzTargets
         new("tdx-qe-identity", "Intel PCS QE identity JSON: TdxQeIdentity.Parse", QeIdentityTarget),
         new("crl-pki", "X.509 CRL (DER or PEM): CertificateRevocationList.Parse", PkiCrlTarget),
         new("crl-snp", "AMD KDS CRL (DER): SnpRevocationList.Parse", SnpCrlTarget),
+        new("tcg-event-log", "TCG event log (crypto-agile): TcgEventLog.Parse, then the GCE platform state", TcgEventLogTarget),
+        new("cloud-json", "JSON bodies from the network and instance info: GCE/AWS/azure-tdx instance info, qemu-tdx document, GCE shielded identity", CloudJsonTarget),
     ];
 
     /// <summary>
@@ -266,6 +272,39 @@ public static class FuzzTargets
         }
         catch (AttestationException)
         {
+        }
+    }
+
+    private static void TcgEventLogTarget(byte[] data)
+    {
+        try
+        {
+            var log = TcgEventLog.Parse(data);
+            _ = GcePlatformState.FromEventLog(log);
+        }
+        catch (AttestationException)
+        {
+        }
+    }
+
+    private static void CloudJsonTarget(byte[] data)
+    {
+        // Each parser sees every input: one corpus of JSON shapes exercises all of them.
+        Accept(() => GceInstanceInfo.Parse(data));
+        Accept(() => AwsInstanceIdentity.Parse(data));
+        Accept(() => AzureTdxInstanceInfo.Parse(data));
+        Accept(() => QemuTdxDocument.Parse(data));
+        Accept(() => GceShieldedIdentityClient.ParseSigningKey(Encoding.UTF8.GetString(data)));
+
+        static void Accept(Func<object> parse)
+        {
+            try
+            {
+                _ = parse();
+            }
+            catch (AttestationException)
+            {
+            }
         }
     }
 

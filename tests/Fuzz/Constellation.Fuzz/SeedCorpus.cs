@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
 using Constellation.Atls;
 using Constellation.Attestation;
 using Constellation.Attestation.Dummy;
@@ -78,6 +79,15 @@ public static class SeedCorpus
         seeds.Add(new Seed("crl-pki", "root-ca-crl.pem", Encoding.ASCII.GetBytes(
             PemEncoding.WriteString("X509 CRL", File.ReadAllBytes(Path.Combine(testdataDirectory, "tdx/collateral/root-ca-crl.der"))))));
         Shared("crl-snp", "tdx/collateral/root-ca-crl.der");
+        seeds.Add(new Seed("tcg-event-log", "gotpmtools-gce-cos-85-event-log-prefix.bin", EventLogPrefix(testdataDirectory)));
+        var quote = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(testdataDirectory, "tdx/spr-e4-quote-v4.dat")));
+        var akPem = PemEncoding.WriteString("PUBLIC KEY", Constellation.Attestation.Tpm.TpmPublic.Parse(attestation.AkPublic.Span).ToSubjectPublicKeyInfo());
+        seeds.Add(new Seed("cloud-json", "gce-instance-info.json", """{"zone":"europe-west3-b","project_id":"constellation","instance_name":"worker-0"}"""u8.ToArray()));
+        seeds.Add(new Seed("cloud-json", "aws-identity.json", """{"region":"eu-central-1","imageId":"ami-0123456789abcdef0","instanceId":"i-0"}"""u8.ToArray()));
+        seeds.Add(new Seed("cloud-json", "azure-tdx-instance-info.json", Encoding.UTF8.GetBytes($$"""{"AttestationReport":"{{quote}}","RuntimeData":"eyJrZXlzIjpbXX0="}""")));
+        seeds.Add(new Seed("cloud-json", "qemu-tdx-document.json", Encoding.UTF8.GetBytes($$"""{"RawQuote":"{{quote}}","UserData":"AAECAw=="}""")));
+        seeds.Add(new Seed("cloud-json", "gce-shielded-identity.json", Encoding.UTF8.GetBytes(
+            JsonSerializer.Serialize(new { signingKey = new { ekPub = akPem }, encryptionKey = new { ekPub = akPem } }))));
         seeds.Add(new Seed("crl-snp", "amd-shaped-rsa-pss.crl", AmdShapedCrl()));
 
         seeds.Add(new Seed(FuzzTargets.SelfTest.Name, "almost.txt", "CRAS"u8.ToArray()));
@@ -113,6 +123,31 @@ public static class SeedCorpus
     }
 
     // The azure-sev-snp InstanceInfo as the issuer writes it: the HCL report's SNP report and runtime data (no certificates, to stay small).
+    /// <summary>
+    /// The longest prefix of the real GCE event log (24 KB) that is itself a well-formed log and fits the seed size
+    /// limit: whole events, so the fuzzer starts from the parse path that succeeds.
+    /// </summary>
+    private static byte[] EventLogPrefix(string testdataDirectory)
+    {
+        var log = File.ReadAllBytes(Path.Combine(testdataDirectory, "vtpm/gotpmtools-gce-cos-85-no-nonce.event_log.bin"));
+        for (var length = Math.Min(log.Length, MaxSeedBytes); length > 0; length--)
+        {
+            try
+            {
+                if (Constellation.Attestation.Tpm.EventLog.TcgEventLog.Parse(log.AsSpan(0, length)).Events.Length > 1)
+                {
+                    return log[..length];
+                }
+            }
+            catch (AttestationFormatException)
+            {
+                // Not at an event boundary yet.
+            }
+        }
+
+        throw new InvalidOperationException("no prefix of the GCE event log parses");
+    }
+
     private static byte[] AzureInstanceInfo(string testdataDirectory)
     {
         var report = File.ReadAllBytes(Path.Combine(testdataDirectory, "snp/azure-milan-vcek-report.bin"));
