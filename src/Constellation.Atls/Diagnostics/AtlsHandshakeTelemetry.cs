@@ -8,7 +8,8 @@ namespace Constellation.Atls.Diagnostics;
 /// One aTLS handshake as telemetry sees it: an <c>atls.handshake</c> activity on
 /// <see cref="AttestationTelemetry.ActivitySource"/> and, when <see cref="AtlsOptions.Metrics"/> is set, one
 /// measurement of <see cref="AttestationTelemetry.HandshakeDurationInstrument"/> (TLS handshake plus attestation,
-/// tagged with the role and the outcome). Ends exactly once; disposing without an outcome records nothing.
+/// tagged with the role and the outcome). Ends exactly once; disposing without an outcome records nothing. Belongs to
+/// one handshake and is called along its async flow only, so it is not synchronised.
 /// </summary>
 internal sealed class AtlsHandshakeTelemetry : IDisposable
 {

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
@@ -104,11 +103,6 @@ public static class TpmQuoteVerifier
     public static byte[] ComputePcrDigest(TpmAlgorithm hash, IReadOnlyDictionary<int, byte[]> pcrs)
     {
         ArgumentNullException.ThrowIfNull(pcrs);
-        if (pcrs is Vtpm.SortedPcrValues sorted)
-        {
-            return new TpmPcrDigestMemo().Compute(hash, sorted);
-        }
-
         using var h = IncrementalHash.CreateHash(TpmHash.GetName(hash));
         foreach (var index in pcrs.Keys.Order())
         {

@@ -7,8 +7,8 @@ namespace Constellation.Attestation.Vtpm;
 
 /// <summary>
 /// What a vTPM variant hook sees of a document being validated: the raw pieces it needs to decide
-/// which attestation key (AK) to trust and whether the VM is confidential. All values are copies the
-/// hook may keep.
+/// which attestation key (AK) to trust and whether the VM is confidential. Nothing writes to these values afterwards,
+/// so a hook may keep them.
 /// </summary>
 public sealed class VtpmAttestationContext
 {
