@@ -42,4 +42,31 @@ internal static class EvidenceInput
             ? time
             : throw new UnusableInputException($"--at \"{text}\" is not an RFC 3339 time (e.g. 2026-01-01T00:00:00Z)");
     }
+
+    /// <summary>Parses a hex option of an exact byte length; <see langword="null"/> when absent.</summary>
+    /// <param name="text">The option value.</param>
+    /// <param name="option">The option name, for the error.</param>
+    /// <param name="length">The required length in bytes.</param>
+    /// <returns>The bytes, or <see langword="null"/>.</returns>
+    public static byte[]? ParseHex(string? text, string option, int length)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(text);
+        }
+        catch (FormatException)
+        {
+            throw new UnusableInputException($"{option}: expected hex, got \"{text}\"");
+        }
+
+        return bytes.Length == length
+            ? bytes
+            : throw new UnusableInputException($"{option}: expected {length} bytes ({2 * length} hex digits), got {bytes.Length}");
+    }
 }

@@ -70,6 +70,63 @@ public class SnpReportCommandTests
         json.GetProperty("errors").GetArrayLength().Should().Be(0);
     }
 
+    private static string[] VerifyAzure(params string[] extra) =>
+        ["evidence", "verify", "snp-report", Vector("azure-milan-vcek-report.bin"), "--signer", Vector("azure-milan-vcek.pem"),
+            "--chain", Vector("milan-ask-ark.pem"), "--at", "2026-01-01T00:00:00Z", "--offline", "--json", .. extra];
+
+    private static async Task<JsonElement> InspectAzureAsync() =>
+        JsonDocument.Parse((await RunAsync("evidence", "inspect", "snp-report", Vector("azure-milan-vcek-report.bin"), "--json")).Output).RootElement;
+
+    [Test]
+    public async Task Verify_with_the_reports_own_measurement_report_data_and_guest_svn_as_policy_accepts_it()
+    {
+        var fields = await InspectAzureAsync();
+
+        var (exit, output, _) = await RunAsync(VerifyAzure(
+            "--measurement", fields.GetProperty("measurement").GetString()!,
+            "--report-data", fields.GetProperty("reportData").GetString()!,
+            "--host-data", fields.GetProperty("hostData").GetString()!,
+            "--min-guest-svn", "2"));
+
+        exit.Should().Be(0, output);
+        JsonDocument.Parse(output).RootElement.GetProperty("errors").GetArrayLength().Should().Be(0);
+    }
+
+    [Test]
+    public async Task Verify_with_a_policy_the_report_breaks_lists_every_violated_field_and_exits_1()
+    {
+        var fields = await InspectAzureAsync();
+        var measurement = Convert.FromHexString(fields.GetProperty("measurement").GetString()!);
+        measurement[0] ^= 1;
+
+        var (exit, output, _) = await RunAsync(VerifyAzure(
+            "--measurement", Convert.ToHexStringLower(measurement),
+            "--host-data", new string('a', 64),
+            "--min-guest-svn", "3",
+            "--vmpl", "1"));
+
+        exit.Should().Be(1);
+        var json = JsonDocument.Parse(output).RootElement;
+        json.GetProperty("valid").GetBoolean().Should().BeFalse();
+        var errors = json.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
+        errors.Should().HaveCount(4).And.OnlyContain(e => e.StartsWith("policy: ", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("policy: measurement: expected " + Convert.ToHexStringLower(measurement), StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("policy: host_data: expected " + new string('a', 64), StringComparison.Ordinal));
+        errors.Should().Contain("policy: guest_svn: expected >= 3, got 2");
+        errors.Should().Contain("policy: vmpl: expected 1, got 0");
+    }
+
+    [TestCase("--measurement", "abcd")]
+    [TestCase("--report-data", "not hex")]
+    [TestCase("--host-data", "00")]
+    public async Task Verify_with_a_malformed_policy_value_exits_2_naming_the_option(string option, string value)
+    {
+        var (exit, output, _) = await RunAsync(VerifyAzure(option, value));
+
+        exit.Should().Be(2);
+        JsonDocument.Parse(output).RootElement.GetProperty("errors")[0].GetString().Should().StartWith(option);
+    }
+
     [Test]
     public async Task Verify_accepts_the_AWS_report_in_June_2025_and_rejects_it_in_2026()
     {

@@ -60,10 +60,16 @@ public static class SnpReportCommands
         var json = new Option<bool>("--json") { Description = "Print {\"valid\": …, \"errors\": […]} as JSON." };
         var cacheDir = new Option<DirectoryInfo>("--cache-dir") { Description = "Collateral cache directory (default: $XDG_CACHE_HOME/constellation/collateral)." };
         var kdsUrl = new Option<Uri>("--kds-url") { Description = "AMD KDS base URL (default https://kdsintf.amd.com/).", Hidden = true };
-        var command = new Command("snp-report", "Verify an SEV-SNP report's signature and certificate chain to the pinned AMD root.")
+        var policy = new SnpReportPolicyOptions();
+        var command = new Command("snp-report", "Verify an SEV-SNP report's signature and certificate chain to the pinned AMD root, and with policy options its contents.")
         {
             file, signer, chain, product, at, offline, json, cacheDir, kdsUrl,
         };
+        foreach (var option in policy.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -72,6 +78,7 @@ public static class SnpReportCommands
             try
             {
                 var report = SnpReportInput.ReadReport(parse.GetValue(file)!);
+                var validation = policy.Read(parse);
                 var options = new SnpVerificationOptions
                 {
                     Product = SnpReportInput.ParseProduct(parse.GetValue(product)),
@@ -102,8 +109,9 @@ public static class SnpReportCommands
                 }
 
                 var result = new SnpReportVerifier(options).Verify(report, new SnpEvidenceCertificates(signerCertificate, intermediate));
-                WriteResult(output, result, asJson);
-                return result.IsValid ? ExitCodes.Success : ExitCodes.Rejected;
+                var violations = validation is null ? [] : SnpReportValidator.Validate(report, validation);
+                WriteResult(output, result, violations, asJson);
+                return result.IsValid && violations.Count == 0 ? ExitCodes.Success : ExitCodes.Rejected;
             }
             catch (UnusableInputException ex)
             {
@@ -154,19 +162,31 @@ public static class SnpReportCommands
         throw new UnusableInputException("a version 2 report names no product line; pass --product Milan|Genoa|Turin so the right KDS collateral is fetched");
     }
 
-    private static void WriteResult(TextWriter output, SnpVerificationResult result, bool asJson)
+    private static void WriteResult(TextWriter output, SnpVerificationResult result, IReadOnlyList<PolicyViolation> violations, bool asJson)
     {
+        var valid = result.IsValid && violations.Count == 0;
+        var reasons = new List<string>(result.Failures.Count + violations.Count);
+        foreach (var failure in result.Failures)
+        {
+            reasons.Add(failure.Message);
+        }
+
+        foreach (var violation in violations)
+        {
+            reasons.Add($"policy: {violation}");
+        }
+
         if (asJson)
         {
             var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartObject();
-                w.WriteBoolean("valid", result.IsValid);
+                w.WriteBoolean("valid", valid);
                 w.WriteStartArray("errors");
-                foreach (var failure in result.Failures)
+                foreach (var reason in reasons)
                 {
-                    w.WriteStringValue(failure.Message);
+                    w.WriteStringValue(reason);
                 }
 
                 w.WriteEndArray();
@@ -188,16 +208,16 @@ public static class SnpReportCommands
             return;
         }
 
-        if (result.IsValid)
+        if (valid)
         {
             output.WriteLine($"valid: SEV-SNP report v{result.Report.Version} signed by {result.Endorsement!.Kind.ToString().ToUpperInvariant()} ({result.Endorsement.ProductName}), chain verified to the pinned ARK-{result.ProductLine!.Value.ToKdsName()}");
             return;
         }
 
-        output.WriteLine($"rejected ({result.Failures.Count} reason{(result.Failures.Count == 1 ? string.Empty : "s")}):");
-        foreach (var failure in result.Failures)
+        output.WriteLine($"rejected ({reasons.Count} reason{(reasons.Count == 1 ? string.Empty : "s")}):");
+        foreach (var reason in reasons)
         {
-            output.WriteLine($"  - {failure.Message}");
+            output.WriteLine($"  - {reason}");
         }
     }
 
