@@ -31,18 +31,18 @@ public sealed class AttestationValidationResult
             ?? ImmutableSortedDictionary<uint, ImmutableArray<byte>>.Empty;
     }
 
-    private readonly KeyValuePair<uint, byte[]>[]? _ordered;
+    private readonly IOrderedMeasurements? _ordered;
     private ImmutableSortedDictionary<uint, ImmutableArray<byte>>? _measurements;
 
     /// <summary>
-    /// Takes ownership of arrays nobody else holds (no copies): the validation path hands over what it decoded for this
-    /// call only. The public dictionary of measurements is built the first time someone asks for it.
+    /// Takes what the validation path decoded for this call only (no copies). The public dictionary of measurements is
+    /// built, with a copy of each value, the first time someone asks for it.
     /// </summary>
     /// <param name="variant">The variant that was validated.</param>
     /// <param name="userData">The user data; never written to afterwards.</param>
     /// <param name="warnings">The findings that did not fail validation.</param>
-    /// <param name="orderedMeasurements">The measurements by ascending index; neither the array nor its values are written to afterwards.</param>
-    internal AttestationValidationResult(AttestationVariant variant, byte[] userData, ImmutableArray<string> warnings, KeyValuePair<uint, byte[]>[] orderedMeasurements)
+    /// <param name="orderedMeasurements">The measurements by ascending index (immutable).</param>
+    internal AttestationValidationResult(AttestationVariant variant, ReadOnlyMemory<byte> userData, ImmutableArray<string> warnings, IOrderedMeasurements orderedMeasurements)
     {
         Variant = variant;
         UserData = userData;
@@ -65,9 +65,9 @@ public sealed class AttestationValidationResult
     private ImmutableSortedDictionary<uint, ImmutableArray<byte>> CreateMeasurements()
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<uint, ImmutableArray<byte>>();
-        foreach (var (index, value) in _ordered!)
+        for (var i = 0; i < _ordered!.Count; i++)
         {
-            builder.Add(index, ImmutableCollectionsMarshal.AsImmutableArray(value));
+            builder.Add(_ordered.IndexAt(i), ImmutableArray.Create(_ordered.ValueAt(i)));
         }
 
         // Racing first reads build equal dictionaries; either may win.

@@ -106,7 +106,14 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
         List<MeasurementMismatch>? mismatches = null;
         foreach (var (index, expected) in _ordered)
         {
-            Check(index, expected, actual.TryGetValue(index, out var value) ? value : null, ref mismatches);
+            if (actual.TryGetValue(index, out var value) && value is not null)
+            {
+                Check(index, expected, value, ref mismatches);
+            }
+            else
+            {
+                (mismatches ??= []).Add(new MeasurementMismatch(index, expected, null));
+            }
         }
 
         return mismatches is null ? MeasurementComparison.NoMismatches : new MeasurementComparison(mismatches);
@@ -116,33 +123,37 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
     /// <see cref="Compare(IReadOnlyDictionary{uint, byte[]})"/> for values already in ascending index order without
     /// duplicates (the validation path's shape): one merge pass, no dictionary.
     /// </summary>
-    internal MeasurementComparison Compare(ReadOnlySpan<KeyValuePair<uint, byte[]>> ordered)
+    internal MeasurementComparison Compare(IOrderedMeasurements ordered)
     {
         List<MeasurementMismatch>? mismatches = null;
         var next = 0;
+        var count = ordered.Count;
         foreach (var (index, expected) in _ordered)
         {
-            while (next < ordered.Length && ordered[next].Key < index)
+            while (next < count && ordered.IndexAt(next) < index)
             {
                 next++;
             }
 
-            Check(index, expected, next < ordered.Length && ordered[next].Key == index ? ordered[next].Value : null, ref mismatches);
+            if (next < count && ordered.IndexAt(next) == index)
+            {
+                Check(index, expected, ordered.ValueAt(next), ref mismatches);
+            }
+            else
+            {
+                (mismatches ??= []).Add(new MeasurementMismatch(index, expected, null));
+            }
         }
 
         return mismatches is null ? MeasurementComparison.NoMismatches : new MeasurementComparison(mismatches);
     }
 
-    private static void Check(uint index, Measurement expected, byte[]? value, ref List<MeasurementMismatch>? mismatches)
+    private static void Check(uint index, Measurement expected, ReadOnlySpan<byte> value, ref List<MeasurementMismatch>? mismatches)
     {
-        if (value is null)
-        {
-            (mismatches ??= []).Add(new MeasurementMismatch(index, expected, null));
-        }
         // Both sides are public (reference values and reported evidence), so no constant-time comparison is needed.
-        else if (!value.AsSpan().SequenceEqual(expected.Expected.AsSpan()))
+        if (!value.SequenceEqual(expected.Expected.AsSpan()))
         {
-            (mismatches ??= []).Add(new MeasurementMismatch(index, expected, value.ToImmutableArray()));
+            (mismatches ??= []).Add(new MeasurementMismatch(index, expected, ImmutableArray.Create(value)));
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class TpmAttest
     /// <summary>TPM_ST_ATTEST_QUOTE.</summary>
     public const ushort AttestQuoteType = 0x8018;
 
-    private readonly byte[] _raw;
+    private readonly ReadOnlyMemory<byte> _raw;
 
     /// <summary>Creates a quote attestation structure.</summary>
     /// <param name="qualifiedSigner">TPM2B_NAME of the signing key's qualified name (without size prefix).</param>
@@ -45,16 +45,16 @@ public sealed class TpmAttest
     private TpmAttest(
         uint magic,
         ushort type,
-        byte[] qualifiedSigner,
-        byte[] extraData,
+        ReadOnlyMemory<byte> qualifiedSigner,
+        ReadOnlyMemory<byte> extraData,
         ulong clock,
         uint resetCount,
         uint restartCount,
         byte safe,
         ulong firmwareVersion,
         ImmutableArray<TpmPcrSelection> pcrSelections,
-        byte[] pcrDigest,
-        byte[]? raw)
+        ReadOnlyMemory<byte> pcrDigest,
+        ReadOnlyMemory<byte>? raw)
     {
         Magic = magic;
         Type = type;
@@ -113,7 +113,15 @@ public sealed class TpmAttest
     /// <param name="data">The marshalled structure (content of a TPM2B_ATTEST, without its size).</param>
     /// <returns>The parsed structure; <see cref="RawBytes"/> keeps the input.</returns>
     /// <exception cref="AttestationFormatException">The data is not a well-formed quote attestation.</exception>
-    public static TpmAttest Parse(ReadOnlySpan<byte> data)
+    public static TpmAttest Parse(ReadOnlySpan<byte> data) => Read(data, null);
+
+    /// <summary>
+    /// Parses a TPMS_ATTEST whose bytes the caller owns and never writes to again: the result's fields are slices of
+    /// <paramref name="owned"/> instead of copies.
+    /// </summary>
+    internal static TpmAttest ParseShared(ReadOnlyMemory<byte> owned) => Read(owned.Span, owned);
+
+    private static TpmAttest Read(ReadOnlySpan<byte> data, ReadOnlyMemory<byte>? owner)
     {
         var reader = new TpmReader(data, "TPMS_ATTEST");
         var magic = reader.ReadUInt32("magic");
@@ -129,8 +137,8 @@ public sealed class TpmAttest
         }
 
         // TPM2B_NAME holds at most a handle or a hash-algorithm-prefixed digest (2 + 64 bytes).
-        var signer = reader.ReadSized("qualifiedSigner", 2 + 64).ToArray();
-        var extraData = reader.ReadSized("extraData", 64).ToArray();
+        var signer = Keep(reader.ReadSized("qualifiedSigner", 2 + 64), reader.Position, owner);
+        var extraData = Keep(reader.ReadSized("extraData", 64), reader.Position, owner);
         var clock = reader.ReadUInt64("clockInfo.clock");
         var resetCount = reader.ReadUInt32("clockInfo.resetCount");
         var restartCount = reader.ReadUInt32("clockInfo.restartCount");
@@ -142,10 +150,14 @@ public sealed class TpmAttest
 
         var firmware = reader.ReadUInt64("firmwareVersion");
         var selections = TpmPcrSelection.ReadList(ref reader);
-        var digest = reader.ReadSized("attested.pcrDigest", 64).ToArray();
+        var digest = Keep(reader.ReadSized("attested.pcrDigest", 64), reader.Position, owner);
         reader.EnsureEnd();
-        return new TpmAttest(magic, type, signer, extraData, clock, resetCount, restartCount, safe, firmware, selections, digest, data.ToArray());
+        return new TpmAttest(magic, type, signer, extraData, clock, resetCount, restartCount, safe, firmware, selections, digest, owner ?? data.ToArray());
     }
+
+    // A field that ends at `end`: a slice of the owner's bytes when there is one, else a copy.
+    private static ReadOnlyMemory<byte> Keep(ReadOnlySpan<byte> field, int end, ReadOnlyMemory<byte>? owner) =>
+        owner is { } bytes ? bytes.Slice(end - field.Length, field.Length) : field.ToArray();
 
     /// <summary>Parses a TPMS_ATTEST, returning <see langword="false"/> instead of throwing on malformed input.</summary>
     /// <param name="data">The marshalled structure.</param>
@@ -167,7 +179,7 @@ public sealed class TpmAttest
 
     /// <summary>Returns the marshalled bytes (a copy of <see cref="RawBytes"/>).</summary>
     /// <returns>The TPMS_ATTEST bytes.</returns>
-    public byte[] ToArray() => (byte[])_raw.Clone();
+    public byte[] ToArray() => _raw.ToArray();
 
     private byte[] Marshal()
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Security.Cryptography;
 using Constellation.Attestation.Vtpm;
 
@@ -23,45 +22,20 @@ internal sealed class TpmPcrDigestMemo
     /// <returns>The digest (never written to by anyone: callers only compare it).</returns>
     public byte[] Compute(TpmAlgorithm hash, SortedPcrValues pcrs)
     {
-        var length = 0;
-        foreach (var (_, value) in pcrs.Ordered)
+        var input = pcrs.Concatenation;
+        var last = _last;
+        if (last is not null && last.Hash == hash && input.SequenceEqual(last.Input))
         {
-            length += value.Length;
+            return last.Digest;
         }
 
-        byte[]? rented = null;
-        var buffer = length <= 2048 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
+        var digest = CryptographicOperations.HashData(TpmHash.GetName(hash), input);
+        if (input.Length <= MaxRemembered)
         {
-            var offset = 0;
-            foreach (var (_, value) in pcrs.Ordered)
-            {
-                value.CopyTo(buffer[offset..]);
-                offset += value.Length;
-            }
-
-            var input = buffer[..length];
-            var last = _last;
-            if (last is not null && last.Hash == hash && input.SequenceEqual(last.Input))
-            {
-                return last.Digest;
-            }
-
-            var digest = CryptographicOperations.HashData(TpmHash.GetName(hash), input);
-            if (length <= MaxRemembered)
-            {
-                _last = new Entry(hash, input.ToArray(), digest);
-            }
-
-            return digest;
+            _last = new Entry(hash, input.ToArray(), digest);
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+
+        return digest;
     }
 
     private sealed record Entry(TpmAlgorithm Hash, byte[] Input, byte[] Digest);

@@ -139,24 +139,31 @@ public sealed class TpmPcrSelection : IEquatable<TpmPcrSelection>
         var builder = ImmutableArray.CreateBuilder<TpmPcrSelection>((int)count);
         for (var i = 0; i < count; i++)
         {
-            var hash = reader.ReadAlgorithm($"pcrSelections[{i}].hash");
-            var size = reader.ReadByte($"pcrSelections[{i}].sizeofSelect");
+            var hash = reader.ReadAlgorithm(TpmField.Element("pcrSelections", i, ".hash"));
+            var size = reader.ReadByte(TpmField.Element("pcrSelections", i, ".sizeofSelect"));
             if (size > MaxSelectBytes)
             {
-                throw reader.Error($"pcrSelections[{i}].sizeofSelect", $"at most {MaxSelectBytes}", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                throw reader.Error(TpmField.Element("pcrSelections", i, ".sizeofSelect"), $"at most {MaxSelectBytes}", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            var bitmap = reader.ReadBytes(size, $"pcrSelections[{i}].pcrSelect");
-            var indices = ImmutableArray.CreateBuilder<int>(size * 8);
+            var bitmap = reader.ReadBytes(size, TpmField.Element("pcrSelections", i, ".pcrSelect"));
+            var selected = 0;
+            foreach (var b in bitmap)
+            {
+                selected += System.Numerics.BitOperations.PopCount(b);
+            }
+
+            var indices = new int[selected];
+            var next = 0;
             for (var bit = 0; bit < size * 8; bit++)
             {
                 if ((bitmap[bit / 8] & (1 << (bit % 8))) != 0)
                 {
-                    indices.Add(bit);
+                    indices[next++] = bit;
                 }
             }
 
-            builder.Add(new TpmPcrSelection(hash, indices.ToImmutable(), size));
+            builder.Add(new TpmPcrSelection(hash, System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(indices), size));
         }
 
         return builder.MoveToImmutable();

@@ -94,6 +94,33 @@ public static class TpmQuoteVerifier
         }
     }
 
+    private static void RequireDigestSizedValues(TpmAlgorithm bank, IReadOnlyDictionary<int, byte[]> pcrs)
+    {
+        var size = TpmHash.GetDigestSize(bank);
+        if (pcrs is Vtpm.SortedPcrValues sorted)
+        {
+            var position = sorted.FirstWithLengthOtherThan(size);
+            if (position >= 0)
+            {
+                throw WrongLength(bank, sorted.OrderedIndices[position], size, sorted.ValueAt(position).Length);
+            }
+
+            return;
+        }
+
+        foreach (var index in pcrs.Keys.Order())
+        {
+            var length = pcrs[index]?.Length ?? 0;
+            if (length != size)
+            {
+                throw WrongLength(bank, index, size, length);
+            }
+        }
+    }
+
+    private static AttestationFormatException WrongLength(TpmAlgorithm bank, int index, int size, int length) =>
+        new($"{TpmHash.ToDisplayName(bank)} PCR {index} value: expected {size} bytes (the bank's digest size), got {length}");
+
     private static string ExpectedSelection(TpmAlgorithm bank, ReadOnlySpan<int> indices) => $"{TpmHash.ToDisplayName(bank)}:{string.Join(',', indices.ToArray())}";
 
     /// <summary>Computes a quote's PCR digest: <c>H(pcr[i0] ‖ pcr[i1] ‖ …)</c> over ascending indices.</summary>
@@ -129,8 +156,8 @@ public static class TpmQuoteVerifier
     /// <summary>
     /// Verifies one quote as go-tpm-tools' <c>VerifyAttestation</c> does for each bank: signature (see
     /// <see cref="VerifySignature(TpmPublic, ReadOnlySpan{byte}, TpmSignature)"/>), type quote, <c>extraData</c> equal to <paramref name="expectedExtraData"/>,
-    /// exactly one PCR selection equal to the bank and indices of <paramref name="pcrs"/>, and the PCR digest over
-    /// <paramref name="pcrs"/> with the signature's hash.
+    /// exactly one PCR selection equal to the bank and indices of <paramref name="pcrs"/>, every PCR value as long as
+    /// the bank's digest, and the PCR digest over <paramref name="pcrs"/> with the signature's hash.
     /// </summary>
     /// <param name="key">The attestation key.</param>
     /// <param name="attestBytes">TPMS_ATTEST bytes.</param>
@@ -148,12 +175,16 @@ public static class TpmQuoteVerifier
         ReadOnlySpan<byte> signatureBytes,
         ReadOnlySpan<byte> expectedExtraData,
         TpmAlgorithm? bank,
-        IReadOnlyDictionary<int, byte[]>? pcrs) => VerifyQuote(key, attestBytes, signatureBytes, expectedExtraData, bank, pcrs, null);
+        IReadOnlyDictionary<int, byte[]>? pcrs) => VerifyQuote(key, attestBytes.ToArray(), signatureBytes.ToArray(), expectedExtraData, bank, pcrs, null);
 
+    /// <remarks>
+    /// The attestation's and the signature's fields are slices of <paramref name="attestBytes"/> and
+    /// <paramref name="signatureBytes"/>, which nobody writes to afterwards.
+    /// </remarks>
     internal static TpmAttest VerifyQuote(
         TpmPublic key,
-        ReadOnlySpan<byte> attestBytes,
-        ReadOnlySpan<byte> signatureBytes,
+        ReadOnlyMemory<byte> attestBytes,
+        ReadOnlyMemory<byte> signatureBytes,
         ReadOnlySpan<byte> expectedExtraData,
         TpmAlgorithm? bank,
         IReadOnlyDictionary<int, byte[]>? pcrs,
@@ -161,9 +192,9 @@ public static class TpmQuoteVerifier
         TpmPcrDigestMemo? digests = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var signature = TpmSignature.Parse(signatureBytes);
-        VerifySignature(key, attestBytes, signature, pool);
-        var attest = TpmAttest.Parse(attestBytes);
+        var signature = TpmSignature.ParseShared(signatureBytes);
+        VerifySignature(key, attestBytes.Span, signature, pool);
+        var attest = TpmAttest.ParseShared(attestBytes);
         if (!CryptographicOperations.FixedTimeEquals(attest.ExtraData.Span, expectedExtraData))
         {
             throw new AttestationBindingException("quote extraData (nonce)", Convert.ToHexStringLower(expectedExtraData), Convert.ToHexStringLower(attest.ExtraData.Span));
@@ -186,6 +217,9 @@ public static class TpmQuoteVerifier
             throw new AttestationBindingException("quote pcrSelect", ExpectedSelection(bank.Value, indices), selection.ToString());
         }
 
+        // Values of any other length would move the boundaries between PCRs inside the digested concatenation: bytes
+        // of one PCR could then be reported as another's, and the digest would still match.
+        RequireDigestSizedValues(bank.Value, pcrs);
         var digest = digests is not null && pcrs is Vtpm.SortedPcrValues ordered ? digests.Compute(signature.Hash, ordered) : ComputePcrDigest(signature.Hash, pcrs);
         if (!CryptographicOperations.FixedTimeEquals(digest, attest.PcrDigest.Span))
         {

@@ -24,22 +24,22 @@ internal ref struct TpmReader
 
     public readonly int Remaining => _data.Length - _position;
 
-    public byte ReadByte(string field) => Take(1, field)[0];
+    public byte ReadByte(TpmField field) => Take(1, field)[0];
 
-    public ushort ReadUInt16(string field) => BinaryPrimitives.ReadUInt16BigEndian(Take(2, field));
+    public ushort ReadUInt16(TpmField field) => BinaryPrimitives.ReadUInt16BigEndian(Take(2, field));
 
-    public uint ReadUInt32(string field) => BinaryPrimitives.ReadUInt32BigEndian(Take(4, field));
+    public uint ReadUInt32(TpmField field) => BinaryPrimitives.ReadUInt32BigEndian(Take(4, field));
 
-    public ulong ReadUInt64(string field) => BinaryPrimitives.ReadUInt64BigEndian(Take(8, field));
+    public ulong ReadUInt64(TpmField field) => BinaryPrimitives.ReadUInt64BigEndian(Take(8, field));
 
-    public TpmAlgorithm ReadAlgorithm(string field) => (TpmAlgorithm)ReadUInt16(field);
+    public TpmAlgorithm ReadAlgorithm(TpmField field) => (TpmAlgorithm)ReadUInt16(field);
 
-    public ReadOnlySpan<byte> ReadBytes(int count, string field) => Take(count, field);
+    public ReadOnlySpan<byte> ReadBytes(int count, TpmField field) => Take(count, field);
 
     /// <summary>Reads a TPM2B: a UINT16 size followed by that many bytes, optionally bounded.</summary>
-    public ReadOnlySpan<byte> ReadSized(string field, int maxSize = ushort.MaxValue)
+    public ReadOnlySpan<byte> ReadSized(TpmField field, int maxSize = ushort.MaxValue)
     {
-        var size = ReadUInt16(field + ".size");
+        var size = BinaryPrimitives.ReadUInt16BigEndian(Take(2, field, ".size"));
         if (size > maxSize)
         {
             throw new AttestationFormatException(
@@ -59,15 +59,15 @@ internal ref struct TpmReader
         }
     }
 
-    public readonly AttestationFormatException Error(string field, string expected, string actual) =>
+    public readonly AttestationFormatException Error(TpmField field, string expected, string actual) =>
         new($"{_structure}.{field}: expected {expected}, got {actual}");
 
-    private ReadOnlySpan<byte> Take(int count, string field)
+    private ReadOnlySpan<byte> Take(int count, TpmField field, string? member = null)
     {
         if (count < 0 || count > _data.Length - _position)
         {
             throw new AttestationFormatException(
-                $"{_structure}.{field}: truncated: expected {count} bytes at offset {_position}, got {Math.Max(0, _data.Length - _position)}");
+                $"{_structure}.{field}{member}: truncated: expected {count} bytes at offset {_position}, got {Math.Max(0, _data.Length - _position)}");
         }
 
         var slice = _data.Slice(_position, count);

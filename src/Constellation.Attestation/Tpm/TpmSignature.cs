@@ -8,7 +8,7 @@ namespace Constellation.Attestation.Tpm;
 /// </summary>
 public sealed class TpmSignature
 {
-    private TpmSignature(TpmAlgorithm algorithm, TpmAlgorithm hash, byte[] rsa, byte[] r, byte[] s)
+    private TpmSignature(TpmAlgorithm algorithm, TpmAlgorithm hash, ReadOnlyMemory<byte> rsa, ReadOnlyMemory<byte> r, ReadOnlyMemory<byte> s)
     {
         Algorithm = algorithm;
         Hash = hash;
@@ -50,7 +50,7 @@ public sealed class TpmSignature
             throw new ArgumentException("Expected RSASSA or RSAPSS.", nameof(algorithm));
         }
 
-        return new TpmSignature(algorithm, hash, signature.ToArray(), [], []);
+        return new TpmSignature(algorithm, hash, signature.ToArray(), default, default);
     }
 
     /// <summary>Creates an ECC signature.</summary>
@@ -66,7 +66,7 @@ public sealed class TpmSignature
             throw new ArgumentException("Expected an ECC signature algorithm.", nameof(algorithm));
         }
 
-        return new TpmSignature(algorithm, hash, [], r.ToArray(), s.ToArray());
+        return new TpmSignature(algorithm, hash, default, r.ToArray(), s.ToArray());
     }
 
     /// <summary>Parses a TPMT_SIGNATURE. Strict: unknown algorithms, truncation and trailing bytes are errors.</summary>
@@ -77,6 +77,18 @@ public sealed class TpmSignature
     {
         var reader = new TpmReader(data, "TPMT_SIGNATURE");
         var signature = Read(ref reader);
+        reader.EnsureEnd();
+        return signature;
+    }
+
+    /// <summary>
+    /// Parses a TPMT_SIGNATURE whose bytes the caller owns and never writes to again: the signature values are slices
+    /// of <paramref name="owned"/> instead of copies.
+    /// </summary>
+    internal static TpmSignature ParseShared(ReadOnlyMemory<byte> owned)
+    {
+        var reader = new TpmReader(owned.Span, "TPMT_SIGNATURE");
+        var signature = Read(ref reader, owned);
         reader.EnsureEnd();
         return signature;
     }
@@ -99,7 +111,7 @@ public sealed class TpmSignature
         return writer.ToArray();
     }
 
-    internal static TpmSignature Read(ref TpmReader reader)
+    internal static TpmSignature Read(ref TpmReader reader, ReadOnlyMemory<byte>? owner = null)
     {
         var algorithm = reader.ReadAlgorithm("sigAlg");
         switch (algorithm)
@@ -108,26 +120,30 @@ public sealed class TpmSignature
                 {
                     var hash = ReadHash(ref reader);
                     // TPM2B_PUBLIC_KEY_RSA holds at most a 4096-bit value.
-                    var sig = reader.ReadSized("signature.sig", 512).ToArray();
-                    return new TpmSignature(algorithm, hash, sig, [], []);
+                    var sig = Keep(reader.ReadSized("signature.sig", 512), reader.Position, owner);
+                    return new TpmSignature(algorithm, hash, sig, default, default);
                 }
 
             case TpmAlgorithm.Ecdsa or TpmAlgorithm.Ecdaa or TpmAlgorithm.Sm2 or TpmAlgorithm.EcSchnorr:
                 {
                     var hash = ReadHash(ref reader);
                     // TPM2B_ECC_PARAMETER holds at most a P-521 coordinate (66 bytes).
-                    var r = reader.ReadSized("signature.signatureR", 66).ToArray();
-                    var s = reader.ReadSized("signature.signatureS", 66).ToArray();
-                    return new TpmSignature(algorithm, hash, [], r, s);
+                    var r = Keep(reader.ReadSized("signature.signatureR", 66), reader.Position, owner);
+                    var s = Keep(reader.ReadSized("signature.signatureS", 66), reader.Position, owner);
+                    return new TpmSignature(algorithm, hash, default, r, s);
                 }
 
             case TpmAlgorithm.Null:
-                return new TpmSignature(algorithm, TpmAlgorithm.Null, [], [], []);
+                return new TpmSignature(algorithm, TpmAlgorithm.Null, default, default, default);
 
             default:
                 throw reader.Error("sigAlg", "RSASSA (0x0014), RSAPSS (0x0016), ECDSA (0x0018), ECDAA, SM2, ECSCHNORR or NULL", $"0x{(ushort)algorithm:x4}");
         }
     }
+
+    // A field that ends at `end`: a slice of the owner's bytes when there is one, else a copy.
+    private static ReadOnlyMemory<byte> Keep(ReadOnlySpan<byte> field, int end, ReadOnlyMemory<byte>? owner) =>
+        owner is { } bytes ? bytes.Slice(end - field.Length, field.Length) : field.ToArray();
 
     private static TpmAlgorithm ReadHash(ref TpmReader reader)
     {

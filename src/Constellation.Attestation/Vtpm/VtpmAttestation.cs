@@ -35,8 +35,8 @@ public sealed class VtpmAttestation
         IntermediateCertificates = (intermediateCertificates ?? []).Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToImmutableArray();
     }
 
-    /// <summary>Takes ownership of freshly decoded arrays (no copies); the decoder hands out nothing else.</summary>
-    internal VtpmAttestation(byte[] akPublic, List<VtpmQuote> quotes, byte[] eventLog, byte[] akCertificate, List<byte[]> intermediateCertificates, bool owned)
+    /// <summary>Takes ownership of freshly decoded bytes (no copies); the decoder hands out nothing else.</summary>
+    internal VtpmAttestation(ReadOnlyMemory<byte> akPublic, List<VtpmQuote> quotes, ReadOnlyMemory<byte> eventLog, ReadOnlyMemory<byte> akCertificate, List<ReadOnlyMemory<byte>> intermediateCertificates, bool owned)
     {
         _ = owned;
         AkPublic = akPublic;

@@ -22,16 +22,16 @@ public sealed class VtpmDocument
         ArgumentNullException.ThrowIfNull(attestation);
         Attestation = attestation;
         InstanceInfo = instanceInfo.ToArray();
-        UserDataArray = userData.ToArray();
+        UserData = userData.ToArray();
     }
 
     /// <summary>Takes ownership of freshly decoded arrays (no copies).</summary>
-    internal VtpmDocument(VtpmAttestation attestation, byte[] instanceInfo, byte[] userData, bool owned)
+    internal VtpmDocument(VtpmAttestation attestation, ReadOnlyMemory<byte> instanceInfo, ReadOnlyMemory<byte> userData, bool owned)
     {
         _ = owned;
         Attestation = attestation;
         InstanceInfo = instanceInfo;
-        UserDataArray = userData;
+        UserData = userData;
     }
 
     /// <summary>Gets the embedded attestation.</summary>
@@ -41,10 +41,7 @@ public sealed class VtpmDocument
     public ReadOnlyMemory<byte> InstanceInfo { get; }
 
     /// <summary>Gets the user data.</summary>
-    public ReadOnlyMemory<byte> UserData => UserDataArray;
-
-    /// <summary>Gets the array behind <see cref="UserData"/> (never written to).</summary>
-    internal byte[] UserDataArray { get; }
+    public ReadOnlyMemory<byte> UserData { get; }
 
     /// <summary>Parses a document. Keys match case-insensitively and unknown keys are ignored, as in Go.</summary>
     /// <param name="json">The document bytes.</param>

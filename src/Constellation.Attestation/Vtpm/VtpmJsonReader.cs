@@ -21,42 +21,52 @@ namespace Constellation.Attestation.Vtpm;
 /// A candidate that a later key may still supersede (case-insensitive match) is decoded only once it is known to win,
 /// so a malformed value under a superseded key is not an error, exactly as before.
 /// </remarks>
-internal static class VtpmJsonReader
+internal static partial class VtpmJsonReader
 {
     private const int MaxDepth = 16;
+
+    private const string AttestationPath = "Attestation";
+
+    // Error paths of the first quotes, so that reading a quote builds no string (immutable, shared by all readers).
+    private static readonly string[] QuotePaths =
+    [
+        "Attestation.quotes[0]", "Attestation.quotes[1]", "Attestation.quotes[2]", "Attestation.quotes[3]",
+        "Attestation.quotes[4]", "Attestation.quotes[5]", "Attestation.quotes[6]", "Attestation.quotes[7]",
+    ];
 
     public static VtpmDocument ReadDocument(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         reader.Read();
         RequireObject(ref reader, "document");
+        var arena = new DecodeArena(json.Length);
         var attestation = new Field();
         var instanceInfo = new Field();
         var userData = new Field();
         VtpmAttestation? attestationValue = null;
-        byte[] instanceInfoValue = [];
-        byte[] userDataValue = [];
+        ReadOnlyMemory<byte> instanceInfoValue = default;
+        ReadOnlyMemory<byte> userDataValue = default;
         while (NextProperty(ref reader))
         {
             if (Is(ref reader, "Attestation"u8, out var exact))
             {
                 if (attestation.Take(ref reader, exact, 0))
                 {
-                    attestationValue = ReadAttestationOrNull(ref reader, json, 0);
+                    attestationValue = ReadAttestationOrNull(ref reader, json, 0, arena);
                 }
             }
             else if (Is(ref reader, "InstanceInfo"u8, out exact))
             {
                 if (instanceInfo.Take(ref reader, exact, 0))
                 {
-                    instanceInfoValue = ReadBytesOrNull(ref reader, new("document.InstanceInfo"));
+                    instanceInfoValue = ReadBytesOrNull(ref reader, new("document.InstanceInfo"), arena);
                 }
             }
             else if (Is(ref reader, "UserData"u8, out exact))
             {
                 if (userData.Take(ref reader, exact, 0))
                 {
-                    userDataValue = ReadBytesOrNull(ref reader, new("document.UserData"));
+                    userDataValue = ReadBytesOrNull(ref reader, new("document.UserData"), arena);
                 }
             }
             else
@@ -74,19 +84,19 @@ internal static class VtpmJsonReader
         if (attestation.Deferred is { } a)
         {
             var r = Reopen(json, a);
-            attestationValue = ReadAttestationOrNull(ref r, json, a);
+            attestationValue = ReadAttestationOrNull(ref r, json, a, arena);
         }
 
         if (instanceInfo.Deferred is { } i)
         {
             var r = Reopen(json, i);
-            instanceInfoValue = ReadBytesOrNull(ref r, new("document.InstanceInfo"));
+            instanceInfoValue = ReadBytesOrNull(ref r, new("document.InstanceInfo"), arena);
         }
 
         if (userData.Deferred is { } u)
         {
             var r = Reopen(json, u);
-            userDataValue = ReadBytesOrNull(ref r, new("document.UserData"));
+            userDataValue = ReadBytesOrNull(ref r, new("document.UserData"), arena);
         }
 
         if (attestationValue is null)
@@ -98,60 +108,60 @@ internal static class VtpmJsonReader
     }
 
     // Every reader below works on json[origin..]; origin turns its token offsets back into offsets in json.
-    private static VtpmAttestation? ReadAttestationOrNull(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin)
+    private static VtpmAttestation? ReadAttestationOrNull(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, DecodeArena arena)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        const string path = "Attestation";
+        const string path = AttestationPath;
         RequireObject(ref reader, path);
         var akPub = new Field();
         var quotes = new Field();
         var eventLog = new Field();
         var akCert = new Field();
         var intermediates = new Field();
-        byte[] akPubValue = [];
+        ReadOnlyMemory<byte> akPubValue = default;
         List<VtpmQuote> quotesValue = [];
-        byte[] eventLogValue = [];
-        byte[] akCertValue = [];
-        List<byte[]> intermediatesValue = [];
+        ReadOnlyMemory<byte> eventLogValue = default;
+        ReadOnlyMemory<byte> akCertValue = default;
+        List<ReadOnlyMemory<byte>> intermediatesValue = [];
         while (NextProperty(ref reader))
         {
             if (Is(ref reader, "ak_pub"u8, out var exact))
             {
                 if (akPub.Take(ref reader, exact, origin))
                 {
-                    akPubValue = ReadBytesOrNull(ref reader, new(path, ".ak_pub"));
+                    akPubValue = ReadBytesOrNull(ref reader, new(path, ".ak_pub"), arena);
                 }
             }
             else if (Is(ref reader, "quotes"u8, out exact))
             {
                 if (quotes.Take(ref reader, exact, origin))
                 {
-                    quotesValue = ReadQuotes(ref reader, json, origin, path);
+                    quotesValue = ReadQuotes(ref reader, json, origin, path, arena);
                 }
             }
             else if (Is(ref reader, "event_log"u8, out exact))
             {
                 if (eventLog.Take(ref reader, exact, origin))
                 {
-                    eventLogValue = ReadBytesOrNull(ref reader, new(path, ".event_log"));
+                    eventLogValue = ReadBytesOrNull(ref reader, new(path, ".event_log"), arena);
                 }
             }
             else if (Is(ref reader, "ak_cert"u8, out exact))
             {
                 if (akCert.Take(ref reader, exact, origin))
                 {
-                    akCertValue = ReadBytesOrNull(ref reader, new(path, ".ak_cert"));
+                    akCertValue = ReadBytesOrNull(ref reader, new(path, ".ak_cert"), arena);
                 }
             }
             else if (Is(ref reader, "intermediate_certs"u8, out exact))
             {
                 if (intermediates.Take(ref reader, exact, origin))
                 {
-                    intermediatesValue = ReadIntermediates(ref reader, path);
+                    intermediatesValue = ReadIntermediates(ref reader, path, arena);
                 }
             }
             else
@@ -164,37 +174,37 @@ internal static class VtpmJsonReader
         if (akPub.Deferred is { } p)
         {
             var r = Reopen(json, p);
-            akPubValue = ReadBytesOrNull(ref r, new(path, ".ak_pub"));
+            akPubValue = ReadBytesOrNull(ref r, new(path, ".ak_pub"), arena);
         }
 
         if (quotes.Deferred is { } q)
         {
             var r = Reopen(json, q);
-            quotesValue = ReadQuotes(ref r, json, q, path);
+            quotesValue = ReadQuotes(ref r, json, q, path, arena);
         }
 
         if (eventLog.Deferred is { } e)
         {
             var r = Reopen(json, e);
-            eventLogValue = ReadBytesOrNull(ref r, new(path, ".event_log"));
+            eventLogValue = ReadBytesOrNull(ref r, new(path, ".event_log"), arena);
         }
 
         if (akCert.Deferred is { } c)
         {
             var r = Reopen(json, c);
-            akCertValue = ReadBytesOrNull(ref r, new(path, ".ak_cert"));
+            akCertValue = ReadBytesOrNull(ref r, new(path, ".ak_cert"), arena);
         }
 
         if (intermediates.Deferred is { } m)
         {
             var r = Reopen(json, m);
-            intermediatesValue = ReadIntermediates(ref r, path);
+            intermediatesValue = ReadIntermediates(ref r, path, arena);
         }
 
         return new VtpmAttestation(akPubValue, quotesValue, eventLogValue, akCertValue, intermediatesValue, owned: true);
     }
 
-    private static List<VtpmQuote> ReadQuotes(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
+    private static List<VtpmQuote> ReadQuotes(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path, DecodeArena arena)
     {
         List<VtpmQuote> quotes = [];
         if (reader.TokenType == JsonTokenType.Null)
@@ -210,15 +220,17 @@ internal static class VtpmJsonReader
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            quotes.Add(ReadQuote(ref reader, json, origin, $"{path}.quotes[{index++}]"));
+            var quotePath = index < QuotePaths.Length && ReferenceEquals(path, AttestationPath) ? QuotePaths[index] : $"{path}.quotes[{index}]";
+            index++;
+            quotes.Add(ReadQuote(ref reader, json, origin, quotePath, arena));
         }
 
         return quotes;
     }
 
-    private static List<byte[]> ReadIntermediates(ref Utf8JsonReader reader, string path)
+    private static List<ReadOnlyMemory<byte>> ReadIntermediates(ref Utf8JsonReader reader, string path, DecodeArena arena)
     {
-        List<byte[]> certificates = [];
+        List<ReadOnlyMemory<byte>> certificates = [];
         if (reader.TokenType == JsonTokenType.Null)
         {
             return certificates;
@@ -232,43 +244,43 @@ internal static class VtpmJsonReader
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            certificates.Add(ReadBytes(ref reader, new(path, ".intermediate_certs", index++)));
+            certificates.Add(ReadBytes(ref reader, new(path, ".intermediate_certs", index++), arena));
         }
 
         return certificates;
     }
 
-    private static VtpmQuote ReadQuote(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
+    private static VtpmQuote ReadQuote(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path, DecodeArena arena)
     {
         RequireObject(ref reader, path);
         var quote = new Field();
         var signature = new Field();
         var pcrs = new Field();
-        byte[] quoteValue = [];
-        byte[] signatureValue = [];
+        ReadOnlyMemory<byte> quoteValue = default;
+        ReadOnlyMemory<byte> signatureValue = default;
         var bank = TpmAlgorithm.Error;
-        KeyValuePair<int, byte[]>[] pcrValues = [];
+        var pcrValues = SortedPcrValues.Empty;
         while (NextProperty(ref reader))
         {
             if (Is(ref reader, "quote"u8, out var exact))
             {
                 if (quote.Take(ref reader, exact, origin))
                 {
-                    quoteValue = ReadBytesOrNull(ref reader, new(path, ".quote"));
+                    quoteValue = ReadBytesOrNull(ref reader, new(path, ".quote"), arena);
                 }
             }
             else if (Is(ref reader, "raw_sig"u8, out exact))
             {
                 if (signature.Take(ref reader, exact, origin))
                 {
-                    signatureValue = ReadBytesOrNull(ref reader, new(path, ".raw_sig"));
+                    signatureValue = ReadBytesOrNull(ref reader, new(path, ".raw_sig"), arena);
                 }
             }
             else if (Is(ref reader, "pcrs"u8, out exact))
             {
                 if (pcrs.Take(ref reader, exact, origin))
                 {
-                    (bank, pcrValues) = ReadPcrs(ref reader, json, origin, path);
+                    (bank, pcrValues) = ReadPcrs(ref reader, json, origin, path, arena);
                 }
             }
             else
@@ -280,28 +292,28 @@ internal static class VtpmJsonReader
         if (quote.Deferred is { } q)
         {
             var r = Reopen(json, q);
-            quoteValue = ReadBytesOrNull(ref r, new(path, ".quote"));
+            quoteValue = ReadBytesOrNull(ref r, new(path, ".quote"), arena);
         }
 
         if (signature.Deferred is { } s)
         {
             var r = Reopen(json, s);
-            signatureValue = ReadBytesOrNull(ref r, new(path, ".raw_sig"));
+            signatureValue = ReadBytesOrNull(ref r, new(path, ".raw_sig"), arena);
         }
 
         if (pcrs.Deferred is { } p)
         {
             var r = Reopen(json, p);
-            (bank, pcrValues) = ReadPcrs(ref r, json, p, path);
+            (bank, pcrValues) = ReadPcrs(ref r, json, p, path, arena);
         }
 
-        return new VtpmQuote(quoteValue, signatureValue, bank, pcrValues, owned: true);
+        return new VtpmQuote(quoteValue, signatureValue, bank, pcrValues);
     }
 
-    private static (TpmAlgorithm Bank, KeyValuePair<int, byte[]>[] Pcrs) ReadPcrs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path)
+    private static (TpmAlgorithm Bank, SortedPcrValues Pcrs) ReadPcrs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, long origin, string path, DecodeArena arena)
     {
         var bank = TpmAlgorithm.Error;
-        KeyValuePair<int, byte[]>[] pcrs = [];
+        var pcrs = SortedPcrValues.Empty;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return (bank, pcrs);
@@ -323,7 +335,7 @@ internal static class VtpmJsonReader
             {
                 if (map.Take(ref reader, exact, origin))
                 {
-                    pcrs = ReadPcrMap(ref reader, path);
+                    pcrs = ReadPcrMap(ref reader, path, arena);
                 }
             }
             else
@@ -341,7 +353,7 @@ internal static class VtpmJsonReader
         if (map.Deferred is { } m)
         {
             var r = Reopen(json, m);
-            pcrs = ReadPcrMap(ref r, path);
+            pcrs = ReadPcrMap(ref r, path, arena);
         }
 
         return (bank, pcrs);
@@ -363,57 +375,6 @@ internal static class VtpmJsonReader
     }
 
     /// <summary>Reads a PCR map into an array sorted by index (duplicates are an error).</summary>
-    private static KeyValuePair<int, byte[]>[] ReadPcrMap(ref Utf8JsonReader reader, string path)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return [];
-        }
-
-        RequireObject(ref reader, new JsonPath(path, ".pcrs.pcrs"));
-        // A vTPM quotes 24 PCRs per bank, and a TPM has at most 64: for those a bitmap finds duplicates and final positions.
-        List<KeyValuePair<int, byte[]>> pcrs = new(24);
-        var seen = 0UL;
-        var small = true;
-        while (NextProperty(ref reader))
-        {
-            var index = ReadPcrIndex(ref reader, path);
-            if (index < 64 ? (seen & (1UL << index)) != 0 : pcrs.Exists(existing => existing.Key == index))
-            {
-                throw new AttestationFormatException($"{path}.pcrs.pcrs: PCR {index} appears more than once");
-            }
-
-            if (index < 64)
-            {
-                seen |= 1UL << index;
-            }
-            else
-            {
-                small = false;
-            }
-
-            reader.Read();
-            pcrs.Add(new(index, ReadBytes(ref reader, new(path, ".pcrs.pcrs", index))));
-        }
-
-        var sorted = new KeyValuePair<int, byte[]>[pcrs.Count];
-        if (small)
-        {
-            // Go writes map keys in string order ("0", "1", "10", ...): place each entry at its rank among the indices.
-            foreach (var entry in pcrs)
-            {
-                sorted[BitOperations.PopCount(seen & ((1UL << entry.Key) - 1))] = entry;
-            }
-        }
-        else
-        {
-            pcrs.CopyTo(sorted);
-            Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
-        }
-
-        return sorted;
-    }
-
     private static int ReadPcrIndex(ref Utf8JsonReader reader, string path)
     {
         // Unescaped ASCII digits are the normal case; anything else takes the string route with the same rule.
@@ -441,38 +402,46 @@ internal static class VtpmJsonReader
         return (int)index;
     }
 
-    private static byte[] ReadBytesOrNull(ref Utf8JsonReader reader, JsonPath path) =>
-        reader.TokenType == JsonTokenType.Null ? [] : ReadBytes(ref reader, path);
+    private static ReadOnlyMemory<byte> ReadBytesOrNull(ref Utf8JsonReader reader, JsonPath path, DecodeArena arena) =>
+        reader.TokenType == JsonTokenType.Null ? default : ReadBytes(ref reader, path, arena);
 
-    private static byte[] ReadBytes(ref Utf8JsonReader reader, JsonPath path)
+    private static ReadOnlyMemory<byte> ReadBytes(ref Utf8JsonReader reader, JsonPath path, DecodeArena arena)
+    {
+        if (TryDecodeCanonical(ref reader, path, arena.Free, out var length))
+        {
+            return length == 0 ? default : arena.Commit(length);
+        }
+
+        var decoded = DecodeGeneral(ref reader, path);
+        return decoded.Length == 0 ? default : arena.Add(decoded);
+    }
+
+    // Fast path: canonical Base64 (no escapes, no whitespace) decoded straight from the UTF-8 bytes. False when the
+    // text is not canonical or does not fit: the general decoder then decides.
+    private static bool TryDecodeCanonical(ref Utf8JsonReader reader, JsonPath path, scoped Span<byte> destination, out int length)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
             throw new AttestationFormatException($"{path}: expected a Base64 string, got {KindOf(ref reader)}");
         }
 
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        length = 0;
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
         {
-            // Fast path: canonical Base64 decoded straight from the UTF-8 bytes into an exactly sized array.
-            var text = reader.ValueSpan;
-            var length = DecodedLength(text);
-            if (length == 0)
-            {
-                return [];
-            }
-
-            if (length > 0)
-            {
-                var bytes = new byte[length];
-                if (Base64.DecodeFromUtf8(text, bytes, out var consumed, out var written) == OperationStatus.Done
-                    && consumed == text.Length && written == length)
-                {
-                    return bytes;
-                }
-            }
+            return false;
         }
 
-        // Escapes, whitespace or malformed text: the general decoder decides, with its exact acceptance rules.
+        var text = reader.ValueSpan;
+        length = DecodedLength(text);
+        return length == 0
+            || (length > 0 && length <= destination.Length
+                && Base64.DecodeFromUtf8(text, destination[..length], out var consumed, out var written) == OperationStatus.Done
+                && consumed == text.Length && written == length);
+    }
+
+    // Escapes, whitespace or malformed text: the general decoder decides, with its exact acceptance rules.
+    private static byte[] DecodeGeneral(ref Utf8JsonReader reader, JsonPath path)
+    {
         try
         {
             return Convert.FromBase64String(GetText(ref reader, path.ToString()));

@@ -31,23 +31,21 @@ public sealed class VtpmQuote
         RawSignature = rawSignature.ToArray();
         Bank = bank;
         _pcrs = pcrs.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
-        _sorted = new SortedPcrValues(_pcrs.Select(kv => new KeyValuePair<int, byte[]>(kv.Key, ImmutableCollectionsMarshal.AsArray(kv.Value)!)).ToArray());
+        _sorted = SortedPcrValues.FromOrdered(_pcrs.Select(kv => new KeyValuePair<int, byte[]>(kv.Key, ImmutableCollectionsMarshal.AsArray(kv.Value)!)).ToArray());
     }
 
-    /// <summary>Takes ownership of freshly decoded arrays (no copies); the decoder hands out nothing else.</summary>
-    /// <param name="quote">TPMS_ATTEST bytes.</param>
-    /// <param name="rawSignature">TPMT_SIGNATURE bytes.</param>
+    /// <summary>Takes ownership of freshly decoded bytes (no copies); the decoder hands out nothing else.</summary>
+    /// <param name="quote">TPMS_ATTEST bytes; never written to afterwards.</param>
+    /// <param name="rawSignature">TPMT_SIGNATURE bytes; never written to afterwards.</param>
     /// <param name="bank">The PCR bank.</param>
-    /// <param name="sortedPcrs">PCR values in ascending index order without duplicates.</param>
-    /// <param name="owned">Marks the owning overload.</param>
-    internal VtpmQuote(byte[] quote, byte[] rawSignature, TpmAlgorithm bank, KeyValuePair<int, byte[]>[] sortedPcrs, bool owned)
+    /// <param name="pcrs">The PCR values.</param>
+    internal VtpmQuote(ReadOnlyMemory<byte> quote, ReadOnlyMemory<byte> rawSignature, TpmAlgorithm bank, SortedPcrValues pcrs)
     {
-        _ = owned;
         Quote = quote;
         RawSignature = rawSignature;
         Bank = bank;
         // The public dictionary is built only if someone asks for it.
-        _sorted = new SortedPcrValues(sortedPcrs);
+        _sorted = pcrs;
     }
 
     /// <summary>Gets the TPMS_ATTEST bytes.</summary>
@@ -71,9 +69,9 @@ public sealed class VtpmQuote
     private ImmutableSortedDictionary<int, ImmutableArray<byte>> CreatePcrs()
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<byte>>();
-        foreach (var (index, value) in _sorted)
+        for (var i = 0; i < _sorted.Count; i++)
         {
-            builder.Add(index, ImmutableCollectionsMarshal.AsImmutableArray(value));
+            builder.Add(_sorted.OrderedIndices[i], ImmutableArray.Create(_sorted.ValueAt(i)));
         }
 
         // Racing initialisations build equal dictionaries; either may win.

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -30,6 +29,7 @@ public sealed class VtpmValidator : IAttestationValidator
     private readonly MeasurementSet _measurements;
     private readonly TpmVerificationKeyPool _keys = new();
     private readonly TpmPcrDigestMemo _pcrDigests = new();
+    private readonly NonceHasher _nonceHasher = new();
     private volatile DecodedAttestationKey? _lastAk;
 
     /// <summary>Creates a validator.</summary>
@@ -64,7 +64,7 @@ public sealed class VtpmValidator : IAttestationValidator
         var attestation = doc.Attestation;
 
         // 2. extraData = SHA-256(userData ‖ nonce).
-        var extraData = HashConcatenation(doc.UserData.Span, nonce.Span);
+        var extraData = _nonceHasher.Hash(doc.UserData.Span, nonce.Span);
 
         // 3. Trusted AK from the variant.
         var (ak, akSpki) = DecodeAttestationKey(attestation.AkPublic.Span);
@@ -73,7 +73,7 @@ public sealed class VtpmValidator : IAttestationValidator
         var trustedKey = await _hooks.GetTrustedAttestationKeyAsync(context, cancellationToken).ConfigureAwait(false);
 
         // 4. tpmNonce = SHA-256(instanceInfo ‖ extraData).
-        var tpmNonce = HashConcatenation(doc.InstanceInfo.Span, extraData);
+        var tpmNonce = _nonceHasher.Hash(doc.InstanceInfo.Span, extraData);
 
         // 5. Quotes.
         // Identical SPKI bytes are the same key; anything else gets the structural comparison.
@@ -89,19 +89,13 @@ public sealed class VtpmValidator : IAttestationValidator
         var verifiedContext = context.WithPlatformState(platformState);
         await _hooks.CheckConfidentialVmAsync(verifiedContext, cancellationToken).ConfigureAwait(false);
 
-        // 7. Measurements, compared with the verified SHA-256 values; the result keeps these arrays (nobody else has them).
-        var ordered = sha256Quote.SortedPcrs.Ordered;
-        var reported = new KeyValuePair<uint, byte[]>[ordered.Length];
-        for (var i = 0; i < ordered.Length; i++)
-        {
-            reported[i] = new((uint)ordered[i].Key, ordered[i].Value);
-        }
-
+        // 7. Measurements, compared with the verified SHA-256 values; the result keeps them (nobody else has them).
+        var reported = sha256Quote.SortedPcrs;
         var comparison = _measurements.Compare(reported);
         comparison.ThrowIfFailed();
 
         // 8. User data.
-        return new AttestationValidationResult(Variant, doc.UserDataArray, CollectWarnings(context, verifiedContext, comparison), reported);
+        return new AttestationValidationResult(Variant, doc.UserData, CollectWarnings(context, verifiedContext, comparison), reported);
     }
 
     private static ImmutableArray<string> CollectWarnings(VtpmAttestationContext context, VtpmAttestationContext verifiedContext, MeasurementComparison comparison)
@@ -114,22 +108,6 @@ public sealed class VtpmValidator : IAttestationValidator
         }
 
         return [.. hookWarnings, .. checkWarnings, .. comparison.Warnings.Select(w => w.ToString())];
-    }
-
-    private static byte[] HashConcatenation(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
-    {
-        var length = first.Length + second.Length;
-        byte[]? rented = null;
-        var buffer = length <= 512 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        first.CopyTo(buffer);
-        second.CopyTo(buffer[first.Length..]);
-        var digest = SHA256.HashData(buffer[..length]);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return digest;
     }
 
     private (TpmPublic Key, byte[] SubjectPublicKeyInfo) DecodeAttestationKey(ReadOnlySpan<byte> akPublic)
@@ -232,7 +210,7 @@ public sealed class VtpmValidator : IAttestationValidator
         var pcrs = quote.SortedPcrs;
         try
         {
-            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, tpmNonce, quote.Bank, pcrs, keys, digests);
+            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote, quote.RawSignature, tpmNonce, quote.Bank, pcrs, keys, digests);
             log?.VerifyAgainst(quote.Bank, pcrs);
         }
         catch (AttestationFormatException ex)
