@@ -137,8 +137,8 @@ public sealed class TpmAttest
         }
 
         // TPM2B_NAME holds at most a handle or a hash-algorithm-prefixed digest (2 + 64 bytes).
-        var signer = Keep(reader.ReadSized("qualifiedSigner", 2 + 64), reader.Position, owner);
-        var extraData = Keep(reader.ReadSized("extraData", 64), reader.Position, owner);
+        var signer = reader.ReadSizedKept("qualifiedSigner", 2 + 64, owner);
+        var extraData = reader.ReadSizedKept("extraData", 64, owner);
         var clock = reader.ReadUInt64("clockInfo.clock");
         var resetCount = reader.ReadUInt32("clockInfo.resetCount");
         var restartCount = reader.ReadUInt32("clockInfo.restartCount");
@@ -150,14 +150,10 @@ public sealed class TpmAttest
 
         var firmware = reader.ReadUInt64("firmwareVersion");
         var selections = TpmPcrSelection.ReadList(ref reader);
-        var digest = Keep(reader.ReadSized("attested.pcrDigest", 64), reader.Position, owner);
+        var digest = reader.ReadSizedKept("attested.pcrDigest", 64, owner);
         reader.EnsureEnd();
         return new TpmAttest(magic, type, signer, extraData, clock, resetCount, restartCount, safe, firmware, selections, digest, owner ?? data.ToArray());
     }
-
-    // A field that ends at `end`: a slice of the owner's bytes when there is one, else a copy.
-    private static ReadOnlyMemory<byte> Keep(ReadOnlySpan<byte> field, int end, ReadOnlyMemory<byte>? owner) =>
-        owner is { } bytes ? bytes.Slice(end - field.Length, field.Length) : field.ToArray();
 
     /// <summary>Parses a TPMS_ATTEST, returning <see langword="false"/> instead of throwing on malformed input.</summary>
     /// <param name="data">The marshalled structure.</param>

@@ -50,6 +50,16 @@ internal ref struct TpmReader
     }
 
     /// <summary>Fails unless every byte was consumed (strict parsing: trailing bytes are an error).</summary>
+    /// <summary>
+    /// Reads a TPM2B field as a slice of <paramref name="owner"/> when given (the same bytes this reader reads, owned
+    /// by the caller and never written to again), else as a copy.
+    /// </summary>
+    public ReadOnlyMemory<byte> ReadSizedKept(TpmField field, int maxSize, ReadOnlyMemory<byte>? owner)
+    {
+        var value = ReadSized(field, maxSize);
+        return owner is { } bytes ? bytes.Slice(_position - value.Length, value.Length) : value.ToArray();
+    }
+
     public readonly void EnsureEnd()
     {
         if (_position != _data.Length)

@@ -120,7 +120,7 @@ public sealed class TpmSignature
                 {
                     var hash = ReadHash(ref reader);
                     // TPM2B_PUBLIC_KEY_RSA holds at most a 4096-bit value.
-                    var sig = Keep(reader.ReadSized("signature.sig", 512), reader.Position, owner);
+                    var sig = reader.ReadSizedKept("signature.sig", 512, owner);
                     return new TpmSignature(algorithm, hash, sig, default, default);
                 }
 
@@ -128,8 +128,8 @@ public sealed class TpmSignature
                 {
                     var hash = ReadHash(ref reader);
                     // TPM2B_ECC_PARAMETER holds at most a P-521 coordinate (66 bytes).
-                    var r = Keep(reader.ReadSized("signature.signatureR", 66), reader.Position, owner);
-                    var s = Keep(reader.ReadSized("signature.signatureS", 66), reader.Position, owner);
+                    var r = reader.ReadSizedKept("signature.signatureR", 66, owner);
+                    var s = reader.ReadSizedKept("signature.signatureS", 66, owner);
                     return new TpmSignature(algorithm, hash, default, r, s);
                 }
 
@@ -140,10 +140,6 @@ public sealed class TpmSignature
                 throw reader.Error("sigAlg", "RSASSA (0x0014), RSAPSS (0x0016), ECDSA (0x0018), ECDAA, SM2, ECSCHNORR or NULL", $"0x{(ushort)algorithm:x4}");
         }
     }
-
-    // A field that ends at `end`: a slice of the owner's bytes when there is one, else a copy.
-    private static ReadOnlyMemory<byte> Keep(ReadOnlySpan<byte> field, int end, ReadOnlyMemory<byte>? owner) =>
-        owner is { } bytes ? bytes.Slice(end - field.Length, field.Length) : field.ToArray();
 
     private static TpmAlgorithm ReadHash(ref TpmReader reader)
     {
