@@ -34,7 +34,12 @@ internal static partial class VtpmJsonReader
         "Attestation.quotes[4]", "Attestation.quotes[5]", "Attestation.quotes[6]", "Attestation.quotes[7]",
     ];
 
-    public static VtpmDocument ReadDocument(ReadOnlySpan<byte> json)
+    public static VtpmDocument ReadDocument(ReadOnlySpan<byte> json) =>
+        // What Go (and this library) writes takes the fast path; anything else, valid or not, the general reader.
+        TryReadCanonical(json) ?? ReadGeneral(json);
+
+    /// <summary>The general reader: every document Go's decoder accepts, with this project's rules and errors.</summary>
+    internal static VtpmDocument ReadGeneral(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         reader.Read();
@@ -374,7 +379,7 @@ internal static partial class VtpmJsonReader
         return (TpmAlgorithm)number;
     }
 
-    /// <summary>Reads a PCR map into an array sorted by index (duplicates are an error).</summary>
+    // A PCR map key: a decimal index (Go's map[uint32] key), at most int.MaxValue.
     private static int ReadPcrIndex(ref Utf8JsonReader reader, string path)
     {
         // Unescaped ASCII digits are the normal case; anything else takes the string route with the same rule.

@@ -55,7 +55,7 @@ public static class FuzzTargets
         new("tpms-attest", "TPMS_ATTEST (quote): TpmAttest.Parse", TpmsAttestTarget),
         new("tpmt-public", "TPMT_PUBLIC: TpmPublic.Parse, then the key export", TpmtPublicTarget),
         new("tpmt-signature", "TPMT_SIGNATURE: TpmSignature.Parse", TpmtSignatureTarget),
-        new("vtpm-json", "vTPM document JSON: VtpmDocument.Parse, then the embedded TPM structures", VtpmJsonTarget),
+        new("vtpm-json", "vTPM document JSON: VtpmDocument.Parse, then the embedded TPM structures; the canonical fast path against the general reader", VtpmJsonTarget),
         new("vtpm-protobuf", "go-tpm-tools attest.Attestation protobuf: VtpmAttestation.ParseProtobuf, then the embedded TPM structures", VtpmProtobufTarget),
         new("atls-cert", "aTLS peer certificate and its attestation extension: AtlsPeerVerifier.VerifyAsync with the dummy validator", AtlsCertificateTarget),
         new("measurements-json", "measurements JSON: MeasurementJson.Parse", MeasurementsJsonTarget),
@@ -197,6 +197,26 @@ public static class FuzzTargets
 
     private static void VtpmJsonTarget(byte[] data)
     {
+        // Differential: whatever the canonical fast path accepts, the general reader must accept with the same fields.
+        var canonical = VtpmJsonReader.TryReadCanonical(data);
+        if (canonical is not null)
+        {
+            VtpmDocument general;
+            try
+            {
+                general = VtpmJsonReader.ReadGeneral(data);
+            }
+            catch (Exception ex) when (ex is AttestationException or System.Text.Json.JsonException)
+            {
+                throw new InvalidOperationException("the canonical vTPM reader accepted a document the general reader rejects", ex);
+            }
+
+            if (!canonical.ToJson().AsSpan().SequenceEqual(general.ToJson()))
+            {
+                throw new InvalidOperationException("the canonical and the general vTPM reader decoded different fields");
+            }
+        }
+
         try
         {
             ParseEmbedded(VtpmDocument.Parse(data).Attestation);
