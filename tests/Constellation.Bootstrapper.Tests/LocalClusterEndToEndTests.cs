@@ -34,13 +34,32 @@ public class LocalClusterEndToEndTests
 
     private static AtlsGrpcChannelFactory CliInitChannels { get; } = new(new AtlsOptions { Validators = [new DummyValidator()] });
 
+    // node-2's SSH host key (ECDSA P-256, as OpenSSH writes it to ssh_host_ecdsa_key.pub); node-1 sends none.
+    private static readonly ECDsa SshHostKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    private static byte[] SshHostKeyPoint
+    {
+        get
+        {
+            var q = SshHostKey.ExportParameters(false).Q;
+            return [0x04, .. q.X!, .. q.Y!];
+        }
+    }
+
+    private static string SshHostKeyLine()
+    {
+        static byte[] Field(byte[] value) => [.. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value.Length)), .. value];
+        byte[] wire = [.. Field("ecdsa-sha2-nistp256"u8.ToArray()), .. Field("nistp256"u8.ToArray()), .. Field(SshHostKeyPoint)];
+        return $"ecdsa-sha2-nistp256 {Convert.ToBase64String(wire)} root@node-2\n";
+    }
+
     [OneTimeSetUp]
     public async Task StartClusterAndInit()
     {
         _dir = Directory.CreateTempSubdirectory("hosts-e2e-").FullName;
         for (var i = 0; i < 3; i++)
         {
-            _nodes.Add(await StartNodeAsync($"node-{i}", new InMemoryClusterIdRegister()));
+            _nodes.Add(await StartNodeAsync($"node-{i}", new InMemoryClusterIdRegister(), sshHostKey: i == 2 ? SshHostKeyLine() : null));
         }
 
         _master = MasterSecret.Generate();
@@ -65,7 +84,7 @@ public class LocalClusterEndToEndTests
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<(BootstrapperNode, InMemoryClusterIdRegister)> StartNodeAsync(string name, InMemoryClusterIdRegister register, string? metadataFile = null)
+    private async Task<(BootstrapperNode, InMemoryClusterIdRegister)> StartNodeAsync(string name, InMemoryClusterIdRegister register, string? metadataFile = null, string? sshHostKey = null)
     {
         var nodeDir = Path.Combine(_dir, name);
         Directory.CreateDirectory(nodeDir);
@@ -83,6 +102,7 @@ public class LocalClusterEndToEndTests
             JoinRetryInterval = TimeSpan.FromMilliseconds(200),
             MetadataFile = metadataFile ?? Path.Combine(_dir, "metadata"),
             StateDisk = new LuksStateDiskOptions { DevicePath = image, MapAfterUnlock = false },
+            SshHostPublicKey = sshHostKey,
         };
         var node = await BootstrapperNode.StartAsync(
             options,
@@ -130,6 +150,33 @@ public class LocalClusterEndToEndTests
             (await _nodes[i].Node.JoinClientCompletion).Should().BeTrue();
             NodeState.Parse(await File.ReadAllBytesAsync(_nodes[i].Node.Activation.NodeStatePath)).MeasurementSalt.ToArray().Should().Equal(_salt);
         }
+    }
+
+    [Test]
+    public async Task A_node_that_sent_its_SSH_host_key_received_a_host_certificate_for_it_signed_by_the_cluster_CA()
+    {
+        await _nodes[2].Node.JoinClientCompletion;
+        var ssh = Path.Combine(_dir, "node-2", "ssh");
+
+        var certificateLine = (await File.ReadAllTextAsync(Path.Combine(ssh, "ssh_host_cert.pub"))).Split(' ');
+        var caLine = (await File.ReadAllTextAsync(Path.Combine(ssh, "ssh_ca.pub"))).Split(' ');
+
+        certificateLine[0].Should().Be("ecdsa-sha2-nistp256-cert-v01@openssh.com");
+        caLine[0].Should().Be("ssh-ed25519");
+        var certificate = Convert.FromBase64String(certificateLine[1]);
+        certificate.AsSpan().IndexOf(SshHostKeyPoint).Should().BePositive("the certificate certifies node-2's host key");
+        certificate.AsSpan().IndexOf("node-2"u8).Should().BePositive("the node name is a principal");
+        certificate.AsSpan().IndexOf(Convert.FromBase64String(caLine[1].Trim())).Should().BePositive("the signature key is the CA written beside it");
+    }
+
+    [Test]
+    public async Task A_node_that_sent_no_SSH_host_key_gets_the_CA_key_but_no_host_certificate()
+    {
+        await _nodes[1].Node.JoinClientCompletion;
+        var ssh = Path.Combine(_dir, "node-1", "ssh");
+
+        File.Exists(Path.Combine(ssh, "ssh_host_cert.pub")).Should().BeFalse();
+        (await File.ReadAllTextAsync(Path.Combine(ssh, "ssh_ca.pub"))).Should().Be(await File.ReadAllTextAsync(Path.Combine(_dir, "node-2", "ssh", "ssh_ca.pub")));
     }
 
     [Test]

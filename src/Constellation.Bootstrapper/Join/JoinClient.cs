@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -31,6 +32,7 @@ public sealed partial class JoinClient
     private readonly NodeActivation _activation;
     private readonly IClusterMembership _cluster;
     private readonly ILogger<JoinClient> _logger;
+    private readonly byte[]? _sshHostKey;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">The settings.</param>
@@ -48,6 +50,16 @@ public sealed partial class JoinClient
         ArgumentNullException.ThrowIfNull(activation);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(logger);
+        if (options.SshHostPublicKey is not null)
+        {
+            _sshHostKey = SshHostKeyLine.ToWireFormat(options.SshHostPublicKey, nameof(options.SshHostPublicKey));
+            if (options.SshDirectory is null)
+            {
+                throw new ArgumentException(
+                    $"{nameof(options.SshDirectory)}: required when {nameof(options.SshHostPublicKey)} is set (the host certificate is written there)", nameof(options));
+            }
+        }
+
         _options = options;
         _endpoints = endpoints;
         _channels = channels;
@@ -97,12 +109,24 @@ public sealed partial class JoinClient
     /// <summary>Builds the request the client sends (exposed for tests and tools).</summary>
     /// <param name="csr">The DER CSR.</param>
     /// <returns>The request.</returns>
-    public IssueJoinTicketRequest CreateRequest(byte[] csr) => new()
+    public IssueJoinTicketRequest CreateRequest(byte[] csr)
     {
-        DiskUuid = _activation.Disk.Uuid.ToLowerInvariant(),
-        CertificateRequest = ByteString.CopyFrom(csr),
-        IsControlPlane = _options.IsControlPlane,
-    };
+        var request = new IssueJoinTicketRequest
+        {
+            DiskUuid = _activation.Disk.Uuid.ToLowerInvariant(),
+            CertificateRequest = ByteString.CopyFrom(csr),
+            IsControlPlane = _options.IsControlPlane,
+        };
+        if (_sshHostKey is not null)
+        {
+            request.HostPublicKey = ByteString.CopyFrom(_sshHostKey);
+            request.HostCertificatePrincipals.AddRange(_options.SshHostCertificatePrincipals.Count > 0
+                ? _options.SshHostCertificatePrincipals
+                : [_options.NodeName, .. _options.NodeAddresses.Select(a => a.ToString())]);
+        }
+
+        return request;
+    }
 
     private byte[] CreateCsr(ECDsa key)
     {
@@ -154,6 +178,11 @@ public sealed partial class JoinClient
                 $"join ticket: expected 32-byte measurement secret and state disk key, got {ticket.MeasurementSecret.Length} and {ticket.StateDiskKey.Length} bytes");
         }
 
+        if (_sshHostKey is not null && ticket.HostCertificate.IsEmpty)
+        {
+            throw new InvalidOperationException("join ticket: expected an SSH host certificate for the host key sent, got none");
+        }
+
         var clusterId = ClusterKeyDerivation.DeriveClusterId(ticket.MeasurementSecret.Span, ticket.MeasurementSalt.Span);
         using var certificate = X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(ticket.KubeletCert.Span));
         using var withKey = certificate.CopyWithPrivateKey(kubeletKey);
@@ -176,6 +205,7 @@ public sealed partial class JoinClient
                 cancellationToken).ConfigureAwait(false);
             if (joined)
             {
+                await WriteSshFilesAsync(ticket, cancellationToken).ConfigureAwait(false);
                 LogJoined(_logger, _options.NodeName, ticket.ApiServerEndpoint);
             }
             else
@@ -189,6 +219,33 @@ public sealed partial class JoinClient
         {
             NodeActivation.Clear(diskKey);
         }
+    }
+
+    // Public keys and a certificate, no secrets: readable by all, written whole (a reader never sees half a file).
+    private async Task WriteSshFilesAsync(IssueJoinTicketResponse ticket, CancellationToken cancellationToken)
+    {
+        if (_options.SshDirectory is not { } directory)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        if (!ticket.AuthorizedCaPublicKey.IsEmpty)
+        {
+            await WriteWholeAsync(Path.Combine(directory, "ssh_ca.pub"), ticket.AuthorizedCaPublicKey.Memory, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!ticket.HostCertificate.IsEmpty)
+        {
+            await WriteWholeAsync(Path.Combine(directory, "ssh_host_cert.pub"), ticket.HostCertificate.Memory, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteWholeAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        await File.WriteAllBytesAsync(temporary, content, cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "received join ticket from {Endpoint}")]

@@ -24,4 +24,26 @@ public sealed class JoinClientOptions
 
     /// <summary>Gets or sets the timeout of applying a ticket (Constellation: 5 min).</summary>
     public TimeSpan ApplyTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets the node's SSH host public key as an OpenSSH public key line (the content of e.g.
+    /// <c>ssh_host_ed25519_key.pub</c>), or <see langword="null"/> to ask for no host certificate. When set, the join
+    /// service signs a host certificate for it with the cluster's emergency SSH CA, and the client writes it to
+    /// <see cref="SshDirectory"/>.
+    /// </summary>
+    public string? SshHostPublicKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets the principals (host names) of the SSH host certificate; empty means the node name and the node's
+    /// addresses.
+    /// </summary>
+    public IReadOnlyList<string> SshHostCertificatePrincipals { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets the directory that receives, after a successful join, the emergency SSH CA's public key
+    /// (<c>ssh_ca.pub</c>, an authorized_keys line for sshd's <c>TrustedUserCAKeys</c>) and, when a host key was sent,
+    /// the host certificate (<c>ssh_host_cert.pub</c>, for sshd's <c>HostCertificate</c>); <see langword="null"/> to
+    /// write nothing. Required when <see cref="SshHostPublicKey"/> is set.
+    /// </summary>
+    public string? SshDirectory { get; set; }
 }

@@ -162,7 +162,15 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
         else
         {
             var joinClient = new JoinClient(
-                new JoinClientOptions { NodeName = options.NodeName, IsControlPlane = options.JoinAsControlPlane, RetryInterval = options.JoinRetryInterval, NodeAddresses = [options.ListenAddress] },
+                new JoinClientOptions
+                {
+                    NodeName = options.NodeName,
+                    IsControlPlane = options.JoinAsControlPlane,
+                    RetryInterval = options.JoinRetryInterval,
+                    NodeAddresses = [options.ListenAddress],
+                    SshHostPublicKey = options.SshHostPublicKey,
+                    SshDirectory = System.IO.Path.Combine(options.StateDirectory, "ssh"),
+                },
                 joinEndpoints,
                 transports.JoinClient,
                 activation,

@@ -45,4 +45,11 @@ public sealed class BootstrapperNodeOptions
 
     /// <summary>Gets or sets the LUKS2 state disk; <see langword="null"/> keeps the disk key in memory only.</summary>
     public LuksStateDiskOptions? StateDisk { get; set; }
+
+    /// <summary>
+    /// Gets or sets the node's SSH host public key (an OpenSSH public key line) to have it certified by the cluster's
+    /// emergency SSH CA when the node joins, or <see langword="null"/>. The certificate and the CA's public key are
+    /// written to <c>ssh/</c> under <see cref="StateDirectory"/>.
+    /// </summary>
+    public string? SshHostPublicKey { get; set; }
 }
