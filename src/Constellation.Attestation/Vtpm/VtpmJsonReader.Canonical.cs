@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Buffers.Text;
 using System.Collections.Generic;
 using Constellation.Attestation.Tpm;
 
@@ -151,9 +150,7 @@ internal static partial class VtpmJsonReader
                     return null;
                 }
 
-                var at = map.Allocate(index, length, entries[..map.Count], _arena);
-                value[..length].CopyTo(_arena.Unhanded(at, length));
-                entries[map.Count++] = new PcrEntry(index, at, length);
+                map.Add(index, value[..length], entries, _arena);
             }
             while (Take(","u8));
 
@@ -204,10 +201,6 @@ internal static partial class VtpmJsonReader
             _position += text.Length;
             return text;
         }
-
-        private static bool DecodeCanonical(ReadOnlySpan<byte> text, Span<byte> destination) =>
-            Base64.DecodeFromUtf8(text, destination, out var consumed, out var written) == OperationStatus.Done
-            && consumed == text.Length && written == destination.Length;
 
         // A JSON number or key as Go writes it: 0, or 1-9 then at most 4 more digits (≤ 65535 for a hash algorithm).
         private bool Number(out int value)

@@ -59,9 +59,7 @@ internal static partial class VtpmJsonReader
                 entries = grown;
             }
 
-            var at = map.Allocate(index, value.Length, entries[..map.Count], arena);
-            value.CopyTo(arena.Unhanded(at, value.Length));
-            entries[map.Count++] = new PcrEntry(index, at, value.Length);
+            map.Add(index, value, entries, arena);
         }
 
         return map.Finish(entries[..map.Count], arena, path);
@@ -85,8 +83,16 @@ internal static partial class VtpmJsonReader
         public bool Small = true;
         public int Count;
 
+        /// <summary>Writes a value where <see cref="Allocate"/> puts it and records it as the next entry.</summary>
+        public void Add(int index, scoped ReadOnlySpan<byte> value, scoped Span<PcrEntry> entries, DecodeArena arena)
+        {
+            var at = Allocate(index, value.Length, entries[..Count], arena);
+            value.CopyTo(arena.Unhanded(at, value.Length));
+            entries[Count++] = new PcrEntry(index, at, value.Length);
+        }
+
         /// <summary>Chooses where a value goes: its final place while the normal case holds, else after everything written.</summary>
-        public int Allocate(int index, int length, scoped Span<PcrEntry> placed, DecodeArena arena)
+        private int Allocate(int index, int length, scoped Span<PcrEntry> placed, DecodeArena arena)
         {
             if (_direct && index < SmallIndexLimit && (_width < 0 || length == _width) && (index + 1L) * length <= _room)
             {

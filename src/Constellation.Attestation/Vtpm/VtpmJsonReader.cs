@@ -438,11 +438,14 @@ internal static partial class VtpmJsonReader
 
         var text = reader.ValueSpan;
         length = DecodedLength(text);
-        return length == 0
-            || (length > 0 && length <= destination.Length
-                && Base64.DecodeFromUtf8(text, destination[..length], out var consumed, out var written) == OperationStatus.Done
-                && consumed == text.Length && written == length);
+        return length == 0 || (length > 0 && length <= destination.Length && DecodeCanonical(text, destination[..length]));
     }
+
+    // Canonical Base64 only: every byte of the text consumed and exactly the destination's length written (so no
+    // whitespace was skipped and the padding was where DecodedLength expects it).
+    private static bool DecodeCanonical(ReadOnlySpan<byte> text, Span<byte> destination) =>
+        Base64.DecodeFromUtf8(text, destination, out var consumed, out var written) == OperationStatus.Done
+        && consumed == text.Length && written == destination.Length;
 
     // Escapes, whitespace or malformed text: the general decoder decides, with its exact acceptance rules.
     private static byte[] DecodeGeneral(ref Utf8JsonReader reader, JsonPath path)
