@@ -28,13 +28,8 @@ while [ $# -gt 0 ]; do
 done
 
 command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found (apt-get install afl++)" >&2; exit 2; }
-testdata="${CONSTELLATION_TESTDATA:-}"
-if [ -z "$testdata" ]; then
-  for candidate in "$repo/../shared/testdata" "$repo/../../shared/testdata" "$repo/shared/testdata"; do
-    if [ -f "$candidate/MANIFEST.md" ]; then testdata="$(cd "$candidate" && pwd)"; break; fi
-  done
-fi
-[ -n "$testdata" ] || { echo "shared/testdata not found; set CONSTELLATION_TESTDATA" >&2; exit 2; }
+testdata="$repo/testdata"
+[ -f "$testdata/MANIFEST.md" ] || { echo "testdata/MANIFEST.md not found in the repository" >&2; exit 2; }
 
 work="$repo/artifacts/fuzz"
 tools="$work/tools"

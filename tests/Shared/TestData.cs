@@ -1,24 +1,35 @@
 namespace Constellation.Tests;
 
-/// <summary>Locates the real evidence in <c>../shared/testdata</c> (beside the checkout) and this repository's own test files.</summary>
+/// <summary>
+/// Locates the real evidence in this repository's <c>testdata/</c> (see its <c>MANIFEST.md</c>) and the repository's
+/// other files. Tests read only inside the repository: nothing beside the checkout is ever consulted.
+/// </summary>
 internal static class TestData
 {
-    private static readonly Lazy<string> SharedRoot = new(FindSharedTestData);
+    private static readonly Lazy<string> RepositoryRoot = new(FindRepositoryRoot);
 
-    /// <summary>Absolute path of a file under <c>shared/testdata</c>, e.g. <c>snp/ark-milan.pem</c>.</summary>
-    public static string Shared(string relative)
+    /// <summary>Absolute path of a real test vector under <c>testdata/</c>, e.g. <c>snp/ark-milan.pem</c>.</summary>
+    public static string Evidence(string relative)
     {
-        var path = Path.Combine(SharedRoot.Value, relative);
+        var path = Path.GetFullPath(Path.Combine(EvidenceRoot, relative));
+        if (!IsInside(path, EvidenceRoot))
+        {
+            throw new ArgumentException($"test vector path leaves testdata/: {relative}", nameof(relative));
+        }
+
         if (!File.Exists(path) && !Directory.Exists(path))
         {
-            throw new FileNotFoundException($"shared test vector not found: {path}", path);
+            throw new FileNotFoundException($"test vector not found: {path}", path);
         }
 
         return path;
     }
 
-    /// <summary>Reads a file under <c>shared/testdata</c>.</summary>
-    public static byte[] SharedBytes(string relative) => File.ReadAllBytes(Shared(relative));
+    /// <summary>Reads a real test vector under <c>testdata/</c>.</summary>
+    public static byte[] EvidenceBytes(string relative) => File.ReadAllBytes(Evidence(relative));
+
+    /// <summary>The repository's <c>testdata/</c> directory.</summary>
+    public static string EvidenceRoot => Path.Combine(RepositoryRoot.Value, "testdata");
 
     /// <summary>
     /// Absolute path of a file in this checkout, e.g. <c>samples/ConsumerApp</c>. Found from the test binaries, because
@@ -26,37 +37,31 @@ internal static class TestData
     /// </summary>
     public static string Repository(string relative)
     {
+        var path = Path.GetFullPath(Path.Combine(RepositoryRoot.Value, relative));
+        if (!IsInside(path, RepositoryRoot.Value))
+        {
+            throw new ArgumentException($"path leaves the repository: {relative}", nameof(relative));
+        }
+
+        return path;
+    }
+
+    /// <summary>The checkout's root (the directory holding <c>Constellation.sln</c>).</summary>
+    public static string Root => RepositoryRoot.Value;
+
+    private static bool IsInside(string path, string root) =>
+        path == root || path.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    private static string FindRepositoryRoot()
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Constellation.sln")))
             {
-                return Path.Combine(dir.FullName, relative);
+                return dir.FullName;
             }
         }
 
         throw new DirectoryNotFoundException("Constellation.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static string FindSharedTestData()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("CONSTELLATION_TESTDATA");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "testdata"), Path.Combine(dir.FullName, "..", "shared", "testdata") })
-            {
-                if (File.Exists(Path.Combine(candidate, "MANIFEST.md")))
-                {
-                    return Path.GetFullPath(candidate);
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            "shared/testdata not found beside the checkout; set CONSTELLATION_TESTDATA to its path");
     }
 }

@@ -58,21 +58,15 @@ public class SnpVerificationBenchmarks
 
     private static string FindSnpTestData()
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable("CONSTELLATION_TESTDATA");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return Path.Combine(fromEnvironment, "snp");
-        }
-
+        // The repository's own copy of the real evidence (testdata/MANIFEST.md); nothing beside the checkout is read.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "testdata", "snp");
-            if (File.Exists(Path.Combine(candidate, "azure-milan-vcek-report.bin")))
+            if (File.Exists(Path.Combine(dir.FullName, "Constellation.sln")))
             {
-                return candidate;
+                return Path.Combine(dir.FullName, "testdata", "snp");
             }
         }
 
-        throw new DirectoryNotFoundException("shared/testdata/snp not found; set CONSTELLATION_TESTDATA");
+        throw new DirectoryNotFoundException("Constellation.sln not found above " + AppContext.BaseDirectory);
     }
 }

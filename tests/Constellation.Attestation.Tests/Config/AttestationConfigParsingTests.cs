@@ -152,7 +152,7 @@ public class AttestationConfigParsingTests
     [Test]
     public void The_real_ark_is_accepted_as_amd_root_key()
     {
-        var pem = File.ReadAllText(Constellation.Tests.TestData.Shared("snp/ark-milan.pem"));
+        var pem = File.ReadAllText(Constellation.Tests.TestData.Evidence("snp/ark-milan.pem"));
         var json = SnpJson().Replace("\"amdRootKey\":\"\"", $"\"amdRootKey\":{System.Text.Json.JsonSerializer.Serialize(pem)}", StringComparison.Ordinal);
 
         var config = (SevSnpAttestationConfig)AttestationConfigJson.Parse(AttestationVariant.AwsSevSnp, json);

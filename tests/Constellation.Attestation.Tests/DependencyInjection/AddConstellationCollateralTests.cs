@@ -13,7 +13,7 @@ namespace Constellation.Attestation.Tests.DependencyInjection;
 
 public class AddConstellationCollateralTests
 {
-    private static readonly byte[] MilanChain = File.ReadAllBytes(TestData.Shared("snp/milan-ask-ark.pem"));
+    private static readonly byte[] MilanChain = File.ReadAllBytes(TestData.Evidence("snp/milan-ask-ark.pem"));
 
     private static ServiceProvider Build(Action<CollateralClientOptions> configure)
     {

@@ -28,7 +28,7 @@ public class AzureHclFuzzRegressionTests
     [Test]
     public void Runtime_data_with_invalid_utf8_is_a_format_error()
     {
-        var runtimeData = TestData.SharedBytes("snp/azure-runtimedata.json");
+        var runtimeData = TestData.EvidenceBytes("snp/azure-runtimedata.json");
         runtimeData[runtimeData.AsSpan().IndexOf("HCLAkPub"u8)] = 0xc3;
 
         var act = () => HclAttestationKeyBinding.VerifyAkMatchesRuntimeData(runtimeData, AkSpki);

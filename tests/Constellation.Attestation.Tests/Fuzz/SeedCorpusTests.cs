@@ -9,7 +9,7 @@ namespace Constellation.Attestation.Tests.Fuzz;
 /// </summary>
 public class SeedCorpusTests
 {
-    private static readonly Lazy<IReadOnlyList<Seed>> Seeds = new(() => SeedCorpus.Build(TestData.Shared("."), TestData.Repository(".")));
+    private static readonly Lazy<IReadOnlyList<Seed>> Seeds = new(() => SeedCorpus.Build(TestData.Evidence("."), TestData.Repository(".")));
 
     private static IEnumerable<string> TargetNames() => FuzzTargets.All.Select(t => t.Name);
 

@@ -21,7 +21,7 @@ public class TdxCollateralFuzzRegressionTests
     [Test]
     public void Qe_identity_with_invalid_utf8_is_a_format_error()
     {
-        var body = TestData.SharedBytes("tdx/collateral/qe-identity.json");
+        var body = TestData.EvidenceBytes("tdx/collateral/qe-identity.json");
         body[body.AsSpan().IndexOf("\"id\":\""u8) + 6] = 0xff;
 
         var act = () => TdxQeIdentity.Parse(body);

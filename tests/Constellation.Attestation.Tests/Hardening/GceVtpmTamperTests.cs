@@ -78,7 +78,7 @@ public sealed class GceVtpmTamperTests
     [Test]
     public void Flipping_any_byte_of_the_AK_certificates_issuer_is_rejected_with_a_typed_error()
     {
-        var der = TestData.SharedBytes("vtpm/gotpmtools-tpm_ek_intermediate_2.der");
+        var der = TestData.EvidenceBytes("vtpm/gotpmtools-tpm_ek_intermediate_2.der");
 
         var outcome = TamperSweep.Flip<AttestationException>(der, 0, der.Length, tampered => VerifyAkCertificate(GceVector.AkCertificate, tampered));
 
@@ -93,9 +93,9 @@ public sealed class GceVtpmTamperTests
         outcome.ShouldRejectEverything("GCE attestation protobuf prefix");
     }
 
-    private static byte[] Intermediate => TestData.SharedBytes("vtpm/gotpmtools-tpm_ek_intermediate_2.der");
+    private static byte[] Intermediate => TestData.EvidenceBytes("vtpm/gotpmtools-tpm_ek_intermediate_2.der");
 
-    private static X509Certificate2 Root => X509CertificateLoader.LoadCertificate(TestData.SharedBytes("vtpm/gotpmtools-tpm_ek_root_1.der"));
+    private static X509Certificate2 Root => X509CertificateLoader.LoadCertificate(TestData.EvidenceBytes("vtpm/gotpmtools-tpm_ek_root_1.der"));
 
     private static void VerifyAkCertificate(ReadOnlySpan<byte> akCertificate, ReadOnlySpan<byte> intermediate)
     {

@@ -76,7 +76,7 @@ public sealed class SnpEvidenceTamperTests
     [Test]
     public void Flipping_any_byte_of_the_pinned_ARK_never_yields_a_root_that_verifies_the_real_chain()
     {
-        var ark = Pem.DerBlocks(File.ReadAllText(TestData.Shared("snp/ark-milan.pem")))[0];
+        var ark = Pem.DerBlocks(File.ReadAllText(TestData.Evidence("snp/ark-milan.pem")))[0];
         var report = SnpReport.Parse(SnpVectors.AzureReportBytes);
 
         var outcome = TamperSweep.Flip<AttestationException>(ark, 0, ark.Length, tampered =>

@@ -10,7 +10,7 @@ using Constellation.Tests;
 namespace Constellation.Attestation.Tests.Hardening;
 
 /// <summary>
-/// Every proper prefix of every real structure in shared/testdata fails its parser with a typed error, never another
+/// Every proper prefix of every real structure in testdata fails its parser with a typed error, never another
 /// exception type. Formats whose prefixes can be well-formed by design (a TCG event log cut at an event boundary) are
 /// checked through the verification that uses them.
 /// </summary>
@@ -27,17 +27,17 @@ public sealed class TruncationSweepTests
         var any = typeof(AttestationException);
         var list = new List<Input>
         {
-            new("snp/azure-milan-vcek-report.bin", () => TestData.SharedBytes("snp/azure-milan-vcek-report.bin"), b => SnpReport.Parse(b), format),
-            new("snp/aws-milan-vlek-report.bin", () => TestData.SharedBytes("snp/aws-milan-vlek-report.bin"), b => SnpReport.Parse(b), format),
-            new("snp/constellation-vlek-report.bin", () => TestData.SharedBytes("snp/constellation-vlek-report.bin"), b => SnpReport.Parse(b), format),
-            new("tdx/trimmed-quote-v4", () => TestData.SharedBytes("tdx/gotdxguest-tdx_prod_quote_SPR_E4.trimmed.dat"), b => TdxQuote.Parse(b), format),
-            new("tdx/sample-quote-v5.dat", () => TestData.SharedBytes("tdx/sample-quote-v5.dat"), b => TdxQuote.Parse(b), format),
-            new("tdx/collateral/tcb-info.json", () => TrimmedText(TestData.Shared("tdx/collateral/tcb-info.json")), b => TdxTcbInfo.Parse(b), format),
-            new("tdx/collateral/tcb-info-v5-sample.json", () => TrimmedText(TestData.Shared("tdx/collateral/tcb-info-v5-sample.json")), b => TdxTcbInfo.Parse(b), format),
-            new("tdx/collateral/qe-identity.json", () => TrimmedText(TestData.Shared("tdx/collateral/qe-identity.json")), b => TdxQeIdentity.Parse(b), format),
-            new("tdx/collateral/pck-crl.der", () => TestData.SharedBytes("tdx/collateral/pck-crl.der"), b => CertificateRevocationList.Parse(b), format),
-            new("tdx/collateral/root-ca-crl.der", () => TestData.SharedBytes("tdx/collateral/root-ca-crl.der"), b => CertificateRevocationList.Parse(b), format),
-            new("tdx/collateral/pck-crl.der as SNP CRL", () => TestData.SharedBytes("tdx/collateral/pck-crl.der"), b => SnpRevocationList.Parse(b), any),
+            new("snp/azure-milan-vcek-report.bin", () => TestData.EvidenceBytes("snp/azure-milan-vcek-report.bin"), b => SnpReport.Parse(b), format),
+            new("snp/aws-milan-vlek-report.bin", () => TestData.EvidenceBytes("snp/aws-milan-vlek-report.bin"), b => SnpReport.Parse(b), format),
+            new("snp/constellation-vlek-report.bin", () => TestData.EvidenceBytes("snp/constellation-vlek-report.bin"), b => SnpReport.Parse(b), format),
+            new("tdx/trimmed-quote-v4", () => TestData.EvidenceBytes("tdx/gotdxguest-tdx_prod_quote_SPR_E4.trimmed.dat"), b => TdxQuote.Parse(b), format),
+            new("tdx/sample-quote-v5.dat", () => TestData.EvidenceBytes("tdx/sample-quote-v5.dat"), b => TdxQuote.Parse(b), format),
+            new("tdx/collateral/tcb-info.json", () => TrimmedText(TestData.Evidence("tdx/collateral/tcb-info.json")), b => TdxTcbInfo.Parse(b), format),
+            new("tdx/collateral/tcb-info-v5-sample.json", () => TrimmedText(TestData.Evidence("tdx/collateral/tcb-info-v5-sample.json")), b => TdxTcbInfo.Parse(b), format),
+            new("tdx/collateral/qe-identity.json", () => TrimmedText(TestData.Evidence("tdx/collateral/qe-identity.json")), b => TdxQeIdentity.Parse(b), format),
+            new("tdx/collateral/pck-crl.der", () => TestData.EvidenceBytes("tdx/collateral/pck-crl.der"), b => CertificateRevocationList.Parse(b), format),
+            new("tdx/collateral/root-ca-crl.der", () => TestData.EvidenceBytes("tdx/collateral/root-ca-crl.der"), b => CertificateRevocationList.Parse(b), format),
+            new("tdx/collateral/pck-crl.der as SNP CRL", () => TestData.EvidenceBytes("tdx/collateral/pck-crl.der"), b => SnpRevocationList.Parse(b), any),
             new("vtpm/ak_pub.tpmt_public.bin", () => GceVector.AkPublic, b => TpmPublic.Parse(b), format),
             new("vtpm/event_log.bin (replayed against the SHA-256 quote)", EventLogBytes,
                 b => TcgEventLog.Parse(b).VerifyAgainst(TpmAlgorithm.Sha256, GceVector.Pcrs("sha256")), any),
@@ -48,15 +48,15 @@ public sealed class TruncationSweepTests
             list.Add(new($"vtpm/quote-{bank}.tpmt_signature.bin", () => GceVector.Signature(bank), b => TpmSignature.Parse(b), format));
         }
 
-        foreach (var file in Directory.GetFiles(TestData.Shared("."), "*.der", SearchOption.AllDirectories).Where(f => !f.EndsWith("crl.der", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(TestData.Evidence("."), "*.der", SearchOption.AllDirectories).Where(f => !f.EndsWith("crl.der", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            var relative = Path.GetRelativePath(TestData.Shared("."), file);
+            var relative = Path.GetRelativePath(TestData.Evidence("."), file);
             list.Add(new(relative, () => File.ReadAllBytes(file), b => PemCertificates.LoadDer(b, relative), format));
         }
 
-        foreach (var file in Directory.GetFiles(TestData.Shared("."), "*.pem", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(TestData.Evidence("."), "*.pem", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var relative = Path.GetRelativePath(TestData.Shared("."), file);
+            var relative = Path.GetRelativePath(TestData.Evidence("."), file);
             var count = Pem.DerBlocks(File.ReadAllText(file)).Count;
             list.Add(new(relative + " (DER of every certificate)", () => File.ReadAllBytes(file), b => ParseEveryCertificateCut(b, relative), format));
             list.Add(new(relative + " (PEM text)", () => TrimmedText(file), b => PemCertificates.ParseChain(b, count, relative), format));

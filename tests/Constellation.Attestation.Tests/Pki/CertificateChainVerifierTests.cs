@@ -9,10 +9,10 @@ public sealed class CertificateChainVerifierTests
     private static readonly DateTimeOffset IntelPinned = new(2023, 6, 20, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset At = TestPki.Start.AddDays(1);
 
-    private static X509Certificate2 IntelRoot => X509Certificate2.CreateFromPem(File.ReadAllText(TestData.Shared("tdx/intel-sgx-root-ca.pem")));
+    private static X509Certificate2 IntelRoot => X509Certificate2.CreateFromPem(File.ReadAllText(TestData.Evidence("tdx/intel-sgx-root-ca.pem")));
 
     private static IReadOnlyList<X509Certificate2> PlatformCaChain =>
-        PemCertificates.ParseChain(TestData.SharedBytes("tdx/collateral/pck-crl-issuer-chain.pem"), 2, "chain");
+        PemCertificates.ParseChain(TestData.EvidenceBytes("tdx/collateral/pck-crl-issuer-chain.pem"), 2, "chain");
 
     private static CertificateChainPolicy Policy(X509Certificate2 root, DateTimeOffset at, bool require, params byte[][] crls) =>
         new()
@@ -27,7 +27,7 @@ public sealed class CertificateChainVerifierTests
     public void The_real_Intel_platform_CA_chain_verifies_to_the_pinned_root_with_the_root_CRL()
     {
         var verified = CertificateChainVerifier.Verify(
-            PlatformCaChain, Policy(IntelRoot, IntelPinned, true, TestData.SharedBytes("tdx/collateral/root-ca-crl.der")));
+            PlatformCaChain, Policy(IntelRoot, IntelPinned, true, TestData.EvidenceBytes("tdx/collateral/root-ca-crl.der")));
 
         verified.Root.RawData.Should().Equal(IntelRoot.RawData);
         verified.Leaf.Subject.Should().Contain("Intel SGX PCK Platform CA");

@@ -6,15 +6,15 @@ namespace Constellation.Attestation.Tests.Pki;
 
 public sealed class CertificateRevocationListTests
 {
-    private static X509Certificate2 IntelRoot => X509Certificate2.CreateFromPem(File.ReadAllText(TestData.Shared("tdx/intel-sgx-root-ca.pem")));
+    private static X509Certificate2 IntelRoot => X509Certificate2.CreateFromPem(File.ReadAllText(TestData.Evidence("tdx/intel-sgx-root-ca.pem")));
 
     private static X509Certificate2 PlatformCa =>
-        PemCertificates.ParseChain(TestData.SharedBytes("tdx/collateral/pck-crl-issuer-chain.pem"), 2, "chain")[0];
+        PemCertificates.ParseChain(TestData.EvidenceBytes("tdx/collateral/pck-crl-issuer-chain.pem"), 2, "chain")[0];
 
     [Test]
     public void The_real_Intel_PCK_CRL_parses_with_its_issuer_dates_and_revoked_serials()
     {
-        var crl = CertificateRevocationList.Parse(TestData.SharedBytes("tdx/collateral/pck-crl.der"));
+        var crl = CertificateRevocationList.Parse(TestData.EvidenceBytes("tdx/collateral/pck-crl.der"));
 
         crl.Issuer.Name.Should().Contain("CN=Intel SGX PCK Platform CA");
         crl.ThisUpdate.Should().Be(new DateTimeOffset(2023, 6, 8, 7, 27, 52, TimeSpan.Zero));
@@ -25,8 +25,8 @@ public sealed class CertificateRevocationListTests
     [Test]
     public void The_real_Intel_CRLs_are_signed_by_their_issuers_and_not_by_each_other()
     {
-        var pckCrl = CertificateRevocationList.Parse(TestData.SharedBytes("tdx/collateral/pck-crl.der"));
-        var rootCrl = CertificateRevocationList.Parse(TestData.SharedBytes("tdx/collateral/root-ca-crl.der"));
+        var pckCrl = CertificateRevocationList.Parse(TestData.EvidenceBytes("tdx/collateral/pck-crl.der"));
+        var rootCrl = CertificateRevocationList.Parse(TestData.EvidenceBytes("tdx/collateral/root-ca-crl.der"));
 
         pckCrl.IsIssuedBy(PlatformCa).Should().BeTrue();
         rootCrl.IsIssuedBy(IntelRoot).Should().BeTrue();
@@ -38,7 +38,7 @@ public sealed class CertificateRevocationListTests
     [Test]
     public void A_PEM_CRL_parses_to_the_same_contents_as_its_DER()
     {
-        var der = TestData.SharedBytes("tdx/collateral/root-ca-crl.der");
+        var der = TestData.EvidenceBytes("tdx/collateral/root-ca-crl.der");
         var pem = System.Text.Encoding.ASCII.GetBytes(System.Security.Cryptography.PemEncoding.WriteString("X509 CRL", der) + "\n");
 
         var crl = CertificateRevocationList.Parse(pem);
@@ -49,7 +49,7 @@ public sealed class CertificateRevocationListTests
     [Test]
     public void A_CRL_with_trailing_bytes_is_a_format_error()
     {
-        var der = TestData.SharedBytes("tdx/collateral/root-ca-crl.der").Append((byte)0).ToArray();
+        var der = TestData.EvidenceBytes("tdx/collateral/root-ca-crl.der").Append((byte)0).ToArray();
 
         var act = () => CertificateRevocationList.Parse(der);
 
@@ -85,7 +85,7 @@ public sealed class CertificateRevocationListTests
     [Test]
     public void A_CRL_past_its_next_update_is_not_current()
     {
-        var crl = CertificateRevocationList.Parse(TestData.SharedBytes("tdx/collateral/pck-crl.der"));
+        var crl = CertificateRevocationList.Parse(TestData.EvidenceBytes("tdx/collateral/pck-crl.der"));
 
         crl.EnsureCurrent(new DateTimeOffset(2023, 6, 20, 0, 0, 0, TimeSpan.Zero), "PCK CRL");
         var act = () => crl.EnsureCurrent(new DateTimeOffset(2023, 7, 9, 0, 0, 0, TimeSpan.Zero), "PCK CRL");

@@ -6,7 +6,7 @@ namespace Constellation.Attestation.Tests.Pki;
 
 public sealed class PemCertificatesTests
 {
-    private static byte[] TwoCerts => TestData.SharedBytes("tdx/collateral/tcb-info-issuer-chain.pem");
+    private static byte[] TwoCerts => TestData.EvidenceBytes("tdx/collateral/tcb-info-issuer-chain.pem");
 
     [Test]
     public void Concatenated_PEM_certificates_parse_in_order()

@@ -12,8 +12,8 @@ public class AmdKdsClientTests
     private static LoopbackReply Kds(string path) => path switch
     {
         AzureVcekPath => LoopbackReply.Ok(SnpVectors.AzureVcek.RawData),
-        "/vcek/v1/Milan/cert_chain" => LoopbackReply.Ok(File.ReadAllBytes(TestData.Shared("snp/milan-ask-ark.pem"))),
-        "/vlek/v1/Milan/cert_chain" => LoopbackReply.Ok(File.ReadAllBytes(TestData.Shared("snp/milan-asvk-ark.pem"))),
+        "/vcek/v1/Milan/cert_chain" => LoopbackReply.Ok(File.ReadAllBytes(TestData.Evidence("snp/milan-ask-ark.pem"))),
+        "/vlek/v1/Milan/cert_chain" => LoopbackReply.Ok(File.ReadAllBytes(TestData.Evidence("snp/milan-asvk-ark.pem"))),
         _ => LoopbackReply.Text(404, "not found"),
     };
 

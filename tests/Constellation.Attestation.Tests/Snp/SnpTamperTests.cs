@@ -64,7 +64,7 @@ public class SnpTamperTests
     {
         var bytes = SnpVectors.AwsReportBytes;
         bytes[0x189] = 0x11; // CPUID model 0x11: Genoa
-        var milanOnly = SnpTrustedRoots.FromPem(File.ReadAllText(Constellation.Tests.TestData.Shared("snp/ark-milan.pem")));
+        var milanOnly = SnpTrustedRoots.FromPem(File.ReadAllText(Constellation.Tests.TestData.Evidence("snp/ark-milan.pem")));
 
         var result = SnpVectors.VerifierAt(SnpVectors.AwsValidAt, roots: milanOnly).Verify(SnpReport.Parse(bytes), SnpVectors.AwsChain);
 

@@ -4,7 +4,7 @@ using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Snp;
 
-/// <summary>The real SEV-SNP vectors from shared/testdata/snp and their pinned times (MANIFEST.md).</summary>
+/// <summary>The real SEV-SNP vectors from testdata/snp and their pinned times (MANIFEST.md).</summary>
 internal static class SnpVectors
 {
     public static readonly DateTimeOffset AzureValidAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -13,11 +13,11 @@ internal static class SnpVectors
     public static readonly DateTimeOffset AwsExpiredAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset ConstellationVlekValidAt = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static byte[] AzureReportBytes => TestData.SharedBytes("snp/azure-milan-vcek-report.bin");
+    public static byte[] AzureReportBytes => TestData.EvidenceBytes("snp/azure-milan-vcek-report.bin");
 
-    public static byte[] AwsReportBytes => TestData.SharedBytes("snp/aws-milan-vlek-report.bin");
+    public static byte[] AwsReportBytes => TestData.EvidenceBytes("snp/aws-milan-vlek-report.bin");
 
-    public static byte[] ConstellationVlekReportBytes => TestData.SharedBytes("snp/constellation-vlek-report.bin");
+    public static byte[] ConstellationVlekReportBytes => TestData.EvidenceBytes("snp/constellation-vlek-report.bin");
 
     public static X509Certificate2 AzureVcek => Pem("snp/azure-milan-vcek.pem");
 
@@ -33,7 +33,7 @@ internal static class SnpVectors
 
     public static X509Certificate2 GenoaAsk => Intermediate("snp/gosevguest-ask_ark_genoa.pem");
 
-    public static X509Certificate2 TurinVcek => X509CertificateLoader.LoadCertificate(TestData.SharedBytes("snp/virtee-vcek_turin.der"));
+    public static X509Certificate2 TurinVcek => X509CertificateLoader.LoadCertificate(TestData.EvidenceBytes("snp/virtee-vcek_turin.der"));
 
     public static SnpEvidenceCertificates AzureChain => new(AzureVcek, MilanAsk);
 
@@ -42,7 +42,7 @@ internal static class SnpVectors
     public static SnpReportVerifier VerifierAt(DateTimeOffset at, SnpProductLine? product = null, SnpTrustedRoots? roots = null) =>
         new(new SnpVerificationOptions { VerificationTime = at, Product = product, TrustedRoots = roots ?? SnpTrustedRoots.Default });
 
-    private static X509Certificate2 Pem(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(TestData.Shared(path)));
+    private static X509Certificate2 Pem(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(TestData.Evidence(path)));
 
-    private static X509Certificate2 Intermediate(string path) => SnpEvidenceCertificates.IntermediateFromChain(File.ReadAllText(TestData.Shared(path)));
+    private static X509Certificate2 Intermediate(string path) => SnpEvidenceCertificates.IntermediateFromChain(File.ReadAllText(TestData.Evidence(path)));
 }

@@ -17,9 +17,9 @@ public class TpmQuoteCommandTests
     public void WriteFiles()
     {
         _dir = Directory.CreateTempSubdirectory("tpm-quote-cli-").FullName;
-        _attest = TestData.Shared($"{Prefix}.quote-sha256.tpms_attest.bin");
-        _signature = TestData.Shared($"{Prefix}.quote-sha256.tpmt_signature.bin");
-        using var cert = X509CertificateLoader.LoadCertificate(TestData.SharedBytes($"{Prefix}.ak_cert.der"));
+        _attest = TestData.Evidence($"{Prefix}.quote-sha256.tpms_attest.bin");
+        _signature = TestData.Evidence($"{Prefix}.quote-sha256.tpmt_signature.bin");
+        using var cert = X509CertificateLoader.LoadCertificate(TestData.EvidenceBytes($"{Prefix}.ak_cert.der"));
         _ak = Path.Combine(_dir, "ak.pem");
         File.WriteAllText(_ak, System.Security.Cryptography.PemEncoding.WriteString("PUBLIC KEY", cert.PublicKey.ExportSubjectPublicKeyInfo()));
     }
@@ -86,7 +86,7 @@ public class TpmQuoteCommandTests
     public async Task Verify_exits_1_listing_every_reason_when_signature_and_nonce_both_fail()
     {
         var tampered = Path.Combine(_dir, "attest");
-        var bytes = TestData.SharedBytes($"{Prefix}.quote-sha256.tpms_attest.bin");
+        var bytes = TestData.EvidenceBytes($"{Prefix}.quote-sha256.tpms_attest.bin");
         bytes[^1] ^= 1;
         await File.WriteAllBytesAsync(tampered, bytes);
 

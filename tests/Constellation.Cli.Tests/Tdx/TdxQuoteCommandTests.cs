@@ -5,13 +5,13 @@ namespace Constellation.Cli.Tests.Tdx;
 
 public sealed class TdxQuoteCommandTests
 {
-    private static string V4 => TestData.Shared("tdx/gotdxguest-tdx_prod_quote_SPR_E4.trimmed.dat");
+    private static string V4 => TestData.Evidence("tdx/gotdxguest-tdx_prod_quote_SPR_E4.trimmed.dat");
 
-    private static string V4Untrimmed => TestData.Shared("tdx/spr-e4-quote-v4.dat");
+    private static string V4Untrimmed => TestData.Evidence("tdx/spr-e4-quote-v4.dat");
 
-    private static string V5 => TestData.Shared("tdx/sample-quote-v5.dat");
+    private static string V5 => TestData.Evidence("tdx/sample-quote-v5.dat");
 
-    private static string Collateral => TestData.Shared("tdx/collateral");
+    private static string Collateral => TestData.Evidence("tdx/collateral");
 
     [Test]
     public async Task Inspect_json_shows_the_manifest_fields_of_the_v4_quote()

@@ -31,7 +31,7 @@ public static class FuzzTargets
     public static readonly byte[] AtlsNonce = Enumerable.Repeat((byte)0x5a, 32).ToArray();
 
     /// <summary>
-    /// The HCL AK public key (RSA-2048, exponent 65537) of <c>shared/testdata/snp/azure-runtimedata.json</c>, so that
+    /// The HCL AK public key (RSA-2048, exponent 65537) of <c>testdata/snp/azure-runtimedata.json</c>, so that
     /// the seed reaches the "keys match" path. A public key; base64url as in the JWK.
     /// </summary>
     private const string AzureHclAkModulus =

@@ -16,7 +16,7 @@ namespace Constellation.Fuzz;
 public sealed record Seed(string Target, string Name, byte[] Data);
 
 /// <summary>
-/// The starting corpus of every target: real evidence from <c>shared/testdata</c>, the repository's samples, the
+/// The starting corpus of every target: real evidence from <c>testdata</c>, the repository's samples, the
 /// checked-in regression inputs (<c>tests/Fuzz/regressions/&lt;target&gt;/</c>), and a few small documents derived from
 /// real evidence (afl++ works best below 10 KB, so the 29 KB go-tpm-tools attestation loses its event log).
 /// </summary>
@@ -28,7 +28,7 @@ public static class SeedCorpus
     private const string GoTpmToolsAttestation = "vtpm/gotpmtools-gce-cos-85-no-nonce.pb";
 
     /// <summary>Builds the corpus.</summary>
-    /// <param name="testdataDirectory">The <c>shared/testdata</c> directory.</param>
+    /// <param name="testdataDirectory">The <c>testdata</c> directory.</param>
     /// <param name="repositoryDirectory">The checkout (holds <c>Constellation.sln</c>).</param>
     /// <returns>Every seed of every target, each at most <see cref="MaxSeedBytes"/>.</returns>
     public static IReadOnlyList<Seed> Build(string testdataDirectory, string repositoryDirectory)

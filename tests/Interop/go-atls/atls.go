@@ -1,5 +1,5 @@
 // Package main is a stdlib-only aTLS peer (dummy variant) used by the .NET interop tests.
-// It follows ../../../../shared/spec/atls.md: the client nonce travels as SNI (standard Base64),
+// It follows the project's aTLS fact sheet (docs/atls.md): the client nonce travels as SNI (standard Base64),
 // the server nonce as the CN of the single acceptable CA, certificates are fresh self-signed
 // P-256 certificates carrying the attestation document in the variant-OID extension,
 // bound to SHA-256 of the DER SubjectPublicKeyInfo.

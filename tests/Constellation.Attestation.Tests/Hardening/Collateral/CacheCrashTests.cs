@@ -127,7 +127,7 @@ public sealed class CollateralCacheMetricsTests
         listener.Start();
         await using var server = new FaultInjectingHttpServer((path, _) => path switch
         {
-            "/vcek/v1/Milan/cert_chain" => HttpFault.Ok(TestData.SharedBytes("snp/milan-ask-ark.pem")),
+            "/vcek/v1/Milan/cert_chain" => HttpFault.Ok(TestData.EvidenceBytes("snp/milan-ask-ark.pem")),
             "/tdx/certification/v4/tcb?fmspc=50806f000000" => HttpFault.Ok(RealTdx.Collateral("tcb-info.json"), Chain("TCB-Info-Issuer-Chain")),
             "/tdx/certification/v4/qe/identity" => HttpFault.Ok(RealTdx.Collateral("qe-identity.json"), Chain("SGX-Enclave-Identity-Issuer-Chain")),
             "/sgx/certification/v4/pckcrl?ca=platform&encoding=der" => HttpFault.Ok(RealTdx.Collateral("pck-crl.der")),

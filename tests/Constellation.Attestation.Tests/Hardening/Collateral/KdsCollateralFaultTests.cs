@@ -37,7 +37,7 @@ public sealed class KdsCollateralFaultTests
     private static HttpFault Good(string path) => path switch
     {
         VcekPath => HttpFault.Ok(SnpVectors.AzureVcek.RawData),
-        ChainPath => HttpFault.Ok(File.ReadAllBytes(TestData.Shared("snp/milan-ask-ark.pem"))),
+        ChainPath => HttpFault.Ok(File.ReadAllBytes(TestData.Evidence("snp/milan-ask-ark.pem"))),
         _ => HttpFault.Error(404, "not found"),
     };
 
@@ -121,7 +121,7 @@ public sealed class KdsCollateralFaultTests
     {
         yield return new TestCaseData("HTML", CollateralFaults.Html, "did not return a DER certificate").SetArgDisplayNames("an HTML maintenance page");
         yield return new TestCaseData("garbage", CollateralFaults.Garbage(), "did not return a DER certificate").SetArgDisplayNames("random bytes");
-        yield return new TestCaseData("Turin VCEK", TestData.SharedBytes("snp/virtee-vcek_turin.der"), "not the VCEK of chip").SetArgDisplayNames("a valid VCEK of another chip");
+        yield return new TestCaseData("Turin VCEK", TestData.EvidenceBytes("snp/virtee-vcek_turin.der"), "not the VCEK of chip").SetArgDisplayNames("a valid VCEK of another chip");
         yield return new TestCaseData("VLEK", SnpVectors.AwsVlek.RawData, "not the VCEK of chip").SetArgDisplayNames("a valid VLEK");
         yield return new TestCaseData("ASK", SnpVectors.MilanAsk.RawData, "did not return a VCEK").SetArgDisplayNames("a valid ASK");
     }
@@ -140,7 +140,7 @@ public sealed class KdsCollateralFaultTests
     [Test]
     public async Task A_certificate_chain_for_another_product_is_rejected_and_never_cached()
     {
-        await using var server = new FaultInjectingHttpServer((_, _) => HttpFault.Ok(File.ReadAllBytes(TestData.Shared("snp/gosevguest-ask_ark_genoa.pem"))));
+        await using var server = new FaultInjectingHttpServer((_, _) => HttpFault.Ok(File.ReadAllBytes(TestData.Evidence("snp/gosevguest-ask_ark_genoa.pem"))));
 
         var act = () => Client(server.BaseUri, SnpVectors.AzureValidAt).GetIntermediateAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek);
 
@@ -151,7 +151,7 @@ public sealed class KdsCollateralFaultTests
     [Test]
     public async Task A_CRL_not_issued_by_the_products_ARK_is_rejected_and_never_cached()
     {
-        await using var server = new FaultInjectingHttpServer((_, _) => HttpFault.Ok(TestData.SharedBytes("tdx/collateral/root-ca-crl.der")));
+        await using var server = new FaultInjectingHttpServer((_, _) => HttpFault.Ok(TestData.EvidenceBytes("tdx/collateral/root-ca-crl.der")));
 
         var act = () => Client(server.BaseUri, SnpVectors.AzureValidAt).GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek);
 

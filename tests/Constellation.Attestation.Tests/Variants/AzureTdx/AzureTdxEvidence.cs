@@ -13,7 +13,7 @@ internal static class AzureTdxEvidence
     public const int RealReportSize = 2436;
     public const int RealRuntimeDataSize = 1200;
 
-    public static byte[] RealHclReport => TestData.SharedBytes("tdx/azure-tdx-hclreport.bin");
+    public static byte[] RealHclReport => TestData.EvidenceBytes("tdx/azure-tdx-hclreport.bin");
 
     /// <summary>HCL runtime data JSON in Azure's shape with <paramref name="ak"/> as keys[0].</summary>
     public static byte[] RuntimeData(RSA ak, string vmUniqueId = "test-vm")

@@ -39,7 +39,7 @@ public class AwsSevSnpHookTests
     public async Task The_real_AWS_report_verifies_but_binds_another_AK_so_report_data_is_named()
     {
         using var ak = RSA.Create(2048);
-        var info = SnpInstanceInfoJson.Build(SnpVectors.AwsReportBytes, File.ReadAllText(TestData.Shared("snp/aws-milan-vlek.pem")), string.Empty);
+        var info = SnpInstanceInfoJson.Build(SnpVectors.AwsReportBytes, File.ReadAllText(TestData.Evidence("snp/aws-milan-vlek.pem")), string.Empty);
         var hooks = new AwsSevSnpHooks(new SnpVariantOptions { MinimumTcb = new SnpTcbParts(0, 0, 0, 0), AmdSigningKey = SnpVectors.MilanAsvk, VerificationTime = SnpVectors.AwsValidAt });
 
         var act = async () => await hooks.GetTrustedAttestationKeyAsync(SnpInstanceInfoJson.Context(AttestationVariant.AwsSevSnp, info, ak.ExportSubjectPublicKeyInfo()), default);
@@ -84,7 +84,7 @@ public class AzureSevSnpHookTests
     private static readonly byte[] AzureIdKeyDigest = Convert.FromHexString("57e229e0ffe5fa92d0faddff6cae0e61c926fc9ef9afd20a8b8cfcf7129db9338cbe5bf3f6987733a2bf65d06dc38fc1");
     private static readonly byte[] OtherDigest = Convert.FromHexString("0356215882a825279a85b300b0b742931d113bf7e32dde2e50ffde7ec743ca491ecdd7f336dc28a6e0b2bb57af7a44a3");
 
-    private static byte[] RuntimeData => TestData.SharedBytes("snp/azure-runtimedata.json");
+    private static byte[] RuntimeData => TestData.EvidenceBytes("snp/azure-runtimedata.json");
 
     private static byte[] HclAkSpki()
     {
@@ -96,7 +96,7 @@ public class AzureSevSnpHookTests
     }
 
     private static byte[] Info(string? maaToken = null, byte[]? runtimeData = null) => SnpInstanceInfoJson.Build(
-        SnpVectors.AzureReportBytes, File.ReadAllText(TestData.Shared("snp/azure-milan-vcek.pem")), File.ReadAllText(TestData.Shared("snp/milan-ask-ark.pem")), runtimeData ?? RuntimeData, maaToken);
+        SnpVectors.AzureReportBytes, File.ReadAllText(TestData.Evidence("snp/azure-milan-vcek.pem")), File.ReadAllText(TestData.Evidence("snp/milan-ask-ark.pem")), runtimeData ?? RuntimeData, maaToken);
 
     private static AzureSevSnpHooks Hooks(AzureIdKeyEnforcement enforcement, byte[] accepted, MaaTokenValidator? maa = null, Uri? maaUrl = null) => new(
         new SnpVariantOptions { MinimumTcb = new SnpTcbParts(2, 0, 6, 93), VerificationTime = SnpVectors.AzureValidAt },

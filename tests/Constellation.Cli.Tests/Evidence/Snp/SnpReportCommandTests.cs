@@ -5,7 +5,7 @@ namespace Constellation.Cli.Tests.Evidence.Snp;
 
 public class SnpReportCommandTests
 {
-    private static string Vector(string name) => TestData.Shared("snp/" + name);
+    private static string Vector(string name) => TestData.Evidence("snp/" + name);
 
     private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 
