@@ -43,7 +43,7 @@ internal static class TdxTcbChecks
             return evaluation;
         }
 
-        CheckStatus("tcbStatus", evaluation.Status!, evaluation.OutOfDateSince, policy, at, v, warnings);
+        CheckStatus("tcbStatus", evaluation.Status!, Describe(evaluation), evaluation.OutOfDateSince, policy, at, v, warnings);
         var denied = evaluation.AdvisoryIds.Where(policy.DeniedAdvisoryIds.Contains).ToArray();
         if (denied.Length > 0)
         {
@@ -94,7 +94,12 @@ internal static class TdxTcbChecks
         return level;
     }
 
-    private static void CheckStatus(string field, string status, DateTimeOffset? outOfDateSince, TdxQuotePolicy policy, DateTimeOffset at,
+    // The combined status, with its two inputs when a TDX module identity took part.
+    private static string Describe(TdxTcbEvaluation e) => e.ModuleLevel is { } m
+        ? $"{e.Status} (platform {e.PlatformLevel!.Status}, TDX module {e.ModuleIdentity!.Id} {m.Status})"
+        : e.Status!;
+
+    private static void CheckStatus(string field, string status, string shown, DateTimeOffset? outOfDateSince, TdxQuotePolicy policy, DateTimeOffset at,
         List<PolicyViolation> v, List<string> warnings)
     {
         if (policy.AcceptedTcbStatuses.Contains(status))
@@ -106,15 +111,15 @@ internal static class TdxTcbChecks
         {
             if (at <= since + grace)
             {
-                warnings.Add($"TCB status {status}: out of date since {CertificateRevocationList.Format(since)}, accepted within the grace period of {grace}");
+                warnings.Add($"TCB status {shown}: out of date since {CertificateRevocationList.Format(since)}, accepted within the grace period of {grace}");
                 return;
             }
 
-            v.Add(new(field, Accepted(policy), $"{status} (out of date since {CertificateRevocationList.Format(since)}, grace period {grace} elapsed)"));
+            v.Add(new(field, Accepted(policy), $"{shown}: out of date since {CertificateRevocationList.Format(since)}, grace period {grace} elapsed"));
             return;
         }
 
-        v.Add(new(field, Accepted(policy), status));
+        v.Add(new(field, Accepted(policy), shown));
     }
 
     private static string Accepted(TdxQuotePolicy policy) => "one of " + string.Join(", ", policy.AcceptedTcbStatuses.Order(StringComparer.Ordinal));
