@@ -44,9 +44,8 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
         var info = ResignedV5Collateral.TcbInfo();
         ResignedV5Collateral.Tdx01(info)["mrsigner"] = OtherSigner;
 
-        var act = () => v5.Verify(info);
+        var violation = V5Violation(info);
 
-        var violation = act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
         violation.Field.Should().Be("tdxModuleIdentity.mrsigner");
         violation.Expected.Should().Be(OtherSigner + " (TCB info tdxModuleIdentities[TDX_01].mrsigner)");
         violation.Actual.Should().Be(Zero48);
@@ -58,9 +57,8 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
         var info = ResignedV5Collateral.TcbInfo();
         ResignedV5Collateral.Tdx01(info)["attributes"] = "0000000000000001";
 
-        var act = () => v5.Verify(info);
+        var violation = V5Violation(info);
 
-        var violation = act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
         violation.Field.Should().Be("tdxModuleIdentity.attributes");
         violation.Expected.Should().Be("0000000000000001 under mask ffffffffffffffff (TCB info tdxModuleIdentities[TDX_01].attributes)");
         violation.Actual.Should().Be("0000000000000000");
@@ -83,9 +81,8 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
         var info = ResignedV5Collateral.TcbInfo();
         info["tdxModule"]!["mrsigner"] = OtherSigner;
 
-        var act = () => v5.Verify(info);
+        var violation = V5Violation(info);
 
-        var violation = act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
         violation.Field.Should().Be("mrSignerSeam");
         violation.Expected.Should().Be(OtherSigner + " (TCB info tdxModule.mrsigner)");
     }
@@ -93,11 +90,8 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
     [Test]
     public void Without_a_module_version_a_MRSIGNERSEAM_other_than_the_top_level_tdxModule_mrsigner_is_refused()
     {
-        var quote = pki.Quote(body => body[0x40] = 0x01);
+        var violation = SyntheticViolation(body => body[0x40] = 0x01);
 
-        var act = () => new TdxQuoteVerifier(pki.Options).Verify(TdxQuote.Parse(quote), pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
-
-        var violation = act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
         violation.Field.Should().Be("mrSignerSeam");
         violation.Expected.Should().Be(Zero48 + " (TCB info tdxModule.mrsigner)");
         violation.Actual.Should().Be("01" + new string('0', 94));
@@ -106,13 +100,28 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
     [Test]
     public void Without_a_module_version_SEAMATTRIBUTES_outside_the_top_level_tdxModule_attributes_are_refused()
     {
-        var quote = pki.Quote(body => body[0x77] = 0x80);
+        var violation = SyntheticViolation(body => body[0x77] = 0x80);
 
-        var act = () => new TdxQuoteVerifier(pki.Options).Verify(TdxQuote.Parse(quote), pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
-
-        var violation = act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
         violation.Field.Should().Be("seamAttributes");
         violation.Expected.Should().Be("0000000000000000 under mask ffffffffffffffff (TCB info tdxModule.attributes)");
         violation.Actual.Should().Be("0000000000000080");
+    }
+
+    // The single violation of the real v5 quote against edited, re-signed TCB info.
+    private PolicyViolation V5Violation(System.Text.Json.Nodes.JsonObject tcbInfo)
+    {
+        var act = () => v5.Verify(tcbInfo);
+
+        return act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
+    }
+
+    // The single violation of a synthetic quote (TEE_TCB_SVN[1] = 0) whose body was edited before signing.
+    private PolicyViolation SyntheticViolation(Action<byte[]> editBody)
+    {
+        var quote = TdxQuote.Parse(pki.Quote(editBody));
+
+        var act = () => new TdxQuoteVerifier(pki.Options).Verify(quote, pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
+
+        return act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
     }
 }

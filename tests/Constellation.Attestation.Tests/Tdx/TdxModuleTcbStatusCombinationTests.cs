@@ -28,7 +28,7 @@ public sealed class TdxModuleTcbStatusCombinationTests
     private const string Unrecognized = "(unrecognized: rejected)";
     private const string NotAStatus = "SomethingIntelNeverPublished";
 
-    private static readonly (string Platform, string Module, string Expected)[] IntelRule =
+    private static readonly (string Platform, string Module, string Expected)[] ValidModuleStatusRule =
     [
         // Module UpToDate: the platform status stands.
         (TcbStatus.UpToDate, TcbStatus.UpToDate, TcbStatus.UpToDate),
@@ -59,52 +59,6 @@ public sealed class TdxModuleTcbStatusCombinationTests
         (TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.Revoked, TcbStatus.Revoked),
         (TcbStatus.Revoked, TcbStatus.Revoked, TcbStatus.Revoked),
         (NotAStatus, TcbStatus.Revoked, Unrecognized),
-
-        // A module level may only say UpToDate, OutOfDate or Revoked; anything else is unrecognized, whatever the platform.
-        (TcbStatus.UpToDate, TcbStatus.SWHardeningNeeded, Unrecognized),
-        (TcbStatus.SWHardeningNeeded, TcbStatus.SWHardeningNeeded, Unrecognized),
-        (TcbStatus.ConfigurationNeeded, TcbStatus.SWHardeningNeeded, Unrecognized),
-        (TcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.SWHardeningNeeded, Unrecognized),
-        (TcbStatus.OutOfDate, TcbStatus.SWHardeningNeeded, Unrecognized),
-        (TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.SWHardeningNeeded, Unrecognized),
-        (TcbStatus.Revoked, TcbStatus.SWHardeningNeeded, Unrecognized),
-        (NotAStatus, TcbStatus.SWHardeningNeeded, Unrecognized),
-
-        (TcbStatus.UpToDate, TcbStatus.ConfigurationNeeded, Unrecognized),
-        (TcbStatus.SWHardeningNeeded, TcbStatus.ConfigurationNeeded, Unrecognized),
-        (TcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationNeeded, Unrecognized),
-        (TcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.ConfigurationNeeded, Unrecognized),
-        (TcbStatus.OutOfDate, TcbStatus.ConfigurationNeeded, Unrecognized),
-        (TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.ConfigurationNeeded, Unrecognized),
-        (TcbStatus.Revoked, TcbStatus.ConfigurationNeeded, Unrecognized),
-        (NotAStatus, TcbStatus.ConfigurationNeeded, Unrecognized),
-
-        (TcbStatus.UpToDate, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-        (TcbStatus.SWHardeningNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-        (TcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-        (TcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-        (TcbStatus.OutOfDate, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-        (TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-        (TcbStatus.Revoked, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-        (NotAStatus, TcbStatus.ConfigurationAndSWHardeningNeeded, Unrecognized),
-
-        (TcbStatus.UpToDate, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-        (TcbStatus.SWHardeningNeeded, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-        (TcbStatus.ConfigurationNeeded, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-        (TcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-        (TcbStatus.OutOfDate, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-        (TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-        (TcbStatus.Revoked, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-        (NotAStatus, TcbStatus.OutOfDateConfigurationNeeded, Unrecognized),
-
-        (TcbStatus.UpToDate, NotAStatus, Unrecognized),
-        (TcbStatus.SWHardeningNeeded, NotAStatus, Unrecognized),
-        (TcbStatus.ConfigurationNeeded, NotAStatus, Unrecognized),
-        (TcbStatus.ConfigurationAndSWHardeningNeeded, NotAStatus, Unrecognized),
-        (TcbStatus.OutOfDate, NotAStatus, Unrecognized),
-        (TcbStatus.OutOfDateConfigurationNeeded, NotAStatus, Unrecognized),
-        (TcbStatus.Revoked, NotAStatus, Unrecognized),
-        (NotAStatus, NotAStatus, Unrecognized),
     ];
 
     private static readonly string[] Statuses =
@@ -112,6 +66,14 @@ public sealed class TdxModuleTcbStatusCombinationTests
         TcbStatus.UpToDate, TcbStatus.SWHardeningNeeded, TcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded,
         TcbStatus.OutOfDate, TcbStatus.OutOfDateConfigurationNeeded, TcbStatus.Revoked, NotAStatus,
     ];
+
+    // A module level may only say UpToDate, OutOfDate or Revoked (VALID_MODULE_TCB_STATUSES); any other module status is
+    // unrecognized whatever the platform says: 5 module statuses x 8 platform statuses.
+    private static readonly string[] NotModuleStatuses =
+        [TcbStatus.SWHardeningNeeded, TcbStatus.ConfigurationNeeded, TcbStatus.ConfigurationAndSWHardeningNeeded, TcbStatus.OutOfDateConfigurationNeeded, NotAStatus];
+
+    private static readonly (string Platform, string Module, string Expected)[] IntelRule =
+        [.. ValidModuleStatusRule, .. NotModuleStatuses.SelectMany(m => Statuses.Select(p => (p, m, Unrecognized)))];
 
     private static IEnumerable<TestCaseData> Rows() =>
         IntelRule.Select(r => new TestCaseData(r.Platform, r.Module, r.Expected).SetName($"Platform {r.Platform} with module {r.Module} is {r.Expected}"));
