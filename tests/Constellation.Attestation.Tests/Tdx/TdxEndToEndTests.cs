@@ -84,6 +84,20 @@ public sealed class TdxEndToEndTests : IDisposable
     }
 
     [Test]
+    public void A_platform_status_Intel_does_not_define_is_refused_even_by_a_policy_that_lists_it()
+    {
+        // Intel QVL (Verifiers/TcbStatus.h stringToTcbStatus): a status outside VALID_TCB_INFO_STATUSES is STATUS_TCB_UNRECOGNIZED_STATUS.
+        var collateral = pki.Collateral(levels: [(3, 0, "TDRelaunchAdvised", SyntheticTdx.At.AddDays(-100), [])]);
+        var policy = new TdxQuotePolicy { AcceptedTcbStatuses = new HashSet<string> { TcbStatus.UpToDate, "TDRelaunchAdvised" } };
+
+        var act = () => Verify(pki.Quote(), collateral, policy);
+
+        var rejected = act.Should().Throw<TdxPolicyException>().Which;
+        rejected.Tcb!.IsMatched.Should().BeFalse();
+        rejected.Violations.Should().ContainSingle(v => v.Field == "tcbStatus").Which.Actual.Should().Contain("not recognized").And.Contain("\"TDRelaunchAdvised\"");
+    }
+
+    [Test]
     public void A_denied_advisory_at_the_matched_level_is_a_violation()
     {
         var collateral = pki.Collateral(levels: [(3, 0, "SWHardeningNeeded", SyntheticTdx.At.AddDays(-100), ["INTEL-SA-00837", "INTEL-SA-00615"])]);

@@ -1,6 +1,10 @@
 namespace Constellation.Attestation.Tdx;
 
-/// <summary>The TCB status strings Intel PCS uses. Unknown strings are kept as received and never treated as up to date.</summary>
+/// <summary>
+/// The TCB status strings Intel PCS uses. Unknown strings are kept as received in TCB info, but a TCB evaluation whose matched
+/// level says one (or whose TDX module level says anything but UpToDate, OutOfDate or Revoked) does not match, so no policy
+/// accepts it.
+/// </summary>
 public static class TcbStatus
 {
     /// <summary>The platform is patched to the latest TCB.</summary>

@@ -23,27 +23,23 @@ internal static class TdxTcbChecks
             v.Add(new("tcbInfo.pceId", pck.PceIdHex + " (from the PCK certificate)", tcbInfo.PceId));
         }
 
-        if (!body.MrSignerSeam.SequenceEqual(tcbInfo.ModuleMrSigner))
-        {
-            v.Add(new("mrSignerSeam", Hex.Lower(tcbInfo.ModuleMrSigner) + " (TCB info tdxModule.mrsigner)", Hex.Lower(body.MrSignerSeam)));
-        }
-
-        var mask = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(tcbInfo.ModuleAttributesMask);
-        var expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(tcbInfo.ModuleAttributes);
-        var seam = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(body.SeamAttributesBytes);
-        if ((seam & mask) != expected)
-        {
-            v.Add(new("seamAttributes", $"{Hex.Lower(tcbInfo.ModuleAttributes)} under mask {Hex.Lower(tcbInfo.ModuleAttributesMask)}", Hex.Lower(body.SeamAttributesBytes)));
-        }
-
+        // The top-level tdxModule always binds the SEAM module; the identity TEE_TCB_SVN[1] selects binds it as well
+        // (Intel QVL uses the identity's values instead of the top-level ones; requiring both is never looser).
+        CheckSeamModule(body, "mrSignerSeam", "seamAttributes", "TCB info tdxModule", tcbInfo.ModuleMrSigner, tcbInfo.ModuleAttributes, tcbInfo.ModuleAttributesMask, v);
         var evaluation = TdxTcbEvaluator.Evaluate(body, pck, tcbInfo);
+        if (evaluation.ModuleIdentity is { } identity)
+        {
+            CheckSeamModule(body, "tdxModuleIdentity.mrsigner", "tdxModuleIdentity.attributes", $"TCB info tdxModuleIdentities[{identity.Id}]",
+                identity.MrSigner, identity.Attributes, identity.AttributesMask, v);
+        }
+
         if (!evaluation.IsMatched)
         {
             v.Add(new("tcbStatus", Accepted(policy), evaluation.NoMatchReason!));
             return evaluation;
         }
 
-        CheckStatus("tcbStatus", evaluation.Status!, evaluation.OutOfDateSince, policy, at, v, warnings);
+        CheckStatus("tcbStatus", evaluation.Status!, Describe(evaluation), evaluation.OutOfDateSince, policy, at, v, warnings);
         var denied = evaluation.AdvisoryIds.Where(policy.DeniedAdvisoryIds.Contains).ToArray();
         if (denied.Length > 0)
         {
@@ -94,7 +90,34 @@ internal static class TdxTcbChecks
         return level;
     }
 
-    private static void CheckStatus(string field, string status, DateTimeOffset? outOfDateSince, TdxQuotePolicy policy, DateTimeOffset at,
+    // MRSIGNERSEAM must equal mrsigner, and SEAMATTRIBUTES under attributesMask must equal attributes (byte by byte).
+    private static void CheckSeamModule(TdxQuoteBody body, string mrSignerField, string attributesField, string source,
+        ReadOnlySpan<byte> mrSigner, ReadOnlySpan<byte> attributes, ReadOnlySpan<byte> mask, List<PolicyViolation> v)
+    {
+        if (!body.MrSignerSeam.SequenceEqual(mrSigner))
+        {
+            v.Add(new(mrSignerField, $"{Hex.Lower(mrSigner)} ({source}.mrsigner)", Hex.Lower(body.MrSignerSeam)));
+        }
+
+        var seam = body.SeamAttributesBytes;
+        var matches = true;
+        for (var i = 0; i < seam.Length; i++)
+        {
+            matches &= (seam[i] & mask[i]) == attributes[i];
+        }
+
+        if (!matches)
+        {
+            v.Add(new(attributesField, $"{Hex.Lower(attributes)} under mask {Hex.Lower(mask)} ({source}.attributes)", Hex.Lower(seam)));
+        }
+    }
+
+    // The combined status, with its two inputs when a TDX module identity took part.
+    private static string Describe(TdxTcbEvaluation e) => e.ModuleLevel is { } m
+        ? $"{e.Status} (platform {e.PlatformLevel!.Status}, TDX module {e.ModuleIdentity!.Id} {m.Status})"
+        : e.Status!;
+
+    private static void CheckStatus(string field, string status, string shown, DateTimeOffset? outOfDateSince, TdxQuotePolicy policy, DateTimeOffset at,
         List<PolicyViolation> v, List<string> warnings)
     {
         if (policy.AcceptedTcbStatuses.Contains(status))
@@ -106,15 +129,15 @@ internal static class TdxTcbChecks
         {
             if (at <= since + grace)
             {
-                warnings.Add($"TCB status {status}: out of date since {CertificateRevocationList.Format(since)}, accepted within the grace period of {grace}");
+                warnings.Add($"TCB status {shown}: out of date since {CertificateRevocationList.Format(since)}, accepted within the grace period of {grace}");
                 return;
             }
 
-            v.Add(new(field, Accepted(policy), $"{status} (out of date since {CertificateRevocationList.Format(since)}, grace period {grace} elapsed)"));
+            v.Add(new(field, Accepted(policy), $"{shown}: out of date since {CertificateRevocationList.Format(since)}, grace period {grace} elapsed"));
             return;
         }
 
-        v.Add(new(field, Accepted(policy), status));
+        v.Add(new(field, Accepted(policy), shown));
     }
 
     private static string Accepted(TdxQuotePolicy policy) => "one of " + string.Join(", ", policy.AcceptedTcbStatuses.Order(StringComparer.Ordinal));
