@@ -29,7 +29,7 @@ internal static class InputFile
     /// <exception cref="UnusableInputException">The file is missing, not a regular file, empty, over the cap or unreadable.</exception>
     public static byte[] ReadBytes(string path, string role, InputCap cap, bool secret = false)
     {
-        var fullPath = Path.GetFullPath(path);
+        var fullPath = FullPath(path, role);
         try
         {
             CheckBeforeOpening(fullPath, role, cap);
@@ -65,7 +65,7 @@ internal static class InputFile
         }
         catch (DecoderFallbackException)
         {
-            throw new UnusableInputException($"{role} {Path.GetFullPath(path)}: unusable input: not UTF-8 text, expected {cap.Kind}");
+            throw new UnusableInputException($"{role} {FullPath(path, role)}: unusable input: not UTF-8 text, expected {cap.Kind}");
         }
     }
 
@@ -79,7 +79,7 @@ internal static class InputFile
     /// <exception cref="UnusableInputException">The file exists but is not a regular file, is empty or is over the cap.</exception>
     public static void CheckIfPresent(string path, string role, InputCap cap)
     {
-        var fullPath = Path.GetFullPath(path);
+        var fullPath = FullPath(path, role);
         if (!File.Exists(fullPath) && !Directory.Exists(fullPath) && new FileInfo(fullPath).LinkTarget is null)
         {
             return;
@@ -94,6 +94,12 @@ internal static class InputFile
             throw new UnusableInputException($"{role} {fullPath}: {ex.Message}");
         }
     }
+
+    private static string FullPath(string path, string role) =>
+        // Path.GetFullPath throws on these two; for the user they are a usage error, not a crash.
+        string.IsNullOrEmpty(path) || path.Contains('\0', StringComparison.Ordinal)
+            ? throw new UnusableInputException($"{role}: \"{path.Replace("\0", "\\0", StringComparison.Ordinal)}\" is not a file path")
+            : Path.GetFullPath(path);
 
     private static void CheckBeforeOpening(string fullPath, string role, InputCap cap)
     {

@@ -96,6 +96,17 @@ public class UnusableFileInputTests
         error.Should().Contain(empty).And.Contain("not a regular file with content").And.Contain("131072");
     }
 
+    [TestCase("config", "fetch-measurements", "--config", "")]
+    [TestCase("init", "--endpoint", "127.0.0.1:9", "--variant", "dummy", "--init-secret-file", "")]
+    [TestCase("config", "fetch-measurements", "--config", "conf\0.yaml")]
+    public async Task A_path_that_is_empty_or_holds_NUL_is_unusable_input_not_a_crash(params string[] args)
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync(args);
+
+        exitCode.Should().Be(ExitCodes.UnusableInput, error);
+        error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().Contain("is not a file path");
+    }
+
     [Test]
     public async Task A_link_to_a_real_vector_is_followed_and_read()
     {
