@@ -13,8 +13,9 @@ namespace Constellation.Cli.Commands;
 /// <remarks>
 /// .NET has no API for the file type (dotnet/runtime#85148), but its file size is stat's st_size, which is 0 for
 /// devices, FIFOs and sockets: a zero size is refused before the file is opened, because opening a FIFO blocks until
-/// a writer appears. After opening, the handle's own size is checked again and the read is bounded by it, which
-/// also covers a file swapped or grown between the check and the open.
+/// a writer appears. After opening, the handle's own size is checked again and the read stops one byte past it, so a
+/// file replaced by a larger one or a device after the check, or growing while read, is still refused; only a FIFO
+/// swapped in between the check and the open could block that open (the user's own paths: a hang, never a verdict).
 /// </remarks>
 internal static class InputFile
 {

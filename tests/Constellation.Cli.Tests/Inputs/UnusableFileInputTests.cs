@@ -108,6 +108,20 @@ public class UnusableFileInputTests
     }
 
     [Test]
+    public async Task A_text_input_that_is_not_UTF8_is_refused_instead_of_read_with_replacement_characters()
+    {
+        var chain = Path.Combine(_files.Directory, "chain.pem");
+        var pem = await File.ReadAllBytesAsync(_good.SnpChain);
+        pem[100] = 0xFF;
+        await File.WriteAllBytesAsync(chain, pem);
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("evidence", "verify", "snp-report", _good.SnpReport, "--signer", _good.SnpSigner, "--chain", chain, "--offline");
+
+        exitCode.Should().Be(ExitCodes.UnusableInput);
+        error.Should().Contain(chain).And.Contain("not UTF-8 text");
+    }
+
+    [Test]
     public async Task A_link_to_a_real_vector_is_followed_and_read()
     {
         var link = Path.Combine(_files.Directory, "report-link.bin");
