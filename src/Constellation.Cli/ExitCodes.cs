@@ -9,6 +9,15 @@ public static class ExitCodes
     /// <summary>The evidence or peer was checked and rejected.</summary>
     public const int Rejected = 1;
 
-    /// <summary>The input was unusable (missing file, not parseable) or the peer could not be reached.</summary>
+    /// <summary>
+    /// The input was unusable (missing, unreadable, over its size cap or not parseable), the command line was not
+    /// (unknown command or option, missing or malformed value), or the peer could not be reached.
+    /// </summary>
     public const int UnusableInput = 2;
+
+    /// <summary>A bug: the command failed in a way it does not handle. Nothing was decided about the evidence.</summary>
+    public const int InternalError = 3;
+
+    /// <summary>The command was interrupted (Ctrl+C) before it finished: 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
 }

@@ -1,3 +1,5 @@
+using System;
+using System.CommandLine;
 using System.Threading.Tasks;
 
 namespace Constellation.Cli;
@@ -7,6 +9,11 @@ public static class Program
 {
     /// <summary>Runs the command line.</summary>
     /// <param name="args">The arguments.</param>
-    /// <returns>The process exit code.</returns>
-    public static Task<int> Main(string[] args) => CommandTree.Build().Parse(args).InvokeAsync();
+    /// <returns>The process exit code (see <see cref="ExitCodes"/>).</returns>
+    public static Task<int> Main(string[] args) =>
+        CliInvocation.InvokeAsync(
+            CommandTree.Build(),
+            args,
+            new InvocationConfiguration(),
+            showStackTraces: Environment.GetEnvironmentVariable(CliInvocation.StackTraceVariable) == "1");
 }

@@ -60,7 +60,7 @@ public static class AtlsProbeCommand
                 Issuer = request.Mutual ? AtlsVariantSupport.CreateIssuer(variant) : null,
             };
         }
-        catch (Exception ex) when (ex is AttestationException or NotSupportedException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is UnusableInputException or AttestationException or NotSupportedException or FormatException)
         {
             return await report.FailAsync(ExitCodes.UnusableInput, "unusable input", [ex.Message]).ConfigureAwait(false);
         }
@@ -125,7 +125,7 @@ public static class AtlsProbeCommand
 
     private static MeasurementSet LoadMeasurements(FileInfo file)
     {
-        var text = File.ReadAllText(file.FullName);
+        var text = InputFile.ReadText(file.FullName, "--measurements", InputCap.Measurements);
         try
         {
             return text.TrimStart().StartsWith('{') ? MeasurementJson.Parse(text) : MeasurementYaml.Parse(text);

@@ -30,7 +30,8 @@ public static class AtlsServeCommand
     public static Command Create()
     {
         var variant = new Option<string>("--variant") { Description = "Attestation variant to issue (only dummy can be issued without the hardware).", Required = true };
-        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", Required = true };
+        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1, 0 to 65535 (0 picks a free one).", Required = true };
+        IntegerOptions.Restrict(port, IPEndPoint.MinPort, IPEndPoint.MaxPort);
         var mutual = new Option<bool>("--mutual") { Description = "Also require an attested client certificate (mutual aTLS)." };
         var message = new Option<string>("--message") { Description = "The body of every GET / response.", DefaultValueFactory = _ => "hello" };
         var command = new Command("serve", "Serve aTLS on 127.0.0.1, answering GET / with a message (the aTLS counterpart of openssl s_server).")
@@ -58,12 +59,6 @@ public static class AtlsServeCommand
         catch (Exception ex) when (ex is AttestationException or NotSupportedException)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.UnusableInput;
-        }
-
-        if (port is < 0 or > 65535)
-        {
-            await error.WriteLineAsync($"error: --port: expected 0..65535, got {port}").ConfigureAwait(false);
             return ExitCodes.UnusableInput;
         }
 

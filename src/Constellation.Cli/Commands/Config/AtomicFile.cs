@@ -27,6 +27,7 @@ internal static class AtomicFile
     }
 
     /// <summary>Replaces a file whose current bytes must still be <paramref name="expectedCurrent"/>, keeping its permissions.</summary>
+    /// <exception cref="UnusableInputException">The file is no longer a regular file within the configuration cap.</exception>
     public static void Replace(string path, string text, byte[] expectedCurrent)
     {
         var temp = WriteTemp(path, text);
@@ -37,7 +38,7 @@ internal static class AtomicFile
                 File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
             }
 
-            if (!File.ReadAllBytes(path).AsSpan().SequenceEqual(expectedCurrent))
+            if (!InputFile.ReadBytes(path, "--config", InputCap.ConfigFile).AsSpan().SequenceEqual(expectedCurrent))
             {
                 throw new IOException($"{path} changed while the measurements were fetched; not overwriting it");
             }

@@ -51,17 +51,22 @@ public static class ConfigFetchMeasurementsCommand
         SignedMeasurementsRequest request;
         try
         {
-            original = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            original = InputFile.ReadBytes(path, "--config", InputCap.ConfigFile);
             config = ConstellationConfigFile.Parse(Encoding.UTF8.GetString(original));
             request = new SignedMeasurementsRequest(ImageVersion.Parse(config.Image), config.Provider, config.Attestation.Variant)
             {
                 MeasurementsUri = ParseUrl("--url", url),
                 SignatureUri = ParseUrl("--signature-url", signatureUrl),
-                PublicKey = publicKey is null ? null : await LoadKeyAsync(publicKey, cancellationToken).ConfigureAwait(false),
+                PublicKey = publicKey is null ? null : LoadKey(publicKey),
                 SkipSignatureCheck = insecure,
             };
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AttestationException or UriFormatException)
+        catch (UnusableInputException ex)
+        {
+            await error.WriteLineAsync($"Error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UnusableInput;
+        }
+        catch (Exception ex) when (ex is AttestationException or UriFormatException)
         {
             await error.WriteLineAsync($"Error: {path}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.UnusableInput;
@@ -99,6 +104,11 @@ public static class ConfigFetchMeasurementsCommand
         {
             AtomicFile.Replace(path, updated, original);
         }
+        catch (UnusableInputException ex)
+        {
+            await error.WriteLineAsync($"Error: {ex.Message}; {path} was not changed").ConfigureAwait(false);
+            return ExitCodes.UnusableInput;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"Error: cannot write {path}: {ex.Message}").ConfigureAwait(false);
@@ -124,11 +134,11 @@ public static class ConfigFetchMeasurementsCommand
             : throw new UriFormatException($"{option}: expected an absolute http(s) URL, got \"{value}\"");
     }
 
-    private static async Task<MeasurementsPublicKey> LoadKeyAsync(string value, CancellationToken cancellationToken)
+    private static MeasurementsPublicKey LoadKey(string value)
     {
         var pem = value.Contains("-----BEGIN", StringComparison.Ordinal)
             ? value
-            : await File.ReadAllTextAsync(value, cancellationToken).ConfigureAwait(false);
+            : InputFile.ReadText(value, "--public-key", InputCap.PublicKeyPem);
         return MeasurementsPublicKey.FromPem(pem);
     }
 }

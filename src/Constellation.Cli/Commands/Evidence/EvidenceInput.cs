@@ -8,25 +8,21 @@ namespace Constellation.Cli.Commands.Evidence;
 /// <summary>Reading evidence files and option values the same way for every family; failures are "unusable input".</summary>
 internal static class EvidenceInput
 {
-    /// <summary>Reads <paramref name="file"/> and parses it, turning a missing file or a format error into one clear line.</summary>
+    /// <summary>Reads <paramref name="file"/> (bounded by <paramref name="cap"/>) and parses it, turning a missing or unusable file or a format error into one clear line.</summary>
     /// <param name="file">The file named on the command line.</param>
-    /// <param name="role">What the file is in the command, e.g. "report" (used when it is missing).</param>
-    /// <param name="kind">What the bytes should be, e.g. "an SEV-SNP report" (used when they do not parse).</param>
+    /// <param name="role">What the file is in the command, e.g. "report" (starts the message when the file is unusable).</param>
+    /// <param name="cap">The format's cap; its kind (e.g. "an SEV-SNP report") is used when the bytes do not parse.</param>
     /// <param name="parse">The family's strict parser.</param>
-    public static T ReadFile<T>(FileInfo file, string role, string kind, Func<byte[], T> parse)
+    public static T ReadFile<T>(FileInfo file, string role, InputCap cap, Func<byte[], T> parse)
     {
-        if (!file.Exists)
-        {
-            throw new UnusableInputException($"{role} file not found: {file.FullName}");
-        }
-
+        var bytes = InputFile.ReadBytes(file.FullName, role, cap);
         try
         {
-            return parse(File.ReadAllBytes(file.FullName));
+            return parse(bytes);
         }
         catch (AttestationFormatException ex)
         {
-            throw new UnusableInputException($"{file.Name} is not {kind}: {ex.Message}");
+            throw new UnusableInputException($"{file.Name} is not {cap.Kind}: {ex.Message}");
         }
     }
 

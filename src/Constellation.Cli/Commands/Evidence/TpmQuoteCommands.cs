@@ -30,7 +30,7 @@ public static class TpmQuoteCommands
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (!TryRead(parse.GetValue(file)!, "attest file", error, out var bytes))
+            if (!TryRead(parse.GetValue(file)!, "attest file", InputCap.TpmStructure, error, out var bytes))
             {
                 return ExitCodes.UnusableInput;
             }
@@ -73,9 +73,9 @@ public static class TpmQuoteCommands
         command.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (!TryRead(parse.GetValue(file)!, "attest file", error, out var attestBytes)
-                || !TryRead(parse.GetValue(signature)!, "signature file", error, out var signatureBytes)
-                || !TryRead(parse.GetValue(ak)!, "AK file", error, out var akBytes))
+            if (!TryRead(parse.GetValue(file)!, "attest file", InputCap.TpmStructure, error, out var attestBytes)
+                || !TryRead(parse.GetValue(signature)!, "signature file", InputCap.TpmStructure, error, out var signatureBytes)
+                || !TryRead(parse.GetValue(ak)!, "AK file", InputCap.PublicKeyPem, error, out var akBytes))
             {
                 return ExitCodes.UnusableInput;
             }
@@ -178,16 +178,16 @@ public static class TpmQuoteCommands
         return Convert.FromBase64String(pem[fields.Base64Data]);
     }
 
-    private static bool TryRead(FileInfo file, string what, TextWriter error, out byte[] bytes)
+    private static bool TryRead(FileInfo file, string what, InputCap cap, TextWriter error, out byte[] bytes)
     {
         try
         {
-            bytes = File.ReadAllBytes(file.FullName);
+            bytes = InputFile.ReadBytes(file.FullName, what, cap);
             return true;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (UnusableInputException ex)
         {
-            error.WriteLine($"error: {what} {file.FullName}: {ex.Message}");
+            error.WriteLine($"error: {ex.Message}");
             bytes = [];
             return false;
         }

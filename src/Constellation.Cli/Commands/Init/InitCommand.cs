@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.CommandLine;
 using System.IO;
 using System.Security.Cryptography;
@@ -50,7 +51,7 @@ internal static class InitCommand
             {
                 var config = await attestation.LoadAsync(parse, ct).ConfigureAwait(false);
                 var validator = ClusterAttestation.CreateValidator(config);
-                var secret = await ReadInitSecretAsync(parse.GetValue(initSecret)!, ct).ConfigureAwait(false);
+                var secret = ReadInitSecret(parse.GetValue(initSecret)!);
                 var dir = Path.GetFullPath(parse.GetValue(workspace)!);
                 var kubeconfigPath = Path.Combine(dir, KubeconfigFileName);
                 var masterSecretPath = Path.Combine(dir, MasterSecretFileName);
@@ -116,40 +117,52 @@ internal static class InitCommand
         return command;
     }
 
-    private static async Task<byte[]> ReadInitSecretAsync(string path, CancellationToken cancellationToken)
+    private static byte[] ReadInitSecret(string path)
     {
-        string text;
+        byte[] file;
         try
         {
-            text = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+            file = InputFile.ReadBytes(path, "--init-secret-file", InputCap.InitSecret, secret: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (UnusableInputException ex)
         {
-            throw new UnusableInputException($"--init-secret-file: {ex.Message}", "pass the file holding the node's init secret");
+            throw new UnusableInputException(ex.Message, "pass the file holding the node's init secret");
         }
 
         try
         {
-            var secret = Convert.FromHexString(text);
-            return secret.Length > 0 ? secret : throw new FormatException("empty");
+            var hex = file.AsSpan().Trim(" \t\r\n"u8);
+            var secret = new byte[hex.Length / 2];
+            if (hex.IsEmpty || Convert.FromHexString(hex, secret, out _, out var written) != OperationStatus.Done || written != secret.Length)
+            {
+                CryptographicOperations.ZeroMemory(secret);
+                throw new UnusableInputException($"--init-secret-file {path}: expected hex text", "write the init secret as hex digits");
+            }
+
+            return secret;
         }
-        catch (FormatException)
+        finally
         {
-            throw new UnusableInputException($"--init-secret-file {path}: expected hex text", "write the init secret as hex digits");
+            CryptographicOperations.ZeroMemory(file);
         }
     }
 
     private static async Task<MasterSecret> ReadOrCreateMasterSecretAsync(string path, CancellationToken cancellationToken)
     {
-        if (File.Exists(path))
+        if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
         {
+            var file = InputFile.ReadBytes(path, "master secret", InputCap.MasterSecretFile, secret: true);
             try
             {
-                return await MasterSecret.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
+                return MasterSecret.ParseJson(file);
             }
             catch (FormatException ex)
             {
                 throw new UnusableInputException($"{path}: not a master secret file: {ex.Message}", "move it away to generate a new master secret");
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(file);
             }
         }
 

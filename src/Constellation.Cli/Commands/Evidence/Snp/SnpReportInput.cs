@@ -11,18 +11,14 @@ namespace Constellation.Cli.Commands.Evidence.Snp;
 internal static class SnpReportInput
 {
     public static SnpReport ReadReport(FileInfo file) =>
-        EvidenceInput.ReadFile(file, "report", "an SEV-SNP report", bytes => SnpReport.Parse(bytes));
+        EvidenceInput.ReadFile(file, "report", InputCap.SnpReport, bytes => SnpReport.Parse(bytes));
 
     public static X509Certificate2 ReadCertificate(FileInfo file, string what)
     {
-        if (!file.Exists)
-        {
-            throw new UnusableInputException($"{what} file not found: {file.FullName}");
-        }
-
+        var bytes = InputFile.ReadBytes(file.FullName, what, InputCap.Certificate);
         try
         {
-            return X509CertificateLoader.LoadCertificate(File.ReadAllBytes(file.FullName));
+            return X509CertificateLoader.LoadCertificate(bytes);
         }
         catch (CryptographicException ex)
         {
@@ -32,14 +28,10 @@ internal static class SnpReportInput
 
     public static X509Certificate2 ReadIntermediate(FileInfo file)
     {
-        if (!file.Exists)
-        {
-            throw new UnusableInputException($"chain file not found: {file.FullName}");
-        }
-
+        var pem = InputFile.ReadText(file.FullName, "chain", InputCap.CertificateChain);
         try
         {
-            return SnpEvidenceCertificates.IntermediateFromChain(File.ReadAllText(file.FullName));
+            return SnpEvidenceCertificates.IntermediateFromChain(pem);
         }
         catch (CertificateChainException ex)
         {

@@ -16,12 +16,20 @@ internal sealed class SnpReportPolicyOptions
     private const int MeasurementLength = 48;
     private const int ReportDataLength = 64;
     private const int HostDataLength = 32;
+    private const uint MaxVmpl = 3;
 
     private readonly Option<string> _measurement = new("--measurement") { Description = "Require this launch MEASUREMENT (48 bytes, hex). Any policy option also applies the default policy: no debug, no migration agent, no CXL, VMPL 0." };
     private readonly Option<string> _reportData = new("--report-data") { Description = "Require this REPORT_DATA (64 bytes, hex)." };
     private readonly Option<string> _hostData = new("--host-data") { Description = "Require this HOST_DATA (32 bytes, hex)." };
     private readonly Option<uint?> _minimumGuestSvn = new("--min-guest-svn") { Description = "Require GUEST_SVN of at least this value." };
-    private readonly Option<uint?> _vmpl = new("--vmpl") { Description = "Require this VMPL (default with any policy option: 0)." };
+    private readonly Option<uint?> _vmpl = new("--vmpl") { Description = "Require this VMPL, 0 to 3 (default with any policy option: 0)." };
+
+    public SnpReportPolicyOptions()
+    {
+        // A report's VMPL is 0..3 (the four SNP privilege levels): a larger value is a usage error, not a rejection.
+        IntegerOptions.Restrict(_vmpl, 0u, MaxVmpl);
+        IntegerOptions.Restrict(_minimumGuestSvn, uint.MinValue, uint.MaxValue);
+    }
 
     /// <summary>Gets the options, to add to the command.</summary>
     public IEnumerable<Option> All => [_measurement, _reportData, _hostData, _minimumGuestSvn, _vmpl];
