@@ -14,7 +14,7 @@ namespace Constellation.JoinService.Join;
 /// Builds join and rejoin tickets for nodes whose attestation the transport (client-attested aTLS) has already validated:
 /// the CSR is checked and signed, a bootstrap token issued, the disk key and measurement secret fetched from the key service.
 /// </summary>
-/// <remarks>Thread-safe. Logs node names and disk UUIDs, never keys, tokens or certificates' private parts.</remarks>
+/// <remarks>Thread-safe. Logs node names and disk fingerprints, never disk UUIDs, keys, tokens or certificates' private parts.</remarks>
 public sealed partial class JoinTicketIssuer
 {
     private readonly IDataKeyProvider _keys;
@@ -51,7 +51,7 @@ public sealed partial class JoinTicketIssuer
     public async Task<IssueJoinTicketResponse> IssueJoinTicketAsync(IssueJoinTicketRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequireDiskUuid(request.DiskUuid);
+        var disk = ParseDiskUuid(request.DiskUuid);
         var csr = KubeletCsr.Parse(request.CertificateRequest.Span);
         var hostKey = request.HostPublicKey.IsEmpty ? null : SshPublicKey.Parse(request.HostPublicKey.Span);
         if (hostKey is not null && request.HostCertificatePrincipals.Count == 0)
@@ -59,12 +59,12 @@ public sealed partial class JoinTicketIssuer
             throw new JoinRequestRejectedException("host_certificate_principals", "at least one host name for the SSH host certificate", "none");
         }
 
-        _nodeNames.Claim(csr.NodeName, request.DiskUuid);
-        LogIssuing(_logger, csr.NodeName, request.IsControlPlane, request.DiskUuid);
+        _nodeNames.Claim(csr.NodeName, disk.Value);
+        LogIssuing(_logger, csr.NodeName, request.IsControlPlane, disk);
 
-        var measurementSecret = await _keys.GetDataKeyAsync(ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
-        var diskKey = await _keys.GetDataKeyAsync(request.DiskUuid, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
-        var sshCaSeed = await _keys.GetDataKeyAsync(EmergencySshCa.SeedKeyId, EmergencySshCa.SeedLength, cancellationToken).ConfigureAwait(false);
+        var measurementSecret = await _keys.GetDataKeyAsync(DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var diskKey = await _keys.GetDataKeyAsync(DataKeyId.StateDisk(disk), ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var sshCaSeed = await _keys.GetDataKeyAsync(DataKeyId.EmergencySshCaSeed, EmergencySshCa.SeedLength, cancellationToken).ConfigureAwait(false);
         try
         {
             var sshCa = new EmergencySshCa(sshCaSeed);
@@ -113,14 +113,14 @@ public sealed partial class JoinTicketIssuer
     /// <param name="request">The request of an attested node.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ticket.</returns>
-    /// <exception cref="JoinRequestRejectedException">The disk UUID is missing.</exception>
+    /// <exception cref="JoinRequestRejectedException">The disk UUID is not acceptable.</exception>
     public async Task<IssueRejoinTicketResponse> IssueRejoinTicketAsync(IssueRejoinTicketRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequireDiskUuid(request.DiskUuid);
-        LogRejoin(_logger, request.DiskUuid);
-        var measurementSecret = await _keys.GetDataKeyAsync(ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
-        var diskKey = await _keys.GetDataKeyAsync(request.DiskUuid, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var disk = ParseDiskUuid(request.DiskUuid);
+        LogRejoin(_logger, disk);
+        var measurementSecret = await _keys.GetDataKeyAsync(DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var diskKey = await _keys.GetDataKeyAsync(DataKeyId.StateDisk(disk), ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
         try
         {
             return new IssueRejoinTicketResponse { StateDiskKey = ByteString.CopyFrom(diskKey), MeasurementSecret = ByteString.CopyFrom(measurementSecret) };
@@ -132,20 +132,24 @@ public sealed partial class JoinTicketIssuer
         }
     }
 
-    private static void RequireDiskUuid(string diskUuid)
+    // Only a canonical UUID becomes a disk key id, so no request can name the cluster's internal keys; the node sends it
+    // lower-case (protocols.md §2.2), other spellings are lower-cased so that they are the same disk, with the same key.
+    private static StateDiskUuid ParseDiskUuid(string diskUuid)
     {
-        if (string.IsNullOrEmpty(diskUuid))
+        if (!StateDiskUuid.TryParse(diskUuid, out var disk, out var problem))
         {
-            throw new JoinRequestRejectedException("disk_uuid", "the LUKS2 UUID of the node's state disk", "an empty string");
+            throw new MalformedJoinRequestException($"invalid disk_uuid: the LUKS2 UUID of the node's state disk: {problem}");
         }
+
+        return disk;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "issuing join ticket for node {NodeName} (control plane: {IsControlPlane}, state disk {DiskUuid})")]
-    private static partial void LogIssuing(ILogger logger, string nodeName, bool isControlPlane, string diskUuid);
+    [LoggerMessage(Level = LogLevel.Information, Message = "issuing join ticket for node {NodeName} (control plane: {IsControlPlane}, {Disk})")]
+    private static partial void LogIssuing(ILogger logger, string nodeName, bool isControlPlane, StateDiskUuid disk);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "issued join ticket for node {NodeName} with bootstrap token id {TokenId}, expires {Expires}")]
     private static partial void LogIssued(ILogger logger, string nodeName, string tokenId, DateTimeOffset expires);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "issuing rejoin ticket for state disk {DiskUuid}")]
-    private static partial void LogRejoin(ILogger logger, string diskUuid);
+    [LoggerMessage(Level = LogLevel.Information, Message = "issuing rejoin ticket for {Disk}")]
+    private static partial void LogRejoin(ILogger logger, StateDiskUuid disk);
 }

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Constellation.JoinService.KeyService;
 
 /// <summary>
-/// The key service's gRPC API (<c>/kms.API/GetDataKey</c>): derives <c>DEK("key-" + id, length)</c> from the master secret.
-/// Plain gRPC, in-cluster only; it logs key ids and lengths, never key material.
+/// The key service's gRPC API (<c>/kms.API/GetDataKey</c>): derives <c>DEK("key-" + id, length)</c> from the master secret
+/// for the ids of <see cref="DataKeyId"/> only. It logs key ids (a disk by its fingerprint) and lengths, never key material.
 /// </summary>
 public sealed partial class KeyServiceApi : API.APIBase
 {
@@ -49,8 +49,16 @@ public sealed partial class KeyServiceApi : API.APIBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"key length: expected at most {255 * 32} bytes, got {request.Length}"));
         }
 
-        LogDerivingKey(_logger, request.DataKeyId, request.Length);
-        var key = await _keys.GetDataKeyAsync(request.DataKeyId, (int)request.Length, context.CancellationToken).ConfigureAwait(false);
+        // Three namespaces only; an id that is none of them is refused, not derived (Constellation derives any id).
+        if (!DataKeyId.TryParseWire(request.DataKeyId, out var id))
+        {
+            throw new RpcException(new Status(
+                StatusCode.InvalidArgument,
+                $"data_key_id: expected \"measurementSecret\", \"ca_emergency_ssh\" or a canonical state disk UUID, got {request.DataKeyId.Length} characters that are none of them"));
+        }
+
+        LogDerivingKey(_logger, id, request.Length);
+        var key = await _keys.GetDataKeyAsync(id, (int)request.Length, context.CancellationToken).ConfigureAwait(false);
         try
         {
             return new GetDataKeyResponse { DataKey = ByteString.CopyFrom(key) };
@@ -63,5 +71,5 @@ public sealed partial class KeyServiceApi : API.APIBase
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "deriving data key {DataKeyId} ({Length} bytes)")]
-    private static partial void LogDerivingKey(ILogger logger, string dataKeyId, uint length);
+    private static partial void LogDerivingKey(ILogger logger, DataKeyId dataKeyId, uint length);
 }

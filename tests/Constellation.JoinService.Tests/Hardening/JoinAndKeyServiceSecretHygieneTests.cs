@@ -30,11 +30,12 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
     {
         await using var stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out var logs));
         var captured = new List<string>();
+        var disks = new List<string>();
         var scanner = new SecretScanner()
             .Add("master secret", stack.Master.Key.Span)
             .Add("master secret salt", stack.Master.Salt.Span)
-            .Add("measurement secret", ClusterKeyDerivation.DeriveDataKey(stack.Master, ClusterKeyDerivation.MeasurementSecretId, 32))
-            .Add("emergency SSH CA seed", ClusterKeyDerivation.DeriveDataKey(stack.Master, Constellation.JoinService.Ssh.EmergencySshCa.SeedKeyId, 32));
+            .Add("measurement secret", DataKeys.MeasurementSecret(stack.Master))
+            .Add("emergency SSH CA seed", DataKeys.EmergencySshCaSeed(stack.Master));
 
         // Good paths: a worker and a control plane join (the latter receives the cluster CA key).
         using (var channel = stack.JoinChannel())
@@ -44,8 +45,9 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
             {
                 var request = Request(name, Guid.NewGuid().ToString(), controlPlane);
                 var ticket = await client.IssueJoinTicketAsync(request, cancellationToken: cancellationToken);
+                disks.Add(request.DiskUuid);
                 scanner.Add($"disk key of {name}", ticket.StateDiskKey.Span);
-                scanner.Add($"disk key of {name} (derived)", ClusterKeyDerivation.DeriveDataKey(stack.Master, request.DiskUuid, 32));
+                scanner.Add($"disk key of {name} (derived)", DataKeys.Disk(stack.Master, request.DiskUuid));
                 scanner.Add($"bootstrap token secret of {name}", Encoding.ASCII.GetBytes(ticket.Token.Split('.')[1]));
                 foreach (var file in ticket.ControlPlaneFiles.Where(f => f.Name.EndsWith(".key", StringComparison.Ordinal)))
                 {
@@ -75,11 +77,12 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
         using (var kms = PlainGrpcChannelFactory.Instance.CreateChannel(stack.KeyService.Address))
         {
             var keys = new KmsApi.APIClient(kms);
-            var dataKey = await keys.GetDataKeyAsync(new KmsRequest { DataKeyId = "hygiene-disk", Length = 32 }, cancellationToken: cancellationToken);
+            var dataKey = await keys.GetDataKeyAsync(new KmsRequest { DataKeyId = Guid.NewGuid().ToString(), Length = 32 }, cancellationToken: cancellationToken);
             scanner.Add("data key hygiene-disk", dataKey.DataKey.Span);
             captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = string.Empty, Length = 32 }, cancellationToken: cancellationToken).ResponseAsync));
             captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = "hygiene", Length = 0 }, cancellationToken: cancellationToken).ResponseAsync));
             captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = "hygiene", Length = 1_000_000 }, cancellationToken: cancellationToken).ResponseAsync));
+            captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = disks[0] + "x", Length = 32 }, cancellationToken: cancellationToken).ResponseAsync));
         }
 
         // Secret-holding objects and their parsers' errors.
@@ -96,6 +99,11 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
         var haystack = SecretScanner.Join(captured.Concat(logs.Lines));
         scanner.FindIn(haystack).Should().BeEmpty($"none of {scanner.SecretCount} secrets may appear in {logs.Lines.Count} log lines or {captured.Count} messages");
         haystack.Should().NotContain("PRIVATE KEY");
+        foreach (var disk in disks)
+        {
+            // The disk UUID selects the disk key (to an attested node it is the disk's credential): logged as a fingerprint only.
+            haystack.Should().NotContainEquivalentOf(disk);
+        }
     }
 
     [Test]
@@ -108,7 +116,7 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
             app => app.MapGrpcService<KeyServiceApi>());
         using var channel = PlainGrpcChannelFactory.Instance.CreateChannel(host.Address);
 
-        var response = await new KmsApi.APIClient(channel).GetDataKeyAsync(new KmsRequest { DataKeyId = "zeroing", Length = 32 });
+        var response = await new KmsApi.APIClient(channel).GetDataKeyAsync(new KmsRequest { DataKeyId = "measurementSecret", Length = 32 });
 
         response.DataKey.ToByteArray().Should().Equal(RecordingProvider.Expected, "the caller still gets the key");
         provider.Handed.Should().ContainSingle().Which.Should().OnlyContain(b => b == 0, "the service's own copy must be wiped");
@@ -147,7 +155,7 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
 
         public List<byte[]> Handed { get; } = [];
 
-        public ValueTask<byte[]> GetDataKeyAsync(string dataKeyId, int length, CancellationToken cancellationToken = default)
+        public ValueTask<byte[]> GetDataKeyAsync(DataKeyId dataKeyId, int length, CancellationToken cancellationToken = default)
         {
             var key = (byte[])Expected.Clone();
             lock (Handed)
