@@ -118,6 +118,7 @@ public class JoinServiceTests
     {
         using var channel = _stack.JoinChannel();
         const string disk = "44444444-4444-4444-4444-444444444444";
+        await new API.APIClient(channel).IssueJoinTicketAsync(Request("rejoining", diskUuid: disk));
 
         var ticket = await new API.APIClient(channel).IssueRejoinTicketAsync(new IssueRejoinTicketRequest { DiskUuid = disk });
 

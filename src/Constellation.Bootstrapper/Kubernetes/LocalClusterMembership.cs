@@ -40,6 +40,7 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.StateDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(options.NodeName);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(time);
         _options = options;
@@ -67,6 +68,10 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
         {
             throw new InvalidOperationException("the control plane is already running on this node");
         }
+
+        // The init node's own name and disk are bound first: a joining node can take neither.
+        var nodeNames = new NodeNameRegistry();
+        nodeNames.Claim(_options.NodeName, StateDiskUuid.Parse(_options.StateDiskUuid));
 
         Directory.CreateDirectory(_options.StateDirectory);
         await masterSecret.WriteFileAsync(MasterSecretPath, cancellationToken).ConfigureAwait(false);
@@ -96,7 +101,7 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
             {
                 services.AddSingleton<IDataKeyProvider>(new KeyServiceClient(keyServiceChannel));
                 services.AddSingleton<IKubernetesOperations>(kubernetes);
-                services.AddSingleton(new NodeNameRegistry());
+                services.AddSingleton(nodeNames);
                 services.AddSingleton(joinOptions);
                 services.AddSingleton<JoinTicketIssuer>();
             },

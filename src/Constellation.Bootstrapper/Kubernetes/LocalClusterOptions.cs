@@ -9,6 +9,15 @@ public sealed class LocalClusterOptions
     /// <summary>Gets or sets the node's state directory (master secret, PKI, kubelet files).</summary>
     public string StateDirectory { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Gets or sets this node's Kubernetes name. When this node initialises the cluster, the join service binds the
+    /// name to <see cref="StateDiskUuid"/> before it serves anyone, so no joining node can take the init node's identity.
+    /// </summary>
+    public string NodeName { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the UUID of this node's state disk (bound to <see cref="NodeName"/> at init).</summary>
+    public string StateDiskUuid { get; set; } = string.Empty;
+
     /// <summary>Gets or sets the address the control-plane services listen on.</summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
 

@@ -121,6 +121,8 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
             new LocalClusterOptions
             {
                 StateDirectory = options.StateDirectory,
+                NodeName = options.NodeName,
+                StateDiskUuid = disk.Uuid,
                 ListenAddress = options.ListenAddress,
                 JoinServicePort = options.JoinServicePort,
                 KeyServicePort = options.KeyServicePort,

@@ -59,7 +59,7 @@ public sealed partial class JoinTicketIssuer
             throw new JoinRequestRejectedException("host_certificate_principals", "at least one host name for the SSH host certificate", "none");
         }
 
-        _nodeNames.Claim(csr.NodeName, disk.Value);
+        _nodeNames.Claim(csr.NodeName, disk);
         LogIssuing(_logger, csr.NodeName, request.IsControlPlane, disk);
 
         var measurementSecret = await _keys.GetDataKeyAsync(DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
@@ -109,15 +109,22 @@ public sealed partial class JoinTicketIssuer
         }
     }
 
-    /// <summary>Issues a rejoin ticket (disk key and measurement secret) for a rebooting node.</summary>
+    /// <summary>Issues a rejoin ticket (disk key and measurement secret) for a rebooting node whose disk is bound to a node name.</summary>
     /// <param name="request">The request of an attested node.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ticket.</returns>
-    /// <exception cref="JoinRequestRejectedException">The disk UUID is not acceptable.</exception>
+    /// <exception cref="JoinRequestRejectedException">The disk UUID is malformed, or the disk never joined.</exception>
     public async Task<IssueRejoinTicketResponse> IssueRejoinTicketAsync(IssueRejoinTicketRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var disk = ParseDiskUuid(request.DiskUuid);
+
+        // A rebooting node's disk joined before (or is the init node's); keys for disks that never joined are not handed out.
+        if (!_nodeNames.IsBound(disk))
+        {
+            throw new JoinRequestRejectedException("disk_uuid", "the state disk of a node that joined this cluster", "a state disk that never joined");
+        }
+
         LogRejoin(_logger, disk);
         var measurementSecret = await _keys.GetDataKeyAsync(DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
         var diskKey = await _keys.GetDataKeyAsync(DataKeyId.StateDisk(disk), ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
