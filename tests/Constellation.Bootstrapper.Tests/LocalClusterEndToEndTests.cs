@@ -206,7 +206,8 @@ public class LocalClusterEndToEndTests
     [Test]
     public async Task Every_node_has_a_distinct_disk_key_equal_to_the_key_services_derivation()
     {
-        using var kms = PlainGrpcChannelFactory.Instance.CreateChannel(_nodes[0].Node.Cluster.KeyServiceAddress!);
+        // As the join service: the key service serves no one else.
+        using var kms = _nodes[0].Node.Cluster.KeyServiceChannels!.CreateChannel(_nodes[0].Node.Cluster.KeyServiceAddress!);
         var keys = new List<string>();
         foreach (var (node, _) in _nodes)
         {

@@ -1,5 +1,5 @@
 using System.Net;
-using Constellation.JoinService.Hosting;
+using Constellation.JoinService.Join;
 using Constellation.JoinService.KeyService;
 using Constellation.JoinService.Keys;
 using Constellation.JoinService.Protos.Kms;
@@ -11,7 +11,8 @@ namespace Constellation.JoinService.Tests;
 
 public class KeyServiceTests
 {
-    private ServiceHost _host = null!;
+    private ClusterCertificateAuthority _ca = null!;
+    private SecuredKeyService _host = null!;
     private Grpc.Net.Client.GrpcChannel _channel = null!;
     private MasterSecret _master = null!;
     private CapturingLoggerProvider _logs = null!;
@@ -21,11 +22,9 @@ public class KeyServiceTests
     {
         _master = MasterSecret.Generate();
         var loggers = CapturingLoggerProvider.CreateFactory(out _logs);
-        _host = await ServiceHost.StartAsync(
-            new IPEndPoint(IPAddress.Loopback, 0), PlainHttp2Transport.Instance, loggers,
-            s => s.AddSingleton<IDataKeyProvider>(new MasterSecretDataKeyProvider(_master)),
-            app => app.MapGrpcService<KeyServiceApi>());
-        _channel = PlainGrpcChannelFactory.Instance.CreateChannel(_host.Address);
+        _ca = ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow);
+        _host = await SecuredKeyService.StartAsync(new MasterSecretDataKeyProvider(_master), loggers, _ca);
+        _channel = _host.JoinServiceChannel();
     }
 
     [OneTimeTearDown]
@@ -33,6 +32,7 @@ public class KeyServiceTests
     {
         _channel.Dispose();
         await _host.DisposeAsync();
+        _ca.Dispose();
     }
 
     [Test]

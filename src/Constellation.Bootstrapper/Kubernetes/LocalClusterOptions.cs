@@ -18,8 +18,15 @@ public sealed class LocalClusterOptions
     /// <summary>Gets or sets the UUID of this node's state disk (bound to <see cref="NodeName"/> at init).</summary>
     public string StateDiskUuid { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets the address the control-plane services listen on.</summary>
+    /// <summary>Gets or sets the address the join service listens on (the node's address that joining nodes dial).</summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
+
+    /// <summary>
+    /// Gets or sets the address the key service listens on: loopback (the join service runs beside it), or a
+    /// cluster-internal address the join service reaches. It hands out every disk key, so it is never
+    /// <see cref="ListenAddress"/> unless set so explicitly; callers must also hold the join service's certificate.
+    /// </summary>
+    public IPAddress KeyServiceListenAddress { get; set; } = IPAddress.Loopback;
 
     /// <summary>Gets or sets the join service port (Constellation: NodePort 30090); 0 picks a free port.</summary>
     public int JoinServicePort { get; set; }

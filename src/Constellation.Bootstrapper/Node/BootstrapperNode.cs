@@ -126,6 +126,7 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
                 ListenAddress = options.ListenAddress,
                 JoinServicePort = options.JoinServicePort,
                 KeyServicePort = options.KeyServicePort,
+                KeyServiceListenAddress = options.KeyServiceListenAddress,
                 JoinServiceTransport = transports.JoinService,
                 MetadataFile = options.MetadataFile,
             },

@@ -74,7 +74,7 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
         }
 
         // Key service: good and refused requests.
-        using (var kms = PlainGrpcChannelFactory.Instance.CreateChannel(stack.KeyService.Address))
+        using (var kms = stack.KeyService.JoinServiceChannel())
         {
             var keys = new KmsApi.APIClient(kms);
             var dataKey = await keys.GetDataKeyAsync(new KmsRequest { DataKeyId = Guid.NewGuid().ToString(), Length = 32 }, cancellationToken: cancellationToken);
@@ -110,11 +110,9 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
     public async Task The_key_service_zeroes_the_derived_key_it_owns_once_the_response_is_built()
     {
         var provider = new RecordingProvider();
-        await using var host = await ServiceHost.StartAsync(
-            new IPEndPoint(IPAddress.Loopback, 0), PlainHttp2Transport.Instance, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
-            s => s.AddSingleton<IDataKeyProvider>(provider),
-            app => app.MapGrpcService<KeyServiceApi>());
-        using var channel = PlainGrpcChannelFactory.Instance.CreateChannel(host.Address);
+        using var ca = Constellation.JoinService.Join.ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow);
+        await using var host = await SecuredKeyService.StartAsync(provider, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ca);
+        using var channel = host.JoinServiceChannel();
 
         var response = await new KmsApi.APIClient(channel).GetDataKeyAsync(new KmsRequest { DataKeyId = "measurementSecret", Length = 32 });
 
