@@ -19,7 +19,7 @@ public class JoinServiceTests
     private CapturingLoggerProvider _logs = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => _stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out _logs));
+    public async Task Start() => _stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out _logs), null, "cp-b", "quiet");
 
     [OneTimeTearDown]
     public async Task Stop() => await _stack.DisposeAsync();

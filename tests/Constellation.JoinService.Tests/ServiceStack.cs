@@ -45,7 +45,8 @@ internal sealed class ServiceStack : IAsyncDisposable
     /// <summary>Starts the stack.</summary>
     /// <param name="loggers">Where the services log.</param>
     /// <param name="joinTransport">The join service's transport; client-attested aTLS with the dummy validator by default.</param>
-    public static async Task<ServiceStack> StartAsync(ILoggerFactory loggers, IServerTransport? joinTransport = null)
+    /// <param name="controlPlaneNodes">The node names the join service admits as control planes.</param>
+    public static async Task<ServiceStack> StartAsync(ILoggerFactory loggers, IServerTransport? joinTransport = null, params string[] controlPlaneNodes)
     {
         var master = MasterSecret.Generate();
         var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
@@ -54,6 +55,11 @@ internal sealed class ServiceStack : IAsyncDisposable
         var keyService = await SecuredKeyService.StartAsync(new MasterSecretDataKeyProvider(master), loggers, ca);
         var keyChannel = keyService.JoinServiceChannel();
         var options = new JoinServiceOptions { MeasurementSalt = salt };
+        foreach (var name in controlPlaneNodes)
+        {
+            options.ControlPlaneNodeNames.Add(name);
+        }
+
         var joinService = await ServiceHost.StartAsync(
             new IPEndPoint(IPAddress.Loopback, 0),
             joinTransport ?? new AtlsServerTransport(new AtlsOptions { Validators = [new DummyValidator()] }),

@@ -111,6 +111,7 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
         var keyServiceChannel = _keyServiceChannel = KeyServiceChannels.CreateChannel(_keyService.Address);
         var kubernetes = _kubernetes;
         var joinOptions = new JoinServiceOptions { MeasurementSalt = measurementSalt.ToArray() };
+        joinOptions.ControlPlaneNodeNames.UnionWith(_options.ControlPlaneNodeNames);
         _joinService = await ServiceHost.StartAsync(
             new IPEndPoint(_options.ListenAddress, _options.JoinServicePort),
             _options.JoinServiceTransport,

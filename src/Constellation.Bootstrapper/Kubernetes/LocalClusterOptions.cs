@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Net;
 using Constellation.JoinService.Hosting;
 
@@ -36,6 +38,12 @@ public sealed class LocalClusterOptions
 
     /// <summary>Gets or sets the transport of the join service: client-attested aTLS in a real cluster.</summary>
     public IServerTransport JoinServiceTransport { get; set; } = PlainHttp2Transport.Instance;
+
+    /// <summary>
+    /// Gets the node names the join service admits as control planes (they receive the cluster CA's key); a node asking
+    /// to join as a control plane under any other name is refused. Empty by default.
+    /// </summary>
+    public ISet<string> ControlPlaneNodeNames { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the metadata file the join service's endpoint is appended to, if any.</summary>
     public string? MetadataFile { get; set; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using Constellation.Bootstrapper.StateDisk;
 
@@ -40,8 +41,17 @@ public sealed class BootstrapperNodeOptions
     /// <summary>Gets or sets the bcrypt hash of the init secret the node was created with.</summary>
     public string InitSecretHash { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets whether the join client asks to join as a control-plane node.</summary>
+    /// <summary>
+    /// Gets or sets whether the join client asks to join as a control-plane node. The join service decides: it admits
+    /// only the names in its <see cref="ControlPlaneNodeNames"/>.
+    /// </summary>
     public bool JoinAsControlPlane { get; set; }
+
+    /// <summary>
+    /// Gets the node names this node's join service admits as control planes once this node runs the control plane;
+    /// any other node asking to join as a control plane is refused. Empty by default.
+    /// </summary>
+    public ISet<string> ControlPlaneNodeNames { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the join client's retry interval.</summary>
     public TimeSpan JoinRetryInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -12,7 +12,9 @@ namespace Constellation.JoinService.Join;
 
 /// <summary>
 /// Builds join and rejoin tickets for nodes whose attestation the transport (client-attested aTLS) has already validated:
-/// the CSR is checked and signed, a bootstrap token issued, the disk key and measurement secret fetched from the key service.
+/// every field is checked (canonical disk UUID, kubelet CSR, SSH host key and principals, the control-plane role against
+/// <see cref="JoinServiceOptions.ControlPlaneNodeNames"/>), the node name and disk are bound to each other, the CSR is
+/// signed, a bootstrap token issued, the disk key and measurement secret fetched from the key service.
 /// </summary>
 /// <remarks>Thread-safe. Logs node names and disk fingerprints, never disk UUIDs, keys, tokens or certificates' private parts.</remarks>
 public sealed partial class JoinTicketIssuer
@@ -53,10 +55,13 @@ public sealed partial class JoinTicketIssuer
         ArgumentNullException.ThrowIfNull(request);
         var disk = ParseDiskUuid(request.DiskUuid);
         var csr = KubeletCsr.Parse(request.CertificateRequest.Span);
-        var hostKey = request.HostPublicKey.IsEmpty ? null : SshPublicKey.Parse(request.HostPublicKey.Span);
-        if (hostKey is not null && request.HostCertificatePrincipals.Count == 0)
+        var hostCertificate = SshHostCertificateRequest.Read(request.HostPublicKey.Span, request.HostCertificatePrincipals);
+
+        // The role is the join service's decision: the flag only asks. Checked before the claim, so a refusal binds nothing.
+        if (request.IsControlPlane && !_options.ControlPlaneNodeNames.Contains(csr.NodeName))
         {
-            throw new JoinRequestRejectedException("host_certificate_principals", "at least one host name for the SSH host certificate", "none");
+            throw new JoinRequestRejectedException(
+                "is_control_plane", "a node name this join service admits as a control plane", $"{RequestText.Quote(csr.NodeName)}, which it does not admit");
         }
 
         _nodeNames.Claim(csr.NodeName, disk);
@@ -81,13 +86,13 @@ public sealed partial class JoinTicketIssuer
                 DiscoveryTokenCaCertHash = _kubernetes.DiscoveryTokenCaCertHash,
                 AuthorizedCaPublicKey = ByteString.CopyFrom(sshCa.AuthorizedKeyLine()),
             };
-            if (hostKey is not null)
+            if (hostCertificate is not null)
             {
                 // Valid from an hour back (clock skew) and without end: the certificate is for emergency access, when
                 // nobody may be around to renew it. The spec leaves the validity to the implementation.
                 var now = _options.TimeProvider.GetUtcNow();
                 response.HostCertificate = ByteString.CopyFrom(sshCa.SignHostCertificate(
-                    hostKey, csr.NodeName, request.HostCertificatePrincipals, now.AddHours(-1), validBefore: null));
+                    hostCertificate.HostKey, csr.NodeName, hostCertificate.Principals, now.AddHours(-1), validBefore: null));
             }
 
             if (request.IsControlPlane)

@@ -24,7 +24,8 @@ namespace Constellation.Bootstrapper.Tests.Hardening;
 /// <summary>
 /// An initialised control-plane node whose endpoints listen on a non-loopback "public" address (127.0.0.2), attacked
 /// from outside and by an attested node: the key service is not on the public address, refuses every caller but the
-/// join service, and the init node's name cannot be taken by a joining node.
+/// join service, the init node's name cannot be taken by a joining node, and only admitted names get the
+/// control-plane files.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [NonParallelizable]
@@ -50,6 +51,7 @@ public sealed class ControlPlaneServiceExposureTests
             JoinRetryInterval = TimeSpan.FromMilliseconds(200),
             MetadataFile = Path.Combine(_dir, "metadata"),
         };
+        options.ControlPlaneNodeNames.Add("cp-1");
         _node = await BootstrapperNode.StartAsync(
             options, new DummyIssuer(), new InMemoryClusterIdRegister(), NodeTransports.Attested(new DummyIssuer(), new DummyValidator()),
             new MetadataFileJoinEndpointSource(Path.Combine(_dir, "no-endpoints")), NullLoggerFactory.Instance, TimeProvider.System);
@@ -143,6 +145,31 @@ public sealed class ControlPlaneServiceExposureTests
         var call = async () => await new JoinApi.APIClient(join).IssueJoinTicketAsync(new JoinRequest { DiskUuid = Guid.NewGuid().ToString(), CertificateRequest = ByteString.CopyFrom(csr) });
 
         (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.PermissionDenied);
+    }
+
+    [Test]
+    public async Task A_worker_asking_the_join_service_for_the_control_plane_files_is_refused()
+    {
+        var call = async () => await JoinAsync("worker-7", controlPlane: true);
+
+        (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.PermissionDenied);
+    }
+
+    [Test]
+    public async Task A_node_the_control_plane_admits_by_name_gets_the_control_plane_files()
+    {
+        var ticket = await JoinAsync("cp-1", controlPlane: true);
+
+        ticket.ControlPlaneFiles.Select(f => f.Name).Should().Contain("ca.key");
+    }
+
+    private async Task<JoinService.Protos.Join.IssueJoinTicketResponse> JoinAsync(string name, bool controlPlane)
+    {
+        using var join = new AtlsGrpcChannelFactory(AttestedJoiner).CreateChannel(_node.JoinServiceAddress!);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest($"CN=system:node:{name}, O=system:nodes", key, HashAlgorithmName.SHA256).CreateSigningRequest();
+        return await new JoinApi.APIClient(join).IssueJoinTicketAsync(
+            new JoinRequest { DiskUuid = Guid.NewGuid().ToString(), CertificateRequest = ByteString.CopyFrom(csr), IsControlPlane = controlPlane });
     }
 
     private static GrpcChannel TlsChannel(string address, X509Certificate2? clientCertificate) =>

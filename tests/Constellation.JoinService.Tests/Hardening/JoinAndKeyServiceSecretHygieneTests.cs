@@ -28,7 +28,7 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
     [CancelAfter(120_000)]
     public async Task Secrets_never_appear_in_logs_error_messages_or_ToString_on_good_and_failing_paths(CancellationToken cancellationToken)
     {
-        await using var stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out var logs));
+        await using var stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out var logs), null, "hygiene-cp");
         var captured = new List<string>();
         var disks = new List<string>();
         var scanner = new SecretScanner()
