@@ -9,6 +9,7 @@ using Constellation.JoinService.Hosting;
 using Constellation.JoinService.Join;
 using Constellation.JoinService.KeyService;
 using Constellation.JoinService.Keys;
+using Constellation.JoinService.Policy;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,13 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.StateDirectory);
         ArgumentException.ThrowIfNullOrEmpty(options.NodeName);
+        if (options.JoinServiceTransport is null && options.JoinServiceValidator is null)
+        {
+            throw new ArgumentException(
+                $"{nameof(LocalClusterOptions)}: expected {nameof(options.JoinServiceValidator)} (the join service then requires client-attested aTLS) or an explicit {nameof(options.JoinServiceTransport)}, got neither",
+                nameof(options));
+        }
+
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(time);
         _options = options;
@@ -114,7 +122,7 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
         joinOptions.ControlPlaneNodeNames.UnionWith(_options.ControlPlaneNodeNames);
         _joinService = await ServiceHost.StartAsync(
             new IPEndPoint(_options.ListenAddress, _options.JoinServicePort),
-            _options.JoinServiceTransport,
+            _options.JoinServiceTransport ?? JoinServicePolicy.CreateTransport(_options.JoinServiceValidator!),
             _loggerFactory,
             services =>
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using Constellation.Attestation;
 using Constellation.JoinService.Hosting;
 
 namespace Constellation.Bootstrapper.Kubernetes;
@@ -36,8 +37,18 @@ public sealed class LocalClusterOptions
     /// <summary>Gets or sets the key service port (Constellation: 9000 in-cluster); 0 picks a free port.</summary>
     public int KeyServicePort { get; set; }
 
-    /// <summary>Gets or sets the transport of the join service: client-attested aTLS in a real cluster.</summary>
-    public IServerTransport JoinServiceTransport { get; set; } = PlainHttp2Transport.Instance;
+    /// <summary>
+    /// Gets or sets the validator joining nodes' attestation must pass: the join service then serves client-attested
+    /// aTLS with it (the default transport). Use the updateable validator of the join policy in a real cluster.
+    /// </summary>
+    public IAttestationValidator? JoinServiceValidator { get; set; }
+
+    /// <summary>
+    /// Gets or sets a transport that replaces the default client-attested aTLS with <see cref="JoinServiceValidator"/>,
+    /// or <see langword="null"/> (the default). Plain h2c is never chosen implicitly: it must be asked for by name,
+    /// <see cref="PlainHttp2Transport.Instance"/>, and is for the dummy variant in tests only.
+    /// </summary>
+    public IServerTransport? JoinServiceTransport { get; set; }
 
     /// <summary>
     /// Gets the node names the join service admits as control planes (they receive the cluster CA's key); a node asking
