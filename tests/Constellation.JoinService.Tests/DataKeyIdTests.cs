@@ -39,6 +39,17 @@ public class DataKeyIdTests
     }
 
     [Test]
+    public void New_disk_uuids_are_canonical_random_version_4_uuids()
+    {
+        var uuids = Enumerable.Range(0, 256).Select(_ => StateDiskUuid.NewRandom().Value).ToList();
+
+        uuids.Should().OnlyHaveUniqueItems();
+        uuids.Should().OnlyContain(u => StateDiskUuid.Parse(u).Value == u);
+        uuids.Should().OnlyContain(u => u[14] == '4' && "89ab".Contains(u[19], StringComparison.Ordinal));
+        uuids.Select(u => u[0]).Distinct().Count().Should().BeGreaterThan(8, "the leading digit is random");
+    }
+
+    [Test]
     public void A_disk_prints_as_a_fingerprint_never_as_its_uuid()
     {
         var disk = StateDiskUuid.Parse("3a1e5c52-7e1b-4b8f-a3c2-0f6d1e2b9c47");

@@ -32,6 +32,21 @@ public sealed class StateDiskUuid : IEquatable<StateDiskUuid>
     /// <summary>Gets a short, non-reversible fingerprint for logs (<c>sha256:</c> and 12 hex digits).</summary>
     public string Fingerprint { get; }
 
+    /// <summary>
+    /// Generates the UUID for a new state disk: a random (version 4) UUID whose 122 random bits come from the OS
+    /// CSPRNG, because the UUID is what selects the disk's key.
+    /// </summary>
+    /// <returns>The UUID.</returns>
+    public static StateDiskUuid NewRandom()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40); // version 4
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        var hex = Convert.ToHexStringLower(bytes);
+        return new StateDiskUuid($"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}");
+    }
+
     /// <summary>Parses a UUID in the 8-4-4-4-12 form; upper-case hex digits are accepted and lower-cased.</summary>
     /// <param name="value">The candidate; nothing else (no braces, spaces or line ends) is allowed around it.</param>
     /// <returns>The UUID.</returns>
