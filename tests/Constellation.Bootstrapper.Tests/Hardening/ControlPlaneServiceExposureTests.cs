@@ -123,9 +123,7 @@ public sealed class ControlPlaneServiceExposureTests
     {
         // A joined worker holds a certificate from the cluster CA with the client-auth usage: its kubelet certificate.
         using var kubeletKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var csr = new CertificateRequest("CN=system:node:intruder, O=system:nodes", kubeletKey, HashAlgorithmName.SHA256).CreateSigningRequest();
-        using var join = new AtlsGrpcChannelFactory(AttestedJoiner).CreateChannel(_node.JoinServiceAddress!);
-        var ticket = await new JoinApi.APIClient(join).IssueJoinTicketAsync(new JoinRequest { DiskUuid = Guid.NewGuid().ToString(), CertificateRequest = ByteString.CopyFrom(csr) });
+        var ticket = await JoinAsync("intruder", controlPlane: false, kubeletKey);
         using var kubelet = X509Certificate2.CreateFromPem(ticket.KubeletCert.ToStringUtf8());
         using var withKey = kubelet.CopyWithPrivateKey(kubeletKey);
         using var channel = TlsChannel(KeyServiceAddress, withKey);
@@ -138,11 +136,7 @@ public sealed class ControlPlaneServiceExposureTests
     [Test]
     public async Task Another_attested_node_cannot_take_the_init_nodes_name()
     {
-        using var join = new AtlsGrpcChannelFactory(AttestedJoiner).CreateChannel(_node.JoinServiceAddress!);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var csr = new CertificateRequest("CN=system:node:cp-0, O=system:nodes", key, HashAlgorithmName.SHA256).CreateSigningRequest();
-
-        var call = async () => await new JoinApi.APIClient(join).IssueJoinTicketAsync(new JoinRequest { DiskUuid = Guid.NewGuid().ToString(), CertificateRequest = ByteString.CopyFrom(csr) });
+        var call = async () => await JoinAsync("cp-0", controlPlane: false);
 
         (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.PermissionDenied);
     }
@@ -163,10 +157,12 @@ public sealed class ControlPlaneServiceExposureTests
         ticket.ControlPlaneFiles.Select(f => f.Name).Should().Contain("ca.key");
     }
 
-    private async Task<JoinService.Protos.Join.IssueJoinTicketResponse> JoinAsync(string name, bool controlPlane)
+    /// <summary>Asks the join service for a ticket as an attested node with a fresh disk.</summary>
+    private async Task<JoinService.Protos.Join.IssueJoinTicketResponse> JoinAsync(string name, bool controlPlane, ECDsa? kubeletKey = null)
     {
         using var join = new AtlsGrpcChannelFactory(AttestedJoiner).CreateChannel(_node.JoinServiceAddress!);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var ownKey = kubeletKey is null ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
+        var key = kubeletKey ?? ownKey!;
         var csr = new CertificateRequest($"CN=system:node:{name}, O=system:nodes", key, HashAlgorithmName.SHA256).CreateSigningRequest();
         return await new JoinApi.APIClient(join).IssueJoinTicketAsync(
             new JoinRequest { DiskUuid = Guid.NewGuid().ToString(), CertificateRequest = ByteString.CopyFrom(csr), IsControlPlane = controlPlane });

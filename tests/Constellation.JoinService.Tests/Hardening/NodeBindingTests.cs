@@ -78,7 +78,7 @@ public sealed class NodeBindingTests
     }
 
     [Test]
-    public async Task The_name_and_disk_refused_in_one_direction_are_still_free_for_nobody_else()
+    public async Task A_refused_claim_binds_nothing_so_the_requested_name_stays_free()
     {
         // A refused claim must not bind anything: "second-name" stays unbound and can be claimed by a fresh disk.
         using var channel = _stack.JoinChannel();
