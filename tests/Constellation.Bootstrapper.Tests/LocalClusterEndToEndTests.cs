@@ -119,7 +119,7 @@ public class LocalClusterEndToEndTests
     public async Task Init_succeeded_once_and_a_second_init_on_the_same_node_is_refused()
     {
         (await _nodes[0].Node.Activation.Activated).Should().Be(NodeRole.ControlPlane);
-        _init.ClusterId.ToArray().Should().Equal(ClusterKeyDerivation.DeriveClusterId(ClusterKeyDerivation.DeriveDataKey(_master, "measurementSecret", 32), _salt));
+        _init.ClusterId.ToArray().Should().Equal(ClusterKeyDerivation.DeriveClusterId(ClusterKeyDerivation.DeriveDataKey(_master, DataKeyId.MeasurementSecret, 32), _salt));
         Encoding.UTF8.GetString(_init.Kubeconfig.Span).Should().Contain("certificate-authority-data").And.Contain("current-context");
 
         using var channel = CliInitChannels.CreateChannel(_nodes[0].Node.InitAddress);
@@ -206,13 +206,14 @@ public class LocalClusterEndToEndTests
     [Test]
     public async Task Every_node_has_a_distinct_disk_key_equal_to_the_key_services_derivation()
     {
-        using var kms = PlainGrpcChannelFactory.Instance.CreateChannel(_nodes[0].Node.Cluster.KeyServiceAddress!);
+        // As the join service: the key service serves no one else.
+        using var kms = _nodes[0].Node.Cluster.KeyServiceChannels!.CreateChannel(_nodes[0].Node.Cluster.KeyServiceAddress!);
         var keys = new List<string>();
         foreach (var (node, _) in _nodes)
         {
             var uuid = node.Activation.Disk.Uuid;
             var fromKeyService = (await new API.APIClient(kms).GetDataKeyAsync(new GetDataKeyRequest { DataKeyId = uuid, Length = 32 })).DataKey.ToByteArray();
-            fromKeyService.Should().Equal(ClusterKeyDerivation.DeriveDataKey(_master, uuid, 32));
+            fromKeyService.Should().Equal(ClusterKeyDerivation.DeriveDataKey(_master, DataKeyId.StateDisk(StateDiskUuid.Parse(uuid)), 32));
             (await node.Activation.Disk.TestKeyAsync(fromKeyService)).Should().BeTrue($"{node.Options.NodeName}'s LUKS2 disk opens with the derived key");
             keys.Add(Convert.ToHexString(fromKeyService));
         }

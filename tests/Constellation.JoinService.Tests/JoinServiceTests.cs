@@ -19,7 +19,7 @@ public class JoinServiceTests
     private CapturingLoggerProvider _logs = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => _stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out _logs));
+    public async Task Start() => _stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out _logs), null, "cp-b", "quiet");
 
     [OneTimeTearDown]
     public async Task Stop() => await _stack.DisposeAsync();
@@ -39,8 +39,8 @@ public class JoinServiceTests
 
         var ticket = await new API.APIClient(channel).IssueJoinTicketAsync(request);
 
-        ticket.StateDiskKey.ToByteArray().Should().Equal(ClusterKeyDerivation.DeriveDataKey(_stack.Master, request.DiskUuid, 32));
-        ticket.MeasurementSecret.ToByteArray().Should().Equal(ClusterKeyDerivation.DeriveDataKey(_stack.Master, "measurementSecret", 32));
+        ticket.StateDiskKey.ToByteArray().Should().Equal(DataKeys.Disk(_stack.Master, request.DiskUuid));
+        ticket.MeasurementSecret.ToByteArray().Should().Equal(DataKeys.MeasurementSecret(_stack.Master));
         ticket.MeasurementSalt.ToByteArray().Should().Equal(_stack.MeasurementSalt);
         ticket.Token.Should().MatchRegex("^[a-z0-9]{6}\\.[a-z0-9]{16}$");
         ticket.ApiServerEndpoint.Should().Be("127.0.0.1:6443");
@@ -87,7 +87,7 @@ public class JoinServiceTests
 
         var again = await client.IssueJoinTicketAsync(Request("retrying", diskUuid: disk));
 
-        again.StateDiskKey.ToByteArray().Should().Equal(ClusterKeyDerivation.DeriveDataKey(_stack.Master, disk, 32));
+        again.StateDiskKey.ToByteArray().Should().Equal(DataKeys.Disk(_stack.Master, disk));
     }
 
     [TestCase("CN=system:node:x, O=system:masters", "certificate_request.subject.O")]
@@ -118,11 +118,12 @@ public class JoinServiceTests
     {
         using var channel = _stack.JoinChannel();
         const string disk = "44444444-4444-4444-4444-444444444444";
+        await new API.APIClient(channel).IssueJoinTicketAsync(Request("rejoining", diskUuid: disk));
 
         var ticket = await new API.APIClient(channel).IssueRejoinTicketAsync(new IssueRejoinTicketRequest { DiskUuid = disk });
 
-        ticket.StateDiskKey.ToByteArray().Should().Equal(ClusterKeyDerivation.DeriveDataKey(_stack.Master, disk, 32));
-        ticket.MeasurementSecret.ToByteArray().Should().Equal(ClusterKeyDerivation.DeriveDataKey(_stack.Master, "measurementSecret", 32));
+        ticket.StateDiskKey.ToByteArray().Should().Equal(DataKeys.Disk(_stack.Master, disk));
+        ticket.MeasurementSecret.ToByteArray().Should().Equal(DataKeys.MeasurementSecret(_stack.Master));
     }
 
     [Test]
@@ -181,7 +182,7 @@ public class JoinServiceTests
         tickets.Select(t => Convert.ToHexString(t.StateDiskKey.Span)).Should().OnlyHaveUniqueItems();
         for (var i = 0; i < count; i++)
         {
-            tickets[i].StateDiskKey.ToByteArray().Should().Equal(ClusterKeyDerivation.DeriveDataKey(_stack.Master, requests[i].DiskUuid, 32));
+            tickets[i].StateDiskKey.ToByteArray().Should().Equal(DataKeys.Disk(_stack.Master, requests[i].DiskUuid));
         }
     }
 

@@ -39,7 +39,8 @@ public class KeyDerivationTests
     public void Data_keys_equal_openssl_hkdf_with_the_key_prefix(string id)
     {
         var master = MasterSecret.Generate();
-        var derived = ClusterKeyDerivation.DeriveDataKey(master, id, 32);
+        DataKeyId.TryParseWire(id, out var keyId).Should().BeTrue();
+        var derived = ClusterKeyDerivation.DeriveDataKey(master, keyId!, 32);
         Convert.ToHexStringLower(derived).Should().Be(OpenSslHkdf(master.Key.ToArray(), master.Salt.ToArray(), "key-" + id, 32));
     }
 
@@ -47,7 +48,7 @@ public class KeyDerivationTests
     public void Cluster_id_equals_openssl_hkdf_of_measurement_secret_and_salt()
     {
         var master = MasterSecret.Generate();
-        var measurementSecret = ClusterKeyDerivation.DeriveDataKey(master, ClusterKeyDerivation.MeasurementSecretId, 32);
+        var measurementSecret = ClusterKeyDerivation.DeriveDataKey(master, DataKeyId.MeasurementSecret, 32);
         var measurementSalt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
         var clusterId = ClusterKeyDerivation.DeriveClusterId(measurementSecret, measurementSalt);
@@ -61,7 +62,7 @@ public class KeyDerivationTests
         // Computed independently with `openssl kdf ... HKDF` and with Python's hmac (RFC 5869 by hand):
         // key = 0x00..0x1f, salt = 0x20..0x3f, info = "key-measurementSecret", 32 bytes.
         var master = new MasterSecret(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(), Enumerable.Range(32, 32).Select(i => (byte)i).ToArray());
-        Convert.ToHexStringLower(ClusterKeyDerivation.DeriveDataKey(master, "measurementSecret", 32))
+        Convert.ToHexStringLower(ClusterKeyDerivation.DeriveDataKey(master, DataKeyId.MeasurementSecret, 32))
             .Should().Be("ea7fedd14f5a29b1b8545592fc20bfdae06918e4ff447b1a0b8e4f3356005bda");
     }
 
@@ -69,7 +70,9 @@ public class KeyDerivationTests
     public void Different_disk_uuids_give_different_keys()
     {
         var master = MasterSecret.Generate();
-        ClusterKeyDerivation.DeriveDataKey(master, Guid.NewGuid().ToString(), 32)
-            .Should().NotEqual(ClusterKeyDerivation.DeriveDataKey(master, Guid.NewGuid().ToString(), 32));
+        ClusterKeyDerivation.DeriveDataKey(master, Disk(Guid.NewGuid()), 32)
+            .Should().NotEqual(ClusterKeyDerivation.DeriveDataKey(master, Disk(Guid.NewGuid()), 32));
     }
+
+    private static DataKeyId Disk(Guid uuid) => DataKeyId.StateDisk(StateDiskUuid.Parse(uuid.ToString()));
 }

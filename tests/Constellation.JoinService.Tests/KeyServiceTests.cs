@@ -1,5 +1,5 @@
 using System.Net;
-using Constellation.JoinService.Hosting;
+using Constellation.JoinService.Join;
 using Constellation.JoinService.KeyService;
 using Constellation.JoinService.Keys;
 using Constellation.JoinService.Protos.Kms;
@@ -11,7 +11,8 @@ namespace Constellation.JoinService.Tests;
 
 public class KeyServiceTests
 {
-    private ServiceHost _host = null!;
+    private ClusterCertificateAuthority _ca = null!;
+    private SecuredKeyService _host = null!;
     private Grpc.Net.Client.GrpcChannel _channel = null!;
     private MasterSecret _master = null!;
     private CapturingLoggerProvider _logs = null!;
@@ -21,11 +22,9 @@ public class KeyServiceTests
     {
         _master = MasterSecret.Generate();
         var loggers = CapturingLoggerProvider.CreateFactory(out _logs);
-        _host = await ServiceHost.StartAsync(
-            new IPEndPoint(IPAddress.Loopback, 0), PlainHttp2Transport.Instance, loggers,
-            s => s.AddSingleton<IDataKeyProvider>(new MasterSecretDataKeyProvider(_master)),
-            app => app.MapGrpcService<KeyServiceApi>());
-        _channel = PlainGrpcChannelFactory.Instance.CreateChannel(_host.Address);
+        _ca = ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow);
+        _host = await SecuredKeyService.StartAsync(new MasterSecretDataKeyProvider(_master), loggers, _ca);
+        _channel = _host.JoinServiceChannel();
     }
 
     [OneTimeTearDown]
@@ -33,6 +32,7 @@ public class KeyServiceTests
     {
         _channel.Dispose();
         await _host.DisposeAsync();
+        _ca.Dispose();
     }
 
     [Test]
@@ -48,7 +48,37 @@ public class KeyServiceTests
     public async Task The_remote_client_agrees_with_the_local_derivation_for_odd_lengths()
     {
         var remote = new KeyServiceClient(_channel);
-        (await remote.GetDataKeyAsync("disk", 17)).Should().Equal(ClusterKeyDerivation.DeriveDataKey(_master, "disk", 17));
+        var disk = Guid.NewGuid().ToString();
+        (await remote.GetDataKeyAsync(DataKeyId.StateDisk(StateDiskUuid.Parse(disk)), 17)).Should().Equal(DataKeys.Disk(_master, disk, 17));
+    }
+
+    [TestCase("key-measurementSecret")]
+    [TestCase("clusterID")]
+    [TestCase("disk")]
+    [TestCase("MeasurementSecret")]
+    [TestCase("ca_emergency_ssh ")]
+    [TestCase("../measurementSecret")]
+    [TestCase("3a1e5c52-7e1b-4b8f-a3c2-0f6d1e2b9c47-")]
+    public async Task An_id_outside_the_three_key_namespaces_is_refused_with_no_key_material(string id)
+    {
+        var client = new API.APIClient(_channel);
+
+        var call = async () => await client.GetDataKeyAsync(new GetDataKeyRequest { DataKeyId = id, Length = 32 });
+
+        var error = (await call.Should().ThrowAsync<RpcException>()).Which;
+        error.StatusCode.Should().Be(StatusCode.InvalidArgument);
+        error.Status.Detail.Should().Contain("data_key_id");
+    }
+
+    [Test]
+    public async Task An_upper_case_disk_uuid_is_the_same_key_as_its_lower_case_form()
+    {
+        var client = new API.APIClient(_channel);
+        var disk = Guid.NewGuid().ToString();
+
+        var upper = await client.GetDataKeyAsync(new GetDataKeyRequest { DataKeyId = disk.ToUpperInvariant(), Length = 32 });
+
+        upper.DataKey.ToByteArray().Should().Equal(DataKeys.Disk(_master, disk));
     }
 
     [TestCase("", 32u, "no data key ID specified")]
@@ -67,9 +97,11 @@ public class KeyServiceTests
     public async Task Keys_and_the_master_secret_never_reach_the_log()
     {
         var client = new API.APIClient(_channel);
-        var key = (await client.GetDataKeyAsync(new GetDataKeyRequest { DataKeyId = "secret-check", Length = 32 })).DataKey.ToByteArray();
+        var disk = StateDiskUuid.Parse(Guid.NewGuid().ToString());
+        var key = (await client.GetDataKeyAsync(new GetDataKeyRequest { DataKeyId = disk.Value, Length = 32 })).DataKey.ToByteArray();
 
-        _logs.AllText.Should().Contain("secret-check");
+        _logs.AllText.Should().Contain(disk.Fingerprint, "the log names the disk by its fingerprint");
+        _logs.AllText.Should().NotContainEquivalentOf(disk.Value, "the disk UUID selects the key: it is never logged");
         foreach (var secret in new[] { key, _master.Key.ToArray(), _master.Salt.ToArray() })
         {
             _logs.AllText.Should().NotContain(Convert.ToBase64String(secret)).And.NotContainEquivalentOf(Convert.ToHexString(secret));

@@ -14,6 +14,24 @@ public class KubeletCsrTests
         csr.IPAddresses.Should().Equal(IPAddress.Parse("10.0.0.7"), IPAddress.Loopback);
     }
 
+    [TestCase("a")]
+    [TestCase("0")]
+    [TestCase("node-1")]
+    [TestCase("worker-1.europe-west3-a.c.project.internal")]
+    [TestCase("a23456789012345678901234567890123456789012345678901234567890123")]
+    public void A_node_name_that_is_a_dns_1123_subdomain_is_accepted(string name)
+    {
+        KubeletCsr.Parse(Csr.ForNode(name)).NodeName.Should().Be(name);
+    }
+
+    [Test]
+    public void A_node_name_of_exactly_253_characters_is_accepted()
+    {
+        var name = string.Join('.', Enumerable.Repeat(new string('a', 63), 4))[..253];
+
+        KubeletCsr.Parse(Csr.ForNode(name)).NodeName.Should().HaveLength(253);
+    }
+
     [TestCase("CN=worker-1, O=system:nodes", "certificate_request.subject.CN")]
     [TestCase("CN=system:node:, O=system:nodes", "certificate_request.subject.CN")]
     [TestCase("O=system:nodes", "certificate_request.subject.CN")]

@@ -12,12 +12,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Constellation.JoinService.Tests;
 
-/// <summary>A key service and a join service (client-attested aTLS, dummy validator) on loopback, wired as in a cluster.</summary>
+/// <summary>
+/// A key service (mutual TLS with the cluster CA) and a join service (client-attested aTLS, dummy validator) on
+/// loopback, wired as in a cluster.
+/// </summary>
 internal sealed class ServiceStack : IAsyncDisposable
 {
     private readonly GrpcChannel _keyChannel;
 
-    private ServiceStack(MasterSecret master, ServiceHost keyService, ServiceHost joinService, GrpcChannel keyChannel, LocalKubernetesOperations kubernetes, byte[] salt)
+    private ServiceStack(MasterSecret master, SecuredKeyService keyService, ServiceHost joinService, GrpcChannel keyChannel, LocalKubernetesOperations kubernetes, byte[] salt)
     {
         Master = master;
         KeyService = keyService;
@@ -29,7 +32,7 @@ internal sealed class ServiceStack : IAsyncDisposable
 
     public MasterSecret Master { get; }
 
-    public ServiceHost KeyService { get; }
+    public SecuredKeyService KeyService { get; }
 
     public ServiceHost JoinService { get; }
 
@@ -39,16 +42,24 @@ internal sealed class ServiceStack : IAsyncDisposable
 
     public static AtlsOptions DummyClientOptions { get; } = new() { Issuer = new DummyIssuer(), AllowUnverifiedPeer = true };
 
-    public static async Task<ServiceStack> StartAsync(ILoggerFactory loggers, IServerTransport? joinTransport = null)
+    /// <summary>Starts the stack.</summary>
+    /// <param name="loggers">Where the services log.</param>
+    /// <param name="joinTransport">The join service's transport; client-attested aTLS with the dummy validator by default.</param>
+    /// <param name="controlPlaneNodes">The node names the join service admits as control planes.</param>
+    public static async Task<ServiceStack> StartAsync(ILoggerFactory loggers, IServerTransport? joinTransport = null, params string[] controlPlaneNodes)
     {
         var master = MasterSecret.Generate();
         var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var keyService = await ServiceHost.StartAsync(
-            new IPEndPoint(IPAddress.Loopback, 0), PlainHttp2Transport.Instance, loggers,
-            s => s.AddSingleton<IDataKeyProvider>(new MasterSecretDataKeyProvider(master)),
-            app => app.MapGrpcService<KeyServiceApi>());
-        var keyChannel = PlainGrpcChannelFactory.Instance.CreateChannel(keyService.Address);
-        var kubernetes = new LocalKubernetesOperations(ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow), "127.0.0.1:6443", TimeProvider.System);
+        var ca = ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow);
+        var kubernetes = new LocalKubernetesOperations(ca, "127.0.0.1:6443", TimeProvider.System);
+        var keyService = await SecuredKeyService.StartAsync(new MasterSecretDataKeyProvider(master), loggers, ca);
+        var keyChannel = keyService.JoinServiceChannel();
+        var options = new JoinServiceOptions { MeasurementSalt = salt };
+        foreach (var name in controlPlaneNodes)
+        {
+            options.ControlPlaneNodeNames.Add(name);
+        }
+
         var joinService = await ServiceHost.StartAsync(
             new IPEndPoint(IPAddress.Loopback, 0),
             joinTransport ?? new AtlsServerTransport(new AtlsOptions { Validators = [new DummyValidator()] }),
@@ -58,7 +69,7 @@ internal sealed class ServiceStack : IAsyncDisposable
                 s.AddSingleton<IDataKeyProvider>(new KeyServiceClient(keyChannel));
                 s.AddSingleton<IKubernetesOperations>(kubernetes);
                 s.AddSingleton(new NodeNameRegistry());
-                s.AddSingleton(new JoinServiceOptions { MeasurementSalt = salt });
+                s.AddSingleton(options);
                 s.AddSingleton<JoinTicketIssuer>();
             },
             app => app.MapGrpcService<JoinServiceApi>());

@@ -40,7 +40,7 @@ public class SshHostCertificateTests
 
         var ticket = await new API.APIClient(channel).IssueJoinTicketAsync(Request("worker-ssh", hostKeyWire, "worker-ssh", "10.0.0.7"));
 
-        var expectedCa = new EmergencySshCa(ClusterKeyDerivation.DeriveDataKey(_stack.Master, EmergencySshCa.SeedKeyId, 32));
+        var expectedCa = new EmergencySshCa(DataKeys.EmergencySshCaSeed(_stack.Master));
         ticket.AuthorizedCaPublicKey.ToByteArray().Should().Equal(expectedCa.AuthorizedKeyLine());
         var caFile = Path.Combine(_dir, "ca.pub");
         await File.WriteAllBytesAsync(caFile, ticket.AuthorizedCaPublicKey.ToByteArray());

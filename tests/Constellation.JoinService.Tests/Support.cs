@@ -78,3 +78,17 @@ internal static class Peer
         return output;
     }
 }
+
+/// <summary>The keys the cluster KMS derives, for expected values in tests.</summary>
+internal static class DataKeys
+{
+    public static byte[] Disk(Constellation.JoinService.Keys.MasterSecret master, string diskUuid, int length = 32) =>
+        Constellation.JoinService.Keys.ClusterKeyDerivation.DeriveDataKey(
+            master, Constellation.JoinService.Keys.DataKeyId.StateDisk(Constellation.JoinService.Keys.StateDiskUuid.Parse(diskUuid)), length);
+
+    public static byte[] MeasurementSecret(Constellation.JoinService.Keys.MasterSecret master) =>
+        Constellation.JoinService.Keys.ClusterKeyDerivation.DeriveDataKey(master, Constellation.JoinService.Keys.DataKeyId.MeasurementSecret, 32);
+
+    public static byte[] EmergencySshCaSeed(Constellation.JoinService.Keys.MasterSecret master) =>
+        Constellation.JoinService.Keys.ClusterKeyDerivation.DeriveDataKey(master, Constellation.JoinService.Keys.DataKeyId.EmergencySshCaSeed, 32);
+}

@@ -77,7 +77,7 @@ public sealed partial class InitApi : API.APIBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid kms_uri: {ex.Message}"));
         }
 
-        var measurementSecret = ClusterKeyDerivation.DeriveDataKey(masterSecret, ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength);
+        var measurementSecret = ClusterKeyDerivation.DeriveDataKey(masterSecret, DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength);
         var clusterId = ClusterKeyDerivation.DeriveClusterId(measurementSecret, request.MeasurementSalt.Span);
         var diskKey = _activation.DeriveOwnDiskKey(masterSecret);
         var clusterName = string.IsNullOrEmpty(request.ClusterName) ? "constellation" : request.ClusterName;

@@ -9,6 +9,7 @@ using Constellation.JoinService.Hosting;
 using Constellation.JoinService.Join;
 using Constellation.JoinService.KeyService;
 using Constellation.JoinService.Keys;
+using Constellation.JoinService.Policy;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +18,9 @@ using Microsoft.Extensions.Logging;
 namespace Constellation.Bootstrapper.Kubernetes;
 
 /// <summary>
-/// The local cluster's <c>kubeadm</c>: on init it stores the master secret (0600), starts the key service (plain gRPC)
-/// and the join service (its own cluster CA) on this node; on join it installs the kubelet certificate and key and the
-/// control-plane files.
+/// The local cluster's <c>kubeadm</c>: on init it stores the master secret (0600), creates the cluster CA, starts the key
+/// service (mutual TLS with the cluster CA, serving the join service only, on a cluster-internal address) and the join
+/// service on this node; on join it installs the kubelet certificate and key and the control-plane files.
 /// </summary>
 /// <remarks>Not thread-safe for concurrent init; the node lock guarantees a node is activated once.</remarks>
 public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposable
@@ -31,6 +32,8 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
     private ServiceHost? _joinService;
     private LocalKubernetesOperations? _kubernetes;
     private GrpcChannel? _keyServiceChannel;
+    private X509Certificate2? _keyServiceCertificate;
+    private X509Certificate2? _joinServiceCertificate;
 
     /// <summary>Creates the membership.</summary>
     /// <param name="options">The local cluster settings.</param>
@@ -40,6 +43,14 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.StateDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(options.NodeName);
+        if (options.JoinServiceTransport is null && options.JoinServiceValidator is null)
+        {
+            throw new ArgumentException(
+                $"{nameof(LocalClusterOptions)}: expected {nameof(options.JoinServiceValidator)} (the join service then requires client-attested aTLS) or an explicit {nameof(options.JoinServiceTransport)}, got neither",
+                nameof(options));
+        }
+
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(time);
         _options = options;
@@ -52,6 +63,9 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
 
     /// <summary>Gets the key service endpoint once this node runs the control plane.</summary>
     public string? KeyServiceAddress => _keyService?.Address;
+
+    /// <summary>Gets the join service's mutually authenticated channels to the key service once this node runs the control plane.</summary>
+    internal IGrpcChannelFactory? KeyServiceChannels { get; private set; }
 
     /// <summary>Gets the cluster's Kubernetes operations once this node runs the control plane.</summary>
     public LocalKubernetesOperations? Kubernetes => _kubernetes;
@@ -68,35 +82,53 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
             throw new InvalidOperationException("the control plane is already running on this node");
         }
 
+        // The init node's own name and disk are bound first: a joining node can take neither.
+        var nodeNames = new NodeNameRegistry();
+        nodeNames.Claim(_options.NodeName, StateDiskUuid.Parse(_options.StateDiskUuid));
+
         Directory.CreateDirectory(_options.StateDirectory);
         await masterSecret.WriteFileAsync(MasterSecretPath, cancellationToken).ConfigureAwait(false);
+
+        var now = _time.GetUtcNow();
+        var ca = ClusterCertificateAuthority.Create("kubernetes", now);
+        _kubernetes = new LocalKubernetesOperations(ca, $"{_options.ListenAddress}:6443", _time);
+        await File.WriteAllTextAsync(Path.Combine(_options.StateDirectory, "ca.crt"), ca.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);
+
+        // The key service hands out every disk key: it listens on a cluster-internal address (loopback by default, never
+        // ListenAddress) and serves only the join service, which authenticates with its own cluster-CA certificate.
+        using var caCertificate = ca.Certificate;
+        _keyServiceCertificate = KeyServiceIdentity.IssueKeyServiceCertificate(ca, [_options.KeyServiceListenAddress], now);
+        _joinServiceCertificate = KeyServiceIdentity.IssueJoinServiceCertificate(ca, now);
+        KeyServiceChannels = KeyServiceIdentity.CreateClientChannels(_joinServiceCertificate, caCertificate);
+        var callers = KeyServiceIdentity.Callers(caCertificate);
 
         // The key service reads the secret back from its 0600 file, as Constellation's reads /var/config/mastersecret.
         var stored = await MasterSecret.ReadFileAsync(MasterSecretPath, cancellationToken).ConfigureAwait(false);
         _keyService = await ServiceHost.StartAsync(
-            new IPEndPoint(_options.ListenAddress, _options.KeyServicePort),
-            PlainHttp2Transport.Instance,
+            new IPEndPoint(_options.KeyServiceListenAddress, _options.KeyServicePort),
+            KeyServiceIdentity.CreateServerTransport(_keyServiceCertificate, caCertificate),
             _loggerFactory,
-            services => services.AddSingleton<IDataKeyProvider>(new MasterSecretDataKeyProvider(stored)),
+            services =>
+            {
+                services.AddSingleton<IDataKeyProvider>(new MasterSecretDataKeyProvider(stored));
+                services.AddSingleton(callers);
+            },
             app => app.MapGrpcService<KeyServiceApi>(),
             cancellationToken).ConfigureAwait(false);
 
-        var ca = ClusterCertificateAuthority.Create("kubernetes", _time.GetUtcNow());
-        _kubernetes = new LocalKubernetesOperations(ca, $"{_options.ListenAddress}:6443", _time);
-        await File.WriteAllTextAsync(Path.Combine(_options.StateDirectory, "ca.crt"), ca.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);
-
-        var keyServiceChannel = _keyServiceChannel = PlainGrpcChannelFactory.Instance.CreateChannel(_keyService.Address);
+        var keyServiceChannel = _keyServiceChannel = KeyServiceChannels.CreateChannel(_keyService.Address);
         var kubernetes = _kubernetes;
         var joinOptions = new JoinServiceOptions { MeasurementSalt = measurementSalt.ToArray() };
+        joinOptions.ControlPlaneNodeNames.UnionWith(_options.ControlPlaneNodeNames);
         _joinService = await ServiceHost.StartAsync(
             new IPEndPoint(_options.ListenAddress, _options.JoinServicePort),
-            _options.JoinServiceTransport,
+            _options.JoinServiceTransport ?? JoinServicePolicy.CreateTransport(_options.JoinServiceValidator!),
             _loggerFactory,
             services =>
             {
                 services.AddSingleton<IDataKeyProvider>(new KeyServiceClient(keyServiceChannel));
                 services.AddSingleton<IKubernetesOperations>(kubernetes);
-                services.AddSingleton(new NodeNameRegistry());
+                services.AddSingleton(nodeNames);
                 services.AddSingleton(joinOptions);
                 services.AddSingleton<JoinTicketIssuer>();
             },
@@ -155,6 +187,8 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
         }
 
         _keyServiceChannel?.Dispose();
+        _keyServiceCertificate?.Dispose();
+        _joinServiceCertificate?.Dispose();
         _kubernetes?.Dispose();
     }
 }

@@ -117,16 +117,21 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
         var nodeLock = new NodeLock.NodeLock(register);
         var alreadyBootstrapped = await nodeLock.LockIfAlreadyBootstrappedAsync(cancellationToken).ConfigureAwait(false);
         var activation = new NodeActivation(nodeLock, disk, options.StateDirectory);
+        var clusterOptions = new LocalClusterOptions
+        {
+            StateDirectory = options.StateDirectory,
+            NodeName = options.NodeName,
+            StateDiskUuid = disk.Uuid,
+            ListenAddress = options.ListenAddress,
+            JoinServicePort = options.JoinServicePort,
+            KeyServicePort = options.KeyServicePort,
+            KeyServiceListenAddress = options.KeyServiceListenAddress,
+            JoinServiceTransport = transports.JoinService,
+            MetadataFile = options.MetadataFile,
+        };
+        clusterOptions.ControlPlaneNodeNames.UnionWith(options.ControlPlaneNodeNames);
         var cluster = new LocalClusterMembership(
-            new LocalClusterOptions
-            {
-                StateDirectory = options.StateDirectory,
-                ListenAddress = options.ListenAddress,
-                JoinServicePort = options.JoinServicePort,
-                KeyServicePort = options.KeyServicePort,
-                JoinServiceTransport = transports.JoinService,
-                MetadataFile = options.MetadataFile,
-            },
+            clusterOptions,
             loggerFactory,
             time);
         var verification = new VerificationService(issuer);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using Constellation.Bootstrapper.StateDisk;
 
@@ -13,7 +14,7 @@ public sealed class BootstrapperNodeOptions
     /// <summary>Gets or sets the node's state directory (node state, PKI, master secret on control planes).</summary>
     public string StateDirectory { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets the address every endpoint listens on.</summary>
+    /// <summary>Gets or sets the address the node's endpoints listen on (init, verification and join service; not the key service).</summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
 
     /// <summary>Gets or sets the init server port (Constellation: 9000); 0 picks a free port.</summary>
@@ -31,11 +32,26 @@ public sealed class BootstrapperNodeOptions
     /// <summary>Gets or sets the key service port once this node runs the control plane; 0 picks a free port.</summary>
     public int KeyServicePort { get; set; }
 
+    /// <summary>
+    /// Gets or sets the address the key service listens on once this node runs the control plane: loopback by default,
+    /// not <see cref="ListenAddress"/> (the key service hands out every disk key and serves the join service only).
+    /// </summary>
+    public IPAddress KeyServiceListenAddress { get; set; } = IPAddress.Loopback;
+
     /// <summary>Gets or sets the bcrypt hash of the init secret the node was created with.</summary>
     public string InitSecretHash { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets whether the join client asks to join as a control-plane node.</summary>
+    /// <summary>
+    /// Gets or sets whether the join client asks to join as a control-plane node. The join service decides: it admits
+    /// only the names in its <see cref="ControlPlaneNodeNames"/>.
+    /// </summary>
     public bool JoinAsControlPlane { get; set; }
+
+    /// <summary>
+    /// Gets the node names this node's join service admits as control planes once this node runs the control plane;
+    /// any other node asking to join as a control plane is refused. Empty by default.
+    /// </summary>
+    public ISet<string> ControlPlaneNodeNames { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the join client's retry interval.</summary>
     public TimeSpan JoinRetryInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -84,8 +84,9 @@ public sealed class NodeActivation
     /// <summary>Derives the disk key the init server uses for this node's disk: <c>DEK("key-" + lower(uuid), 32)</c>.</summary>
     /// <param name="masterSecret">The master secret.</param>
     /// <returns>The key.</returns>
+    /// <exception cref="FormatException">The disk's UUID is not a canonical UUID.</exception>
     public byte[] DeriveOwnDiskKey(MasterSecret masterSecret) =>
-        ClusterKeyDerivation.DeriveDataKey(masterSecret, _disk.Uuid.ToLowerInvariant(), ClusterKeyDerivation.KeyLength);
+        ClusterKeyDerivation.DeriveDataKey(masterSecret, DataKeyId.StateDisk(StateDiskUuid.Parse(_disk.Uuid)), ClusterKeyDerivation.KeyLength);
 
     /// <summary>Clears a key buffer.</summary>
     /// <param name="key">The buffer.</param>

@@ -2,6 +2,7 @@ using System;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.JoinService.Keys;
 
 namespace Constellation.Bootstrapper.StateDisk;
 
@@ -18,7 +19,7 @@ public sealed class InMemoryStateDisk : IStateDisk
     /// <summary>Creates a disk with a fresh random UUID.</summary>
     public InMemoryStateDisk()
     {
-        Uuid = Guid.NewGuid().ToString("D");
+        Uuid = StateDiskUuid.NewRandom().Value;
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.JoinService.Keys;
 
 namespace Constellation.Bootstrapper.StateDisk;
 
@@ -49,7 +50,7 @@ public sealed class LuksStateDisk : IStateDisk, IDisposable
         var isLuks = await Cryptsetup.RunAsync(options.CryptsetupPath, ["isLuks", "--type", "luks2", options.DevicePath], ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         if (isLuks.ExitCode != 0)
         {
-            return new LuksStateDisk(options, Guid.NewGuid().ToString("D"), formatted: false);
+            return new LuksStateDisk(options, StateDiskUuid.NewRandom().Value, formatted: false);
         }
 
         var uuid = await Cryptsetup.RunAsync(options.CryptsetupPath, ["luksUUID", options.DevicePath], ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);

@@ -110,6 +110,15 @@ public sealed class ClusterCertificateAuthority : IDisposable
     public X509Certificate2 SignClientCertificate(X500DistinguishedName subject, PublicKey publicKey, DateTimeOffset now) =>
         Sign(subject, publicKey, [], [ClientAuthOid], now);
 
+    /// <summary>Signs a server-authentication certificate (e.g. the key service's) for a subject, public key and IP addresses.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="publicKey">The subject's public key.</param>
+    /// <param name="ipAddresses">The addresses the server is reached at (IP SANs).</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The certificate.</returns>
+    public X509Certificate2 SignServerCertificate(X500DistinguishedName subject, PublicKey publicKey, IEnumerable<IPAddress> ipAddresses, DateTimeOffset now) =>
+        Sign(subject, publicKey, ipAddresses ?? throw new ArgumentNullException(nameof(ipAddresses)), [ServerAuthOid], now);
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -3,8 +3,10 @@ using System;
 namespace Constellation.JoinService.Join;
 
 /// <summary>
-/// A join or rejoin request was refused because a field is malformed or not allowed (CSR subject, signature,
-/// node name bound to another node, missing disk UUID). The message names the field, the expected and the actual value.
+/// A join or rejoin request was refused because it is not allowed (CSR subject not a kubelet identity, node name or
+/// state disk bound to another node, control-plane role not admitted); the join service answers <c>PermissionDenied</c>.
+/// Malformed fields are the subclass <see cref="MalformedJoinRequestException"/> (<c>InvalidArgument</c>). The message
+/// names the field, the expected and the actual value, and never another node's identifiers.
 /// </summary>
 public class JoinRequestRejectedException : Exception
 {

@@ -12,9 +12,11 @@ namespace Constellation.JoinService.Join;
 
 /// <summary>
 /// Builds join and rejoin tickets for nodes whose attestation the transport (client-attested aTLS) has already validated:
-/// the CSR is checked and signed, a bootstrap token issued, the disk key and measurement secret fetched from the key service.
+/// every field is checked (canonical disk UUID, kubelet CSR, SSH host key and principals, the control-plane role against
+/// <see cref="JoinServiceOptions.ControlPlaneNodeNames"/>), the node name and disk are bound to each other, the CSR is
+/// signed, a bootstrap token issued, the disk key and measurement secret fetched from the key service.
 /// </summary>
-/// <remarks>Thread-safe. Logs node names and disk UUIDs, never keys, tokens or certificates' private parts.</remarks>
+/// <remarks>Thread-safe. Logs node names and disk fingerprints, never disk UUIDs, keys, tokens or certificates' private parts.</remarks>
 public sealed partial class JoinTicketIssuer
 {
     private readonly IDataKeyProvider _keys;
@@ -51,20 +53,23 @@ public sealed partial class JoinTicketIssuer
     public async Task<IssueJoinTicketResponse> IssueJoinTicketAsync(IssueJoinTicketRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequireDiskUuid(request.DiskUuid);
+        var disk = ParseDiskUuid(request.DiskUuid);
         var csr = KubeletCsr.Parse(request.CertificateRequest.Span);
-        var hostKey = request.HostPublicKey.IsEmpty ? null : SshPublicKey.Parse(request.HostPublicKey.Span);
-        if (hostKey is not null && request.HostCertificatePrincipals.Count == 0)
+        var hostCertificate = SshHostCertificateRequest.Read(request.HostPublicKey.Span, request.HostCertificatePrincipals);
+
+        // The role is the join service's decision: the flag only asks. Checked before the claim, so a refusal binds nothing.
+        if (request.IsControlPlane && !_options.ControlPlaneNodeNames.Contains(csr.NodeName))
         {
-            throw new JoinRequestRejectedException("host_certificate_principals", "at least one host name for the SSH host certificate", "none");
+            throw new JoinRequestRejectedException(
+                "is_control_plane", "a node name this join service admits as a control plane", $"{RequestText.Quote(csr.NodeName)}, which it does not admit");
         }
 
-        _nodeNames.Claim(csr.NodeName, request.DiskUuid);
-        LogIssuing(_logger, csr.NodeName, request.IsControlPlane, request.DiskUuid);
+        _nodeNames.Claim(csr.NodeName, disk);
+        LogIssuing(_logger, csr.NodeName, request.IsControlPlane, disk);
 
-        var measurementSecret = await _keys.GetDataKeyAsync(ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
-        var diskKey = await _keys.GetDataKeyAsync(request.DiskUuid, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
-        var sshCaSeed = await _keys.GetDataKeyAsync(EmergencySshCa.SeedKeyId, EmergencySshCa.SeedLength, cancellationToken).ConfigureAwait(false);
+        var measurementSecret = await _keys.GetDataKeyAsync(DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var diskKey = await _keys.GetDataKeyAsync(DataKeyId.StateDisk(disk), ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var sshCaSeed = await _keys.GetDataKeyAsync(DataKeyId.EmergencySshCaSeed, EmergencySshCa.SeedLength, cancellationToken).ConfigureAwait(false);
         try
         {
             var sshCa = new EmergencySshCa(sshCaSeed);
@@ -81,13 +86,13 @@ public sealed partial class JoinTicketIssuer
                 DiscoveryTokenCaCertHash = _kubernetes.DiscoveryTokenCaCertHash,
                 AuthorizedCaPublicKey = ByteString.CopyFrom(sshCa.AuthorizedKeyLine()),
             };
-            if (hostKey is not null)
+            if (hostCertificate is not null)
             {
                 // Valid from an hour back (clock skew) and without end: the certificate is for emergency access, when
                 // nobody may be around to renew it. The spec leaves the validity to the implementation.
                 var now = _options.TimeProvider.GetUtcNow();
                 response.HostCertificate = ByteString.CopyFrom(sshCa.SignHostCertificate(
-                    hostKey, csr.NodeName, request.HostCertificatePrincipals, now.AddHours(-1), validBefore: null));
+                    hostCertificate.HostKey, csr.NodeName, hostCertificate.Principals, now.AddHours(-1), validBefore: null));
             }
 
             if (request.IsControlPlane)
@@ -109,18 +114,25 @@ public sealed partial class JoinTicketIssuer
         }
     }
 
-    /// <summary>Issues a rejoin ticket (disk key and measurement secret) for a rebooting node.</summary>
+    /// <summary>Issues a rejoin ticket (disk key and measurement secret) for a rebooting node whose disk is bound to a node name.</summary>
     /// <param name="request">The request of an attested node.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ticket.</returns>
-    /// <exception cref="JoinRequestRejectedException">The disk UUID is missing.</exception>
+    /// <exception cref="JoinRequestRejectedException">The disk UUID is malformed, or the disk never joined.</exception>
     public async Task<IssueRejoinTicketResponse> IssueRejoinTicketAsync(IssueRejoinTicketRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequireDiskUuid(request.DiskUuid);
-        LogRejoin(_logger, request.DiskUuid);
-        var measurementSecret = await _keys.GetDataKeyAsync(ClusterKeyDerivation.MeasurementSecretId, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
-        var diskKey = await _keys.GetDataKeyAsync(request.DiskUuid, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var disk = ParseDiskUuid(request.DiskUuid);
+
+        // A rebooting node's disk joined before (or is the init node's); keys for disks that never joined are not handed out.
+        if (!_nodeNames.IsBound(disk))
+        {
+            throw new JoinRequestRejectedException("disk_uuid", "the state disk of a node that joined this cluster", "a state disk that never joined");
+        }
+
+        LogRejoin(_logger, disk);
+        var measurementSecret = await _keys.GetDataKeyAsync(DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
+        var diskKey = await _keys.GetDataKeyAsync(DataKeyId.StateDisk(disk), ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
         try
         {
             return new IssueRejoinTicketResponse { StateDiskKey = ByteString.CopyFrom(diskKey), MeasurementSecret = ByteString.CopyFrom(measurementSecret) };
@@ -132,20 +144,24 @@ public sealed partial class JoinTicketIssuer
         }
     }
 
-    private static void RequireDiskUuid(string diskUuid)
+    // Only a canonical UUID becomes a disk key id, so no request can name the cluster's internal keys; the node sends it
+    // lower-case (protocols.md §2.2), other spellings are lower-cased so that they are the same disk, with the same key.
+    private static StateDiskUuid ParseDiskUuid(string diskUuid)
     {
-        if (string.IsNullOrEmpty(diskUuid))
+        if (!StateDiskUuid.TryParse(diskUuid, out var disk, out var problem))
         {
-            throw new JoinRequestRejectedException("disk_uuid", "the LUKS2 UUID of the node's state disk", "an empty string");
+            throw new MalformedJoinRequestException($"invalid disk_uuid: the LUKS2 UUID of the node's state disk: {problem}");
         }
+
+        return disk;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "issuing join ticket for node {NodeName} (control plane: {IsControlPlane}, state disk {DiskUuid})")]
-    private static partial void LogIssuing(ILogger logger, string nodeName, bool isControlPlane, string diskUuid);
+    [LoggerMessage(Level = LogLevel.Information, Message = "issuing join ticket for node {NodeName} (control plane: {IsControlPlane}, {Disk})")]
+    private static partial void LogIssuing(ILogger logger, string nodeName, bool isControlPlane, StateDiskUuid disk);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "issued join ticket for node {NodeName} with bootstrap token id {TokenId}, expires {Expires}")]
     private static partial void LogIssued(ILogger logger, string nodeName, string tokenId, DateTimeOffset expires);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "issuing rejoin ticket for state disk {DiskUuid}")]
-    private static partial void LogRejoin(ILogger logger, string diskUuid);
+    [LoggerMessage(Level = LogLevel.Information, Message = "issuing rejoin ticket for {Disk}")]
+    private static partial void LogRejoin(ILogger logger, StateDiskUuid disk);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
+using Constellation.JoinService.Hosting;
 using Constellation.JoinService.Keys;
 using Constellation.JoinService.Protos.Kms;
 using Google.Protobuf;
@@ -10,22 +11,32 @@ using Microsoft.Extensions.Logging;
 namespace Constellation.JoinService.KeyService;
 
 /// <summary>
-/// The key service's gRPC API (<c>/kms.API/GetDataKey</c>): derives <c>DEK("key-" + id, length)</c> from the master secret.
-/// Plain gRPC, in-cluster only; it logs key ids and lengths, never key material.
+/// The key service's gRPC API (<c>/kms.API/GetDataKey</c>): derives <c>DEK("key-" + id, length)</c> from the master secret
+/// for the ids of <see cref="DataKeyId"/> only, and for the join service only. It logs key ids (a disk by its fingerprint)
+/// and lengths, never key material.
 /// </summary>
+/// <remarks>
+/// Serve it with <see cref="KeyServiceIdentity.CreateServerTransport"/> on a cluster-internal address. The transport
+/// refuses other clients in the handshake; this class checks the caller's certificate again, so that a key service
+/// put behind a plain or one-sided TLS endpoint by mistake refuses every call instead of serving the world.
+/// </remarks>
 public sealed partial class KeyServiceApi : API.APIBase
 {
     private readonly IDataKeyProvider _keys;
+    private readonly ClusterPeerPolicy _callers;
     private readonly ILogger<KeyServiceApi> _logger;
 
     /// <summary>Creates the service.</summary>
     /// <param name="keys">The master-secret derivation.</param>
+    /// <param name="callers">Who may call: <see cref="KeyServiceIdentity.Callers"/>.</param>
     /// <param name="logger">The logger.</param>
-    public KeyServiceApi(IDataKeyProvider keys, ILogger<KeyServiceApi> logger)
+    public KeyServiceApi(IDataKeyProvider keys, ClusterPeerPolicy callers, ILogger<KeyServiceApi> logger)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(callers);
         ArgumentNullException.ThrowIfNull(logger);
         _keys = keys;
+        _callers = callers;
         _logger = logger;
     }
 
@@ -34,6 +45,13 @@ public sealed partial class KeyServiceApi : API.APIBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        if (!_callers.IsTrusted(context.GetHttpContext().Connection.ClientCertificate, out var failure))
+        {
+            LogCallerRefused(_logger, context.Peer, failure);
+            throw new RpcException(new Status(
+                StatusCode.Unauthenticated, $"the key service serves the join service only: expected a client certificate for CN={_callers.CommonName} from the cluster CA"));
+        }
+
         if (string.IsNullOrEmpty(request.DataKeyId))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "no data key ID specified"));
@@ -49,8 +67,16 @@ public sealed partial class KeyServiceApi : API.APIBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"key length: expected at most {255 * 32} bytes, got {request.Length}"));
         }
 
-        LogDerivingKey(_logger, request.DataKeyId, request.Length);
-        var key = await _keys.GetDataKeyAsync(request.DataKeyId, (int)request.Length, context.CancellationToken).ConfigureAwait(false);
+        // Three namespaces only; an id that is none of them is refused, not derived (Constellation derives any id).
+        if (!DataKeyId.TryParseWire(request.DataKeyId, out var id))
+        {
+            throw new RpcException(new Status(
+                StatusCode.InvalidArgument,
+                $"data_key_id: expected \"measurementSecret\", \"ca_emergency_ssh\" or a canonical state disk UUID, got {request.DataKeyId.Length} characters that are none of them"));
+        }
+
+        LogDerivingKey(_logger, id, request.Length);
+        var key = await _keys.GetDataKeyAsync(id, (int)request.Length, context.CancellationToken).ConfigureAwait(false);
         try
         {
             return new GetDataKeyResponse { DataKey = ByteString.CopyFrom(key) };
@@ -62,6 +88,9 @@ public sealed partial class KeyServiceApi : API.APIBase
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refused a caller at {Peer}: {Failure}")]
+    private static partial void LogCallerRefused(ILogger logger, string peer, string failure);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "deriving data key {DataKeyId} ({Length} bytes)")]
-    private static partial void LogDerivingKey(ILogger logger, string dataKeyId, uint length);
+    private static partial void LogDerivingKey(ILogger logger, DataKeyId dataKeyId, uint length);
 }

@@ -17,12 +17,6 @@ public static class ClusterKeyDerivation
     /// <summary>The prefix every data-key id gets before it becomes the HKDF info.</summary>
     public const string DataKeyPrefix = "key-";
 
-    /// <summary>The data-key id of the measurement secret.</summary>
-    public const string MeasurementSecretId = "measurementSecret";
-
-    /// <summary>The data-key id of the emergency SSH CA seed.</summary>
-    public const string EmergencySshCaId = "ca_emergency_ssh";
-
     /// <summary>The HKDF info of the cluster ID.</summary>
     public const string ClusterIdInfo = "key-clusterID";
 
@@ -43,14 +37,14 @@ public static class ClusterKeyDerivation
 
     /// <summary>Derives the data encryption key for an id (<c>GetDEK(id)</c>): info is <c>"key-" + id</c>.</summary>
     /// <param name="masterSecret">The cluster's master secret and salt.</param>
-    /// <param name="dataKeyId">The id without the <c>key-</c> prefix, e.g. <c>measurementSecret</c> or a disk UUID.</param>
+    /// <param name="dataKeyId">The key: the measurement secret, the emergency SSH CA seed or a state disk's key.</param>
     /// <param name="length">The key length in bytes.</param>
     /// <returns>The derived key.</returns>
-    public static byte[] DeriveDataKey(MasterSecret masterSecret, string dataKeyId, int length)
+    public static byte[] DeriveDataKey(MasterSecret masterSecret, DataKeyId dataKeyId, int length)
     {
         ArgumentNullException.ThrowIfNull(masterSecret);
-        ArgumentException.ThrowIfNullOrEmpty(dataKeyId);
-        return DeriveKey(masterSecret.Key.Span, masterSecret.Salt.Span, DataKeyPrefix + dataKeyId, length);
+        ArgumentNullException.ThrowIfNull(dataKeyId);
+        return DeriveKey(masterSecret.Key.Span, masterSecret.Salt.Span, dataKeyId.HkdfInfo, length);
     }
 
     /// <summary>Derives the cluster ID: HKDF(measurement secret, measurement salt, <c>key-clusterID</c>, 32).</summary>

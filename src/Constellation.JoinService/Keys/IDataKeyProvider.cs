@@ -8,9 +8,9 @@ namespace Constellation.JoinService.Keys;
 public interface IDataKeyProvider
 {
     /// <summary>Gets the data key for an id.</summary>
-    /// <param name="dataKeyId">The id without the <c>key-</c> prefix, e.g. <c>measurementSecret</c> or a disk UUID.</param>
+    /// <param name="dataKeyId">The key: the measurement secret, the emergency SSH CA seed or a state disk's key.</param>
     /// <param name="length">The key length in bytes.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The key. The caller owns it and should clear it when done.</returns>
-    ValueTask<byte[]> GetDataKeyAsync(string dataKeyId, int length, CancellationToken cancellationToken = default);
+    ValueTask<byte[]> GetDataKeyAsync(DataKeyId dataKeyId, int length, CancellationToken cancellationToken = default);
 }

@@ -19,7 +19,7 @@ public sealed class MasterSecretDataKeyProvider : IDataKeyProvider
     }
 
     /// <inheritdoc />
-    public ValueTask<byte[]> GetDataKeyAsync(string dataKeyId, int length, CancellationToken cancellationToken = default)
+    public ValueTask<byte[]> GetDataKeyAsync(DataKeyId dataKeyId, int length, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(ClusterKeyDerivation.DeriveDataKey(_masterSecret, dataKeyId, length));

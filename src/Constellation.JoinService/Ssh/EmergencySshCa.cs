@@ -9,7 +9,7 @@ namespace Constellation.JoinService.Ssh;
 
 /// <summary>
 /// The cluster's emergency SSH certificate authority: an Ed25519 key whose seed the key service derives from the master
-/// secret (<c>key-ca_emergency_ssh</c>, 32 bytes), so every join service instance holds the same CA. It signs OpenSSH
+/// secret (<see cref="Keys.DataKeyId.EmergencySshCaSeed"/>, <c>key-ca_emergency_ssh</c>, 32 bytes), so every join service instance holds the same CA. It signs OpenSSH
 /// host certificates for joining nodes and publishes its public key as an authorized_keys line.
 /// </summary>
 /// <remarks>
@@ -18,9 +18,6 @@ namespace Constellation.JoinService.Ssh;
 /// </remarks>
 internal sealed class EmergencySshCa
 {
-    /// <summary>The key-service id of the CA seed.</summary>
-    public const string SeedKeyId = "ca_emergency_ssh";
-
     /// <summary>The seed length (an Ed25519 private key seed).</summary>
     public const int SeedLength = 32;
 

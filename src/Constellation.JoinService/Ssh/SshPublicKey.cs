@@ -23,24 +23,24 @@ internal sealed class SshPublicKey
     public byte[] Fields { get; }
 
     /// <summary>Reads a wire-format public key as the join request's <c>host_public_key</c> carries it.</summary>
-    /// <exception cref="JoinRequestRejectedException">Not a well-formed SSH public key of a supported type.</exception>
+    /// <exception cref="MalformedJoinRequestException">Not a well-formed SSH public key of a supported type.</exception>
     public static SshPublicKey Parse(ReadOnlySpan<byte> wire)
     {
         if (wire.Length < 4)
         {
-            throw new JoinRequestRejectedException("host_public_key", "an SSH wire-format public key", $"{wire.Length} bytes");
+            throw new MalformedJoinRequestException("host_public_key", "an SSH wire-format public key", $"{wire.Length} bytes");
         }
 
         var length = BinaryPrimitives.ReadUInt32BigEndian(wire);
         if (length == 0 || length > 64 || length > (uint)(wire.Length - 4))
         {
-            throw new JoinRequestRejectedException("host_public_key", "an SSH wire-format public key", $"an algorithm name of {length} bytes in {wire.Length} bytes");
+            throw new MalformedJoinRequestException("host_public_key", "an SSH wire-format public key", $"an algorithm name of {length} bytes in {wire.Length} bytes");
         }
 
         var type = Encoding.ASCII.GetString(wire.Slice(4, (int)length));
         if (Array.IndexOf(SupportedTypes, type) < 0)
         {
-            throw new JoinRequestRejectedException("host_public_key", $"one of {string.Join(", ", SupportedTypes)}", $"\"{type}\"");
+            throw new MalformedJoinRequestException("host_public_key", $"one of {string.Join(", ", SupportedTypes)}", RequestText.Quote(type));
         }
 
         var fields = wire[(4 + (int)length)..];
@@ -54,7 +54,7 @@ internal sealed class SshPublicKey
         {
             if (fields.Length < 4 || BinaryPrimitives.ReadUInt32BigEndian(fields) > (uint)(fields.Length - 4))
             {
-                throw new JoinRequestRejectedException("host_public_key", $"{count} length-prefixed key fields", $"field {i} truncated");
+                throw new MalformedJoinRequestException("host_public_key", $"{count} length-prefixed key fields", $"field {i} truncated");
             }
 
             fields = fields[(4 + (int)BinaryPrimitives.ReadUInt32BigEndian(fields))..];
@@ -62,7 +62,7 @@ internal sealed class SshPublicKey
 
         if (!fields.IsEmpty)
         {
-            throw new JoinRequestRejectedException("host_public_key", "no bytes after the key fields", $"{fields.Length} trailing bytes");
+            throw new MalformedJoinRequestException("host_public_key", "no bytes after the key fields", $"{fields.Length} trailing bytes");
         }
     }
 }

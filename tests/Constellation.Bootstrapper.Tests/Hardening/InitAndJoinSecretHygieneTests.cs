@@ -65,10 +65,10 @@ public sealed class InitAndJoinSecretHygieneTests
             var scanner = new SecretScanner()
                 .Add("master secret", master.Key.Span)
                 .Add("init secret", InitSecret)
-                .Add("measurement secret", ClusterKeyDerivation.DeriveDataKey(master, ClusterKeyDerivation.MeasurementSecretId, 32));
+                .Add("measurement secret", ClusterKeyDerivation.DeriveDataKey(master, DataKeyId.MeasurementSecret, 32));
             foreach (var node in nodes)
             {
-                scanner.Add($"disk key of {node.Options.NodeName}", ClusterKeyDerivation.DeriveDataKey(master, node.Activation.Disk.Uuid, 32));
+                scanner.Add($"disk key of {node.Options.NodeName}", ClusterKeyDerivation.DeriveDataKey(master, DataKeyId.StateDisk(StateDiskUuid.Parse(node.Activation.Disk.Uuid)), 32));
             }
 
             logs.Lines.Should().NotBeEmpty();

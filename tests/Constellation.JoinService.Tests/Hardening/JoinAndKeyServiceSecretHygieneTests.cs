@@ -28,13 +28,14 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
     [CancelAfter(120_000)]
     public async Task Secrets_never_appear_in_logs_error_messages_or_ToString_on_good_and_failing_paths(CancellationToken cancellationToken)
     {
-        await using var stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out var logs));
+        await using var stack = await ServiceStack.StartAsync(CapturingLoggerProvider.CreateFactory(out var logs), null, "hygiene-cp");
         var captured = new List<string>();
+        var disks = new List<string>();
         var scanner = new SecretScanner()
             .Add("master secret", stack.Master.Key.Span)
             .Add("master secret salt", stack.Master.Salt.Span)
-            .Add("measurement secret", ClusterKeyDerivation.DeriveDataKey(stack.Master, ClusterKeyDerivation.MeasurementSecretId, 32))
-            .Add("emergency SSH CA seed", ClusterKeyDerivation.DeriveDataKey(stack.Master, Constellation.JoinService.Ssh.EmergencySshCa.SeedKeyId, 32));
+            .Add("measurement secret", DataKeys.MeasurementSecret(stack.Master))
+            .Add("emergency SSH CA seed", DataKeys.EmergencySshCaSeed(stack.Master));
 
         // Good paths: a worker and a control plane join (the latter receives the cluster CA key).
         using (var channel = stack.JoinChannel())
@@ -44,8 +45,9 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
             {
                 var request = Request(name, Guid.NewGuid().ToString(), controlPlane);
                 var ticket = await client.IssueJoinTicketAsync(request, cancellationToken: cancellationToken);
+                disks.Add(request.DiskUuid);
                 scanner.Add($"disk key of {name}", ticket.StateDiskKey.Span);
-                scanner.Add($"disk key of {name} (derived)", ClusterKeyDerivation.DeriveDataKey(stack.Master, request.DiskUuid, 32));
+                scanner.Add($"disk key of {name} (derived)", DataKeys.Disk(stack.Master, request.DiskUuid));
                 scanner.Add($"bootstrap token secret of {name}", Encoding.ASCII.GetBytes(ticket.Token.Split('.')[1]));
                 foreach (var file in ticket.ControlPlaneFiles.Where(f => f.Name.EndsWith(".key", StringComparison.Ordinal)))
                 {
@@ -72,14 +74,15 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
         }
 
         // Key service: good and refused requests.
-        using (var kms = PlainGrpcChannelFactory.Instance.CreateChannel(stack.KeyService.Address))
+        using (var kms = stack.KeyService.JoinServiceChannel())
         {
             var keys = new KmsApi.APIClient(kms);
-            var dataKey = await keys.GetDataKeyAsync(new KmsRequest { DataKeyId = "hygiene-disk", Length = 32 }, cancellationToken: cancellationToken);
+            var dataKey = await keys.GetDataKeyAsync(new KmsRequest { DataKeyId = Guid.NewGuid().ToString(), Length = 32 }, cancellationToken: cancellationToken);
             scanner.Add("data key hygiene-disk", dataKey.DataKey.Span);
             captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = string.Empty, Length = 32 }, cancellationToken: cancellationToken).ResponseAsync));
             captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = "hygiene", Length = 0 }, cancellationToken: cancellationToken).ResponseAsync));
             captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = "hygiene", Length = 1_000_000 }, cancellationToken: cancellationToken).ResponseAsync));
+            captured.Add(await FailureAsync(() => keys.GetDataKeyAsync(new KmsRequest { DataKeyId = disks[0] + "x", Length = 32 }, cancellationToken: cancellationToken).ResponseAsync));
         }
 
         // Secret-holding objects and their parsers' errors.
@@ -96,19 +99,22 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
         var haystack = SecretScanner.Join(captured.Concat(logs.Lines));
         scanner.FindIn(haystack).Should().BeEmpty($"none of {scanner.SecretCount} secrets may appear in {logs.Lines.Count} log lines or {captured.Count} messages");
         haystack.Should().NotContain("PRIVATE KEY");
+        foreach (var disk in disks)
+        {
+            // The disk UUID selects the disk key (to an attested node it is the disk's credential): logged as a fingerprint only.
+            haystack.Should().NotContainEquivalentOf(disk);
+        }
     }
 
     [Test]
     public async Task The_key_service_zeroes_the_derived_key_it_owns_once_the_response_is_built()
     {
         var provider = new RecordingProvider();
-        await using var host = await ServiceHost.StartAsync(
-            new IPEndPoint(IPAddress.Loopback, 0), PlainHttp2Transport.Instance, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
-            s => s.AddSingleton<IDataKeyProvider>(provider),
-            app => app.MapGrpcService<KeyServiceApi>());
-        using var channel = PlainGrpcChannelFactory.Instance.CreateChannel(host.Address);
+        using var ca = Constellation.JoinService.Join.ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow);
+        await using var host = await SecuredKeyService.StartAsync(provider, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ca);
+        using var channel = host.JoinServiceChannel();
 
-        var response = await new KmsApi.APIClient(channel).GetDataKeyAsync(new KmsRequest { DataKeyId = "zeroing", Length = 32 });
+        var response = await new KmsApi.APIClient(channel).GetDataKeyAsync(new KmsRequest { DataKeyId = "measurementSecret", Length = 32 });
 
         response.DataKey.ToByteArray().Should().Equal(RecordingProvider.Expected, "the caller still gets the key");
         provider.Handed.Should().ContainSingle().Which.Should().OnlyContain(b => b == 0, "the service's own copy must be wiped");
@@ -147,7 +153,7 @@ public sealed class JoinAndKeyServiceSecretHygieneTests
 
         public List<byte[]> Handed { get; } = [];
 
-        public ValueTask<byte[]> GetDataKeyAsync(string dataKeyId, int length, CancellationToken cancellationToken = default)
+        public ValueTask<byte[]> GetDataKeyAsync(DataKeyId dataKeyId, int length, CancellationToken cancellationToken = default)
         {
             var key = (byte[])Expected.Clone();
             lock (Handed)
