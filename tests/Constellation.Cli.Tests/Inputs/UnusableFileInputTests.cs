@@ -166,6 +166,12 @@ public class UnusableFileInputTests
             (g, bad) => ["init", "--endpoint", "127.0.0.1:9", "--variant", "dummy", "--init-secret-file", bad, "--workspace", g.Workspace]),
         new("init master secret in --workspace", 4096, "workspace/constellation-mastersecret.json",
             (g, bad) => ["init", "--endpoint", "127.0.0.1:9", "--variant", "dummy", "--init-secret-file", g.InitSecret, "--workspace", Path.GetDirectoryName(bad)!]),
+        new("init --config", 1048576, null,
+            (g, bad) => ["init", "--endpoint", "127.0.0.1:9", "--config", bad, "--init-secret-file", g.InitSecret, "--workspace", g.Workspace]),
+        new("init --measurements", 262144, null,
+            (g, bad) => ["init", "--endpoint", "127.0.0.1:9", "--variant", "qemu-vtpm", "--measurements", bad, "--init-secret-file", g.InitSecret, "--workspace", g.Workspace]),
+        new("verify --config", 1048576, null, (_, bad) => ["verify", "--endpoint", "127.0.0.1:9", "--config", bad]),
+        new("verify --measurements", 262144, null, (_, bad) => ["verify", "--endpoint", "127.0.0.1:9", "--variant", "qemu-vtpm", "--measurements", bad]),
     ];
 
     /// <summary>Real inputs for the other arguments, so the bad one is the only reason to fail.</summary>

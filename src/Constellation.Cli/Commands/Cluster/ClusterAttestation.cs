@@ -85,12 +85,11 @@ internal sealed class ClusterAttestation
             string text;
             try
             {
-                text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+                text = InputFile.ReadText(path, "configuration", InputCap.ConfigFile);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (UnusableInputException ex)
             {
-                throw new UnusableInputException(
-                    $"configuration {path}: {ex.Message}", "run `constellation config generate` or pass --config, or --variant with --measurements");
+                throw new UnusableInputException(ex.Message, "run `constellation config generate` or pass --config, or --variant with --measurements");
             }
 
             try
@@ -107,10 +106,10 @@ internal sealed class ClusterAttestation
         {
             try
             {
-                var bytes = await File.ReadAllBytesAsync(measurementsPath, cancellationToken).ConfigureAwait(false);
+                var bytes = InputFile.ReadBytes(measurementsPath, "--measurements", InputCap.Measurements);
                 config = config.WithMeasurements(MeasurementJson.Parse(bytes));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AttestationFormatException)
+            catch (AttestationFormatException ex)
             {
                 throw new UnusableInputException($"--measurements {measurementsPath}: {ex.Message}", "the file must be Constellation's measurements JSON");
             }

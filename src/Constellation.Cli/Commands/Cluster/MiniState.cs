@@ -22,17 +22,17 @@ internal sealed class MiniState
 
     public static string PathIn(string root) => Path.Combine(root, FileName);
 
-    public static async Task<MiniState?> ReadAsync(string root, CancellationToken cancellationToken)
+    public static Task<MiniState?> ReadAsync(string root, CancellationToken cancellationToken)
     {
         var path = PathIn(root);
         if (!File.Exists(path))
         {
-            return null;
+            return Task.FromResult<MiniState?>(null);
         }
 
-        await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<MiniState>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)
-            ?? throw new JsonException($"{path}: empty state");
+        cancellationToken.ThrowIfCancellationRequested();
+        var bytes = InputFile.ReadBytes(path, "mini state", InputCap.ConfigFile);
+        return Task.FromResult<MiniState?>(JsonSerializer.Deserialize<MiniState>(bytes) ?? throw new JsonException($"{path}: empty state"));
     }
 
     public async Task WriteAsync(string root, CancellationToken cancellationToken)
