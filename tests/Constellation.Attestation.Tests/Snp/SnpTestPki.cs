@@ -73,6 +73,25 @@ internal sealed class SnpTestPki : IDisposable
         return (certificate, key);
     }
 
+    /// <summary>
+    /// Issues a Milan VCEK/VLEK (of this PKI's kind) for <paramref name="tcb"/> and chip <paramref name="chipId"/> and
+    /// a v3 report it signed; <paramref name="reportChipId"/> overrides the report's CHIP_ID (e.g. all zero = masked).
+    /// </summary>
+    public (byte[] Report, X509Certificate2 Signer) SignedReport(SnpTcbVersion tcb, byte[] chipId, Action<Dictionary<string, byte[]>>? editExtensions = null, byte[]? reportChipId = null, Action<byte[]>? tweak = null)
+    {
+        var extensions = StandardExtensions(SnpProductLine.Milan, Kind, tcb, chipId);
+        editExtensions?.Invoke(extensions);
+        var (certificate, key) = Issue(extensions);
+        using (key)
+        {
+            var signingKey = Kind == SnpEndorsementKind.Vcek ? SnpSigningKey.Vcek : SnpSigningKey.Vlek;
+            return (Report(SnpProductLine.Milan, signingKey, tcb.Raw, reportChipId ?? chipId, key, tweak), certificate);
+        }
+    }
+
+    /// <summary>A CRL by this PKI's ARK, current at <see cref="At"/> (a day old, next update in 30 days), listing <paramref name="revoked"/>.</summary>
+    public byte[] CurrentCrl(params X509Certificate2[] revoked) => Crl(At.AddDays(-1), At.AddDays(30), null, revoked);
+
     /// <summary>The standard Milan/Genoa extension set for a TCB and chip (VCEK) or CSP (VLEK).</summary>
     public static Dictionary<string, byte[]> StandardExtensions(SnpProductLine line, SnpEndorsementKind kind, SnpTcbVersion tcb, byte[]? hwId)
     {

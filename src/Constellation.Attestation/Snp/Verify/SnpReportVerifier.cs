@@ -10,14 +10,15 @@ namespace Constellation.Attestation.Snp;
 
 /// <summary>
 /// Verifies an SEV-SNP report: the ECDSA P-384 signature over the signed region by the VCEK or VLEK, the chain
-/// VCEK→ASK→ARK or VLEK→ASVK→ARK (RSASSA-PSS) to the pinned ARK, validity at a settable time, the CRL when
-/// given, and the signer certificate's TCB and hwID extensions against the report (by exact DER encoding).
+/// VCEK→ASK→ARK or VLEK→ASVK→ARK (RSASSA-PSS) to the pinned ARK, validity at a settable time,
+/// the ARK-signed CRL (required unless <see cref="SnpVerificationOptions.CheckRevocation"/> is off), and the signer
+/// certificate's TCB and hwID extensions against the report (by exact DER encoding).
 /// The report's signing-key bits alone decide which chain is acceptable.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe. Successfully verified chains are memoised per (signer, intermediate, ARK, product) so that
 /// repeated verifications cost one ECDSA verification plus cheap comparisons; time validity and the report-specific
-/// checks are still evaluated on every call.</para>
+/// checks are still evaluated on every call. CRL signatures are memoised per (CRL, ARK).</para>
 /// <para>This is the "verify" layer: it establishes facts and reports every failure. Policy (minimum TCB, debug,
 /// VMPL, measurement, …) is applied by <see cref="SnpReportValidator"/>.</para>
 /// </remarks>
@@ -27,6 +28,7 @@ public sealed class SnpReportVerifier
     private readonly ConcurrentDictionary<string, VerifiedChain> _chains = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SnpEndorsementCertificate> _endorsements = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _decodable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _signedCrls = new(StringComparer.Ordinal);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options, or <see langword="null"/> for <see cref="SnpVerificationOptions.Default"/>.</param>
@@ -104,18 +106,7 @@ public sealed class SnpReportVerifier
         CheckValidity(chain.Endorsement.Certificate, at, failures);
         CheckValidity(chain.Intermediate, at, failures);
         CheckValidity(chain.Ark, at, failures);
-        if (certificates.RevocationList is { } crl)
-        {
-            try
-            {
-                crl.Check(chain.Ark, chain.Intermediate, at);
-            }
-            catch (AttestationException ex)
-            {
-                failures.Add(ex);
-            }
-        }
-
+        CheckRevocation(certificates.RevocationList, chain, line.Value, at, failures);
         CheckExtensionsAgainstReport(report, chain.Endorsement, line.Value, failures);
 
         var signature = TryConvertSignature(report, failures);
@@ -282,6 +273,54 @@ public sealed class SnpReportVerifier
             failures.Add(new AttestationFreshnessException(
                 $"{AmdNames.Describe(certificate)} certificate is valid {AmdNames.Format(notBefore)} to {AmdNames.Format(notAfter)}, not at {AmdNames.Format(at)} ({(at > notAfter ? "expired" : "not yet valid")})"));
         }
+    }
+
+    private void CheckRevocation(SnpRevocationList? crl, VerifiedChain chain, SnpProductLine line, DateTimeOffset at, List<AttestationException> failures)
+    {
+        var kind = chain.Endorsement.Kind;
+        if (crl is null)
+        {
+            // No silent fallback: without the CRL nothing says the chain is not revoked.
+            if (Options.CheckRevocation)
+            {
+                failures.Add(new CollateralUnavailableException(
+                    $"revocation checking is on (SnpVerificationOptions.CheckRevocation) but no AMD CRL was supplied for the {AmdNames.IntermediateRole(kind)} {AmdNames.Describe(chain.Intermediate)}: pass the ARK-signed CRL (KDS {(kind == SnpEndorsementKind.Vcek ? "vcek" : "vlek")}/v1/{line.ToKdsName()}/crl) as SnpEvidenceCertificates.RevocationList, or set CheckRevocation = false to opt out explicitly"));
+            }
+
+            return;
+        }
+
+        try
+        {
+            EnsureCrlSignedOnce(crl, chain.Ark);
+            crl.EnsureCurrent(at);
+            crl.EnsureNotListed(chain.Intermediate, chain.Endorsement.Certificate);
+        }
+        catch (AttestationException ex)
+        {
+            failures.Add(ex);
+        }
+    }
+
+    // The same CRL is presented with every report until its nextUpdate; its RSA-4096 signature is checked once per ARK.
+    private void EnsureCrlSignedOnce(SnpRevocationList crl, X509Certificate2 ark)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(crl.RawData);
+        hash.AppendData(ark.RawDataMemory.Span);
+        var key = Convert.ToHexString(hash.GetHashAndReset());
+        if (_signedCrls.ContainsKey(key))
+        {
+            return;
+        }
+
+        crl.EnsureSignedBy(ark);
+        if (_signedCrls.Count >= MaxCachedChains)
+        {
+            _signedCrls.Clear();
+        }
+
+        _signedCrls[key] = true;
     }
 
     private static void CheckExtensionsAgainstReport(SnpReport report, SnpEndorsementCertificate endorsement, SnpProductLine line, List<AttestationException> failures)

@@ -47,7 +47,36 @@ internal static class SnpReportInput
         }
     }
 
+    public static SnpRevocationList ReadRevocationList(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new UnusableInputException($"CRL file not found: {file.FullName}");
+        }
+
+        try
+        {
+            return SnpRevocationList.Parse(File.ReadAllBytes(file.FullName));
+        }
+        catch (CertificateChainException ex)
+        {
+            throw new UnusableInputException($"{file.Name} is not a CRL: {ex.Message}");
+        }
+    }
+
     public static DateTimeOffset? ParseTime(string? text) => EvidenceInput.ParseTime(text);
+
+    public static Uri? ParseKdsUrl(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.AbsolutePath.EndsWith('/')
+            ? uri
+            : throw new UnusableInputException($"--kds-url \"{text}\" is not an absolute http(s) URL ending with '/'");
+    }
 
     public static SnpProductLine? ParseProduct(string? text)
     {
