@@ -12,7 +12,8 @@ namespace Constellation.Attestation.Snp;
 /// Verifies an SEV-SNP report: the ECDSA P-384 signature over the signed region by the VCEK or VLEK, the chain
 /// VCEK→ASK→ARK or VLEK→ASVK→ARK (RSASSA-PSS) to the pinned ARK, validity at a settable time,
 /// the ARK-signed CRL (required unless <see cref="SnpVerificationOptions.CheckRevocation"/> is off), and the signer
-/// certificate's TCB and hwID extensions against the report (by exact DER encoding).
+/// certificate's TCB and hwID extensions against the report (by exact DER encoding; a masked CHIP_ID only with
+/// <see cref="SnpVerificationOptions.PermitMaskedChipId"/>).
 /// The report's signing-key bits alone decide which chain is acceptable.
 /// </summary>
 /// <remarks>
@@ -323,7 +324,7 @@ public sealed class SnpReportVerifier
         _signedCrls[key] = true;
     }
 
-    private static void CheckExtensionsAgainstReport(SnpReport report, SnpEndorsementCertificate endorsement, SnpProductLine line, List<AttestationException> failures)
+    private void CheckExtensionsAgainstReport(SnpReport report, SnpEndorsementCertificate endorsement, SnpProductLine line, List<AttestationException> failures)
     {
         foreach (var (name, expected, actual) in endorsement.CompareTcb(report.ReportedTcb))
         {
@@ -336,7 +337,16 @@ public sealed class SnpReportVerifier
             failures.Add(new CertificateChainException($"signer certificate TCB {certTcb} exceeds CURRENT_TCB {report.CurrentTcb}"));
         }
 
-        if (endorsement.Kind == SnpEndorsementKind.Vcek && !report.IsChipIdMasked)
+        if (endorsement.Kind == SnpEndorsementKind.Vcek && report.IsChipIdMasked)
+        {
+            // A masked CHIP_ID leaves the report unbound to the chip named by the VCEK: a policy choice, off by default.
+            if (!Options.PermitMaskedChipId)
+            {
+                failures.Add(new CertificateChainException(
+                    $"the report's CHIP_ID is masked (all zero), so it is not bound to the VCEK hwID {Convert.ToHexStringLower(endorsement.HardwareId)}; VCEK reports with a masked CHIP_ID are refused unless SnpVerificationOptions.PermitMaskedChipId is set"));
+            }
+        }
+        else if (endorsement.Kind == SnpEndorsementKind.Vcek)
         {
             var hwId = endorsement.HardwareId;
             var chipId = report.ChipId;

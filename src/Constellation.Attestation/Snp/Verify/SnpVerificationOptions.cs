@@ -29,7 +29,14 @@ public sealed class SnpVerificationOptions
     /// </summary>
     public bool CheckRevocation { get; init; } = true;
 
-    /// <summary>Gets the default options (AMD's ARKs, product from the evidence, current time, revocation checked).</summary>
+    /// <summary>
+    /// Gets a value indicating whether a VCEK-signed report may carry an all-zero (host-masked) CHIP_ID, which leaves
+    /// the VCEK's hwID unbound to the report. Default <see langword="false"/>: such reports are refused. VLEK-signed
+    /// reports have no hwID binding and are not affected.
+    /// </summary>
+    public bool PermitMaskedChipId { get; init; }
+
+    /// <summary>Gets the default options (AMD's ARKs, product from the evidence, current time, revocation checked, masked chip IDs refused).</summary>
     public static SnpVerificationOptions Default { get; } = new();
 
     internal DateTimeOffset Now => VerificationTime ?? TimeProvider.GetUtcNow();

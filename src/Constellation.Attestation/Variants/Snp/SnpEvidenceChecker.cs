@@ -27,6 +27,7 @@ internal sealed class SnpEvidenceChecker
             Product = SnpProductLine.Milan,
             VerificationTime = options.VerificationTime,
             CheckRevocation = options.CheckRevocation,
+            PermitMaskedChipId = options.PermitMaskedChipId,
         });
     }
 

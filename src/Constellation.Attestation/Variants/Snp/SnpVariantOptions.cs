@@ -29,6 +29,13 @@ public sealed class SnpVariantOptions
     /// </summary>
     public bool CheckRevocation { get; init; } = true;
 
+    /// <summary>
+    /// Gets a value indicating whether a VCEK-signed report may carry an all-zero (host-masked) CHIP_ID (default
+    /// <see langword="false"/>, see <see cref="SnpVerificationOptions.PermitMaskedChipId"/>). VLEK reports (aws-sev-snp)
+    /// are not affected.
+    /// </summary>
+    public bool PermitMaskedChipId { get; init; }
+
     /// <summary>Gets the time certificate validity is judged at (<see langword="null"/> = now).</summary>
     public DateTimeOffset? VerificationTime { get; init; }
 
