@@ -19,7 +19,9 @@ namespace Constellation.Attestation.Snp;
 /// <remarks>
 /// <para>Thread-safe. Successfully verified chains are memoised per (signer, intermediate, ARK, product) so that
 /// repeated verifications cost one ECDSA verification plus cheap comparisons; time validity and the report-specific
-/// checks are still evaluated on every call. CRL signatures are memoised per (CRL, ARK).</para>
+/// checks are still evaluated on every call. CRL signatures are memoised per (CRL, ARK). Nothing is memoised per
+/// report: ECDSA signatures are malleable (<c>(r, n−s)</c> verifies too, and AMD firmware emits high-S), so the report
+/// signature is verified on every call and a verdict never outlives the call that produced it.</para>
 /// <para>This is the "verify" layer: it establishes facts and reports every failure. Policy (minimum TCB, debug,
 /// VMPL, measurement, …) is applied by <see cref="SnpReportValidator"/>.</para>
 /// </remarks>
