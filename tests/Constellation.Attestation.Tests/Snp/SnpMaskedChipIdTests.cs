@@ -9,14 +9,9 @@ namespace Constellation.Attestation.Tests.Snp;
 /// </summary>
 public class SnpMaskedChipIdTests
 {
-    private static readonly byte[] ChipId = Enumerable.Range(1, 64).Select(i => (byte)i).ToArray();
-    private static readonly SnpTcbVersion Tcb = SnpTcbVersion.FromComponents(SnpProductLine.Milan, 3, 0, 8, 0xd9);
-
-    private static SnpVerificationOptions Options(SnpTestPki pki) => new() { TrustedRoots = pki.Roots, VerificationTime = SnpTestPki.At };
-
     private static (SnpReport Report, SnpEvidenceCertificates Chain) MaskedEvidence(SnpTestPki pki)
     {
-        var (report, signer) = pki.SignedReport(Tcb, ChipId, reportChipId: new byte[64]);
+        var (report, signer) = pki.SignedReport(reportChipId: new byte[64]);
         return (SnpReport.Parse(report), new SnpEvidenceCertificates(signer, pki.Intermediate, SnpRevocationList.Parse(pki.CurrentCrl())));
     }
 
@@ -26,7 +21,7 @@ public class SnpMaskedChipIdTests
         using var pki = SnpTestPki.Create();
         var (report, chain) = MaskedEvidence(pki);
 
-        var result = new SnpReportVerifier(Options(pki)).Verify(report, chain);
+        var result = pki.Verifier().Verify(report, chain);
 
         result.Failures.Should().ContainSingle().Which.Should().BeOfType<CertificateChainException>()
             .Which.Message.Should().Contain("CHIP_ID is masked").And.Contain("hwID").And.Contain("PermitMaskedChipId");
@@ -38,7 +33,7 @@ public class SnpMaskedChipIdTests
         using var pki = SnpTestPki.Create();
         var (report, chain) = MaskedEvidence(pki);
 
-        var result = new SnpReportVerifier(new SnpVerificationOptions { TrustedRoots = pki.Roots, VerificationTime = SnpTestPki.At, PermitMaskedChipId = true }).Verify(report, chain);
+        var result = pki.Verifier(permitMaskedChipId: true).Verify(report, chain);
 
         result.Failures.Should().BeEmpty();
     }
@@ -47,9 +42,9 @@ public class SnpMaskedChipIdTests
     public void The_opt_in_does_not_excuse_a_VCEK_from_its_TCB_binding()
     {
         using var pki = SnpTestPki.Create();
-        var (bytes, signer) = pki.SignedReport(Tcb, ChipId, e => e["3.3"] = SnpTestPki.DerInteger(7), reportChipId: new byte[64]);
+        var (bytes, signer) = pki.SignedReport(editExtensions: e => e["3.3"] = SnpTestPki.DerInteger(7), reportChipId: new byte[64]);
 
-        var result = new SnpReportVerifier(new SnpVerificationOptions { TrustedRoots = pki.Roots, VerificationTime = SnpTestPki.At, PermitMaskedChipId = true })
+        var result = pki.Verifier(permitMaskedChipId: true)
             .Verify(SnpReport.Parse(bytes), new SnpEvidenceCertificates(signer, pki.Intermediate, SnpRevocationList.Parse(pki.CurrentCrl())));
 
         result.Failures.Should().ContainSingle().Which.Message.Should().Contain("snpSPL does not match REPORTED_TCB");
@@ -61,7 +56,7 @@ public class SnpMaskedChipIdTests
         using var pki = SnpTestPki.Create(kind: SnpEndorsementKind.Vlek);
         var (report, chain) = MaskedEvidence(pki);
 
-        new SnpReportVerifier(Options(pki)).Verify(report, chain).Failures.Should().BeEmpty();
+        pki.Verifier().Verify(report, chain).Failures.Should().BeEmpty();
     }
 
     [Test]

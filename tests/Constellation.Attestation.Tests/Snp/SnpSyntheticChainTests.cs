@@ -6,15 +6,9 @@ namespace Constellation.Attestation.Tests.Snp;
 /// <summary>Behaviours the real vectors cannot exercise (hwID, DER quirks, Turin; CRLs and masked chip IDs have their own fixtures), on a self-made AMD-shaped PKI.</summary>
 public class SnpSyntheticChainTests
 {
-    private static readonly byte[] ChipId = Enumerable.Range(1, 64).Select(i => (byte)i).ToArray();
-    private static readonly SnpTcbVersion Tcb = SnpTcbVersion.FromComponents(SnpProductLine.Milan, 3, 0, 8, 0xd9);
-
-    private static SnpReportVerifier Verifier(SnpTestPki pki, DateTimeOffset? at = null) =>
-        new(new SnpVerificationOptions { TrustedRoots = pki.Roots, VerificationTime = at ?? SnpTestPki.At });
-
     private static (byte[] Report, SnpEvidenceCertificates Chain) Evidence(SnpTestPki pki, Action<Dictionary<string, byte[]>>? editExtensions = null, byte[]? reportChipId = null)
     {
-        var (report, signer) = pki.SignedReport(Tcb, ChipId, editExtensions, reportChipId);
+        var (report, signer) = pki.SignedReport(editExtensions: editExtensions, reportChipId: reportChipId);
         return (report, new SnpEvidenceCertificates(signer, pki.Intermediate, SnpRevocationList.Parse(pki.CurrentCrl())));
     }
 
@@ -24,7 +18,7 @@ public class SnpSyntheticChainTests
         using var pki = SnpTestPki.Create();
         var (report, chain) = Evidence(pki);
 
-        Verifier(pki).Verify(SnpReport.Parse(report), chain).Failures.Should().BeEmpty();
+        pki.Verifier().Verify(SnpReport.Parse(report), chain).Failures.Should().BeEmpty();
     }
 
     [Test]
@@ -42,10 +36,10 @@ public class SnpSyntheticChainTests
     public void A_VCEK_whose_hwID_differs_from_the_CHIP_ID_is_rejected()
     {
         using var pki = SnpTestPki.Create();
-        var otherChip = ChipId.Reverse().ToArray();
+        var otherChip = SnpTestPki.ChipId.Reverse().ToArray();
         var (report, chain) = Evidence(pki, reportChipId: otherChip);
 
-        var result = Verifier(pki).Verify(SnpReport.Parse(report), chain);
+        var result = pki.Verifier().Verify(SnpReport.Parse(report), chain);
 
         result.Failures.Should().ContainSingle().Which.Message.Should().Contain("hwID does not match CHIP_ID");
     }
@@ -56,7 +50,7 @@ public class SnpSyntheticChainTests
         using var pki = SnpTestPki.Create();
         var (report, chain) = Evidence(pki, e => e["3.3"] = SnpTestPki.DerInteger(7));
 
-        var result = Verifier(pki).Verify(SnpReport.Parse(report), chain);
+        var result = pki.Verifier().Verify(SnpReport.Parse(report), chain);
 
         result.Failures.Should().ContainSingle().Which.Message.Should().Contain("snpSPL does not match REPORTED_TCB").And.Contain("expected DER 020108, got 020107");
     }
@@ -66,12 +60,12 @@ public class SnpSyntheticChainTests
     {
         using var pki = SnpTestPki.Create();
         var (good, goodChain) = Evidence(pki);
-        Verifier(pki).Verify(SnpReport.Parse(good), goodChain).Failures.Should().BeEmpty("ucodeSPL 0xd9 is encoded 02 02 00 d9 as KDS does");
+        pki.Verifier().Verify(SnpReport.Parse(good), goodChain).Failures.Should().BeEmpty("ucodeSPL 0xd9 is encoded 02 02 00 d9 as KDS does");
 
         var act = () => Evidence(pki, e => e["3.8"] = [0x02, 0x01, 0xd9]);
         var (bad, badChain) = act();
 
-        Verifier(pki).Verify(SnpReport.Parse(bad), badChain).Failures.Should().ContainSingle().Which.Should().BeOfType<CertificateChainException>();
+        pki.Verifier().Verify(SnpReport.Parse(bad), badChain).Failures.Should().ContainSingle().Which.Should().BeOfType<CertificateChainException>();
     }
 
     [Test]
@@ -80,16 +74,16 @@ public class SnpSyntheticChainTests
         using var pki = SnpTestPki.Create();
         var (report, chain) = Evidence(pki, e => e["3.1"] = [0x02, 0x02, 0x00, 0x03]);
 
-        Verifier(pki).Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Should().BeOfType<CertificateChainException>();
+        pki.Verifier().Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Should().BeOfType<CertificateChainException>();
     }
 
     [Test]
     public void A_hwID_wrapped_in_an_OCTET_STRING_is_rejected_because_KDS_stores_it_bare()
     {
         using var pki = SnpTestPki.Create();
-        var (report, chain) = Evidence(pki, e => e["4"] = [0x04, 0x40, .. ChipId]);
+        var (report, chain) = Evidence(pki, e => e["4"] = [0x04, 0x40, .. SnpTestPki.ChipId]);
 
-        Verifier(pki).Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Message.Should().Contain("hwID must be 64 raw bytes");
+        pki.Verifier().Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Message.Should().Contain("hwID must be 64 raw bytes");
     }
 
     [Test]
@@ -98,7 +92,7 @@ public class SnpSyntheticChainTests
         using var pki = SnpTestPki.Create();
         var (report, chain) = Evidence(pki, e => e["5"] = SnpTestPki.Ia5("CN=csp"));
 
-        Verifier(pki).Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Message.Should().Contain("has both");
+        pki.Verifier().Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Message.Should().Contain("has both");
     }
 
     [Test]
@@ -107,7 +101,7 @@ public class SnpSyntheticChainTests
         using var pki = SnpTestPki.Create();
         var (report, chain) = Evidence(pki, e => e["3.99"] = SnpTestPki.DerInteger(1));
 
-        Verifier(pki).Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Message.Should().Contain("unexpected extension");
+        pki.Verifier().Verify(SnpReport.Parse(report), chain).Failures.Should().ContainSingle().Which.Message.Should().Contain("unexpected extension");
     }
 
     [Test]
@@ -116,7 +110,7 @@ public class SnpSyntheticChainTests
         using var pki = SnpTestPki.Create(kind: SnpEndorsementKind.Vlek);
         var (report, chain) = Evidence(pki);
 
-        Verifier(pki).Verify(SnpReport.Parse(report), chain).Failures.Should().BeEmpty();
+        pki.Verifier().Verify(SnpReport.Parse(report), chain).Failures.Should().BeEmpty();
     }
 
     [Test]

@@ -1,12 +1,8 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp;
-using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Variants.Snp;
-using Constellation.Attestation.Vtpm;
-using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;
 

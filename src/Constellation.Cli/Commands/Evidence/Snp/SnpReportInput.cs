@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Constellation.Attestation;
 using Constellation.Attestation.Snp;
 
@@ -13,56 +14,14 @@ internal static class SnpReportInput
     public static SnpReport ReadReport(FileInfo file) =>
         EvidenceInput.ReadFile(file, "report", "an SEV-SNP report", bytes => SnpReport.Parse(bytes));
 
-    public static X509Certificate2 ReadCertificate(FileInfo file, string what)
-    {
-        if (!file.Exists)
-        {
-            throw new UnusableInputException($"{what} file not found: {file.FullName}");
-        }
+    public static X509Certificate2 ReadCertificate(FileInfo file, string what) =>
+        Read(file, what, " is not a PEM or DER certificate", bytes => X509CertificateLoader.LoadCertificate(bytes));
 
-        try
-        {
-            return X509CertificateLoader.LoadCertificate(File.ReadAllBytes(file.FullName));
-        }
-        catch (CryptographicException ex)
-        {
-            throw new UnusableInputException($"{file.Name} is not a PEM or DER certificate: {ex.Message}");
-        }
-    }
+    public static X509Certificate2 ReadIntermediate(FileInfo file) =>
+        Read(file, "chain", string.Empty, bytes => SnpEvidenceCertificates.IntermediateFromChain(Encoding.UTF8.GetString(bytes)));
 
-    public static X509Certificate2 ReadIntermediate(FileInfo file)
-    {
-        if (!file.Exists)
-        {
-            throw new UnusableInputException($"chain file not found: {file.FullName}");
-        }
-
-        try
-        {
-            return SnpEvidenceCertificates.IntermediateFromChain(File.ReadAllText(file.FullName));
-        }
-        catch (CertificateChainException ex)
-        {
-            throw new UnusableInputException($"{file.Name}: {ex.Message}");
-        }
-    }
-
-    public static SnpRevocationList ReadRevocationList(FileInfo file)
-    {
-        if (!file.Exists)
-        {
-            throw new UnusableInputException($"CRL file not found: {file.FullName}");
-        }
-
-        try
-        {
-            return SnpRevocationList.Parse(File.ReadAllBytes(file.FullName));
-        }
-        catch (CertificateChainException ex)
-        {
-            throw new UnusableInputException($"{file.Name} is not a CRL: {ex.Message}");
-        }
-    }
+    public static SnpRevocationList ReadRevocationList(FileInfo file) =>
+        Read(file, "CRL", " is not a CRL", bytes => SnpRevocationList.Parse(bytes));
 
     public static DateTimeOffset? ParseTime(string? text) => EvidenceInput.ParseTime(text);
 
@@ -86,5 +45,24 @@ internal static class SnpReportInput
         }
 
         return SnpProductLines.TryParse(text, out var line) ? line : throw new UnusableInputException($"--product \"{text}\" is not Milan, Genoa or Turin");
+    }
+
+    // A missing file and a parser's rejection each become one line naming the file (certificate and chain parsers
+    // throw CryptographicException or CertificateChainException rather than AttestationFormatException).
+    private static T Read<T>(FileInfo file, string role, string notWhat, Func<byte[], T> parse)
+    {
+        if (!file.Exists)
+        {
+            throw new UnusableInputException($"{role} file not found: {file.FullName}");
+        }
+
+        try
+        {
+            return parse(File.ReadAllBytes(file.FullName));
+        }
+        catch (Exception ex) when (ex is CryptographicException or CertificateChainException)
+        {
+            throw new UnusableInputException($"{file.Name}{notWhat}: {ex.Message}");
+        }
     }
 }
