@@ -127,6 +127,21 @@ public class AmdKdsClientTests
     }
 
     [Test]
+    public async Task A_CRL_without_nextUpdate_is_not_cached_because_it_would_never_expire()
+    {
+        using var pki = SnpTestPki.Create();
+        var crl = pki.CrlWithoutNextUpdate(SnpTestPki.At.AddDays(-1));
+        await using var server = new LoopbackHttpServer(path => path == "/vcek/v1/Milan/crl" ? LoopbackReply.Ok(crl) : LoopbackReply.Text(404, "not found"));
+        using var http = new HttpClient();
+        var cache = new MemoryCollateralCache();
+
+        var act = () => Client(server, http, cache).GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek, pki.Ark);
+
+        (await act.Should().ThrowAsync<CollateralUnavailableException>()).Which.Message.Should().Contain("without nextUpdate");
+        cache.Count.Should().Be(0);
+    }
+
+    [Test]
     public void Turin_VCEK_URLs_use_the_first_8_chip_id_bytes_and_the_FMC_SPL()
     {
         var kds = new AmdKdsClient(new CachedCollateralSource(new MemoryCollateralCache(), null));

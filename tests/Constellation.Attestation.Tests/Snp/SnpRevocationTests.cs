@@ -105,6 +105,19 @@ public class SnpRevocationTests
     }
 
     [Test]
+    public void A_CRL_without_nextUpdate_is_refused_because_it_could_never_become_stale()
+    {
+        using var pki = SnpTestPki.Create();
+        var (report, chain) = Evidence(pki);
+        var crl = SnpRevocationList.Parse(pki.CrlWithoutNextUpdate(SnpTestPki.At.AddDays(-1)));
+        crl.NextUpdate.Should().BeNull();
+
+        var result = pki.Verifier().Verify(report, chain with { RevocationList = crl });
+
+        result.Failures.Should().ContainSingle().Which.Should().BeOfType<AttestationFreshnessException>().Which.Message.Should().Contain("no nextUpdate");
+    }
+
+    [Test]
     public void A_CRL_issued_after_the_verification_time_is_a_freshness_failure()
     {
         using var pki = SnpTestPki.Create();

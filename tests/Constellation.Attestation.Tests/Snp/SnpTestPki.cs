@@ -184,6 +184,35 @@ internal sealed class SnpTestPki : IDisposable
         return builder.Build(Ark.SubjectName, X509SignatureGenerator.CreateForRSA(signer ?? ArkKey, RSASignaturePadding.Pss), BigInteger.One, nextUpdate, HashAlgorithmName.SHA384, aki, thisUpdate);
     }
 
+    /// <summary>
+    /// An ARK-signed v2 CRL with no nextUpdate and no entries, encoded by hand (RFC 5280 §5.1; .NET's builder always
+    /// writes nextUpdate).
+    /// </summary>
+    public byte[] CrlWithoutNextUpdate(DateTimeOffset thisUpdate)
+    {
+        var generator = X509SignatureGenerator.CreateForRSA(ArkKey, RSASignaturePadding.Pss);
+        var algorithm = generator.GetSignatureAlgorithmIdentifier(HashAlgorithmName.SHA384);
+        var tbs = new AsnWriter(AsnEncodingRules.DER);
+        using (tbs.PushSequence())
+        {
+            tbs.WriteInteger(1);
+            tbs.WriteEncodedValue(algorithm);
+            tbs.WriteEncodedValue(Ark.SubjectName.RawData);
+            tbs.WriteUtcTime(thisUpdate);
+        }
+
+        var tbsBytes = tbs.Encode();
+        var crl = new AsnWriter(AsnEncodingRules.DER);
+        using (crl.PushSequence())
+        {
+            crl.WriteEncodedValue(tbsBytes);
+            crl.WriteEncodedValue(algorithm);
+            crl.WriteBitString(generator.SignData(tbsBytes, HashAlgorithmName.SHA384));
+        }
+
+        return crl.Encode();
+    }
+
     public void Dispose()
     {
         ArkKey.Dispose();

@@ -149,7 +149,8 @@ public sealed class AmdKdsClient
                 throw new CollateralUnavailableException($"{uri} returned a CRL that the pinned ARK did not sign ({ex.Message}); not cached", ex);
             }
 
-            return crl.NextUpdate;
+            // Without nextUpdate the entry would never expire from the cache; such a CRL is refused by the verifier anyway.
+            return crl.NextUpdate ?? throw new CollateralUnavailableException($"{uri} returned a CRL without nextUpdate; not cached");
         }, cancellationToken).ConfigureAwait(false);
         return CrlFrom(entry.Content.Span, uri);
     }

@@ -25,7 +25,7 @@ public sealed class SnpRevocationList
     /// <summary>Gets the CRL's thisUpdate.</summary>
     public DateTimeOffset ThisUpdate => _crl.ThisUpdate;
 
-    /// <summary>Gets the CRL's nextUpdate, if present.</summary>
+    /// <summary>Gets the CRL's nextUpdate, if present (a CRL without one never passes <see cref="Check"/>).</summary>
     public DateTimeOffset? NextUpdate => _crl.NextUpdate;
 
     /// <summary>Parses a DER (or PEM <c>X509 CRL</c>) CRL.</summary>
@@ -86,12 +86,17 @@ public sealed class SnpRevocationList
     }
 
     /// <summary>Throws unless thisUpdate ≤ <paramref name="at"/> &lt; nextUpdate.</summary>
+    /// <remarks>A CRL without nextUpdate (RFC 5280 requires one) is refused: nothing would ever make it stale.</remarks>
     internal void EnsureCurrent(DateTimeOffset at)
     {
-        if (at < ThisUpdate || (NextUpdate is { } next && at >= next))
+        if (NextUpdate is not { } next)
         {
-            throw new AttestationFreshnessException(
-                $"AMD CRL is valid {AmdNames.Format(ThisUpdate)} to {(NextUpdate is { } n ? AmdNames.Format(n) : "(no nextUpdate)")}, not at {AmdNames.Format(at)}");
+            throw new AttestationFreshnessException($"AMD CRL (thisUpdate {AmdNames.Format(ThisUpdate)}) has no nextUpdate, so it cannot be judged current at {AmdNames.Format(at)}");
+        }
+
+        if (at < ThisUpdate || at >= next)
+        {
+            throw new AttestationFreshnessException($"AMD CRL is valid {AmdNames.Format(ThisUpdate)} to {AmdNames.Format(next)}, not at {AmdNames.Format(at)}");
         }
     }
 
