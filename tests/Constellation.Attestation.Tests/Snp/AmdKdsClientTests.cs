@@ -107,6 +107,41 @@ public class AmdKdsClientTests
     }
 
     [Test]
+    public async Task The_VLEK_chain_CRL_comes_from_the_vlek_path_and_is_cached_until_its_nextUpdate()
+    {
+        using var pki = SnpTestPki.Create(kind: SnpEndorsementKind.Vlek);
+        var crl = pki.CurrentCrl();
+        await using var server = new LoopbackHttpServer(path => path == "/vlek/v1/Milan/crl" ? LoopbackReply.Ok(crl) : LoopbackReply.Text(404, "not found"));
+        using var http = new HttpClient();
+        var cache = new MemoryCollateralCache();
+        var clock = new RecordingTimeProvider(SnpTestPki.At);
+        var kds = new AmdKdsClient(new CachedCollateralSource(cache, new CollateralFetcher(http, new CollateralFetcherOptions { TimeProvider = clock }), clock), new AmdKdsOptions { BaseUri = server.BaseUri });
+
+        (await kds.GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vlek, pki.Ark)).RawData.ToArray().Should().Equal(crl);
+        await kds.GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vlek, pki.Ark);
+        server.RequestCount.Should().Be(1, "the CRL is served from the cache before its nextUpdate");
+
+        clock.SetNow(SnpTestPki.At.AddDays(30));
+        await kds.GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vlek, pki.Ark);
+        server.RequestedPaths.Should().Equal("/vlek/v1/Milan/crl", "/vlek/v1/Milan/crl");
+    }
+
+    [Test]
+    public async Task A_CRL_without_nextUpdate_is_not_cached_because_it_would_never_expire()
+    {
+        using var pki = SnpTestPki.Create();
+        var crl = pki.CrlWithoutNextUpdate(SnpTestPki.At.AddDays(-1));
+        await using var server = new LoopbackHttpServer(path => path == "/vcek/v1/Milan/crl" ? LoopbackReply.Ok(crl) : LoopbackReply.Text(404, "not found"));
+        using var http = new HttpClient();
+        var cache = new MemoryCollateralCache();
+
+        var act = () => Client(server, http, cache).GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek, pki.Ark);
+
+        (await act.Should().ThrowAsync<CollateralUnavailableException>()).Which.Message.Should().Contain("without nextUpdate");
+        cache.Count.Should().Be(0);
+    }
+
+    [Test]
     public void Turin_VCEK_URLs_use_the_first_8_chip_id_bytes_and_the_FMC_SPL()
     {
         var kds = new AmdKdsClient(new CachedCollateralSource(new MemoryCollateralCache(), null));

@@ -17,6 +17,12 @@ internal sealed class SnpTestPki : IDisposable
     public static readonly DateTimeOffset NotAfter = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The chip ID the self-made VCEKs are issued for unless a test says otherwise (bytes 1..64).</summary>
+    public static readonly byte[] ChipId = Enumerable.Range(1, 64).Select(i => (byte)i).ToArray();
+
+    /// <summary>The TCB the self-made reports and certificates carry unless a test says otherwise (ucodeSPL 0xd9 needs DER's leading zero).</summary>
+    public static readonly SnpTcbVersion Tcb = SnpTcbVersion.FromComponents(SnpProductLine.Milan, 3, 0, 8, 0xd9);
+
     private const string Location = "OU=Engineering, C=US, L=Santa Clara, ST=CA, O=Advanced Micro Devices";
 
     private SnpTestPki(SnpProductLine line, SnpEndorsementKind kind)
@@ -72,6 +78,31 @@ internal sealed class SnpTestPki : IDisposable
         var certificate = request.Create(Intermediate.SubjectName, X509SignatureGenerator.CreateForRSA(IntermediateKey, RSASignaturePadding.Pss), NotBefore, notAfter ?? NotAfter, [0x20, 0x02]);
         return (certificate, key);
     }
+
+    /// <summary>
+    /// Issues a Milan VCEK/VLEK (of this PKI's kind) for <paramref name="tcb"/> and chip <paramref name="chipId"/>
+    /// (default <see cref="Tcb"/> and <see cref="ChipId"/>) and a v3 report it signed; <paramref name="reportChipId"/> overrides the report's CHIP_ID (e.g. all zero = masked).
+    /// </summary>
+    public (byte[] Report, X509Certificate2 Signer) SignedReport(SnpTcbVersion? tcb = null, byte[]? chipId = null, Action<Dictionary<string, byte[]>>? editExtensions = null, byte[]? reportChipId = null, Action<byte[]>? tweak = null)
+    {
+        var reportTcb = tcb ?? Tcb;
+        var vcekChip = chipId ?? ChipId;
+        var extensions = StandardExtensions(SnpProductLine.Milan, Kind, reportTcb, vcekChip);
+        editExtensions?.Invoke(extensions);
+        var (certificate, key) = Issue(extensions);
+        using (key)
+        {
+            var signingKey = Kind == SnpEndorsementKind.Vcek ? SnpSigningKey.Vcek : SnpSigningKey.Vlek;
+            return (Report(SnpProductLine.Milan, signingKey, reportTcb.Raw, reportChipId ?? vcekChip, key, tweak), certificate);
+        }
+    }
+
+    /// <summary>A verifier that pins this PKI's ARK and judges validity at <see cref="At"/>.</summary>
+    public SnpReportVerifier Verifier(bool permitMaskedChipId = false) =>
+        new(new SnpVerificationOptions { TrustedRoots = Roots, VerificationTime = At, PermitMaskedChipId = permitMaskedChipId });
+
+    /// <summary>A CRL by this PKI's ARK, current at <see cref="At"/> (a day old, next update in 30 days), listing <paramref name="revoked"/>.</summary>
+    public byte[] CurrentCrl(params X509Certificate2[] revoked) => Crl(At.AddDays(-1), At.AddDays(30), null, revoked);
 
     /// <summary>The standard Milan/Genoa extension set for a TCB and chip (VCEK) or CSP (VLEK).</summary>
     public static Dictionary<string, byte[]> StandardExtensions(SnpProductLine line, SnpEndorsementKind kind, SnpTcbVersion tcb, byte[]? hwId)
@@ -151,6 +182,35 @@ internal sealed class SnpTestPki : IDisposable
 
         var aki = X509AuthorityKeyIdentifierExtension.CreateFromIssuerNameAndSerialNumber(Ark.SubjectName, Ark.SerialNumberBytes.Span);
         return builder.Build(Ark.SubjectName, X509SignatureGenerator.CreateForRSA(signer ?? ArkKey, RSASignaturePadding.Pss), BigInteger.One, nextUpdate, HashAlgorithmName.SHA384, aki, thisUpdate);
+    }
+
+    /// <summary>
+    /// An ARK-signed v2 CRL with no nextUpdate and no entries, encoded by hand (RFC 5280 §5.1; .NET's builder always
+    /// writes nextUpdate).
+    /// </summary>
+    public byte[] CrlWithoutNextUpdate(DateTimeOffset thisUpdate)
+    {
+        var generator = X509SignatureGenerator.CreateForRSA(ArkKey, RSASignaturePadding.Pss);
+        var algorithm = generator.GetSignatureAlgorithmIdentifier(HashAlgorithmName.SHA384);
+        var tbs = new AsnWriter(AsnEncodingRules.DER);
+        using (tbs.PushSequence())
+        {
+            tbs.WriteInteger(1);
+            tbs.WriteEncodedValue(algorithm);
+            tbs.WriteEncodedValue(Ark.SubjectName.RawData);
+            tbs.WriteUtcTime(thisUpdate);
+        }
+
+        var tbsBytes = tbs.Encode();
+        var crl = new AsnWriter(AsnEncodingRules.DER);
+        using (crl.PushSequence())
+        {
+            crl.WriteEncodedValue(tbsBytes);
+            crl.WriteEncodedValue(algorithm);
+            crl.WriteBitString(generator.SignData(tbsBytes, HashAlgorithmName.SHA384));
+        }
+
+        return crl.Encode();
     }
 
     public void Dispose()

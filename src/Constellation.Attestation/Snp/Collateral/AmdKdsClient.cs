@@ -116,21 +116,41 @@ public sealed class AmdKdsClient
         return IntermediateFrom(entry.Content.Span, uri);
     }
 
-    /// <summary>Gets the CRL for a product's ASK or ASVK, from the cache (until its nextUpdate) or KDS.</summary>
+    /// <summary>
+    /// Gets the ARK-signed CRL for a product's ASK or ASVK chain, from the cache (until its nextUpdate) or KDS. A
+    /// download is cached only if <paramref name="ark"/> issued and signed it, so a bad answer cannot be served from
+    /// the cache until an attacker-chosen nextUpdate.
+    /// </summary>
     /// <param name="line">The product line.</param>
-    /// <param name="kind">VCEK (ASK CRL) or VLEK (ASVK CRL).</param>
+    /// <param name="kind">VCEK (<c>/vcek/v1/{product}/crl</c>) or VLEK (<c>/vlek/v1/{product}/crl</c>).</param>
+    /// <param name="ark">The pinned ARK of <paramref name="line"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The CRL (not yet verified).</returns>
-    public async Task<SnpRevocationList> GetRevocationListAsync(SnpProductLine line, SnpEndorsementKind kind, CancellationToken cancellationToken = default)
+    /// <returns>The CRL (signature checked when it was downloaded; currency and serials are the verifier's to check).</returns>
+    /// <exception cref="CollateralUnavailableException">Offline with a cold or expired cache, KDS failed, or KDS returned no CRL of <paramref name="ark"/>.</exception>
+    public async Task<SnpRevocationList> GetRevocationListAsync(SnpProductLine line, SnpEndorsementKind kind, X509Certificate2 ark, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ark);
         var uri = CrlUri(line, kind);
         var entry = await _source.GetAsync(uri.AbsoluteUri, uri, response =>
         {
             var crl = CrlFrom(response.Content.Span, uri);
-            var ark = AmdNames.ArkName(line);
-            return crl.HasIssuerCommonName(ark)
-                ? crl.NextUpdate
-                : throw new CollateralUnavailableException($"{uri} returned a CRL that is not issued by {ark}; not cached");
+            var arkName = AmdNames.ArkName(line);
+            if (!crl.HasIssuerCommonName(arkName))
+            {
+                throw new CollateralUnavailableException($"{uri} returned a CRL that is not issued by {arkName}; not cached");
+            }
+
+            try
+            {
+                crl.EnsureSignedBy(ark);
+            }
+            catch (CertificateChainException ex)
+            {
+                throw new CollateralUnavailableException($"{uri} returned a CRL that the pinned ARK did not sign ({ex.Message}); not cached", ex);
+            }
+
+            // Without nextUpdate the entry would never expire from the cache; such a CRL is refused by the verifier anyway.
+            return crl.NextUpdate ?? throw new CollateralUnavailableException($"{uri} returned a CRL without nextUpdate; not cached");
         }, cancellationToken).ConfigureAwait(false);
         return CrlFrom(entry.Content.Span, uri);
     }

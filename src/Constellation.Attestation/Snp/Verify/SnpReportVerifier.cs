@@ -10,14 +10,18 @@ namespace Constellation.Attestation.Snp;
 
 /// <summary>
 /// Verifies an SEV-SNP report: the ECDSA P-384 signature over the signed region by the VCEK or VLEK, the chain
-/// VCEK→ASK→ARK or VLEK→ASVK→ARK (RSASSA-PSS) to the pinned ARK, validity at a settable time, the CRL when
-/// given, and the signer certificate's TCB and hwID extensions against the report (by exact DER encoding).
+/// VCEK→ASK→ARK or VLEK→ASVK→ARK (RSASSA-PSS) to the pinned ARK, validity at a settable time,
+/// the ARK-signed CRL (required unless <see cref="SnpVerificationOptions.CheckRevocation"/> is off), and the signer
+/// certificate's TCB and hwID extensions against the report (by exact DER encoding; a masked CHIP_ID only with
+/// <see cref="SnpVerificationOptions.PermitMaskedChipId"/>).
 /// The report's signing-key bits alone decide which chain is acceptable.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe. Successfully verified chains are memoised per (signer, intermediate, ARK, product) so that
 /// repeated verifications cost one ECDSA verification plus cheap comparisons; time validity and the report-specific
-/// checks are still evaluated on every call.</para>
+/// checks are still evaluated on every call. CRL signatures are memoised per (CRL, ARK). Nothing is memoised per
+/// report: ECDSA signatures are malleable (<c>(r, n−s)</c> verifies too, and AMD firmware emits high-S), so the report
+/// signature is verified on every call and a verdict never outlives the call that produced it.</para>
 /// <para>This is the "verify" layer: it establishes facts and reports every failure. Policy (minimum TCB, debug,
 /// VMPL, measurement, …) is applied by <see cref="SnpReportValidator"/>.</para>
 /// </remarks>
@@ -27,6 +31,7 @@ public sealed class SnpReportVerifier
     private readonly ConcurrentDictionary<string, VerifiedChain> _chains = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SnpEndorsementCertificate> _endorsements = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _decodable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _signedCrls = new(StringComparer.Ordinal);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options, or <see langword="null"/> for <see cref="SnpVerificationOptions.Default"/>.</param>
@@ -104,18 +109,7 @@ public sealed class SnpReportVerifier
         CheckValidity(chain.Endorsement.Certificate, at, failures);
         CheckValidity(chain.Intermediate, at, failures);
         CheckValidity(chain.Ark, at, failures);
-        if (certificates.RevocationList is { } crl)
-        {
-            try
-            {
-                crl.Check(chain.Ark, chain.Intermediate, at);
-            }
-            catch (AttestationException ex)
-            {
-                failures.Add(ex);
-            }
-        }
-
+        CheckRevocation(certificates.RevocationList, chain, line.Value, at, failures);
         CheckExtensionsAgainstReport(report, chain.Endorsement, line.Value, failures);
 
         var signature = TryConvertSignature(report, failures);
@@ -284,7 +278,55 @@ public sealed class SnpReportVerifier
         }
     }
 
-    private static void CheckExtensionsAgainstReport(SnpReport report, SnpEndorsementCertificate endorsement, SnpProductLine line, List<AttestationException> failures)
+    private void CheckRevocation(SnpRevocationList? crl, VerifiedChain chain, SnpProductLine line, DateTimeOffset at, List<AttestationException> failures)
+    {
+        var kind = chain.Endorsement.Kind;
+        if (crl is null)
+        {
+            // No silent fallback: without the CRL nothing says the chain is not revoked.
+            if (Options.CheckRevocation)
+            {
+                failures.Add(new CollateralUnavailableException(
+                    $"revocation checking is on (SnpVerificationOptions.CheckRevocation) but no AMD CRL was supplied for the {AmdNames.IntermediateRole(kind)} {AmdNames.Describe(chain.Intermediate)}: pass the ARK-signed CRL (KDS {(kind == SnpEndorsementKind.Vcek ? "vcek" : "vlek")}/v1/{line.ToKdsName()}/crl) as SnpEvidenceCertificates.RevocationList, or set CheckRevocation = false to opt out explicitly"));
+            }
+
+            return;
+        }
+
+        try
+        {
+            EnsureCrlSignedOnce(crl, chain.Ark);
+            crl.EnsureCurrent(at);
+            crl.EnsureNotListed(chain.Intermediate, chain.Endorsement.Certificate);
+        }
+        catch (AttestationException ex)
+        {
+            failures.Add(ex);
+        }
+    }
+
+    // The same CRL is presented with every report until its nextUpdate; its RSA-4096 signature is checked once per ARK.
+    private void EnsureCrlSignedOnce(SnpRevocationList crl, X509Certificate2 ark)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(crl.RawData);
+        hash.AppendData(ark.RawDataMemory.Span);
+        var key = Convert.ToHexString(hash.GetHashAndReset());
+        if (_signedCrls.ContainsKey(key))
+        {
+            return;
+        }
+
+        crl.EnsureSignedBy(ark);
+        if (_signedCrls.Count >= MaxCachedChains)
+        {
+            _signedCrls.Clear();
+        }
+
+        _signedCrls[key] = true;
+    }
+
+    private void CheckExtensionsAgainstReport(SnpReport report, SnpEndorsementCertificate endorsement, SnpProductLine line, List<AttestationException> failures)
     {
         foreach (var (name, expected, actual) in endorsement.CompareTcb(report.ReportedTcb))
         {
@@ -297,7 +339,16 @@ public sealed class SnpReportVerifier
             failures.Add(new CertificateChainException($"signer certificate TCB {certTcb} exceeds CURRENT_TCB {report.CurrentTcb}"));
         }
 
-        if (endorsement.Kind == SnpEndorsementKind.Vcek && !report.IsChipIdMasked)
+        if (endorsement.Kind == SnpEndorsementKind.Vcek && report.IsChipIdMasked)
+        {
+            // A masked CHIP_ID leaves the report unbound to the chip named by the VCEK: a policy choice, off by default.
+            if (!Options.PermitMaskedChipId)
+            {
+                failures.Add(new CertificateChainException(
+                    $"the report's CHIP_ID is masked (all zero), so it is not bound to the VCEK hwID {Convert.ToHexStringLower(endorsement.HardwareId)}; VCEK reports with a masked CHIP_ID are refused unless SnpVerificationOptions.PermitMaskedChipId is set"));
+            }
+        }
+        else if (endorsement.Kind == SnpEndorsementKind.Vcek)
         {
             var hwId = endorsement.HardwareId;
             var chipId = report.ChipId;

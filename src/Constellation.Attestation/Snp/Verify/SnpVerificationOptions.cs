@@ -21,7 +21,22 @@ public sealed class SnpVerificationOptions
     /// <summary>Gets the clock used when <see cref="VerificationTime"/> is not set. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Gets the default options (AMD's ARKs, product from the evidence, current time).</summary>
+    /// <summary>
+    /// Gets a value indicating whether revocation is checked: the evidence must come with the ARK-signed AMD CRL
+    /// (<see cref="SnpEvidenceCertificates.RevocationList"/>), current at the verification time, listing neither the
+    /// ASK/ASVK nor the VCEK/VLEK; without one the report is refused. Default <see langword="true"/>. Setting it to
+    /// <see langword="false"/> is an explicit opt-out (a CRL that is supplied anyway is still checked).
+    /// </summary>
+    public bool CheckRevocation { get; init; } = true;
+
+    /// <summary>
+    /// Gets a value indicating whether a VCEK-signed report may carry an all-zero (host-masked) CHIP_ID, which leaves
+    /// the VCEK's hwID unbound to the report. Default <see langword="false"/>: such reports are refused. VLEK-signed
+    /// reports have no hwID binding and are not affected.
+    /// </summary>
+    public bool PermitMaskedChipId { get; init; }
+
+    /// <summary>Gets the default options (AMD's ARKs, product from the evidence, current time, revocation checked, masked chip IDs refused).</summary>
     public static SnpVerificationOptions Default { get; } = new();
 
     internal DateTimeOffset Now => VerificationTime ?? TimeProvider.GetUtcNow();

@@ -181,13 +181,17 @@ public sealed class SnpReport
     /// <summary>Gets the current mitigation vector (v5; the raw bytes otherwise).</summary>
     public ulong CurrentMitigationVector { get; }
 
-    /// <summary>Gets the signed region (bytes 0x000..0x29F).</summary>
+    /// <summary>Gets the signed region (bytes 0x000..0x29F): all a verified signature vouches for.</summary>
+    /// <remarks>
+    /// Identify a report by these bytes, not by <see cref="RawBytes"/>: ECDSA is malleable, so the report with S
+    /// replaced by n − S is byte-different and verifies too (AMD firmware emits high-S, so neither form is refused).
+    /// </remarks>
     public ReadOnlySpan<byte> SignedRegion => _raw.AsSpan(0, SignedRegionSize);
 
     /// <summary>Gets the signature block (0x200 bytes at 0x2A0).</summary>
     public ReadOnlySpan<byte> Signature => _raw.AsSpan(SignedRegionSize, Size - SignedRegionSize);
 
-    /// <summary>Gets the whole report as parsed.</summary>
+    /// <summary>Gets the whole report as parsed (not a unique identifier of its content; see <see cref="SignedRegion"/>).</summary>
     public ReadOnlySpan<byte> RawBytes => _raw;
 
     /// <summary>Parses a report.</summary>

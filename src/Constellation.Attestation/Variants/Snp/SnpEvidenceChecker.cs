@@ -10,7 +10,8 @@ namespace Constellation.Attestation.Variants.Snp;
 
 /// <summary>
 /// Verifies and validates the SNP report inside an SNP InstanceInfo the way Constellation does (spec snp.md §7):
-/// product Milan, certificates from the evidence, then the cached ASK, then KDS; ARK always the pinned one.
+/// product Milan, certificates from the evidence, then the cached ASK, then KDS; ARK always the pinned one. Unlike
+/// upstream, the ARK-signed CRL is checked by default (from KDS or its cache; refused when none can be had).
 /// </summary>
 internal sealed class SnpEvidenceChecker
 {
@@ -25,6 +26,8 @@ internal sealed class SnpEvidenceChecker
             TrustedRoots = options.TrustedRoots,
             Product = SnpProductLine.Milan,
             VerificationTime = options.VerificationTime,
+            CheckRevocation = options.CheckRevocation,
+            PermitMaskedChipId = options.PermitMaskedChipId,
         });
     }
 
@@ -40,7 +43,8 @@ internal sealed class SnpEvidenceChecker
 
         var signer = await SignerAsync(info, report, kind, cancellationToken).ConfigureAwait(false);
         var intermediate = await IntermediateAsync(info, kind, cancellationToken).ConfigureAwait(false);
-        var result = _verifier.Verify(report, new SnpEvidenceCertificates(signer, intermediate)).ThrowIfInvalid();
+        var crl = _options.CheckRevocation ? await RevocationListAsync(kind, cancellationToken).ConfigureAwait(false) : null;
+        var result = _verifier.Verify(report, new SnpEvidenceCertificates(signer, intermediate, crl)).ThrowIfInvalid();
         SnpReportValidator.ThrowIfViolated(result.Report, policy);
         return result.Report;
     }
@@ -69,6 +73,20 @@ internal sealed class SnpEvidenceChecker
         return _options.Kds is { } kds
             ? await kds.GetVcekAsync(report.WithProductLine(SnpProductLine.Milan), SnpProductLine.Milan, cancellationToken).ConfigureAwait(false)
             : throw new CollateralUnavailableException("the evidence carries no VCEK and no KDS client is configured");
+    }
+
+    private async Task<SnpRevocationList?> RevocationListAsync(SnpEndorsementKind kind, CancellationToken cancellationToken)
+    {
+        if (!_options.TrustedRoots.TryGetArk(SnpProductLine.Milan, out var ark))
+        {
+            // The verifier refuses the chain for want of a pinned ARK-Milan, with that reason.
+            return null;
+        }
+
+        return _options.Kds is { } kds
+            ? await kds.GetRevocationListAsync(SnpProductLine.Milan, kind, ark, cancellationToken).ConfigureAwait(false)
+            : throw new CollateralUnavailableException(
+                $"revocation checking is on (SnpVariantOptions.CheckRevocation) but no KDS client is configured to obtain the AMD CRL ({(kind == SnpEndorsementKind.Vcek ? "vcek" : "vlek")}/v1/Milan/crl); configure SnpVariantOptions.Kds (offline: with a cache holding the CRL) or set CheckRevocation = false to opt out explicitly");
     }
 
     private async Task<X509Certificate2> IntermediateAsync(SnpInstanceInfo info, SnpEndorsementKind kind, CancellationToken cancellationToken)

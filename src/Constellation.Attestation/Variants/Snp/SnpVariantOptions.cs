@@ -20,6 +20,22 @@ public sealed class SnpVariantOptions
     /// <summary>Gets the KDS client for collateral the evidence lacks, or <see langword="null"/> to never fetch.</summary>
     public AmdKdsClient? Kds { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether revocation is checked (default <see langword="true"/>): the ARK-signed AMD CRL
+    /// for the chain (<c>/vcek/v1/Milan/crl</c> or <c>/vlek/v1/Milan/crl</c>) is obtained through <see cref="Kds"/>
+    /// (from its cache when offline) and must list neither the ASK/ASVK nor the VCEK/VLEK. When no CRL can be had the
+    /// evidence is refused with <see cref="CollateralUnavailableException"/>. <see langword="false"/> is an explicit
+    /// opt-out; upstream Constellation does not check revocation.
+    /// </summary>
+    public bool CheckRevocation { get; init; } = true;
+
+    /// <summary>
+    /// Gets a value indicating whether a VCEK-signed report may carry an all-zero (host-masked) CHIP_ID (default
+    /// <see langword="false"/>, see <see cref="SnpVerificationOptions.PermitMaskedChipId"/>). VLEK reports (aws-sev-snp)
+    /// are not affected.
+    /// </summary>
+    public bool PermitMaskedChipId { get; init; }
+
     /// <summary>Gets the time certificate validity is judged at (<see langword="null"/> = now).</summary>
     public DateTimeOffset? VerificationTime { get; init; }
 

@@ -153,7 +153,9 @@ public sealed class KdsCollateralFaultTests
     {
         await using var server = new FaultInjectingHttpServer((_, _) => HttpFault.Ok(TestData.EvidenceBytes("tdx/collateral/root-ca-crl.der")));
 
-        var act = () => Client(server.BaseUri, SnpVectors.AzureValidAt).GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek);
+        SnpTrustedRoots.Default.TryGetArk(SnpProductLine.Milan, out var ark).Should().BeTrue();
+
+        var act = () => Client(server.BaseUri, SnpVectors.AzureValidAt).GetRevocationListAsync(SnpProductLine.Milan, SnpEndorsementKind.Vcek, ark);
 
         (await act.Should().ThrowAsync<CollateralUnavailableException>()).Which.Message.Should().Contain("/vcek/v1/Milan/crl").And.Contain("not issued by ARK-Milan");
         CollateralFaults.Files(_dir).Should().BeEmpty();

@@ -40,7 +40,7 @@ public class AwsSevSnpHookTests
     {
         using var ak = RSA.Create(2048);
         var info = SnpInstanceInfoJson.Build(SnpVectors.AwsReportBytes, File.ReadAllText(TestData.Evidence("snp/aws-milan-vlek.pem")), string.Empty);
-        var hooks = new AwsSevSnpHooks(new SnpVariantOptions { MinimumTcb = new SnpTcbParts(0, 0, 0, 0), AmdSigningKey = SnpVectors.MilanAsvk, VerificationTime = SnpVectors.AwsValidAt });
+        var hooks = new AwsSevSnpHooks(new SnpVariantOptions { MinimumTcb = new SnpTcbParts(0, 0, 0, 0), AmdSigningKey = SnpVectors.MilanAsvk, VerificationTime = SnpVectors.AwsValidAt, CheckRevocation = false });
 
         var act = async () => await hooks.GetTrustedAttestationKeyAsync(SnpInstanceInfoJson.Context(AttestationVariant.AwsSevSnp, info, ak.ExportSubjectPublicKeyInfo()), default);
 
@@ -59,7 +59,8 @@ public class AwsSevSnpHookTests
         var (vlek, key) = pki.Issue(SnpTestPki.StandardExtensions(SnpProductLine.Milan, SnpEndorsementKind.Vlek, tcb, null));
         var report = SnpTestPki.Report(SnpProductLine.Milan, SnpSigningKey.Vlek, tcb.Raw, new byte[64], key, r => SHA512.HashData(spki).CopyTo(r, 0x50));
         var info = SnpInstanceInfoJson.Build(report, vlek.ExportCertificatePem(), string.Empty);
-        var hooks = new AwsSevSnpHooks(new SnpVariantOptions { MinimumTcb = new SnpTcbParts(3, 0, 8, 115), TrustedRoots = pki.Roots, AmdSigningKey = pki.Intermediate, VerificationTime = SnpTestPki.At });
+        // Revocation has its own fixture (SnpVariantRevocationTests); it is switched off explicitly here.
+        var hooks = new AwsSevSnpHooks(new SnpVariantOptions { MinimumTcb = new SnpTcbParts(3, 0, 8, 115), TrustedRoots = pki.Roots, AmdSigningKey = pki.Intermediate, VerificationTime = SnpTestPki.At, CheckRevocation = false });
 
         var trusted = await hooks.GetTrustedAttestationKeyAsync(SnpInstanceInfoJson.Context(AttestationVariant.AwsSevSnp, info, spki), default);
 
@@ -70,7 +71,7 @@ public class AwsSevSnpHookTests
     public async Task A_VLEK_report_without_a_VLEK_in_the_evidence_is_rejected()
     {
         var info = SnpInstanceInfoJson.Build(SnpVectors.AwsReportBytes, string.Empty, string.Empty);
-        var hooks = new AwsSevSnpHooks(new SnpVariantOptions { MinimumTcb = new SnpTcbParts(0, 0, 0, 0), AmdSigningKey = SnpVectors.MilanAsvk, VerificationTime = SnpVectors.AwsValidAt });
+        var hooks = new AwsSevSnpHooks(new SnpVariantOptions { MinimumTcb = new SnpTcbParts(0, 0, 0, 0), AmdSigningKey = SnpVectors.MilanAsvk, VerificationTime = SnpVectors.AwsValidAt, CheckRevocation = false });
 
         var act = async () => await hooks.GetTrustedAttestationKeyAsync(SnpInstanceInfoJson.Context(AttestationVariant.AwsSevSnp, info, new byte[10]), default);
 
@@ -98,8 +99,10 @@ public class AzureSevSnpHookTests
     private static byte[] Info(string? maaToken = null, byte[]? runtimeData = null) => SnpInstanceInfoJson.Build(
         SnpVectors.AzureReportBytes, File.ReadAllText(TestData.Evidence("snp/azure-milan-vcek.pem")), File.ReadAllText(TestData.Evidence("snp/milan-ask-ark.pem")), runtimeData ?? RuntimeData, maaToken);
 
-    private static AzureSevSnpHooks Hooks(AzureIdKeyEnforcement enforcement, byte[] accepted, MaaTokenValidator? maa = null, Uri? maaUrl = null) => new(
-        new SnpVariantOptions { MinimumTcb = new SnpTcbParts(2, 0, 6, 93), VerificationTime = SnpVectors.AzureValidAt },
+    // No ARK-signed AMD CRL is in testdata, so the real Azure evidence is checked with revocation explicitly off
+    // (except where the refusal without a CRL is the point).
+    private static AzureSevSnpHooks Hooks(AzureIdKeyEnforcement enforcement, byte[] accepted, MaaTokenValidator? maa = null, Uri? maaUrl = null, bool checkRevocation = false) => new(
+        new SnpVariantOptions { MinimumTcb = new SnpTcbParts(2, 0, 6, 93), VerificationTime = SnpVectors.AzureValidAt, CheckRevocation = checkRevocation },
         [accepted], enforcement, maa, maaUrl);
 
     private static ValueTask<ReadOnlyMemory<byte>> Run(AzureSevSnpHooks hooks, byte[] info, byte[]? akSpki = null) =>
@@ -111,6 +114,14 @@ public class AzureSevSnpHookTests
         var trusted = await Run(Hooks(AzureIdKeyEnforcement.Equal, AzureIdKeyDigest), Info());
 
         trusted.ToArray().Should().Equal(HclAkSpki());
+    }
+
+    [Test]
+    public async Task The_real_Azure_evidence_is_refused_by_default_when_no_CRL_can_be_had()
+    {
+        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.Equal, AzureIdKeyDigest, checkRevocation: true), Info());
+
+        (await act.Should().ThrowAsync<CollateralUnavailableException>()).Which.Message.Should().Contain("revocation").And.Contain("CheckRevocation");
     }
 
     [Test]

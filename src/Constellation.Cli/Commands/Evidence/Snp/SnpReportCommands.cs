@@ -45,8 +45,8 @@ public static class SnpReportCommands
     }
 
     /// <summary>
-    /// Creates <c>verify snp-report &lt;file&gt; [--signer &lt;pem|der&gt;] [--chain &lt;pem&gt;] [--product Milan|Genoa|Turin]
-    /// [--at &lt;RFC3339&gt;] [--offline] [--json]</c>.
+    /// Creates <c>verify snp-report &lt;file&gt; [--signer &lt;pem|der&gt;] [--chain &lt;pem&gt;] [--crl &lt;der&gt; | --no-revocation-check]
+    /// [--product Milan|Genoa|Turin] [--at &lt;RFC3339&gt;] [--offline] [--json]</c>. Revocation is checked by default.
     /// </summary>
     /// <returns>The command.</returns>
     public static Command CreateVerify()
@@ -54,16 +54,19 @@ public static class SnpReportCommands
         var file = new Argument<FileInfo>("file") { Description = "The raw SEV-SNP attestation report (1184 bytes)." };
         var signer = new Option<FileInfo>("--signer") { Description = "The VCEK or VLEK (PEM or DER). Without it the VCEK is taken from the cache or fetched from AMD KDS." };
         var chain = new Option<FileInfo>("--chain") { Description = "PEM with the ASK or ASVK (an ARK in it is ignored: the ARK is always the pinned one). Without it, the chain comes from the cache or KDS." };
+        var crl = new Option<FileInfo>("--crl") { Description = "The ARK-signed AMD CRL (DER) for the chain. Without it the CRL comes from the cache or AMD KDS (/vcek/v1/{product}/crl or /vlek/v1/{product}/crl); with --offline only from the cache." };
+        var noRevocationCheck = new Option<bool>("--no-revocation-check") { Description = "Do not check revocation (an explicit opt-out; the CRL is otherwise required). Cannot be combined with --crl." };
         var product = new Option<string>("--product") { Description = "The expected product line: Milan, Genoa or Turin (v2 reports carry none)." };
         var at = new Option<string>("--at") { Description = "Judge certificate validity at this RFC 3339 time instead of now." };
         var offline = new Option<bool>("--offline") { Description = "Never touch the network: use only the given files and the cache." };
         var json = new Option<bool>("--json") { Description = "Print {\"valid\": …, \"errors\": […]} as JSON." };
         var cacheDir = new Option<DirectoryInfo>("--cache-dir") { Description = "Collateral cache directory (default: $XDG_CACHE_HOME/constellation/collateral)." };
-        var kdsUrl = new Option<Uri>("--kds-url") { Description = "AMD KDS base URL (default https://kdsintf.amd.com/).", Hidden = true };
+        // A string, not Option<Uri>: System.CommandLine has no Uri converter and would throw while reading the value.
+        var kdsUrl = new Option<string>("--kds-url") { Description = "AMD KDS base URL (default https://kdsintf.amd.com/).", Hidden = true };
         var policy = new SnpReportPolicyOptions();
         var command = new Command("snp-report", "Verify an SEV-SNP report's signature and certificate chain to the pinned AMD root, and with policy options its contents.")
         {
-            file, signer, chain, product, at, offline, json, cacheDir, kdsUrl,
+            file, signer, chain, crl, noRevocationCheck, product, at, offline, json, cacheDir, kdsUrl,
         };
         foreach (var option in policy.All)
         {
@@ -79,20 +82,31 @@ public static class SnpReportCommands
             {
                 var report = SnpReportInput.ReadReport(parse.GetValue(file)!);
                 var validation = policy.Read(parse);
+                var crlFile = parse.GetValue(crl);
+                var checkRevocation = !parse.GetValue(noRevocationCheck);
+                if (crlFile is not null && !checkRevocation)
+                {
+                    throw new UnusableInputException("--crl and --no-revocation-check contradict each other; give one of them");
+                }
+
                 var options = new SnpVerificationOptions
                 {
                     Product = SnpReportInput.ParseProduct(parse.GetValue(product)),
                     VerificationTime = SnpReportInput.ParseTime(parse.GetValue(at)),
+                    CheckRevocation = checkRevocation,
                 };
                 var signerFile = parse.GetValue(signer);
                 var chainFile = parse.GetValue(chain);
                 var signerCertificate = signerFile is null ? null : SnpReportInput.ReadCertificate(signerFile, "signer");
                 var intermediate = chainFile is null ? null : SnpReportInput.ReadIntermediate(chainFile);
+                var revocationList = crlFile is null ? null : SnpReportInput.ReadRevocationList(crlFile);
 
-                if (signerCertificate is null || intermediate is null)
+                // An unsigned report is refused by the verifier; no CRL is looked up for it.
+                var needsCrl = checkRevocation && revocationList is null && report.SigningKey != SnpSigningKey.None;
+                if (signerCertificate is null || intermediate is null || needsCrl)
                 {
                     using var http = new HttpClient();
-                    var kds = CreateKds(http, parse.GetValue(offline), parse.GetValue(cacheDir), parse.GetValue(kdsUrl));
+                    var kds = CreateKds(http, parse.GetValue(offline), parse.GetValue(cacheDir), SnpReportInput.ParseKdsUrl(parse.GetValue(kdsUrl)));
                     var line = ProductFor(report, options.Product, signerCertificate);
                     var kind = report.SigningKey == SnpSigningKey.Vlek ? SnpEndorsementKind.Vlek : SnpEndorsementKind.Vcek;
                     if (signerCertificate is null)
@@ -106,9 +120,13 @@ public static class SnpReportCommands
                     }
 
                     intermediate ??= await kds.GetIntermediateAsync(line, kind, cancellationToken).ConfigureAwait(false);
+                    if (needsCrl)
+                    {
+                        revocationList = await RevocationListAsync(kds, options.TrustedRoots, line, kind, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
-                var result = new SnpReportVerifier(options).Verify(report, new SnpEvidenceCertificates(signerCertificate, intermediate));
+                var result = new SnpReportVerifier(options).Verify(report, new SnpEvidenceCertificates(signerCertificate, intermediate, revocationList));
                 var violations = validation is null ? [] : SnpReportValidator.Validate(report, validation);
                 WriteResult(output, result, violations, asJson);
                 return result.IsValid && violations.Count == 0 ? ExitCodes.Success : ExitCodes.Rejected;
@@ -130,6 +148,23 @@ public static class SnpReportCommands
         var cache = TieredCollateralCache.CreateDefault(cacheDir?.FullName);
         var fetcher = new CollateralFetcher(http, offline ? CollateralFetcherOptions.OfflineOnly : CollateralFetcherOptions.Default);
         return new AmdKdsClient(new CachedCollateralSource(cache, fetcher), kdsUrl is null ? null : new AmdKdsOptions { BaseUri = kdsUrl });
+    }
+
+    private static async Task<SnpRevocationList> RevocationListAsync(AmdKdsClient kds, SnpTrustedRoots roots, SnpProductLine line, SnpEndorsementKind kind, CancellationToken cancellationToken)
+    {
+        if (!roots.TryGetArk(line, out var ark))
+        {
+            throw new UnusableInputException($"no ARK is pinned for {line}, so its CRL cannot be checked");
+        }
+
+        try
+        {
+            return await kds.GetRevocationListAsync(line, kind, ark, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CollateralUnavailableException ex)
+        {
+            throw new UnusableInputException($"revocation cannot be checked: {ex.Message}; pass the AMD CRL with --crl <file>, or opt out with --no-revocation-check");
+        }
     }
 
     private static SnpProductLine ProductFor(SnpReport report, SnpProductLine? requested, System.Security.Cryptography.X509Certificates.X509Certificate2? signer)
