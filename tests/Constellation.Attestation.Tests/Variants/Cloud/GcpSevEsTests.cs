@@ -103,14 +103,4 @@ public class GcpSevEsTests
     {
         public Task<string> GetAccessTokenForRequestAsync(string? authUri = null, CancellationToken cancellationToken = default) => Task.FromResult(token);
     }
-
-    /// <summary>The qemu AK with GCE instance info, as a GCE issuer would send it.</summary>
-    private sealed class GceLikeIssuerHooks(GceInstanceInfo instance) : IVtpmIssuerHooks
-    {
-        public async ValueTask<VtpmIssuerKey> LoadAttestationKeyAsync(TpmClient tpm, CancellationToken cancellationToken) =>
-            new(await tpm.CreatePrimaryAsync(TpmHandles.Endorsement, TpmPublic.RsaAttestationKeyTemplate(), cancellationToken), ReadOnlyMemory<byte>.Empty, true);
-
-        public ValueTask<ReadOnlyMemory<byte>> GetInstanceInfoAsync(TpmClient tpm, ReadOnlyMemory<byte> extraData, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<ReadOnlyMemory<byte>>(instance.ToJson());
-    }
 }
