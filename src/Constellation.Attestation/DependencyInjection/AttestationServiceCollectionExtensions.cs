@@ -51,7 +51,13 @@ public static class AttestationServiceCollectionExtensions
         services.AddOptions<ConstellationAttestationOptions>().ValidateOnStart();
         services.TryAddSingleton<AttestationMetrics>();
         // Variants that need no cloud credentials are ready to use; register your own factory first for the cloud ones.
-        services.TryAddSingleton(_ => AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm());
+        // dummy accepts every document: it is in the factory only when the options name it.
+        services.TryAddSingleton(sp =>
+        {
+            var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
+            var variant = sp.GetRequiredService<IOptions<ConstellationAttestationOptions>>().Value.Variant;
+            return AttestationVariant.TryParse(variant, out var named) && named == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
+        });
         services.TryAddSingleton<ConfiguredAttestationValidator>();
         services.TryAddSingleton<IAttestationValidator>(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());

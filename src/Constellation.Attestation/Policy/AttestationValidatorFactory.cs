@@ -18,10 +18,17 @@ public sealed class AttestationValidatorFactory
 {
     private readonly ConcurrentDictionary<AttestationVariant, Func<AttestationConfig, IAttestationValidator>> _builders = new();
 
-    /// <summary>Creates a factory with only <c>dummy</c> registered (see <see cref="CreateDefault"/>).</summary>
+    /// <summary>
+    /// Creates a factory with no variant registered: register the variants the host validates (e.g.
+    /// <c>RegisterQemuVtpm()</c>). <c>dummy</c> is never registered implicitly, because it accepts every document; a host
+    /// that wants it asks for it by name with <see cref="RegisterDummy"/>.
+    /// </summary>
     /// <returns>The factory.</returns>
-    public static AttestationValidatorFactory CreateDefault() =>
-        new AttestationValidatorFactory().Register(AttestationVariant.Dummy, _ => new DummyValidator());
+    public static AttestationValidatorFactory CreateDefault() => new();
+
+    /// <summary>Registers <c>dummy</c>, which accepts every document (for tests and local clusters that ask for it by name).</summary>
+    /// <returns>This factory, for chaining.</returns>
+    public AttestationValidatorFactory RegisterDummy() => Register(AttestationVariant.Dummy, _ => new DummyValidator());
 
     /// <summary>Registers (or replaces) the builder of a variant.</summary>
     /// <param name="variant">The variant.</param>
@@ -54,8 +61,10 @@ public sealed class AttestationValidatorFactory
         ArgumentNullException.ThrowIfNull(config);
         if (!_builders.TryGetValue(config.Variant, out var builder))
         {
-            throw new InvalidOperationException(
-                $"no validator is registered for attestation variant {config.Variant.Name}; registered: {string.Join(", ", _builders.Keys.Select(v => v.Name).Order(StringComparer.Ordinal))}");
+            var registered = $"registered: {string.Join(", ", _builders.Keys.Select(v => v.Name).Order(StringComparer.Ordinal))}";
+            throw new InvalidOperationException(config.Variant == AttestationVariant.Dummy
+                ? $"no validator is registered for attestation variant dummy; dummy accepts every document and is built only when asked for by name (RegisterDummy); {registered}"
+                : $"no validator is registered for attestation variant {config.Variant.Name}; {registered}");
         }
 
         var validator = builder(config) ?? throw new InvalidOperationException($"the validator builder for {config.Variant.Name} returned null");
