@@ -54,9 +54,9 @@ public static class AttestationServiceCollectionExtensions
         // dummy accepts every document: it is in the factory only when the options name it.
         services.TryAddSingleton(sp =>
         {
-            var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
-            var variant = sp.GetRequiredService<IOptions<ConstellationAttestationOptions>>().Value.Variant;
-            return AttestationVariant.TryParse(variant, out var named) && named == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
+            var options = sp.GetRequiredService<IOptions<ConstellationAttestationOptions>>().Value;
+            var factory = new AttestationValidatorFactory { AllowEmptyMeasurements = options.AllowEmptyMeasurements }.RegisterQemuVtpm();
+            return AttestationVariant.TryParse(options.Variant, out var named) && named == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
         });
         services.TryAddSingleton<ConfiguredAttestationValidator>();
         services.TryAddSingleton<IAttestationValidator>(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());

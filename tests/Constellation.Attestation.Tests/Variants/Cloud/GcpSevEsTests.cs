@@ -28,7 +28,7 @@ public class GcpSevEsTests
         var akPem = PemOf(document);
         await using var api = new HttpStub(_ => (200, "application/json", $"{{\"kind\":\"compute#shieldedInstanceIdentity\",\"signingKey\":{{\"ekPub\":{System.Text.Json.JsonSerializer.Serialize(akPem)}}}}}"));
         using var http = new HttpClient();
-        var validator = GcpSevEs.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("test-token"), api.BaseUri), MeasurementSet.Empty);
+        var validator = GcpSevEs.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("test-token"), api.BaseUri), MeasurementSet.EmptyAllowed);
 
         var act = async () => await validator.ValidateAsync(document, Nonce);
 
@@ -50,7 +50,7 @@ public class GcpSevEsTests
         await using var api = new HttpStub(_ => (200, "application/json", $"{{\"signingKey\":{{\"ekPub\":{System.Text.Json.JsonSerializer.Serialize(other.ExportSubjectPublicKeyInfoPem())}}}}}"));
         using var http = new HttpClient();
 
-        var act = async () => await GcpSevEs.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("t"), api.BaseUri), MeasurementSet.Empty).ValidateAsync(document, Nonce);
+        var act = async () => await GcpSevEs.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("t"), api.BaseUri), MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationTrustException>().WithMessage("key not trusted*gcp-sev-es*");
     }
