@@ -25,7 +25,7 @@ public class UpdateableValidatorBenchmarks
         _direct = new DummyValidator();
         _document = new DummyDocument(new byte[32], _nonce).ToJsonBytes();
         var options = new UpdateableValidatorOptions { WatchForChanges = false, PollInterval = null };
-        _updateable = UpdateableAttestationValidator.CreateAsync(new FixedPolicySource(), AttestationValidatorFactory.CreateDefault(), options).GetAwaiter().GetResult();
+        _updateable = UpdateableAttestationValidator.CreateAsync(new FixedPolicySource(), AttestationValidatorFactory.CreateDefault().RegisterDummy(), options).GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]

@@ -51,7 +51,13 @@ public static class AttestationServiceCollectionExtensions
         services.AddOptions<ConstellationAttestationOptions>().ValidateOnStart();
         services.TryAddSingleton<AttestationMetrics>();
         // Variants that need no cloud credentials are ready to use; register your own factory first for the cloud ones.
-        services.TryAddSingleton(_ => AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm());
+        // dummy accepts every document: it is in the factory only when the options name it.
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ConstellationAttestationOptions>>().Value;
+            var factory = new AttestationValidatorFactory { AllowEmptyMeasurements = options.AllowEmptyMeasurements }.RegisterQemuVtpm();
+            return AttestationVariant.TryParse(options.Variant, out var named) && named == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
+        });
         services.TryAddSingleton<ConfiguredAttestationValidator>();
         services.TryAddSingleton<IAttestationValidator>(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());

@@ -20,4 +20,12 @@ public sealed class ConstellationAttestationOptions
 
     /// <summary>Gets or sets a value indicating whether changes to <see cref="PolicyFile"/> are picked up at run time. Defaults to <see langword="true"/>.</summary>
     public bool WatchPolicyFile { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a policy without measurements is applied (a validator that compares
+    /// nothing, logged as a warning and reported in every result's warnings). Defaults to <see langword="false"/>: such a
+    /// policy stops start-up and is a failed reload. Used by the default validator factory only; a factory you register
+    /// yourself has its own <see cref="Policy.AttestationValidatorFactory.AllowEmptyMeasurements"/>.
+    /// </summary>
+    public bool AllowEmptyMeasurements { get; set; }
 }

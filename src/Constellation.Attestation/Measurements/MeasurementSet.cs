@@ -28,6 +28,11 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
     /// <param name="entries">The measurements by index.</param>
     /// <exception cref="AttestationFormatException">An index repeats, or values have different lengths.</exception>
     public MeasurementSet(IEnumerable<KeyValuePair<uint, Measurement>> entries)
+        : this(entries, emptyAllowed: false)
+    {
+    }
+
+    private MeasurementSet(IEnumerable<KeyValuePair<uint, Measurement>> entries, bool emptyAllowed)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var builder = ImmutableSortedDictionary.CreateBuilder<uint, Measurement>();
@@ -51,10 +56,25 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
 
         _entries = builder.ToImmutable();
         _ordered = [.. _entries];
+        IsEmptyAllowed = emptyAllowed && _entries.Count == 0;
     }
 
-    /// <summary>Gets an empty set (nothing is checked).</summary>
+    /// <summary>
+    /// Gets an empty set. Validators refuse it (<see cref="EmptyMeasurementsException"/>): one that compares nothing
+    /// accepts every image. Use <see cref="EmptyAllowed"/> to build such a validator on purpose.
+    /// </summary>
     public static MeasurementSet Empty { get; } = new(Array.Empty<KeyValuePair<uint, Measurement>>());
+
+    /// <summary>
+    /// Gets the empty set that validators accept on purpose: nothing is compared, and every validation result carries a
+    /// warning saying so. For learning the measurements of a fresh node and for tests; never for a verifier that
+    /// decides whether to trust a machine. Serialized like <see cref="Empty"/> (<c>{}</c>): the permission is not part
+    /// of any file format.
+    /// </summary>
+    public static MeasurementSet EmptyAllowed { get; } = new(Array.Empty<KeyValuePair<uint, Measurement>>(), emptyAllowed: true);
+
+    /// <summary>Gets a value indicating whether this is <see cref="EmptyAllowed"/>, the empty set validators accept on purpose.</summary>
+    public bool IsEmptyAllowed { get; }
 
     /// <inheritdoc />
     public int Count => _entries.Count;
@@ -92,7 +112,7 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
     /// <summary>Returns a copy without the given index.</summary>
     /// <param name="index">The register index.</param>
     /// <returns>The new set.</returns>
-    public MeasurementSet Without(uint index) => new(_entries.Remove(index));
+    public MeasurementSet Without(uint index) => _entries.ContainsKey(index) ? new(_entries.Remove(index)) : this;
 
     /// <summary>
     /// Compares reported register values with this set. Every index in this set is checked, in ascending
@@ -201,7 +221,8 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
 
     /// <inheritdoc />
     public bool Equals(MeasurementSet? other) =>
-        other is not null && Count == other.Count && _entries.All(kv => other.TryGetValue(kv.Key, out var m) && kv.Value.Equals(m));
+        other is not null && Count == other.Count && IsEmptyAllowed == other.IsEmptyAllowed
+        && _entries.All(kv => other.TryGetValue(kv.Key, out var m) && kv.Value.Equals(m));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as MeasurementSet);
@@ -210,6 +231,7 @@ public sealed class MeasurementSet : IReadOnlyDictionary<uint, Measurement>, IEq
     public override int GetHashCode()
     {
         var hash = new HashCode();
+        hash.Add(IsEmptyAllowed);
         foreach (var (index, measurement) in _entries)
         {
             hash.Add(index);

@@ -18,10 +18,25 @@ public sealed class AttestationValidatorFactory
 {
     private readonly ConcurrentDictionary<AttestationVariant, Func<AttestationConfig, IAttestationValidator>> _builders = new();
 
-    /// <summary>Creates a factory with only <c>dummy</c> registered (see <see cref="CreateDefault"/>).</summary>
+    /// <summary>
+    /// Creates a factory with no variant registered: register the variants the host validates (e.g.
+    /// <c>RegisterQemuVtpm()</c>). <c>dummy</c> is never registered implicitly, because it accepts every document; a host
+    /// that wants it asks for it by name with <see cref="RegisterDummy"/>.
+    /// </summary>
     /// <returns>The factory.</returns>
-    public static AttestationValidatorFactory CreateDefault() =>
-        new AttestationValidatorFactory().Register(AttestationVariant.Dummy, _ => new DummyValidator());
+    public static AttestationValidatorFactory CreateDefault() => new();
+
+    /// <summary>
+    /// Gets a value indicating whether a config without measurements builds a validator that compares nothing. When
+    /// <see langword="false"/> (default), <see cref="Create"/> refuses it with <see cref="EmptyMeasurementsException"/>;
+    /// when <see langword="true"/>, builders receive <see cref="MeasurementSet.EmptyAllowed"/> and every validation result
+    /// carries a warning. <c>dummy</c> needs no measurements either way.
+    /// </summary>
+    public bool AllowEmptyMeasurements { get; init; }
+
+    /// <summary>Registers <c>dummy</c>, which accepts every document (for tests and local clusters that ask for it by name).</summary>
+    /// <returns>This factory, for chaining.</returns>
+    public AttestationValidatorFactory RegisterDummy() => Register(AttestationVariant.Dummy, _ => new DummyValidator());
 
     /// <summary>Registers (or replaces) the builder of a variant.</summary>
     /// <param name="variant">The variant.</param>
@@ -48,14 +63,28 @@ public sealed class AttestationValidatorFactory
     /// <param name="config">The config; its variant selects the builder.</param>
     /// <returns>The validator.</returns>
     /// <exception cref="InvalidOperationException">No builder is registered for the variant, or the builder returned a validator of another variant.</exception>
+    /// <exception cref="EmptyMeasurementsException">The config has no measurements (and the variant is not <c>dummy</c>) while <see cref="AllowEmptyMeasurements"/> is <see langword="false"/>.</exception>
     /// <exception cref="AttestationException">The builder rejected the config.</exception>
     public IAttestationValidator Create(AttestationConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (!_builders.TryGetValue(config.Variant, out var builder))
         {
-            throw new InvalidOperationException(
-                $"no validator is registered for attestation variant {config.Variant.Name}; registered: {string.Join(", ", _builders.Keys.Select(v => v.Name).Order(StringComparer.Ordinal))}");
+            var registered = $"registered: {string.Join(", ", _builders.Keys.Select(v => v.Name).Order(StringComparer.Ordinal))}";
+            throw new InvalidOperationException(config.Variant == AttestationVariant.Dummy
+                ? $"no validator is registered for attestation variant dummy; dummy accepts every document and is built only when asked for by name (RegisterDummy); {registered}"
+                : $"no validator is registered for attestation variant {config.Variant.Name}; {registered}");
+        }
+
+        if (config.Measurements.Count == 0 && config.Variant != AttestationVariant.Dummy)
+        {
+            if (!AllowEmptyMeasurements)
+            {
+                throw new EmptyMeasurementsException(config.Variant, $"{config.Variant.ConfigKey}.measurements", nameof(AllowEmptyMeasurements));
+            }
+
+            // The host asked for this by name: hand the builders the set validators accept.
+            config = config.WithMeasurements(MeasurementSet.EmptyAllowed);
         }
 
         var validator = builder(config) ?? throw new InvalidOperationException($"the validator builder for {config.Variant.Name} returned null");

@@ -24,6 +24,9 @@ internal static partial class PolicyLog
     [LoggerMessage(EventId = 8006, Level = LogLevel.Debug, Message = "Change event {ChangeType} for {Name} in {Directory}")]
     public static partial void ChangeSeen(ILogger logger, System.IO.WatcherChangeTypes changeType, string? name, string directory);
 
+    [LoggerMessage(EventId = 8008, Level = LogLevel.Warning, Message = "Attestation policy from {Source} for {Variant} has no measurements and is applied because AllowEmptyMeasurements is set: no measurement is compared, so the evidence of any image is accepted")]
+    public static partial void NoMeasurementsAllowed(ILogger logger, string source, string variant);
+
     [LoggerMessage(EventId = 8007, Level = LogLevel.Error, Message = "A ReloadCompleted handler for {Source} threw; the policy watch continues")]
     public static partial void ReloadHandlerFailed(ILogger logger, Exception exception, string source);
 }

@@ -21,8 +21,9 @@ namespace Constellation.Attestation.Policy;
 /// complete policy, never a mix; a swap is a single reference write. Validations never wait for a reload.
 /// </para>
 /// <para>
-/// A bad update (unreadable, unparseable, another variant, wrong measurement lengths, a config the variant's builder
-/// rejects) leaves the previous policy in effect, is logged as an error and counted in
+/// A bad update (unreadable, unparseable, another variant, wrong measurement lengths, no measurements without the
+/// factory's <see cref="AttestationValidatorFactory.AllowEmptyMeasurements"/>, a config the variant's builder rejects)
+/// leaves the previous policy in effect, is logged as an error and counted in
 /// <c>constellation.attestation.policy.reload_failures</c>. The first load is different: if it fails,
 /// <see cref="CreateAsync"/> throws, because a service must not start without a policy.
 /// </para>
@@ -103,7 +104,7 @@ public sealed class UpdateableAttestationValidator : IAttestationValidator, IAsy
         options ??= new UpdateableValidatorOptions();
         logger ??= NullLogger.Instance;
         var config = await source.LoadAsync(cancellationToken).ConfigureAwait(false);
-        var first = new ActivePolicy(config, factory.Create(config), 1, options.TimeProvider.GetUtcNow());
+        var first = new ActivePolicy(config, Build(source, factory, config, logger), 1, options.TimeProvider.GetUtcNow());
         PolicyLog.PolicyApplied(logger, source.Description, config.Variant.Name, config.Measurements.Count, 1);
         return new UpdateableAttestationValidator(source, factory, options, logger, meterFactory, first);
     }
@@ -148,7 +149,7 @@ public sealed class UpdateableAttestationValidator : IAttestationValidator, IAsy
                 }
                 else
                 {
-                    var next = new ActivePolicy(config, _factory.Create(config), previous.Generation + 1, _options.TimeProvider.GetUtcNow());
+                    var next = new ActivePolicy(config, Build(_source, _factory, config, _logger), previous.Generation + 1, _options.TimeProvider.GetUtcNow());
                     Volatile.Write(ref _current, next);
                     if (config.Variant != previous.Config.Variant)
                     {
@@ -200,6 +201,27 @@ public sealed class UpdateableAttestationValidator : IAttestationValidator, IAsy
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void SignalChange() => _changes.Writer.TryWrite(true);
+
+    /// <summary>Builds the validator of a policy; an empty policy is refused naming the source, or, when the factory allows it, logged.</summary>
+    private static IAttestationValidator Build(IAttestationPolicySource source, AttestationValidatorFactory factory, AttestationConfig config, ILogger logger)
+    {
+        IAttestationValidator validator;
+        try
+        {
+            validator = factory.Create(config);
+        }
+        catch (EmptyMeasurementsException ex) when (ex.Variant is not null)
+        {
+            throw new EmptyMeasurementsException(ex.Variant, $"policy from {source.Description}: {ex.Field}", ex.OptIn ?? nameof(AttestationValidatorFactory.AllowEmptyMeasurements));
+        }
+
+        if (config.Measurements.Count == 0 && config.Variant != AttestationVariant.Dummy)
+        {
+            PolicyLog.NoMeasurementsAllowed(logger, source.Description, config.Variant.Name);
+        }
+
+        return validator;
+    }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "The watch loop must survive a throwing event handler; the exception is logged.")]
     private async Task RunAsync(CancellationToken stop)

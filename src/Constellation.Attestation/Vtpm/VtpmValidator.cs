@@ -35,12 +35,17 @@ public sealed class VtpmValidator : IAttestationValidator
     /// <summary>Creates a validator.</summary>
     /// <param name="variant">The vTPM-family variant validated.</param>
     /// <param name="hooks">The variant's AK trust and CVM check.</param>
-    /// <param name="measurements">The expected SHA-256 PCR values (Constellation's <c>M</c>).</param>
+    /// <param name="measurements">
+    /// The expected SHA-256 PCR values (Constellation's <c>M</c>); at least one, or <see cref="MeasurementSet.EmptyAllowed"/>
+    /// to compare none on purpose (every result then carries a warning).
+    /// </param>
+    /// <exception cref="EmptyMeasurementsException"><paramref name="measurements"/> is empty and not <see cref="MeasurementSet.EmptyAllowed"/>.</exception>
     public VtpmValidator(AttestationVariant variant, IVtpmVariantHooks hooks, MeasurementSet measurements)
     {
         ArgumentNullException.ThrowIfNull(variant);
         ArgumentNullException.ThrowIfNull(hooks);
         ArgumentNullException.ThrowIfNull(measurements);
+        MeasurementRequirement.ThrowIfEmpty(variant, measurements);
         if (measurements.Count > 0 && measurements.ValueLength != Measurement.Sha256Length)
         {
             throw new ArgumentException($"vTPM measurements must be 32-byte SHA-256 PCR values, got {measurements.ValueLength}-byte values.", nameof(measurements));
@@ -98,16 +103,17 @@ public sealed class VtpmValidator : IAttestationValidator
         return new AttestationValidationResult(Variant, doc.UserData, CollectWarnings(context, verifiedContext, comparison), reported);
     }
 
-    private static ImmutableArray<string> CollectWarnings(VtpmAttestationContext context, VtpmAttestationContext verifiedContext, MeasurementComparison comparison)
+    private ImmutableArray<string> CollectWarnings(VtpmAttestationContext context, VtpmAttestationContext verifiedContext, MeasurementComparison comparison)
     {
         var hookWarnings = context.Warnings;
         var checkWarnings = verifiedContext.Warnings;
-        if (hookWarnings.Count == 0 && checkWarnings.Count == 0 && comparison.Mismatches.IsEmpty)
+        var nothingCompared = _measurements.Count == 0;
+        if (hookWarnings.Count == 0 && checkWarnings.Count == 0 && comparison.Mismatches.IsEmpty && !nothingCompared)
         {
             return [];
         }
 
-        return [.. hookWarnings, .. checkWarnings, .. comparison.Warnings.Select(w => w.ToString())];
+        return [.. hookWarnings, .. checkWarnings, .. comparison.Warnings.Select(w => w.ToString()), .. nothingCompared ? [MeasurementRequirement.NothingComparedWarning] : Array.Empty<string>()];
     }
 
     private (TpmPublic Key, byte[] SubjectPublicKeyInfo) DecodeAttestationKey(ReadOnlySpan<byte> akPublic)

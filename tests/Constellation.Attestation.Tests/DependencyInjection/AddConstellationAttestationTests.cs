@@ -1,6 +1,7 @@
 using Constellation.Attestation;
 using Constellation.Attestation.DependencyInjection;
 using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -94,5 +95,32 @@ public class AddConstellationAttestationTests
         {
             File.Delete(path);
         }
+    }
+
+    [Test]
+    public void The_default_factory_of_a_host_configured_for_another_variant_cannot_build_dummy()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            using var host = BuildHost(new() { ["Constellation:Attestation:Variant"] = "qemu-vtpm", ["Constellation:Attestation:PolicyFile"] = path });
+
+            var factory = host.Services.GetRequiredService<AttestationValidatorFactory>();
+
+            factory.IsRegistered(AttestationVariant.Dummy).Should().BeFalse();
+            factory.IsRegistered(AttestationVariant.QemuVtpm).Should().BeTrue();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void The_default_factory_of_a_host_configured_for_dummy_by_name_builds_it()
+    {
+        using var host = BuildHost(new() { ["Constellation:Attestation:Variant"] = "dummy" });
+
+        host.Services.GetRequiredService<AttestationValidatorFactory>().IsRegistered(AttestationVariant.Dummy).Should().BeTrue();
     }
 }

@@ -10,6 +10,8 @@ internal sealed class ListLogger : ILogger
 
     public IEnumerable<string> Errors => _entries.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message);
 
+    public IEnumerable<string> Warnings => _entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message);
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 

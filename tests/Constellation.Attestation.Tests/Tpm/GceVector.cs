@@ -1,6 +1,7 @@
 using System.Globalization;
 using Constellation.Attestation.Tpm;
 using Constellation.Tests;
+using EventLogEditor = Constellation.Attestation.Tests.Tpm.EventLog.EventLogEditor;
 
 namespace Constellation.Attestation.Tests.Tpm;
 
@@ -9,11 +10,49 @@ internal static class GceVector
 {
     public const string Prefix = "vtpm/gotpmtools-gce-cos-85-no-nonce";
 
+    /// <summary>The log's EV_S_CRTM_VERSION event (PCR 0, "GCE Virtual Firmware v1" in UTF-16).</summary>
+    public const int ScrtmSequence = 1;
+
+    /// <summary>The log's GCE NonHostInfo event (PCR 0, "GCE NonHostInfo\0" then the technology byte, 1 = AMD SEV).</summary>
+    public const int NonHostInfoSequence = 2;
+
+    /// <summary>The offset of the technology byte in the NonHostInfo event data.</summary>
+    public const int TechnologyOffset = 16;
+
+    /// <summary>The log's PCR 0 EV_SEPARATOR event.</summary>
+    public const int Pcr0SeparatorSequence = 13;
+
     public static byte[] AkPublic => TestData.EvidenceBytes($"{Prefix}.ak_pub.tpmt_public.bin");
 
     public static byte[] AkCertificate => TestData.EvidenceBytes($"{Prefix}.ak_cert.der");
 
     public static byte[] EventLog => TestData.EvidenceBytes($"{Prefix}.event_log.bin");
+
+    /// <summary>
+    /// The real log as the same firmware would write it on a VM that is not confidential: the NonHostInfo technology
+    /// byte is 0 (none) and that event's digests are recomputed, so the log is honest and self-consistent.
+    /// </summary>
+    public static byte[] NonConfidentialEventLog
+    {
+        get
+        {
+            return EventLogEditor.Open(EventLog)
+                .SetData(NonHostInfoSequence, NonHostInfoData(Constellation.Attestation.Tpm.EventLog.GceConfidentialTechnology.None))
+                .Rehash(NonHostInfoSequence)
+                .ToArray();
+        }
+    }
+
+    /// <summary>The real NonHostInfo event data with another technology byte.</summary>
+    public static byte[] NonHostInfoData(Constellation.Attestation.Tpm.EventLog.GceConfidentialTechnology technology)
+    {
+        var data = EventLogEditor.Open(EventLog).DataOf(NonHostInfoSequence);
+        data[TechnologyOffset] = (byte)technology;
+        return data;
+    }
+
+    /// <summary>S-CRTM version data as GCE firmware writes it: UTF-16LE text and a UTF-16 NUL.</summary>
+    public static byte[] ScrtmData(string version) => [.. System.Text.Encoding.Unicode.GetBytes(version), 0, 0];
 
     public static byte[] Protobuf => TestData.EvidenceBytes($"{Prefix}.pb");
 

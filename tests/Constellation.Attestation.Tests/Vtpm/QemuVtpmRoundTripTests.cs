@@ -55,7 +55,7 @@ public class QemuVtpmRoundTripTests
     [Test]
     public async Task A_wrong_nonce_is_rejected_as_a_binding_error()
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.Empty);
+        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
 
         var act = async () => await validator.ValidateAsync(_document, Encoding.ASCII.GetBytes("another nonce"));
 
@@ -68,7 +68,7 @@ public class QemuVtpmRoundTripTests
         var doc = VtpmDocument.Parse(_document);
         var forged = new VtpmDocument(doc.Attestation, doc.InstanceInfo.Span, Encoding.ASCII.GetBytes("attacker key")).ToJson();
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.Empty).ValidateAsync(forged, Nonce);
+        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(forged, Nonce);
 
         await act.Should().ThrowAsync<AttestationBindingException>();
     }
@@ -106,7 +106,7 @@ public class QemuVtpmRoundTripTests
         using var otherIssuer = SwtpmVtpm.QemuIssuer(other);
         var foreign = await otherIssuer.IssueAsync(UserData, Nonce);
         var trusted = TpmPublic.Parse(VtpmDocument.Parse(_document).Attestation.AkPublic.Span).ToSubjectPublicKeyInfo();
-        var validator = new VtpmValidator(AttestationVariant.QemuVtpm, new FixedKeyHooks(trusted), MeasurementSet.Empty);
+        var validator = new VtpmValidator(AttestationVariant.QemuVtpm, new FixedKeyHooks(trusted), MeasurementSet.EmptyAllowed);
 
         (await validator.ValidateAsync(_document, Nonce)).UserData.ToArray().Should().Equal(UserData);
         var act = async () => await validator.ValidateAsync(foreign, Nonce);
@@ -122,7 +122,7 @@ public class QemuVtpmRoundTripTests
         var foreign = await otherIssuer.IssueAsync(UserData, Nonce);
         var forged = SwtpmVtpm.WithAkPublic(foreign, VtpmDocument.Parse(_document).Attestation.AkPublic.ToArray());
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.Empty).ValidateAsync(forged, Nonce);
+        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(forged, Nonce);
 
         await act.Should().ThrowAsync<AttestationSignatureException>();
     }
@@ -130,7 +130,7 @@ public class QemuVtpmRoundTripTests
     [Test]
     public async Task Flipping_each_byte_of_the_signed_sha256_attest_structure_is_rejected_as_a_bad_signature()
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.Empty);
+        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
         var quote = VtpmDocument.Parse(_document).Attestation.Quotes.First(q => q.Bank == TpmAlgorithm.Sha256);
         var attest = quote.Quote.ToArray();
         for (var i = 0; i < attest.Length; i++)
@@ -146,7 +146,7 @@ public class QemuVtpmRoundTripTests
     [Test]
     public async Task Flipping_each_byte_of_every_banks_attest_structure_is_rejected_when_it_is_the_only_quote()
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.Empty);
+        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
         var sha256Only = SwtpmVtpm.WithQuotes(_document, quotes => quotes.Where(q => q.Bank == TpmAlgorithm.Sha256));
         (await validator.ValidateAsync(sha256Only, Nonce)).UserData.ToArray().Should().Equal(UserData);
         var signature = VtpmDocument.Parse(sha256Only).Attestation.Quotes[0].RawSignature.ToArray();
@@ -166,7 +166,7 @@ public class QemuVtpmRoundTripTests
         var document = SwtpmVtpm.WithQuote(_document, TpmAlgorithm.Sha256, q => new VtpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank,
             q.Pcrs.Select(kv => new KeyValuePair<int, byte[]>(kv.Key, kv.Key == 4 ? new byte[32] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } : kv.Value.ToArray()))));
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.Empty).ValidateAsync(document, Nonce);
+        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationBindingException>().WithMessage("*sha256 PCR values*");
     }
@@ -175,7 +175,7 @@ public class QemuVtpmRoundTripTests
     public async Task A_validator_that_just_accepted_a_document_still_rejects_each_changed_PCR_value()
     {
         // The validator remembers the digest of the last PCR values it saw; a changed value must never reuse it.
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.Empty);
+        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
         (await validator.ValidateAsync(_document, Nonce)).UserData.ToArray().Should().Equal(UserData);
         for (var index = 0; index < 24; index++)
         {
@@ -201,7 +201,7 @@ public class QemuVtpmRoundTripTests
     [TestCase("raw_sig")]
     public async Task Truncated_structures_are_rejected_with_a_typed_error(string structure)
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.Empty);
+        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
         var doc = VtpmDocument.Parse(_document);
         var sha256 = doc.Attestation.Quotes.First(q => q.Bank == TpmAlgorithm.Sha256);
         var length = structure switch { "ak_pub" => doc.Attestation.AkPublic.Length, "quote" => sha256.Quote.Length, _ => sha256.RawSignature.Length };
@@ -225,7 +225,7 @@ public class QemuVtpmRoundTripTests
     {
         var document = SwtpmVtpm.WithQuotes(_document, quotes => quotes.Where(q => q.Bank == TpmAlgorithm.Sha1));
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.Empty).ValidateAsync(document, Nonce);
+        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationFormatException>().WithMessage("*SHA256*SHA-1 is not accepted*");
     }
@@ -235,7 +235,7 @@ public class QemuVtpmRoundTripTests
     {
         var document = SwtpmVtpm.WithQuotes(_document, _ => []);
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.Empty).ValidateAsync(document, Nonce);
+        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationFormatException>().WithMessage("attestation is missing quotes");
     }

@@ -127,9 +127,12 @@ public sealed class TcgEventLog
         {
             if (e.EventType == TcgEvent.NoAction)
             {
-                if (e.PcrIndex == 0 && e.Data.Length >= 17 && e.Data.Span[..16].SequenceEqual(StartupLocalitySignature))
+                // Read unverified (EV_NO_ACTION has no digest): the locality is the value PCR 0 starts from, so a
+                // false one makes the replay of PCR 0 differ from the quote.
+                var data = e.UnverifiedData;
+                if (e.PcrIndex == 0 && data.Length >= 17 && data[..16].SequenceEqual(StartupLocalitySignature))
                 {
-                    startupLocality = e.Data.Span[16];
+                    startupLocality = data[16];
                 }
 
                 continue;

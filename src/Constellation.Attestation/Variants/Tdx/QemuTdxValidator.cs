@@ -19,7 +19,7 @@ public sealed class QemuTdxValidator : IAttestationValidator
     private readonly TimeProvider time;
 
     /// <summary>Creates a validator.</summary>
-    /// <param name="measurements">Expected MRTD/RTMR values (indices 0..4, 48 bytes).</param>
+    /// <param name="measurements">Expected MRTD/RTMR values (indices 0..4, 48 bytes); at least one, or <see cref="MeasurementSet.EmptyAllowed"/> to compare none on purpose.</param>
     /// <param name="collateral">Where TCB info, QE identity and CRLs come from (e.g. <see cref="IntelPcsClient"/>).</param>
     /// <param name="policy">Policy beyond measurements (default: UpToDate only, CRLs required, debug forbidden); REPORTDATA is set per call.</param>
     /// <param name="options">Trust anchors (default Intel SGX Root CA).</param>
@@ -29,6 +29,7 @@ public sealed class QemuTdxValidator : IAttestationValidator
     {
         ArgumentNullException.ThrowIfNull(measurements);
         ArgumentNullException.ThrowIfNull(collateral);
+        MeasurementRequirement.ThrowIfEmpty(AttestationVariant.QemuTdx, measurements);
         foreach (var key in measurements.Keys)
         {
             if (key > 4)
@@ -72,6 +73,11 @@ public sealed class QemuTdxValidator : IAttestationValidator
         foreach (var w in comparison.Warnings)
         {
             warnings.Add(w.ToString()!);
+        }
+
+        if (measurements.Count == 0)
+        {
+            warnings.Add(MeasurementRequirement.NothingComparedWarning);
         }
 
         return new AttestationValidationResult(Variant, doc.UserData.Span, warnings, actual);

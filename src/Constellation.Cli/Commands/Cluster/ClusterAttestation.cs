@@ -47,8 +47,15 @@ internal sealed class ClusterAttestation
         command.Options.Add(Measurements);
     }
 
-    /// <summary>The validators this CLI can build without cloud credentials.</summary>
-    public static AttestationValidatorFactory Factory() => AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
+    /// <summary>
+    /// The validators this CLI can build without cloud credentials for the variant the user named (--variant, --config,
+    /// mini's --variant); dummy, which accepts every document, only when that variant is dummy.
+    /// </summary>
+    public static AttestationValidatorFactory Factory(AttestationVariant requested)
+    {
+        var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
+        return requested == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
+    }
 
     /// <summary>The register the node extends the cluster ID into, or <see langword="null"/> when the variant has none.</summary>
     public static uint? ClusterIdIndex(AttestationVariant variant) =>
@@ -122,7 +129,7 @@ internal sealed class ClusterAttestation
     /// <exception cref="UnusableInputException">This CLI cannot validate the variant, or the config is unusable.</exception>
     public static IAttestationValidator CreateValidator(AttestationConfig config)
     {
-        var factory = Factory();
+        var factory = Factory(config.Variant);
         if (!factory.IsRegistered(config.Variant))
         {
             throw new UnusableInputException(

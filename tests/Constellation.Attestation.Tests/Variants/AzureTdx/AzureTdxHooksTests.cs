@@ -192,7 +192,7 @@ public sealed class AzureTdxHooksTests : IDisposable
 public class AzureTdxConfigTests
 {
     private static AzureTdxAttestationConfig Config(AttestationVersion? qe = null, HexAttestationVersion? xfam = null, byte[]? mrSeam = null) => new(
-        MeasurementSet.Empty,
+        MeasurementSet.Empty.With(15, new Measurement(new byte[32])),
         qe ?? AttestationVersion.FromValue(3),
         AttestationVersion.FromValue(11),
         HexAttestationVersion.FromBytes(Enumerable.Repeat((byte)2, 16).ToArray()),
@@ -253,6 +253,6 @@ public class AzureTdxConfigTests
         factory.RegisterAzureTdx(new FixedTdxCollateral(new TdxCollateral())).RegisterQemuTdx(new FixedTdxCollateral(new TdxCollateral()));
 
         factory.Create(Config()).Variant.Should().Be(AttestationVariant.AzureTdx);
-        factory.Create(new MeasurementsAttestationConfig(AttestationVariant.QemuTdx, MeasurementSet.Empty)).Variant.Should().Be(AttestationVariant.QemuTdx);
+        factory.Create(new MeasurementsAttestationConfig(AttestationVariant.QemuTdx, MeasurementSet.Empty.With(3, new Measurement(new byte[48])))).Variant.Should().Be(AttestationVariant.QemuTdx);
     }
 }

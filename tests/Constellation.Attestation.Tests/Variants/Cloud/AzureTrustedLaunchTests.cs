@@ -72,7 +72,7 @@ public class AzureTrustedLaunchTests
     {
         var document = await IssueAsync(ak => _pki.Certify(ak));
 
-        var act = async () => await AzureTrustedLaunch.CreateValidator([_pki.Root], MeasurementSet.Empty, new FixedTime(Now.AddYears(5))).ValidateAsync(document, Nonce);
+        var act = async () => await AzureTrustedLaunch.CreateValidator([_pki.Root], MeasurementSet.EmptyAllowed, new FixedTime(Now.AddYears(5))).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationFreshnessException>();
     }
@@ -91,7 +91,7 @@ public class AzureTrustedLaunchTests
     [Test]
     public void Without_a_configured_root_no_validator_can_be_built()
     {
-        var act = () => AzureTrustedLaunch.CreateValidator([], MeasurementSet.Empty);
+        var act = () => AzureTrustedLaunch.CreateValidator([], MeasurementSet.EmptyAllowed);
 
         act.Should().Throw<ArgumentException>().WithMessage("*ameroot*");
     }
@@ -105,7 +105,7 @@ public class AzureTrustedLaunchTests
     }
 
     private static IAttestationValidator Validator(X509Certificate2 root) =>
-        AzureTrustedLaunch.CreateValidator([root], MeasurementSet.Empty, new FixedTime(Now));
+        AzureTrustedLaunch.CreateValidator([root], MeasurementSet.EmptyAllowed, new FixedTime(Now));
 
     private async Task<byte[]> IssueAsync(Func<RSA, (byte[] AkCert, byte[] Ca)> certify)
     {

@@ -1,0 +1,16 @@
+using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Commands;
+using Constellation.Attestation.Variants.Gcp;
+using Constellation.Attestation.Vtpm;
+
+namespace Constellation.Attestation.Tests.Variants.Cloud;
+
+/// <summary>The qemu AK with GCE instance info, as a GCE issuer would send it.</summary>
+internal sealed class GceLikeIssuerHooks(GceInstanceInfo instance) : IVtpmIssuerHooks
+{
+    public async ValueTask<VtpmIssuerKey> LoadAttestationKeyAsync(TpmClient tpm, CancellationToken cancellationToken) =>
+        new(await tpm.CreatePrimaryAsync(TpmHandles.Endorsement, TpmPublic.RsaAttestationKeyTemplate(), cancellationToken), ReadOnlyMemory<byte>.Empty, true);
+
+    public ValueTask<ReadOnlyMemory<byte>> GetInstanceInfoAsync(TpmClient tpm, ReadOnlyMemory<byte> extraData, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ReadOnlyMemory<byte>>(instance.ToJson());
+}
