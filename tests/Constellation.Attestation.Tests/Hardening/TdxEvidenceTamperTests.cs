@@ -1,7 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Attestation.Pki;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Tdx;
 
 namespace Constellation.Attestation.Tests.Hardening;

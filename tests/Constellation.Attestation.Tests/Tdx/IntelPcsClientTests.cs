@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Tests;
 

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Issuers;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Variants.Tdx;
 

@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Attestation.Pki;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Pki;
 
 namespace Constellation.Attestation.Tests.Tdx;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

@@ -1,4 +1,7 @@
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Pki;
 
 namespace Constellation.Attestation.Tests.Tdx;

@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Validate;
 
 /// <summary>The quote-field checks of <see cref="TdxQuotePolicy"/>; every violation is collected, none short-circuits.</summary>
 internal static class TdxPolicyChecks

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using Constellation.Attestation.Tdx.Collateral;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Validate;
 
 /// <summary>
 /// What a TDX quote must satisfy beyond valid signatures. Unset (null) expectations are not checked. Immutable once built;

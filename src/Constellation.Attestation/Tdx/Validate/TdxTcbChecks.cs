@@ -3,8 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Validate;
 
 /// <summary>Collateral-dependent checks: TCB info binding, TCB level and status, advisories, QE identity. All violations collected.</summary>
 internal static class TdxTcbChecks

@@ -2,7 +2,9 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tpm.Transport;
 using Constellation.Attestation.Vtpm;
 

@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

@@ -1,7 +1,7 @@
 using System;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

@@ -1,5 +1,7 @@
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Tests;

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Vtpm;

@@ -10,7 +10,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Cli.Commands.Evidence.Tdx;
 

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>Trust anchors for <see cref="TdxQuoteVerifier"/>. Immutable.</summary>
 public sealed class TdxVerifierOptions

@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>The facts established about an accepted TDX quote. Immutable.</summary>
 public sealed class TdxQuoteVerification
