@@ -31,6 +31,11 @@ public static class TdxQuoteValidator
         {
             TdxTcbStatusChecks.CheckTcb(tcb, options, verification.VerificationTime, violations, warnings);
         }
+        else if (options.RequireTcbEvaluation)
+        {
+            // Verification and policy are separate objects: a signatures-only verification must not pass for a TCB check.
+            violations.Add(new("tcbStatus", "evaluated against verified TCB info and QE identity", "not evaluated (signatures-only verification)"));
+        }
 
         violations.AddRange(verification.QeIdentityMismatches);
         if (verification.QeIdentity is not null)

@@ -12,6 +12,13 @@ namespace Constellation.Attestation.Tdx.Validate;
 /// may be is <see cref="Verify.TdxVerificationOptions"/>.</remarks>
 public sealed class TdxValidationOptions
 {
+    /// <summary>
+    /// Gets a value indicating whether the verification must have evaluated the TCB against verified TCB info and QE
+    /// identity (default true). False accepts a signatures-only verification (<see cref="Verify.TdxVerificationOptions.SignaturesOnly"/>);
+    /// the TCB checks below then apply only when the TCB was evaluated.
+    /// </summary>
+    public bool RequireTcbEvaluation { get; init; } = true;
+
     /// <summary>Gets the accepted TCB statuses for platform/module and QE (default: only <see cref="TcbStatus.UpToDate"/>).</summary>
     public IReadOnlySet<string> AcceptedTcbStatuses { get; init; } = new HashSet<string>(StringComparer.Ordinal) { TcbStatus.UpToDate };
 
@@ -70,8 +77,8 @@ public sealed class TdxValidationOptions
     public static TdxValidationOptions Default { get; } = new();
 
     /// <summary>
-    /// Gets the policy that goes with <see cref="Verify.TdxVerificationOptions.SignaturesOnly"/>: debug TDs permitted and no
-    /// value expected; the architectural TDATTRIBUTES and XFAM rules still apply.
+    /// Gets the policy that goes with <see cref="Verify.TdxVerificationOptions.SignaturesOnly"/>: no TCB evaluation required,
+    /// debug TDs permitted and no value expected; the architectural TDATTRIBUTES and XFAM rules still apply.
     /// </summary>
-    public static TdxValidationOptions SignaturesOnly { get; } = new() { ForbidDebug = false };
+    public static TdxValidationOptions SignaturesOnly { get; } = new() { RequireTcbEvaluation = false, ForbidDebug = false };
 }

@@ -233,6 +233,7 @@ public class AzureTdxConfigTests
         policy.Xfam!.Value.ToArray().Should().Equal(0xe7, 0, 0, 0, 0, 0, 0, 0);
         verification.RequireRevocationLists.Should().BeTrue();
         verification.RequireTcbEvaluation.Should().BeTrue();
+        policy.RequireTcbEvaluation.Should().BeTrue();
         policy.ForbidDebug.Should().BeTrue();
         policy.AcceptedTcbStatuses.Should().BeEquivalentTo(TcbStatus.UpToDate);
         policy.MrTd.Should().BeEmpty();
