@@ -10,7 +10,7 @@ namespace Constellation.Attestation.Tests.Tdx;
 /// identity for the QE report's MISCSELECT, attributes, MRSIGNER and ISVPRODID. The verifier records every mismatch as a
 /// fact next to the TCB evaluation; the validator refuses each one whatever the policy accepts.
 /// </summary>
-public sealed class TdxCollateralBindingTests : IDisposable
+public sealed class TdxCollateralBindingTests : SyntheticTdxFixture
 {
     private static readonly TdxValidationOptions Permissive = new()
     {
@@ -22,16 +22,6 @@ public sealed class TdxCollateralBindingTests : IDisposable
         OutOfDateGracePeriod = TimeSpan.FromDays(36500),
         ForbidDebug = false,
     };
-
-    private SyntheticTdx pki = null!;
-
-    [SetUp]
-    public void SetUp() => pki = new SyntheticTdx();
-
-    [TearDown]
-    public void TearDown() => pki.Dispose();
-
-    public void Dispose() => pki?.Dispose();
 
     [TestCase("\"fmspc\":\"00906ed50000\"", "\"fmspc\":\"00906ed50001\"", "tcbInfo.fmspc")]
     [TestCase("\"pceId\":\"0000\"", "\"pceId\":\"0001\"", "tcbInfo.pceId")]

@@ -11,18 +11,8 @@ namespace Constellation.Attestation.Tests.Tdx;
 /// source: nothing in signatures-only mode, and a misconfigured verifier without a source fails loudly rather than
 /// verifying less.
 /// </summary>
-public sealed class TdxCollateralSourceTests : IDisposable
+public sealed class TdxCollateralSourceTests : SyntheticTdxFixture
 {
-    private SyntheticTdx pki = null!;
-
-    [SetUp]
-    public void SetUp() => pki = new SyntheticTdx();
-
-    [TearDown]
-    public void TearDown() => pki.Dispose();
-
-    public void Dispose() => pki?.Dispose();
-
     [Test]
     public async Task A_full_verification_fetches_the_collateral_for_the_quotes_platform_once_and_evaluates_it()
     {

@@ -9,18 +9,8 @@ using Constellation.Attestation.Tests.Pki;
 namespace Constellation.Attestation.Tests.Tdx;
 
 /// <summary>Full verification with a test-made Intel-shaped PKI, so every outcome (up to date, revoked, stale, policy) is reachable.</summary>
-public sealed class TdxEndToEndTests : IDisposable
+public sealed class TdxEndToEndTests : SyntheticTdxFixture
 {
-    private SyntheticTdx pki = null!;
-
-    [SetUp]
-    public void SetUp() => pki = new SyntheticTdx();
-
-    [TearDown]
-    public void TearDown() => pki.Dispose();
-
-    public void Dispose() => pki?.Dispose();
-
     private TdxQuoteValidationResult Verify(byte[] quote, TdxCollateral collateral, TdxValidationOptions? policy = null, TimeSpan collateralGrace = default) =>
         new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [pki.Root], VerificationTime = SyntheticTdx.At, CollateralGracePeriod = collateralGrace })
             .VerifyAndValidate(TdxQuote.Parse(quote), collateral, policy);

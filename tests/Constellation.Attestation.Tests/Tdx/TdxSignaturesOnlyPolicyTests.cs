@@ -10,18 +10,8 @@ namespace Constellation.Attestation.Tests.Tdx;
 /// says so (<see cref="TdxValidationOptions.SignaturesOnly"/>, or <see cref="TdxValidationOptions.RequireTcbEvaluation"/>
 /// false) accepts it.
 /// </summary>
-public sealed class TdxSignaturesOnlyPolicyTests : IDisposable
+public sealed class TdxSignaturesOnlyPolicyTests : SyntheticTdxFixture
 {
-    private SyntheticTdx pki = null!;
-
-    [SetUp]
-    public void SetUp() => pki = new SyntheticTdx();
-
-    [TearDown]
-    public void TearDown() => pki.Dispose();
-
-    public void Dispose() => pki?.Dispose();
-
     [Test]
     public void A_signatures_only_verification_is_refused_by_the_default_policy()
     {

@@ -8,18 +8,9 @@ namespace Constellation.Attestation.Tests.Tdx;
 /// A warm verifier reuses imported attestation keys (by exact bytes) and remembered chain/collateral checks; none of that
 /// may let a quote through that a cold verifier rejects.
 /// </summary>
-public sealed class TdxWarmVerifierTests : IDisposable
+public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
 {
     private const int SignatureOffset = 48 + 584 + 4;
-    private SyntheticTdx pki = null!;
-
-    [SetUp]
-    public void SetUp() => pki = new SyntheticTdx();
-
-    [TearDown]
-    public void TearDown() => pki.Dispose();
-
-    public void Dispose() => pki?.Dispose();
 
     private TdxQuoteVerifier WarmVerifier(out byte[] quote)
     {
