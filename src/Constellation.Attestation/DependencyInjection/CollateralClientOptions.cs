@@ -1,7 +1,7 @@
 using System;
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
 
 namespace Constellation.Attestation.DependencyInjection;
 

@@ -4,7 +4,7 @@ using System.Threading;
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Snp;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

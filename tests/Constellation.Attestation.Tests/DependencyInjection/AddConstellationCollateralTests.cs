@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Constellation.Attestation.DependencyInjection;
 using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Snp;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

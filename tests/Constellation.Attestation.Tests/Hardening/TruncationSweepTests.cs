@@ -1,7 +1,8 @@
 using System.Text;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tpm;
 using Constellation.Attestation.Tpm.EventLog;

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Pki;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
 /// The collateral a TDX quote is judged against: TCB info and QE identity with their issuer chains, and the PCK and

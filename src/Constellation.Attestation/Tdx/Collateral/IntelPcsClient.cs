@@ -8,7 +8,7 @@ using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Pki;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
 /// Fetches TDX collateral from Intel PCS v4 through the shared resilient <see cref="CollateralFetcher"/> and keeps it in an

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using Constellation.Attestation.Tdx.Collateral;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>The outcome of matching a quote and its PCK certificate against TCB info. Immutable.</summary>
 public sealed class TdxTcbEvaluation

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>
 /// Remembers verifications that are pure functions of their input bytes and the verification time: for a given key

@@ -2,18 +2,20 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Validate;
 
-/// <summary>The quote-field checks of <see cref="TdxQuotePolicy"/>; every violation is collected, none short-circuits.</summary>
-internal static class TdxPolicyChecks
+/// <summary>The quote-field checks of <see cref="TdxValidationOptions"/>; every violation is collected, none short-circuits.</summary>
+internal static class TdxQuoteFieldChecks
 {
     // go-tdx-guest: TDATTRIBUTES may only have DEBUG, SEPT_VE_DISABLE, PKS and PERFMON set; XFAM needs bits 0,1 and nothing outside 0x6DBE7.
     private const ulong TdAttributesAllowed = 0x1UL | (1UL << 28) | (1UL << 30) | (1UL << 63);
     private const ulong XfamFixed1 = 0x3;
     private const ulong XfamFixed0 = 0x0006DBE7;
 
-    public static void CheckQuote(TdxQuote quote, TdxQuotePolicy policy, List<PolicyViolation> v)
+    public static void CheckQuote(TdxQuote quote, TdxValidationOptions policy, List<PolicyViolation> v)
     {
         var h = quote.Header;
         var b = quote.Body;

@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.WireFormat;
 
 /// <summary>
 /// An Intel TDX DCAP quote, version 4 or 5, with ECDSA P-256 signature data, QE report certification data (type 6) and an

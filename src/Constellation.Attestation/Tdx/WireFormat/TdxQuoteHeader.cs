@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.WireFormat;
 
 /// <summary>The 48-byte header shared by TDX quote versions 4 and 5. Immutable.</summary>
 public sealed class TdxQuoteHeader

@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.WireFormat;
 
 /// <summary>Options for <see cref="TdxQuote.Parse(System.ReadOnlySpan{byte}, TdxQuoteParseOptions)"/>. Immutable.</summary>
 public sealed class TdxQuoteParseOptions

@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>
 /// Matches a quote against TCB info: the first level (in PCS order) whose SGX components and PCE SVN are at most the PCK

@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.WireFormat;
 
 /// <summary>The TD quote body: TDX 1.0 (584 bytes) or TDX 1.5 (648 bytes, adds TEE_TCB_SVN_2 and MRSERVICETD). Immutable.</summary>
 public sealed class TdxQuoteBody

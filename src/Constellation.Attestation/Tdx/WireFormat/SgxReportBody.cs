@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.WireFormat;
 
 /// <summary>An SGX enclave REPORT body (384 bytes), here the report of Intel's quoting enclave. Immutable.</summary>
 public sealed class SgxReportBody

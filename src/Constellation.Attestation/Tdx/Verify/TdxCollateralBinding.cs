@@ -1,18 +1,20 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
-using Constellation.Attestation.Pki;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
-/// <summary>Collateral-dependent checks: TCB info binding, TCB level and status, advisories, QE identity. All violations collected.</summary>
-internal static class TdxTcbChecks
+/// <summary>
+/// Whether verified collateral describes this quote: TCB info for the PCK certificate's platform and the quote's SEAM
+/// module, QE identity for the quote's quoting enclave. Every mismatch is collected; none short-circuits.
+/// </summary>
+internal static class TdxCollateralBinding
 {
-    public static TdxTcbEvaluation Check(TdxQuote quote, PckCertificateExtensions pck, TdxTcbInfo tcbInfo, TdxQuotePolicy policy, DateTimeOffset at,
-        List<PolicyViolation> v, List<string> warnings)
+    public static IReadOnlyList<PolicyViolation> TcbInfoMismatches(TdxQuoteBody body, PckCertificateExtensions pck, TdxTcbInfo tcbInfo, TdxTcbEvaluation evaluation)
     {
-        var body = quote.Body;
+        var v = new List<PolicyViolation>();
         if (!string.Equals(pck.FmspcHex, tcbInfo.Fmspc, StringComparison.OrdinalIgnoreCase))
         {
             v.Add(new("tcbInfo.fmspc", pck.FmspcHex + " (from the PCK certificate)", tcbInfo.Fmspc));
@@ -26,31 +28,18 @@ internal static class TdxTcbChecks
         // The top-level tdxModule always binds the SEAM module; the identity TEE_TCB_SVN[1] selects binds it as well
         // (Intel QVL uses the identity's values instead of the top-level ones; requiring both is never looser).
         CheckSeamModule(body, "mrSignerSeam", "seamAttributes", "TCB info tdxModule", tcbInfo.ModuleMrSigner, tcbInfo.ModuleAttributes, tcbInfo.ModuleAttributesMask, v);
-        var evaluation = TdxTcbEvaluator.Evaluate(body, pck, tcbInfo);
         if (evaluation.ModuleIdentity is { } identity)
         {
             CheckSeamModule(body, "tdxModuleIdentity.mrsigner", "tdxModuleIdentity.attributes", $"TCB info tdxModuleIdentities[{identity.Id}]",
                 identity.MrSigner, identity.Attributes, identity.AttributesMask, v);
         }
 
-        if (!evaluation.IsMatched)
-        {
-            v.Add(new("tcbStatus", Accepted(policy), evaluation.NoMatchReason!));
-            return evaluation;
-        }
-
-        CheckStatus("tcbStatus", evaluation.Status!, Describe(evaluation), evaluation.OutOfDateSince, policy, at, v, warnings);
-        var denied = evaluation.AdvisoryIds.Where(policy.DeniedAdvisoryIds.Contains).ToArray();
-        if (denied.Length > 0)
-        {
-            v.Add(new("advisoryIds", "none of the denied advisories", string.Join(", ", denied)));
-        }
-
-        return evaluation;
+        return v;
     }
 
-    public static TdxModuleTcbLevel? CheckQeIdentity(SgxReportBody qe, TdxQeIdentity identity, TdxQuotePolicy policy, List<PolicyViolation> v)
+    public static IReadOnlyList<PolicyViolation> QeIdentityMismatches(SgxReportBody qe, TdxQeIdentity identity)
     {
+        var v = new List<PolicyViolation>();
         if ((qe.MiscSelect & identity.MiscSelectMask) != identity.MiscSelect)
         {
             v.Add(new("qeIdentity.miscselect", $"0x{identity.MiscSelect:x8} under mask 0x{identity.MiscSelectMask:x8}", $"0x{qe.MiscSelect:x8}"));
@@ -77,17 +66,7 @@ internal static class TdxTcbChecks
             v.Add(new("qeIdentity.isvprodid", identity.IsvProdId.ToString(CultureInfo.InvariantCulture), qe.IsvProdId.ToString(CultureInfo.InvariantCulture)));
         }
 
-        var level = identity.TcbLevels.FirstOrDefault(l => l.IsvSvn <= qe.IsvSvn);
-        if (level is null)
-        {
-            v.Add(new("qeIdentity.tcbStatus", Accepted(policy), $"no QE TCB level matches ISV SVN {qe.IsvSvn}"));
-        }
-        else if (!policy.AcceptedTcbStatuses.Contains(level.Status))
-        {
-            v.Add(new("qeIdentity.tcbStatus", Accepted(policy), $"{level.Status} (QE ISV SVN {qe.IsvSvn})"));
-        }
-
-        return level;
+        return v;
     }
 
     // MRSIGNERSEAM must equal mrsigner, and SEAMATTRIBUTES under attributesMask must equal attributes (byte by byte).
@@ -111,34 +90,4 @@ internal static class TdxTcbChecks
             v.Add(new(attributesField, $"{Hex.Lower(attributes)} under mask {Hex.Lower(mask)} ({source}.attributes)", Hex.Lower(seam)));
         }
     }
-
-    // The combined status, with its two inputs when a TDX module identity took part.
-    private static string Describe(TdxTcbEvaluation e) => e.ModuleLevel is { } m
-        ? $"{e.Status} (platform {e.PlatformLevel!.Status}, TDX module {e.ModuleIdentity!.Id} {m.Status})"
-        : e.Status!;
-
-    private static void CheckStatus(string field, string status, string shown, DateTimeOffset? outOfDateSince, TdxQuotePolicy policy, DateTimeOffset at,
-        List<PolicyViolation> v, List<string> warnings)
-    {
-        if (policy.AcceptedTcbStatuses.Contains(status))
-        {
-            return;
-        }
-
-        if (TcbStatus.IsOutOfDate(status) && policy.OutOfDateGracePeriod is { } grace && outOfDateSince is { } since)
-        {
-            if (at <= since + grace)
-            {
-                warnings.Add($"TCB status {shown}: out of date since {CertificateRevocationList.Format(since)}, accepted within the grace period of {grace}");
-                return;
-            }
-
-            v.Add(new(field, Accepted(policy), $"{shown}: out of date since {CertificateRevocationList.Format(since)}, grace period {grace} elapsed"));
-            return;
-        }
-
-        v.Add(new(field, Accepted(policy), shown));
-    }
-
-    private static string Accepted(TdxQuotePolicy policy) => "one of " + string.Join(", ", policy.AcceptedTcbStatuses.Order(StringComparer.Ordinal));
 }

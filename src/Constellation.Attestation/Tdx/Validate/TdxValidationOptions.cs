@@ -1,20 +1,23 @@
 using System;
 using System.Collections.Generic;
+using Constellation.Attestation.Tdx.Collateral;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Validate;
 
 /// <summary>
-/// What a TDX quote must satisfy beyond valid signatures. Unset (null) expectations are not checked. Immutable once built;
-/// one instance may be shared across threads.
+/// What the verified facts about a TDX quote must satisfy (<see cref="TdxQuoteValidator"/>): accepted TCB statuses, the
+/// out-of-date grace period, denied advisories, and the expected TD and QE values. Unset (null) expectations are not checked.
 /// </summary>
-public sealed class TdxQuotePolicy
+/// <remarks>Immutable once built; one instance may be shared across threads. Which collateral is required and how stale it
+/// may be is <see cref="Verify.TdxVerificationOptions"/>.</remarks>
+public sealed class TdxValidationOptions
 {
-    /// <summary>Gets a value indicating whether TCB info and QE identity are required and evaluated (default true).
-    /// False is the "signatures only" mode: quote, QE report and PCK chain are checked, TCB status is not.</summary>
+    /// <summary>
+    /// Gets a value indicating whether the verification must have evaluated the TCB against verified TCB info and QE
+    /// identity (default true). False accepts a signatures-only verification (<see cref="Verify.TdxVerificationOptions.SignaturesOnly"/>);
+    /// the TCB checks below then apply only when the TCB was evaluated.
+    /// </summary>
     public bool RequireTcbEvaluation { get; init; } = true;
-
-    /// <summary>Gets a value indicating whether the PCK and root CA CRLs must be supplied (default true with TCB evaluation).</summary>
-    public bool RequireRevocationLists { get; init; } = true;
 
     /// <summary>Gets the accepted TCB statuses for platform/module and QE (default: only <see cref="TcbStatus.UpToDate"/>).</summary>
     public IReadOnlySet<string> AcceptedTcbStatuses { get; init; } = new HashSet<string>(StringComparer.Ordinal) { TcbStatus.UpToDate };
@@ -24,9 +27,6 @@ public sealed class TdxQuotePolicy
     /// level's tcbDate). Null (default) disables the grace period.
     /// </summary>
     public TimeSpan? OutOfDateGracePeriod { get; init; }
-
-    /// <summary>Gets how long TCB info and QE identity are accepted past their nextUpdate (default zero).</summary>
-    public TimeSpan CollateralGracePeriod { get; init; } = TimeSpan.Zero;
 
     /// <summary>Gets Intel advisory IDs (e.g. <c>INTEL-SA-00837</c>) that reject the quote when they apply at its TCB level.</summary>
     public IReadOnlySet<string> DeniedAdvisoryIds { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -73,9 +73,12 @@ public sealed class TdxQuotePolicy
     /// <summary>Gets the expected REPORTDATA (64 bytes).</summary>
     public ReadOnlyMemory<byte>? ReportData { get; init; }
 
-    /// <summary>Gets the default policy: full TCB evaluation with CRLs, only UpToDate, debug forbidden.</summary>
-    public static TdxQuotePolicy Default { get; } = new();
+    /// <summary>Gets the default policy: only UpToDate (platform, TDX module and QE), debug forbidden, no grace period.</summary>
+    public static TdxValidationOptions Default { get; } = new();
 
-    /// <summary>Gets a policy that checks signatures, the QE binding and the PCK chain only (TCB status not evaluated).</summary>
-    public static TdxQuotePolicy SignaturesOnly { get; } = new() { RequireTcbEvaluation = false, RequireRevocationLists = false, ForbidDebug = false };
+    /// <summary>
+    /// Gets the policy that goes with <see cref="Verify.TdxVerificationOptions.SignaturesOnly"/>: no TCB evaluation required,
+    /// debug TDs permitted and no value expected; the architectural TDATTRIBUTES and XFAM rules still apply.
+    /// </summary>
+    public static TdxValidationOptions SignaturesOnly { get; } = new() { RequireTcbEvaluation = false, ForbidDebug = false };
 }

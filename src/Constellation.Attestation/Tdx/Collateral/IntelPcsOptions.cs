@@ -1,6 +1,6 @@
 using System;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>Endpoints of Intel's Provisioning Certification Service (PCS v4). Immutable.</summary>
 public sealed class IntelPcsOptions

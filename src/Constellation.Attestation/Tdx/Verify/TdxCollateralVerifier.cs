@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Tdx.Collateral;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>
 /// Verifies TCB info and QE identity: issuer chain to the pinned root (with the root CA CRL when given), the signature

@@ -6,22 +6,28 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>
-/// Verifies a TDX quote end to end: PCK chain to the pinned root with CRLs, quote and QE report signatures, QE report data
-/// binding, collateral signatures and freshness, TCB level and QE identity, then the policy, reporting every policy
-/// violation at once. Thread-safe. Successful chain and collateral verifications are remembered (bounded) while their exact
-/// inputs recur inside their validity windows, so a warm verifier mostly pays for the quote signature.
+/// Verifies a TDX quote: the quote signature by the attestation key, the QE report signature by the PCK key and its
+/// binding of the attestation key, the PCK chain to a pinned root with CRLs, and (unless signatures only) the TCB info and
+/// QE identity signatures, issuer chains and freshness; then evaluates the TCB against the verified collateral. Returns
+/// the facts (<see cref="TdxQuoteVerificationResult"/>); whether they are acceptable is <see cref="Validate.TdxQuoteValidator"/>'s
+/// decision.
 /// </summary>
+/// <remarks>
+/// Thread-safe. Successful chain and collateral verifications are remembered (bounded) while their exact inputs recur
+/// inside their validity windows, and imported attestation keys are reused by their exact bytes, so a warm verifier mostly
+/// pays for the quote signature.
+/// </remarks>
 public sealed class TdxQuoteVerifier
 {
     private const string PckLeafCn = "Intel SGX PCK Certificate";
     private const string PlatformCaCn = "Intel SGX PCK Platform CA";
     private const string ProcessorCaCn = "Intel SGX PCK Processor CA";
-
-    private readonly TdxVerifierOptions options;
 
     // Successful chain/QE-report and collateral verifications, reused while their inputs are byte-identical and the
     // verification time stays inside every certificate's, CRL's and document's validity window.
@@ -31,24 +37,22 @@ public sealed class TdxQuoteVerifier
     // Imported attestation keys by exact bytes: importing (and point-validating) costs more than the verification itself.
     private readonly P256KeyPool attestationKeys = new();
 
-    /// <summary>Creates a verifier that trusts the Intel SGX Root CA.</summary>
-    public TdxQuoteVerifier()
-        : this(new TdxVerifierOptions())
+    /// <summary>Creates a verifier.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for <see cref="TdxVerificationOptions.Default"/> (Intel SGX Root CA).</param>
+    /// <exception cref="ArgumentException"><see cref="TdxVerificationOptions.TrustedRoots"/> is empty.</exception>
+    public TdxQuoteVerifier(TdxVerificationOptions? options = null)
     {
-    }
-
-    /// <summary>Creates a verifier with the given trust anchors.</summary>
-    /// <param name="options">The options.</param>
-    public TdxQuoteVerifier(TdxVerifierOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
+        options ??= TdxVerificationOptions.Default;
         if (options.TrustedRoots.Count == 0)
         {
             throw new ArgumentException("at least one trusted root is required", nameof(options));
         }
 
-        this.options = options;
+        Options = options;
     }
+
+    /// <summary>Gets the options in force.</summary>
+    public TdxVerificationOptions Options { get; }
 
     /// <summary>Returns which CA issued the quote's PCK certificate (selects the PCK CRL).</summary>
     /// <param name="quote">The quote.</param>
@@ -71,86 +75,80 @@ public sealed class TdxQuoteVerifier
         return PemCertificates.ParseChain(quote.PckCertificateChainPem, 3, "PCK certificate chain");
     }
 
-    /// <summary>Fetches collateral from <paramref name="source"/> and verifies.</summary>
+    /// <summary>
+    /// Fetches the collateral the options require from <see cref="TdxVerificationOptions.CollateralSource"/> and verifies
+    /// (nothing is fetched when neither TCB evaluation nor CRLs are required).
+    /// </summary>
     /// <param name="quote">The quote.</param>
-    /// <param name="source">Where collateral comes from.</param>
-    /// <param name="policy">The policy.</param>
-    /// <param name="at">The verification time.</param>
     /// <param name="cancellationToken">Cancels the fetch.</param>
     /// <returns>The verification facts.</returns>
-    public async Task<TdxQuoteVerification> VerifyAsync(TdxQuote quote, ITdxCollateralSource source, TdxQuotePolicy policy, DateTimeOffset at,
-        CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">Collateral is required but no collateral source is configured.</exception>
+    /// <exception cref="CollateralUnavailableException">The collateral cannot be obtained.</exception>
+    /// <exception cref="AttestationException">As <see cref="Verify"/>.</exception>
+    public async Task<TdxQuoteVerificationResult> VerifyAsync(TdxQuote quote, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(quote);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(policy);
         var collateral = new TdxCollateral();
-        if (policy.RequireTcbEvaluation || policy.RequireRevocationLists)
+        if (Options.RequiresCollateral)
         {
+            var source = Options.CollateralSource
+                ?? throw new InvalidOperationException($"the verification requires collateral but {nameof(TdxVerificationOptions)}.{nameof(TdxVerificationOptions.CollateralSource)} is not set");
             var chain = ReadPckChain(quote);
             var fmspc = PckCertificateExtensions.Read(chain[0]).FmspcHex;
             collateral = await source.GetCollateralAsync(fmspc, CaType(chain[0]), cancellationToken).ConfigureAwait(false);
         }
 
-        return Verify(quote, collateral, policy, at);
+        return Verify(quote, collateral);
     }
 
-    /// <summary>Verifies the quote against the given collateral.</summary>
+    /// <summary>Verifies the quote against the given collateral at <see cref="TdxVerificationOptions.VerificationTime"/> (or now).</summary>
     /// <param name="quote">The quote.</param>
     /// <param name="collateral">TCB info, QE identity and CRLs (parts may be absent in signatures-only mode).</param>
-    /// <param name="policy">The policy.</param>
-    /// <param name="at">The verification time.</param>
     /// <returns>The verification facts.</returns>
     /// <exception cref="AttestationSignatureException">A quote, QE report or collateral signature fails.</exception>
     /// <exception cref="AttestationBindingException">The QE report does not vouch for the attestation key.</exception>
     /// <exception cref="CertificateChainException">A chain is untrusted or a certificate is revoked.</exception>
     /// <exception cref="AttestationFreshnessException">A certificate, CRL or collateral is out of date.</exception>
     /// <exception cref="CollateralUnavailableException">Required collateral is missing.</exception>
-    /// <exception cref="TdxPolicyException">The policy is violated (all violations listed, with the TCB evaluation).</exception>
-    public TdxQuoteVerification Verify(TdxQuote quote, TdxCollateral collateral, TdxQuotePolicy policy, DateTimeOffset at)
+    public TdxQuoteVerificationResult Verify(TdxQuote quote, TdxCollateral collateral)
     {
         ArgumentNullException.ThrowIfNull(quote);
         ArgumentNullException.ThrowIfNull(collateral);
-        ArgumentNullException.ThrowIfNull(policy);
+        var at = Options.Now;
+        var requireCrls = Options.RequireRevocationLists;
+        var grace = Options.CollateralGracePeriod;
 
         TdxQuoteSignatures.VerifyQuoteSignature(quote, attestationKeys);
-        if (policy.RequireRevocationLists && (collateral.PckCrl is null || collateral.RootCaCrl is null))
+        if (requireCrls && (collateral.PckCrl is null || collateral.RootCaCrl is null))
         {
             throw new CollateralUnavailableException(
                 $"revocation lists required but missing: {(collateral.PckCrl is null ? "PCK CRL " : string.Empty)}{(collateral.RootCaCrl is null ? "root CA CRL" : string.Empty)}".Trim());
         }
 
-        var (pckChain, pck) = VerifyPck(quote, collateral, policy.RequireRevocationLists, at);
+        var (pckChain, pck) = VerifyPck(quote, collateral, requireCrls, at);
         TdxQuoteSignatures.VerifyQeReportBinding(quote);
+        if (!Options.RequireTcbEvaluation)
+        {
+            return new TdxQuoteVerificationResult(quote, at, pckChain, pck, null, null, null, null, [], [], []);
+        }
 
-        var violations = new List<PolicyViolation>();
+        var tcbInfo = collateral.TcbInfo ?? throw new CollateralUnavailableException("TCB info is missing");
+        var tcbChain = collateral.TcbInfoIssuerChain ?? throw new CollateralUnavailableException("TCB info issuer chain is missing");
+        var qeIdentity = collateral.QeIdentity ?? throw new CollateralUnavailableException("QE identity is missing");
+        var qeChain = collateral.QeIdentityIssuerChain ?? throw new CollateralUnavailableException("QE identity issuer chain is missing");
+        VerifyCollateral(tcbInfo.SignedBytes, tcbInfo.Signature, tcbChain, collateral.RootCaCrl, grace, at, tcbInfo.IssueDate, tcbInfo.NextUpdate,
+            () => TdxCollateralVerifier.VerifyTcbInfo(tcbInfo, tcbChain, Options.TrustedRoots, at, collateral.RootCaCrl, grace));
+        VerifyCollateral(qeIdentity.SignedBytes, qeIdentity.Signature, qeChain, collateral.RootCaCrl, grace, at, qeIdentity.IssueDate, qeIdentity.NextUpdate,
+            () => TdxCollateralVerifier.VerifyQeIdentity(qeIdentity, qeChain, Options.TrustedRoots, at, collateral.RootCaCrl, grace));
         var warnings = new List<string>();
-        TdxTcbEvaluation? tcb = null;
-        TdxModuleTcbLevel? qeLevel = null;
-        if (policy.RequireTcbEvaluation)
-        {
-            var tcbInfo = collateral.TcbInfo ?? throw new CollateralUnavailableException("TCB info is missing");
-            var tcbChain = collateral.TcbInfoIssuerChain ?? throw new CollateralUnavailableException("TCB info issuer chain is missing");
-            var qeIdentity = collateral.QeIdentity ?? throw new CollateralUnavailableException("QE identity is missing");
-            var qeChain = collateral.QeIdentityIssuerChain ?? throw new CollateralUnavailableException("QE identity issuer chain is missing");
-            VerifyCollateral(tcbInfo.SignedBytes, tcbInfo.Signature, tcbChain, collateral.RootCaCrl, policy.CollateralGracePeriod, at, tcbInfo.IssueDate, tcbInfo.NextUpdate,
-                () => TdxCollateralVerifier.VerifyTcbInfo(tcbInfo, tcbChain, options.TrustedRoots, at, collateral.RootCaCrl, policy.CollateralGracePeriod));
-            VerifyCollateral(qeIdentity.SignedBytes, qeIdentity.Signature, qeChain, collateral.RootCaCrl, policy.CollateralGracePeriod, at, qeIdentity.IssueDate, qeIdentity.NextUpdate,
-                () => TdxCollateralVerifier.VerifyQeIdentity(qeIdentity, qeChain, options.TrustedRoots, at, collateral.RootCaCrl, policy.CollateralGracePeriod));
-            AddGraceWarning(warnings, "TCB info", tcbInfo.NextUpdate, at);
-            AddGraceWarning(warnings, "QE identity", qeIdentity.NextUpdate, at);
+        AddGraceWarning(warnings, "TCB info", tcbInfo.NextUpdate, at);
+        AddGraceWarning(warnings, "QE identity", qeIdentity.NextUpdate, at);
 
-            tcb = TdxTcbChecks.Check(quote, pck, tcbInfo, policy, at, violations, warnings);
-            qeLevel = TdxTcbChecks.CheckQeIdentity(quote.QeReport, qeIdentity, policy, violations);
-        }
-
-        TdxPolicyChecks.CheckQuote(quote, policy, violations);
-        if (violations.Count > 0)
-        {
-            throw new TdxPolicyException(violations, tcb, qeLevel);
-        }
-
-        return new TdxQuoteVerification(quote, pckChain, pck, tcb, qeLevel, warnings);
+        var tcb = TdxTcbEvaluator.Evaluate(quote.Body, pck, tcbInfo);
+        var qe = quote.QeReport;
+        var qeLevel = qeIdentity.TcbLevels.FirstOrDefault(l => l.IsvSvn <= qe.IsvSvn);
+        return new TdxQuoteVerificationResult(quote, at, pckChain, pck, tcbInfo, qeIdentity, tcb, qeLevel,
+            TdxCollateralBinding.TcbInfoMismatches(quote.Body, pck, tcbInfo, tcb), TdxCollateralBinding.QeIdentityMismatches(qe, qeIdentity), warnings);
     }
 
     private (VerifiedCertificateChain Chain, PckCertificateExtensions Pck) VerifyPck(TdxQuote quote, TdxCollateral collateral, bool requireCrls, DateTimeOffset at)
@@ -185,7 +183,7 @@ public sealed class TdxQuoteVerifier
 
         var chain = CertificateChainVerifier.Verify(presented, new CertificateChainPolicy
         {
-            TrustedRoots = options.TrustedRoots,
+            TrustedRoots = Options.TrustedRoots,
             VerificationTime = at,
             RevocationLists = crls,
             RequireRevocationLists = requireCrls,

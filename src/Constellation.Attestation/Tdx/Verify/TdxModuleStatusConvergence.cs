@@ -1,4 +1,6 @@
-namespace Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>
 /// Combines the platform TCB level's status with the TDX module identity level's status the way Intel's quote verification

@@ -1,7 +1,7 @@
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>Supplies collateral for a platform (Intel PCS client, a directory, a cache).</summary>
 public interface ITdxCollateralSource

@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>The Intel CA that issued a PCK certificate; it selects the PCK CRL (<c>ca=platform</c> or <c>ca=processor</c>).</summary>
 public enum PckCaType
