@@ -1,6 +1,6 @@
 using System;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Tdx;
 
 namespace Constellation.Attestation.DependencyInjection;

@@ -3,7 +3,7 @@ using System.Net.Http;
 using System.Threading;
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Diagnostics;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Tdx;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

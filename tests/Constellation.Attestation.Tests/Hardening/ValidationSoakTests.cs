@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Tests.Tdx;

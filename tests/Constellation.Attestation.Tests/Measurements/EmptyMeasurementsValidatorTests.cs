@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Pki;
 using Constellation.Attestation.Tests.Variants.AzureTdx;

@@ -7,8 +7,9 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>
 /// Fetches SEV-SNP collateral from AMD KDS through the shared cache: VCEKs by chip ID and reported TCB (immutable,

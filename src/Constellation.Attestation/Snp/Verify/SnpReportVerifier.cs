@@ -5,8 +5,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>
 /// Verifies an SEV-SNP report: the ECDSA P-384 signature over the signed region by the VCEK or VLEK, the chain

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>
 /// The outcome of verifying a report: either valid (with the facts established) or every failure found.

@@ -9,7 +9,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Cli.Commands.Evidence.Snp;
 

@@ -1,8 +1,9 @@
 using System;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Snp.Verify;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>
 /// An AMD CRL as served by KDS at <c>/vcek/v1/{product}/crl</c> (ASK chain) or <c>/vlek/v1/{product}/crl</c> (ASVK
