@@ -7,6 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Snp.Verify;
 using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Snp.Collateral;
@@ -143,7 +144,7 @@ public sealed class AmdKdsClient
 
             try
             {
-                crl.EnsureSignedBy(ark);
+                SnpRevocationListChecks.EnsureSignedBy(crl, ark);
             }
             catch (CertificateChainException ex)
             {

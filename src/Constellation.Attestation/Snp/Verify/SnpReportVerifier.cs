@@ -299,8 +299,8 @@ public sealed class SnpReportVerifier
         try
         {
             EnsureCrlSignedOnce(crl, chain.Ark);
-            crl.EnsureCurrent(at);
-            crl.EnsureNotListed(chain.Intermediate, chain.Endorsement.Certificate);
+            SnpRevocationListChecks.EnsureCurrent(crl, at);
+            SnpRevocationListChecks.EnsureNotListed(crl, chain.Intermediate, chain.Endorsement.Certificate);
         }
         catch (AttestationException ex)
         {
@@ -320,7 +320,7 @@ public sealed class SnpReportVerifier
             return;
         }
 
-        crl.EnsureSignedBy(ark);
+        SnpRevocationListChecks.EnsureSignedBy(crl, ark);
         if (_signedCrls.Count >= MaxCachedChains)
         {
             _signedCrls.Clear();
