@@ -1,7 +1,9 @@
 using System;
 using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx;
 
 namespace Constellation.Attestation.DependencyInjection;
 

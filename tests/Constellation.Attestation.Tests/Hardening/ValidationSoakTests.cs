@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Vtpm;

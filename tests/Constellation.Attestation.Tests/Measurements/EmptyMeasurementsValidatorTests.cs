@@ -1,9 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Pki;
 using Constellation.Attestation.Tests.Variants.AzureTdx;
 using Constellation.Attestation.Tests.Vtpm;

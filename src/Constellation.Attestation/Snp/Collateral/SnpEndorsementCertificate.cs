@@ -4,8 +4,10 @@ using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>
 /// A VCEK or VLEK certificate with its AMD extensions decoded (shared/spec/snp.md §4.2). Parsing checks the

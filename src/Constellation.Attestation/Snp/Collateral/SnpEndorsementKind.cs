@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>What kind of key an AMD certificate holds.</summary>
 public enum SnpEndorsementKind

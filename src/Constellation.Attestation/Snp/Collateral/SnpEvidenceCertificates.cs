@@ -1,7 +1,8 @@
 using System;
 using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Snp.Verify;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>
 /// The certificates that come with a report: the signer (VCEK or VLEK) and its intermediate (ASK or ASVK).

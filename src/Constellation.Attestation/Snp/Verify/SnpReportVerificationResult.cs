@@ -1,15 +1,17 @@
 using System;
 using System.Collections.Generic;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>
 /// The outcome of verifying a report: either valid (with the facts established) or every failure found.
 /// </summary>
 /// <remarks>Immutable and thread-safe.</remarks>
-public sealed class SnpVerificationResult
+public sealed class SnpReportVerificationResult
 {
-    internal SnpVerificationResult(SnpReport report, SnpProductLine? productLine, SnpEndorsementCertificate? endorsement, IReadOnlyList<AttestationException> failures)
+    internal SnpReportVerificationResult(SnpReport report, SnpProductLine? productLine, SnpEndorsementCertificate? endorsement, IReadOnlyList<AttestationException> failures)
     {
         Report = report;
         ProductLine = productLine;
@@ -35,5 +37,5 @@ public sealed class SnpVerificationResult
     /// <summary>Throws the first (most fundamental) failure if the report is not valid.</summary>
     /// <returns>This result, for chaining.</returns>
     /// <exception cref="AttestationException">The first failure.</exception>
-    public SnpVerificationResult ThrowIfInvalid() => IsValid ? this : throw Failures[0];
+    public SnpReportVerificationResult ThrowIfInvalid() => IsValid ? this : throw Failures[0];
 }

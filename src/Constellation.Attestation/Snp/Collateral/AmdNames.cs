@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>AMD certificate naming rules (subject/issuer location fields and CNs per role).</summary>
 internal static class AmdNames
