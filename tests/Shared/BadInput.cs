@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Constellation.Cli.Tests.Inputs;
+namespace Constellation.Tests;
 
 /// <summary>Files a reader must not trust to end: each is where a read-everything CLI hangs or runs out of memory.</summary>
 public enum BadInput
