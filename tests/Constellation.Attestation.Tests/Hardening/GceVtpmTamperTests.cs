@@ -1,9 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.EventLog;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Hardening;

@@ -3,8 +3,8 @@ using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.EventLog;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Hardening;

@@ -1,8 +1,7 @@
 using System.Text;
-using Constellation.Attestation.Tests.Vtpm;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;
@@ -62,7 +61,7 @@ public class PcrValueBoundaryTests
         // PCR 0 that carries PCR 1's bytes and only warnings to show for it.
         var measurements = SwtpmVtpm.MeasurementsOf(document, warnOnly: true);
         var shiftedDocument = SwtpmVtpm.WithQuote(document, TpmAlgorithm.Sha256, q =>
-            new VtpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank, Shifted(q.Pcrs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()), from: 1, to: 0)));
+            new TpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank, Shifted(q.Pcrs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()), from: 1, to: 0)));
 
         var act = async () => await QemuVtpm.CreateValidator(measurements).ValidateAsync(shiftedDocument, Nonce);
 

@@ -1,6 +1,7 @@
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
-using Constellation.Attestation.Tpm.Transport;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;

@@ -1,4 +1,5 @@
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tpm;
 

@@ -3,18 +3,19 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Atls;
 using Constellation.Attestation;
-using Constellation.Attestation.Variants.Tdx;
-using Constellation.Attestation.Variants.Aws;
-using Constellation.Attestation.Variants.Gcp;
-using Constellation.Attestation.Tpm.EventLog;
 using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
+using Constellation.Attestation.Variants.Aws;
 using Constellation.Attestation.Variants.Azure.Hcl;
+using Constellation.Attestation.Variants.Gcp;
 using Constellation.Attestation.Variants.Snp;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Variants.Tdx;
 
 namespace Constellation.Fuzz;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
-using Constellation.Attestation.Tpm.Transport;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Cli;
 using Constellation.Tests.Swtpm;
 

@@ -4,8 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Attestation.Vtpm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Snp;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Variants.Snp;
 

@@ -3,8 +3,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Tdx;
-using Constellation.Attestation.Tpm.Transport;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

@@ -2,8 +2,8 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Attestation.Vtpm;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tdx;
-using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Collateral;
+using Constellation.Attestation.Tests.Tdx;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Azure.Hcl;
 using Constellation.Attestation.Variants.Tdx;
-using Constellation.Attestation.Vtpm;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;
 

@@ -4,8 +4,8 @@ using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Snp;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Snp;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;
