@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.Verify.EventLog;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;

@@ -3,6 +3,7 @@ using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Tpm;
+using Constellation.Attestation.Tpm.Verify.EventLog;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Tests;

@@ -151,7 +151,7 @@ public static class TpmQuoteVerifier
     public static bool KeyEquals(TpmPublic key, ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return TpmKeyEncoding.KeyEquals(key, subjectPublicKeyInfo);
+        return TpmKeyComparison.KeyEquals(key, subjectPublicKeyInfo);
     }
 
     /// <summary>

@@ -2,18 +2,17 @@ using System;
 using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Constellation.Attestation.Tpm.WireFormat;
 
 /// <summary>
-/// DER SubjectPublicKeyInfo encoding and comparison of TPM keys with System.Formats.Asn1, without importing the
-/// key into the platform crypto library (which is slow on OpenSSL 3 and not needed to compare numbers).
+/// DER SubjectPublicKeyInfo encoding of TPM keys with System.Formats.Asn1, without importing the key into the platform
+/// crypto library (which is slow on OpenSSL 3 and not needed to lay out numbers).
 /// </summary>
 internal static class TpmKeyEncoding
 {
-    private const string RsaOid = "1.2.840.113549.1.1.1";
-    private const string EcOid = "1.2.840.10045.2.1";
+    internal const string RsaOid = "1.2.840.113549.1.1.1";
+    internal const string EcOid = "1.2.840.10045.2.1";
 
     public static byte[] ToSubjectPublicKeyInfo(TpmPublic key)
     {
@@ -56,55 +55,5 @@ internal static class TpmKeyEncoding
         }
 
         return writer.Encode();
-    }
-
-    /// <summary>Compares numerically: RSA modulus and exponent; EC curve and point.</summary>
-    public static bool KeyEquals(TpmPublic key, ReadOnlySpan<byte> subjectPublicKeyInfo)
-    {
-        PublicKey trusted;
-        try
-        {
-            trusted = PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
-            if (read != subjectPublicKeyInfo.Length)
-            {
-                return false;
-            }
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-
-        try
-        {
-            if (key.Type == TpmAlgorithm.Rsa)
-            {
-                if (trusted.Oid.Value != RsaOid)
-                {
-                    return false;
-                }
-
-                var reader = new AsnReader(trusted.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
-                var modulus = reader.ReadInteger();
-                var exponent = reader.ReadInteger();
-                return modulus == new BigInteger(key.Unique.Span, isUnsigned: true, isBigEndian: true) && exponent == key.EffectiveRsaExponent;
-            }
-
-            if (trusted.Oid.Value != EcOid || trusted.EncodedParameters is null)
-            {
-                return false;
-            }
-
-            var (curve, _) = TpmPublic.GetCurve(key.Curve);
-            var curveOid = new AsnReader(trusted.EncodedParameters.RawData, AsnEncodingRules.DER).ReadObjectIdentifier();
-            var ours = new AsnReader(ToSubjectPublicKeyInfo(key), AsnEncodingRules.DER).ReadSequence();
-            ours.ReadSequence();
-            var ourPoint = ours.ReadBitString(out _);
-            return curveOid == curve.Oid.Value && trusted.EncodedKeyValue.RawData.AsSpan().SequenceEqual(ourPoint);
-        }
-        catch (AsnContentException)
-        {
-            return false;
-        }
     }
 }

@@ -34,7 +34,7 @@ public enum GceConfidentialTechnology
 /// <c>convertToPbEvents</c>), made strict: only PCR 0 events before its EV_SEPARATOR are the firmware's and are read (a
 /// guest can extend PCR 0 later with honest digests); a record whose digest is a separator's must be a valid
 /// EV_SEPARATOR, so the end of the firmware's events cannot be hidden by relabelling it; and the data of every record
-/// read is taken from <see cref="TcgEvent.GetVerifiedData"/>, so a record whose data does not hash to its digests is
+/// read is taken from <see cref="TcgEventDigestCheck.GetVerifiedData"/>, so a record whose data does not hash to its digests is
 /// refused instead of believed (go-tpm-tools v0.4.x skips such records).
 /// </remarks>
 public sealed class GcePlatformState

@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Immutable;
-using Constellation.Attestation.Tpm.Verify.EventLog;
 
 namespace Constellation.Attestation.Tpm.WireFormat.EventLog;
 
 /// <summary>One record of a TCG PC Client crypto-agile event log (TCG_PCR_EVENT2). Immutable.</summary>
 /// <remarks>
 /// A quote covers PCR values, and the replay ties those to the records' <see cref="Digests"/> only. Nothing signed
-/// covers a record's type, its PCR index beyond the replay, or its data: the data is reachable only through
-/// <see cref="GetVerifiedData"/>, which first checks that it hashes to the digests.
+/// covers a record's type, its PCR index beyond the replay, or its data: the data is public only through the verify
+/// layer's <c>GetVerifiedData</c> (<c>Tpm.Verify.EventLog.TcgEventDigestCheck</c>), which first checks that it hashes
+/// to the digests. This type is layout only and computes no hash.
 /// </remarks>
 public sealed class TcgEvent
 {
@@ -23,9 +23,6 @@ public sealed class TcgEvent
 
     /// <summary>EV_NONHOST_INFO.</summary>
     public const uint NonHostInfo = 0x00000011;
-
-    // Strongest first, so that a mismatch is reported for the bank a quote is most likely to have verified.
-    private static readonly TpmAlgorithm[] HashableBanks = [TpmAlgorithm.Sha512, TpmAlgorithm.Sha384, TpmAlgorithm.Sha256, TpmAlgorithm.Sha1];
 
     private readonly byte[] _data;
 
@@ -52,62 +49,9 @@ public sealed class TcgEvent
 
     /// <summary>
     /// Gets the event data without any check. Only for values that the replay itself binds (the StartupLocality of
-    /// PCR 0 sets the value the replay starts from) and for the digest check.
+    /// PCR 0 sets the value the replay starts from) and for the digest check (both in <c>Tpm.Verify.EventLog</c>).
     /// </summary>
-    internal ReadOnlySpan<byte> UnverifiedData => _data;
-
-    /// <summary>
-    /// Returns the event data after checking that it is what was measured: every digest the record carries in a bank
-    /// this library can hash (SHA-512, SHA-384, SHA-256, SHA-1) must be the hash of the data, and there must be at least one.
-    /// </summary>
-    /// <remarks>
-    /// Every bank is checked, not only the one a quote verified, so whichever bank the replay was verified for, the data
-    /// is what that bank measured (a record whose banks disagree is malformed). Only event types that firmware hashes over
-    /// exactly their data pass: EV_S_CRTM_VERSION, EV_NONHOST_INFO, EV_SEPARATOR, EV_EFI_ACTION,
-    /// EV_EFI_VARIABLE_DRIVER_CONFIG. Types hashed over something else (EV_POST_CODE, EV_EFI_BOOT_SERVICES_APPLICATION:
-    /// the image; EV_EFI_VARIABLE_BOOT on some firmware: the variable value only; shim's EV_EFI_VARIABLE_AUTHORITY: the
-    /// data without its last byte; GRUB's EV_IPL: the command without its prefix) are refused: reading their data needs
-    /// that type's own rule (see docs/vtpm.md).
-    /// </remarks>
-    /// <returns>The data.</returns>
-    /// <exception cref="TcgEventDigestException">A digest is not the hash of the data, or no digest can be checked.</exception>
-    public ReadOnlyMemory<byte> GetVerifiedData()
-    {
-        var checkedAny = false;
-        foreach (var bank in HashableBanks)
-        {
-            if (!Digests.TryGetValue(bank, out var recorded))
-            {
-                continue;
-            }
-
-            var actual = TpmHash.Compute(bank, _data);
-            if (!recorded.AsSpan().SequenceEqual(actual))
-            {
-                throw new TcgEventDigestException(Sequence, PcrIndex, EventType, bank, Convert.ToHexStringLower(recorded.AsSpan()), Convert.ToHexStringLower(actual));
-            }
-
-            checkedAny = true;
-        }
-
-        return checkedAny
-            ? _data
-            : throw new TcgEventDigestException(Sequence, PcrIndex, EventType, TpmAlgorithm.Null, string.Empty, string.Empty);
-    }
-
-    /// <summary>Returns whether any hashable digest of the record is the hash of <paramref name="content"/> (the type is not consulted).</summary>
-    internal bool HasDigestOf(ReadOnlySpan<byte> content)
-    {
-        foreach (var bank in HashableBanks)
-        {
-            if (Digests.TryGetValue(bank, out var recorded) && recorded.AsSpan().SequenceEqual(TpmHash.Compute(bank, content)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal ReadOnlyMemory<byte> UnverifiedData => _data;
 
     /// <summary>Names an event type for messages (<c>EV_SEPARATOR</c>, or the hex value for types this library does not read).</summary>
     internal static string NameOf(uint eventType) => eventType switch

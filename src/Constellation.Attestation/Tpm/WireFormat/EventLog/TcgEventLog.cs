@@ -1,22 +1,19 @@
 using System;
 using System.Buffers.Binary;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Linq;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Constellation.Attestation.Tpm.WireFormat.EventLog;
 
 /// <summary>
-/// A parsed TCG PC Client crypto-agile event log (the format of <c>binary_bios_measurements</c>), with replay
-/// against quoted PCR values. Event-log integers are little-endian, unlike TPM structures. Immutable.
+/// A parsed TCG PC Client crypto-agile event log (the format of <c>binary_bios_measurements</c>). Event-log integers
+/// are little-endian, unlike TPM structures. Layout only and immutable: the replay against quoted PCR values and the
+/// check of event data against its digests are the verify layer's (<c>Tpm.Verify.EventLog</c>).
 /// </summary>
 public sealed class TcgEventLog
 {
     private static readonly byte[] SpecIdSignature = Encoding.ASCII.GetBytes("Spec ID Event03\0");
-    private static readonly byte[] StartupLocalitySignature = Encoding.ASCII.GetBytes("StartupLocality\0");
 
     private TcgEventLog(ImmutableDictionary<TpmAlgorithm, int> digestSizes, ImmutableArray<TcgEvent> events)
     {
@@ -103,86 +100,6 @@ public sealed class TcgEventLog
         }
 
         return new TcgEventLog(sizes.ToImmutable(), events.ToImmutable());
-    }
-
-    /// <summary>
-    /// Replays the log for one bank: each PCR starts at zero (PCR 0 at the StartupLocality value when the log
-    /// says so) and is extended with every non-EV_NO_ACTION event's digest.
-    /// </summary>
-    /// <param name="bank">The bank to replay.</param>
-    /// <returns>The replayed value of every PCR that has at least one extending event.</returns>
-    /// <exception cref="AttestationFormatException">The log does not record this bank, or an event lacks its digest.</exception>
-    public IReadOnlyDictionary<int, byte[]> Replay(TpmAlgorithm bank)
-    {
-        if (!DigestSizes.ContainsKey(bank) || !TpmHash.IsSupported(bank))
-        {
-            throw new AttestationFormatException(
-                $"event log: expected digests for the {TpmHash.ToDisplayName(bank)} bank, the log records {string.Join(", ", DigestSizes.Keys.Select(TpmHash.ToDisplayName))}");
-        }
-
-        var size = TpmHash.GetDigestSize(bank);
-        var pcrs = new Dictionary<int, byte[]>();
-        var startupLocality = (byte)0;
-        foreach (var e in Events)
-        {
-            if (e.EventType == TcgEvent.NoAction)
-            {
-                // Read unverified (EV_NO_ACTION has no digest): the locality is the value PCR 0 starts from, so a
-                // false one makes the replay of PCR 0 differ from the quote.
-                var data = e.UnverifiedData;
-                if (e.PcrIndex == 0 && data.Length >= 17 && data[..16].SequenceEqual(StartupLocalitySignature))
-                {
-                    startupLocality = data[16];
-                }
-
-                continue;
-            }
-
-            if (!e.Digests.TryGetValue(bank, out var digest))
-            {
-                throw new AttestationFormatException(
-                    $"event log: event {e.Sequence} (PCR {e.PcrIndex}, type 0x{e.EventType:x8}) has no {TpmHash.ToDisplayName(bank)} digest");
-            }
-
-            var index = checked((int)e.PcrIndex);
-            if (!pcrs.TryGetValue(index, out var current))
-            {
-                current = new byte[size];
-                if (index == 0)
-                {
-                    current[^1] = startupLocality;
-                }
-            }
-
-            pcrs[index] = TpmHash.Compute(bank, [.. current, .. digest.AsSpan()]);
-        }
-
-        return pcrs;
-    }
-
-    /// <summary>
-    /// Replays the log for a bank and requires every PCR the log touches to equal the quoted value.
-    /// </summary>
-    /// <param name="bank">The quoted bank.</param>
-    /// <param name="quotedPcrs">The PCR values covered by a verified quote.</param>
-    /// <exception cref="AttestationFormatException">The log cannot be replayed for this bank.</exception>
-    /// <exception cref="AttestationBindingException">A replayed PCR differs from the quoted value, or was not quoted.</exception>
-    public void VerifyAgainst(TpmAlgorithm bank, IReadOnlyDictionary<int, byte[]> quotedPcrs)
-    {
-        ArgumentNullException.ThrowIfNull(quotedPcrs);
-        foreach (var (index, replayed) in Replay(bank).OrderBy(kv => kv.Key))
-        {
-            if (!quotedPcrs.TryGetValue(index, out var quoted))
-            {
-                throw new AttestationBindingException($"event log PCR {index} ({TpmHash.ToDisplayName(bank)})", Convert.ToHexStringLower(replayed), "PCR not quoted");
-            }
-
-            if (!CryptographicOperations.FixedTimeEquals(quoted, replayed))
-            {
-                throw new AttestationBindingException(
-                    $"event log replay of PCR {index} ({TpmHash.ToDisplayName(bank)})", Convert.ToHexStringLower(quoted), Convert.ToHexStringLower(replayed));
-            }
-        }
     }
 
     private static uint ReadUInt32(ReadOnlySpan<byte> data, ref int offset, string field, int sequence) =>
