@@ -67,6 +67,9 @@ internal static class GceVector
             .Select(l => l.Split(':', 2))
             .ToDictionary(p => int.Parse(p[0].Trim(), CultureInfo.InvariantCulture), p => Convert.FromHexString(p[1].Trim()));
 
+    /// <summary>The real quote of a bank with its PCR values.</summary>
+    public static TpmQuote Quote(string bank) => new(Attest(bank), Signature(bank), BankOf(bank), Pcrs(bank));
+
     public static TpmAlgorithm BankOf(string bank) => bank switch
     {
         "sha1" => TpmAlgorithm.Sha1,

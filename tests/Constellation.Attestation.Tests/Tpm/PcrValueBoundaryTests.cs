@@ -35,7 +35,7 @@ public class PcrValueBoundaryTests
         // The premise: the concatenation, and so the signed digest, is unchanged.
         TpmQuoteVerifier.ComputePcrDigest(TpmAlgorithm.Sha256, shifted).Should().Equal(TpmQuoteVerifier.ComputePcrDigest(TpmAlgorithm.Sha256, GceVector.Pcrs(bank)));
 
-        var act = () => TpmQuoteVerifier.VerifyQuote(ak, GceVector.Attest(bank), GceVector.Signature(bank), [], GceVector.BankOf(bank), shifted);
+        var act = () => QuoteVerification.VerifyAndBind(ak, new TpmQuote(GceVector.Attest(bank), GceVector.Signature(bank), GceVector.BankOf(bank), shifted), []);
 
         act.Should().Throw<AttestationFormatException>()
             .WithMessage($"{bank} PCR 0 value: expected {size} bytes (the bank's digest size), got {2 * size}");
@@ -46,7 +46,7 @@ public class PcrValueBoundaryTests
     {
         var ak = TpmPublic.Parse(GceVector.AkPublic);
 
-        var act = () => TpmQuoteVerifier.VerifyQuote(ak, GceVector.Attest("sha256"), GceVector.Signature("sha256"), [], TpmAlgorithm.Sha256, GceVector.Pcrs("sha256"));
+        var act = () => QuoteVerification.VerifyAndBind(ak, GceVector.Quote("sha256"), []);
 
         act.Should().NotThrow();
     }

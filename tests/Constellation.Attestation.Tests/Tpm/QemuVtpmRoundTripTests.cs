@@ -64,6 +64,29 @@ public class QemuVtpmRoundTripTests
     }
 
     [Test]
+    public async Task A_SHA256_quote_bound_to_another_nonce_is_rejected_even_when_the_strongest_bank_is_bound_to_this_one()
+    {
+        // Same AK, same PCRs, another exchange: its SHA-256 quote verifies with the trusted AK but is a replay here.
+        var replayed = SwtpmVtpm.QuoteOf(await IssueWithOtherNonceAsync(), TpmAlgorithm.Sha256);
+        var document = SwtpmVtpm.WithQuote(_document, TpmAlgorithm.Sha256, _ => replayed);
+
+        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
+
+        (await act.Should().ThrowAsync<AttestationBindingException>()).Which.Field.Should().Be("sha256 quote: quote extraData (nonce)");
+    }
+
+    [Test]
+    public async Task A_strongest_bank_quote_bound_to_another_nonce_gives_way_to_the_next_bank_that_is_bound()
+    {
+        var replayed = SwtpmVtpm.QuoteOf(await IssueWithOtherNonceAsync(), TpmAlgorithm.Sha512);
+        var document = SwtpmVtpm.WithQuote(_document, TpmAlgorithm.Sha512, _ => replayed);
+
+        var result = await QemuVtpm.CreateValidator(SwtpmVtpm.MeasurementsOf(_document)).ValidateAsync(document, Nonce);
+
+        result.UserData.ToArray().Should().Equal(UserData);
+    }
+
+    [Test]
     public async Task Changed_user_data_is_rejected_as_a_binding_error()
     {
         var doc = VtpmDocument.Parse(_document);
@@ -239,5 +262,11 @@ public class QemuVtpmRoundTripTests
         var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationFormatException>().WithMessage("attestation is missing quotes");
+    }
+
+    private async Task<byte[]> IssueWithOtherNonceAsync()
+    {
+        using var issuer = SwtpmVtpm.QemuIssuer(_swtpm);
+        return await issuer.IssueAsync(UserData, Encoding.ASCII.GetBytes("the nonce of another exchange 00"));
     }
 }

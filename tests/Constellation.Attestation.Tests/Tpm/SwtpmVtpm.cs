@@ -33,6 +33,10 @@ internal static class SwtpmVtpm
         new(VtpmDocument.Parse(document).Attestation.Quotes.First(q => q.Bank == TpmAlgorithm.Sha256).Pcrs
             .Select(kv => new KeyValuePair<uint, Measurement>((uint)kv.Key, new Measurement(kv.Value.AsSpan(), warnOnly))));
 
+    /// <summary>The first quote of a bank in a document.</summary>
+    public static TpmQuote QuoteOf(byte[] document, TpmAlgorithm bank) =>
+        VtpmDocument.Parse(document).Attestation.Quotes.First(q => q.Bank == bank);
+
     public static byte[] WithQuotes(byte[] document, Func<IReadOnlyList<TpmQuote>, IEnumerable<TpmQuote>> change)
     {
         var doc = VtpmDocument.Parse(document);

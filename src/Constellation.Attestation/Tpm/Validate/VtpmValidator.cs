@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Security.Cryptography;
@@ -19,9 +18,13 @@ namespace Constellation.Attestation.Tpm.Validate;
 /// reported; warn-only mismatches become warnings).
 /// </summary>
 /// <remarks>
-/// Immutable and safe to use concurrently when the hooks are. SHA-1 banks are never accepted. Unlike upstream, the
-/// SHA-256 quote whose PCR values are compared with the measurements must itself verify, even when a quote of a
-/// stronger bank was accepted first.
+/// <para>Immutable and safe to use concurrently when the hooks are. SHA-1 banks are never accepted. Unlike upstream, the
+/// SHA-256 quote whose PCR values are compared with the measurements must itself verify and carry the nonce, even when
+/// a quote of a stronger bank was accepted first.</para>
+/// <para>Composed of the family's layers: the document from <c>Tpm.WireFormat.Document</c>, each quote verified by a
+/// <see cref="TpmQuoteVerifier"/> (signature, selection, digest, event-log replay) and bound by
+/// <see cref="TpmQuoteValidator"/> (nonce), the measurements applied by <see cref="TpmQuoteValidator"/> to the verified
+/// SHA-256 quote. The variant hooks decide which AK is trusted and whether the VM is confidential.</para>
 /// </remarks>
 public sealed class VtpmValidator : IAttestationValidator
 {
@@ -30,8 +33,7 @@ public sealed class VtpmValidator : IAttestationValidator
 
     private readonly IVtpmVariantHooks _hooks;
     private readonly MeasurementSet _measurements;
-    private readonly TpmVerificationKeyPool _keys = new();
-    private readonly TpmPcrDigestMemo _pcrDigests = new();
+    private readonly TpmQuoteVerifier _verifier = new();
     private readonly NonceHasher _nonceHasher = new();
     private volatile DecodedAttestationKey? _lastAk;
 
@@ -91,32 +93,32 @@ public sealed class VtpmValidator : IAttestationValidator
                 $"key not trusted: the document's AK (ak_pub, SHA-256 of SubjectPublicKeyInfo {Convert.ToHexStringLower(SHA256.HashData(akSpki))}) is not the AK trusted for {Variant.Name} (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(trustedKey.Span))})");
         }
 
-        var platformState = VerifyQuotes(ak, attestation, tpmNonce, _keys, _pcrDigests, out var sha256Quote);
+        var (accepted, measured) = VerifyQuotes(ak, attestation, tpmNonce);
+        var platformState = accepted.EventLog is { } log ? GcePlatformState.FromEventLog(log) : null;
 
         // 6. CVM check.
         var verifiedContext = context.WithPlatformState(platformState);
         await _hooks.CheckConfidentialVmAsync(verifiedContext, cancellationToken).ConfigureAwait(false);
 
-        // 7. Measurements, compared with the verified SHA-256 values; the result keeps them (nobody else has them).
-        var reported = sha256Quote.SortedPcrs;
-        var comparison = _measurements.Compare(reported);
-        comparison.ThrowIfFailed();
+        // 7. Measurements, compared with the verified SHA-256 values (the policy lists every mismatch); the result keeps
+        // them (nobody else has them).
+        var policy = TpmQuoteValidator.Validate(measured, new TpmValidationOptions(tpmNonce, shared: true) { Measurements = _measurements });
+        policy.ThrowIfInvalid();
 
         // 8. User data.
-        return new AttestationValidationResult(Variant, doc.UserData, CollectWarnings(context, verifiedContext, comparison), reported);
+        return new AttestationValidationResult(Variant, doc.UserData, CollectWarnings(context, verifiedContext, policy), measured.SortedPcrValues);
     }
 
-    private ImmutableArray<string> CollectWarnings(VtpmAttestationContext context, VtpmAttestationContext verifiedContext, MeasurementComparison comparison)
+    private static ImmutableArray<string> CollectWarnings(VtpmAttestationContext context, VtpmAttestationContext verifiedContext, TpmQuoteValidationResult policy)
     {
         var hookWarnings = context.Warnings;
         var checkWarnings = verifiedContext.Warnings;
-        var nothingCompared = _measurements.Count == 0;
-        if (hookWarnings.Count == 0 && checkWarnings.Count == 0 && comparison.Mismatches.IsEmpty && !nothingCompared)
+        if (hookWarnings.Count == 0 && checkWarnings.Count == 0 && policy.Warnings.Count == 0)
         {
             return [];
         }
 
-        return [.. hookWarnings, .. checkWarnings, .. comparison.Warnings.Select(w => w.ToString()), .. nothingCompared ? [MeasurementRequirement.NothingComparedWarning] : Array.Empty<string>()];
+        return [.. hookWarnings, .. checkWarnings, .. policy.Warnings];
     }
 
     private (TpmPublic Key, byte[] SubjectPublicKeyInfo) DecodeAttestationKey(ReadOnlySpan<byte> akPublic)
@@ -141,7 +143,11 @@ public sealed class VtpmValidator : IAttestationValidator
         }
     }
 
-    private static GcePlatformState? VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce, TpmVerificationKeyPool keys, TpmPcrDigestMemo digests, out TpmQuote sha256Quote)
+    /// <summary>
+    /// Accepts the first quote of the strongest bank that verifies and carries <paramref name="tpmNonce"/>, and the first
+    /// SHA-256 quote the same way (its values are the measured ones).
+    /// </summary>
+    private (TpmQuoteVerificationResult Accepted, TpmQuoteVerificationResult Measured) VerifyQuotes(TpmPublic ak, VtpmAttestation attestation, byte[] tpmNonce)
     {
         if (attestation.Quotes.IsEmpty)
         {
@@ -164,8 +170,9 @@ public sealed class VtpmValidator : IAttestationValidator
         }
 
         // First quote of each bank, strongest bank first; SHA-1 is never accepted.
+        var binding = new TpmValidationOptions(tpmNonce, shared: true);
         AttestationException? lastError = null;
-        TpmQuote? accepted = null;
+        TpmQuoteVerificationResult? accepted = null;
         foreach (var bank in AcceptedBanks)
         {
             var quote = FirstQuote(attestation.Quotes, bank);
@@ -176,8 +183,7 @@ public sealed class VtpmValidator : IAttestationValidator
 
             try
             {
-                VerifyQuote(ak, quote, tpmNonce, log, keys, digests);
-                accepted = quote;
+                accepted = VerifyAndBind(ak, quote, log, binding);
                 break;
             }
             catch (AttestationException ex)
@@ -191,14 +197,8 @@ public sealed class VtpmValidator : IAttestationValidator
             throw lastError!;
         }
 
-        if (!ReferenceEquals(accepted, measured))
-        {
-            // The measured SHA-256 values must be covered by a verified quote too (stricter than upstream).
-            VerifyQuote(ak, measured, tpmNonce, log, keys, digests);
-        }
-
-        sha256Quote = measured;
-        return log is null ? null : GcePlatformState.FromEventLog(log);
+        // The measured SHA-256 values must be covered by a verified, bound quote too (stricter than upstream).
+        return (accepted, ReferenceEquals(accepted.Quote, measured) ? accepted : VerifyAndBind(ak, measured, log, binding));
     }
 
     private static TpmQuote? FirstQuote(ImmutableArray<TpmQuote> quotes, TpmAlgorithm bank)
@@ -214,13 +214,13 @@ public sealed class VtpmValidator : IAttestationValidator
         return null;
     }
 
-    private static void VerifyQuote(TpmPublic ak, TpmQuote quote, byte[] tpmNonce, TcgEventLog? log, TpmVerificationKeyPool keys, TpmPcrDigestMemo digests)
+    private TpmQuoteVerificationResult VerifyAndBind(TpmPublic ak, TpmQuote quote, TcgEventLog? log, TpmValidationOptions binding)
     {
-        var pcrs = quote.SortedPcrs;
         try
         {
-            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote, quote.RawSignature, tpmNonce, quote.Bank, pcrs, keys, digests);
-            log?.VerifyAgainst(quote.Bank, pcrs);
+            var verified = _verifier.Verify(quote, ak, log);
+            TpmQuoteValidator.Validate(verified, binding).ThrowIfInvalid();
+            return verified;
         }
         catch (AttestationFormatException ex)
         {

@@ -2,16 +2,84 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
+using Constellation.Attestation.Tpm.Verify.EventLog;
 using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 
 namespace Constellation.Attestation.Tpm.Verify;
 
 /// <summary>
-/// The verify layer for TPM quotes: signature over TPMS_ATTEST bytes, PCR digest recomputation and key equality.
-/// Stateless and thread-safe.
+/// Verifies TPM quotes as go-tpm-tools' <c>VerifyQuote</c> does for each bank: the signature over the TPMS_ATTEST bytes
+/// by the attestation key, exactly one PCR selection equal to the quote's bank and PCR indices, every PCR value as long
+/// as the bank's digest, the PCR digest over the values, and optionally the event log replayed against them.
 /// </summary>
-public static class TpmQuoteVerifier
+/// <remarks>
+/// <para>This is the verify layer: it establishes facts (<see cref="TpmQuoteVerificationResult"/>) and applies no policy.
+/// Whether the quote carries the expected nonce (its freshness) and whether its PCR values are the expected measurements
+/// is <see cref="Validate.TpmQuoteValidator"/>'s: a verified quote is not yet bound to anything.</para>
+/// <para>Thread-safe. The verifier owns its caches: imported attestation keys (by their exact TPMT_PUBLIC bytes) and the
+/// PCR digest of the last value set (by the exact bytes hashed). Signatures are verified on every call.</para>
+/// </remarks>
+public sealed class TpmQuoteVerifier
 {
+    private readonly TpmVerificationKeyPool _keys = new();
+    private readonly TpmPcrDigestMemo _pcrDigests = new();
+
+    /// <summary>Creates a verifier with empty caches. Share one instance: the caches are its point.</summary>
+    public TpmQuoteVerifier()
+    {
+    }
+
+    /// <summary>
+    /// Verifies one quote: its signature (see <see cref="VerifySignature(TpmPublic, ReadOnlySpan{byte}, TpmSignature)"/>),
+    /// type quote, exactly one PCR selection equal to <see cref="TpmQuote.Bank"/> and the indices of
+    /// <see cref="TpmQuote.Pcrs"/>, every PCR value as long as the bank's digest, the PCR digest over the values with the
+    /// signature's hash, and, when <paramref name="eventLog"/> is given, every PCR the log extends replayed to the quoted value.
+    /// </summary>
+    /// <param name="quote">The quote (TPMS_ATTEST, TPMT_SIGNATURE and the PCR values it claims to cover).</param>
+    /// <param name="attestationKey">The key the quote must be signed with; the caller has established trust in it.</param>
+    /// <param name="eventLog">The event log to replay against the quoted PCR values, or <see langword="null"/> for none.</param>
+    /// <returns>The facts established. The nonce (<see cref="TpmAttest.ExtraData"/>) is not checked here.</returns>
+    /// <exception cref="AttestationFormatException">A structure is malformed, a PCR value has the wrong length, or the log cannot be replayed for the bank.</exception>
+    /// <exception cref="AttestationSignatureException">The signature does not verify or uses a rejected scheme.</exception>
+    /// <exception cref="AttestationBindingException">The PCR selection or PCR digest does not match, or the log does not replay to the quoted values.</exception>
+    public TpmQuoteVerificationResult Verify(TpmQuote quote, TpmPublic attestationKey, TcgEventLog? eventLog = null)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        ArgumentNullException.ThrowIfNull(attestationKey);
+
+        // The attestation's and the signature's fields are slices of the quote's bytes, which nobody writes to.
+        var signature = TpmSignature.ParseShared(quote.RawSignature);
+        VerifySignature(attestationKey, quote.Quote.Span, signature, _keys);
+        var attest = TpmAttest.ParseShared(quote.Quote);
+        var bank = quote.Bank;
+        var pcrs = quote.SortedPcrs;
+        var indices = pcrs.OrderedIndices;
+        if (attest.PcrSelections.Length != 1)
+        {
+            throw new AttestationBindingException("quote pcrSelect", $"one selection {ExpectedSelection(bank, indices)}", $"{attest.PcrSelections.Length} selections ({string.Join(" ", attest.PcrSelections)})");
+        }
+
+        var selection = attest.PcrSelections[0];
+        if (selection.Hash != bank || !selection.Indices.AsSpan().SequenceEqual(indices))
+        {
+            throw new AttestationBindingException("quote pcrSelect", ExpectedSelection(bank, indices), selection.ToString());
+        }
+
+        // Values of any other length would move the boundaries between PCRs inside the digested concatenation: bytes
+        // of one PCR could then be reported as another's, and the digest would still match.
+        RequireDigestSizedValues(bank, pcrs);
+        var digest = _pcrDigests.Compute(signature.Hash, pcrs);
+        if (!CryptographicOperations.FixedTimeEquals(digest, attest.PcrDigest.Span))
+        {
+            throw new AttestationBindingException(
+                $"{TpmHash.ToDisplayName(bank)} PCR values (digest signed in the quote vs digest of the reported values)", Convert.ToHexStringLower(attest.PcrDigest.Span), Convert.ToHexStringLower(digest));
+        }
+
+        eventLog?.VerifyAgainst(bank, pcrs);
+        return new TpmQuoteVerificationResult(quote, attestationKey, attest, signature, eventLog);
+    }
+
     /// <summary>
     /// Verifies a quote signature as go-tpm-tools does: hash SHA-256/384/512; RSA keys need RSASSA (PKCS#1 v1.5),
     /// ECC keys need ECDSA. RSAPSS and SHA-1 are rejected.
@@ -29,14 +97,8 @@ public static class TpmQuoteVerifier
         VerifyWith(imported, key, attest, signature);
     }
 
-    internal static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature, TpmVerificationKeyPool? pool)
+    private static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature, TpmVerificationKeyPool pool)
     {
-        if (pool is null)
-        {
-            VerifySignature(key, attest, signature);
-            return;
-        }
-
         CheckScheme(key, signature);
         var imported = pool.Rent(key, out var shelf);
         try
@@ -95,27 +157,13 @@ public static class TpmQuoteVerifier
         }
     }
 
-    private static void RequireDigestSizedValues(TpmAlgorithm bank, IReadOnlyDictionary<int, byte[]> pcrs)
+    private static void RequireDigestSizedValues(TpmAlgorithm bank, SortedPcrValues pcrs)
     {
         var size = TpmHash.GetDigestSize(bank);
-        if (pcrs is SortedPcrValues sorted)
+        var position = pcrs.FirstWithLengthOtherThan(size);
+        if (position >= 0)
         {
-            var position = sorted.FirstWithLengthOtherThan(size);
-            if (position >= 0)
-            {
-                throw WrongLength(bank, sorted.OrderedIndices[position], size, sorted.ValueAt(position).Length);
-            }
-
-            return;
-        }
-
-        foreach (var index in pcrs.Keys.Order())
-        {
-            var length = pcrs[index]?.Length ?? 0;
-            if (length != size)
-            {
-                throw WrongLength(bank, index, size, length);
-            }
+            throw WrongLength(bank, pcrs.OrderedIndices[position], size, pcrs.ValueAt(position).Length);
         }
     }
 
@@ -152,82 +200,5 @@ public static class TpmQuoteVerifier
     {
         ArgumentNullException.ThrowIfNull(key);
         return TpmKeyComparison.KeyEquals(key, subjectPublicKeyInfo);
-    }
-
-    /// <summary>
-    /// Verifies one quote as go-tpm-tools' <c>VerifyAttestation</c> does for each bank: signature (see
-    /// <see cref="VerifySignature(TpmPublic, ReadOnlySpan{byte}, TpmSignature)"/>), type quote, <c>extraData</c> equal to <paramref name="expectedExtraData"/>,
-    /// exactly one PCR selection equal to the bank and indices of <paramref name="pcrs"/>, every PCR value as long as
-    /// the bank's digest, and the PCR digest over <paramref name="pcrs"/> with the signature's hash.
-    /// </summary>
-    /// <param name="key">The attestation key.</param>
-    /// <param name="attestBytes">TPMS_ATTEST bytes.</param>
-    /// <param name="signatureBytes">TPMT_SIGNATURE bytes.</param>
-    /// <param name="expectedExtraData">The nonce the quote must carry (compared in constant time, exact length).</param>
-    /// <param name="bank">The bank of <paramref name="pcrs"/>, or <see langword="null"/> to skip the PCR checks.</param>
-    /// <param name="pcrs">The PCR values the quote must cover, or <see langword="null"/> to skip the PCR checks.</param>
-    /// <returns>The verified attestation structure.</returns>
-    /// <exception cref="AttestationFormatException">A structure is malformed.</exception>
-    /// <exception cref="AttestationSignatureException">The signature does not verify.</exception>
-    /// <exception cref="AttestationBindingException">The nonce, PCR selection or PCR digest does not match.</exception>
-    public static TpmAttest VerifyQuote(
-        TpmPublic key,
-        ReadOnlySpan<byte> attestBytes,
-        ReadOnlySpan<byte> signatureBytes,
-        ReadOnlySpan<byte> expectedExtraData,
-        TpmAlgorithm? bank,
-        IReadOnlyDictionary<int, byte[]>? pcrs) => VerifyQuote(key, attestBytes.ToArray(), signatureBytes.ToArray(), expectedExtraData, bank, pcrs, null);
-
-    /// <remarks>
-    /// The attestation's and the signature's fields are slices of <paramref name="attestBytes"/> and
-    /// <paramref name="signatureBytes"/>, which nobody writes to afterwards.
-    /// </remarks>
-    internal static TpmAttest VerifyQuote(
-        TpmPublic key,
-        ReadOnlyMemory<byte> attestBytes,
-        ReadOnlyMemory<byte> signatureBytes,
-        ReadOnlySpan<byte> expectedExtraData,
-        TpmAlgorithm? bank,
-        IReadOnlyDictionary<int, byte[]>? pcrs,
-        TpmVerificationKeyPool? pool,
-        TpmPcrDigestMemo? digests = null)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var signature = TpmSignature.ParseShared(signatureBytes);
-        VerifySignature(key, attestBytes.Span, signature, pool);
-        var attest = TpmAttest.ParseShared(attestBytes);
-        if (!CryptographicOperations.FixedTimeEquals(attest.ExtraData.Span, expectedExtraData))
-        {
-            throw new AttestationBindingException("quote extraData (nonce)", Convert.ToHexStringLower(expectedExtraData), Convert.ToHexStringLower(attest.ExtraData.Span));
-        }
-
-        if (bank is null || pcrs is null)
-        {
-            return attest;
-        }
-
-        ReadOnlySpan<int> indices = pcrs is SortedPcrValues sorted ? sorted.OrderedIndices : pcrs.Keys.Order().ToArray();
-        if (attest.PcrSelections.Length != 1)
-        {
-            throw new AttestationBindingException("quote pcrSelect", $"one selection {ExpectedSelection(bank.Value, indices)}", $"{attest.PcrSelections.Length} selections ({string.Join(" ", attest.PcrSelections)})");
-        }
-
-        var selection = attest.PcrSelections[0];
-        if (selection.Hash != bank.Value || !selection.Indices.AsSpan().SequenceEqual(indices))
-        {
-            throw new AttestationBindingException("quote pcrSelect", ExpectedSelection(bank.Value, indices), selection.ToString());
-        }
-
-        // Values of any other length would move the boundaries between PCRs inside the digested concatenation: bytes
-        // of one PCR could then be reported as another's, and the digest would still match.
-        RequireDigestSizedValues(bank.Value, pcrs);
-        var digest = digests is not null && pcrs is SortedPcrValues ordered ? digests.Compute(signature.Hash, ordered) : ComputePcrDigest(signature.Hash, pcrs);
-        if (!CryptographicOperations.FixedTimeEquals(digest, attest.PcrDigest.Span))
-        {
-            throw new AttestationBindingException(
-                $"{TpmHash.ToDisplayName(bank.Value)} PCR values (digest signed in the quote vs digest of the reported values)", Convert.ToHexStringLower(attest.PcrDigest.Span), Convert.ToHexStringLower(digest));
-        }
-
-        return attest;
     }
 }

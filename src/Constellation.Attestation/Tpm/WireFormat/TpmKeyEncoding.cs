@@ -1,7 +1,6 @@
 using System;
 using System.Formats.Asn1;
 using System.Numerics;
-using System.Security.Cryptography;
 
 namespace Constellation.Attestation.Tpm.WireFormat;
 

@@ -60,9 +60,6 @@ public sealed class TpmQuote
     /// <summary>Gets the PCR values sorted by index, without copies, for the validation path (read only).</summary>
     internal SortedPcrValues SortedPcrs => _sorted;
 
-    /// <summary>Gets copies of the PCR values in a mutable dictionary (for callers that want their own).</summary>
-    internal Dictionary<int, byte[]> PcrArrays() => _sorted.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
-
     private ImmutableSortedDictionary<int, ImmutableArray<byte>> CreatePcrs()
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<byte>>();
