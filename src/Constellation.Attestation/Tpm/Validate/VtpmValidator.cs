@@ -100,8 +100,8 @@ public sealed class VtpmValidator : IAttestationValidator
         var verifiedContext = context.WithPlatformState(platformState);
         await _hooks.CheckConfidentialVmAsync(verifiedContext, cancellationToken).ConfigureAwait(false);
 
-        // 7. Measurements, compared with the verified SHA-256 values (the policy lists every mismatch); the result keeps
-        // them (nobody else has them).
+        // 7. Measurements, compared with the verified SHA-256 values (the policy lists every mismatch; the nonce it
+        // checks again was bound in step 5); the result keeps them (nobody else has them).
         var policy = TpmQuoteValidator.Validate(measured, new TpmValidationOptions(tpmNonce, shared: true) { Measurements = _measurements });
         policy.ThrowIfInvalid();
 
