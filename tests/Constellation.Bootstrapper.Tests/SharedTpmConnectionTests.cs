@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Constellation.Attestation;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
-using Constellation.Attestation.Tpm.Transport;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Attestation.Vtpm;
 using Constellation.Bootstrapper.NodeLock;
 using Constellation.Tests.Swtpm;
 

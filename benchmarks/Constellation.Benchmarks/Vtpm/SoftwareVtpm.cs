@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
 
 namespace Constellation.Benchmarks.Vtpm;
 
@@ -39,13 +40,13 @@ internal sealed class SoftwareVtpm : IDisposable
 
     public void Dispose() => _ak.Dispose();
 
-    private VtpmQuote Quote(TpmAlgorithm bank, byte[] nonce)
+    private TpmQuote Quote(TpmAlgorithm bank, byte[] nonce)
     {
         var pcrs = Enumerable.Range(0, 24).ToDictionary(i => i, i => TpmHash.Compute(bank, BitConverter.GetBytes(i)));
         var attest = new TpmAttest(AkPublic.ComputeQualifiedName([0x40, 0, 0, 1]), nonce, 123456, 1, 0, true, 0x2016051100162800,
             [TpmPcrSelection.All(bank)], TpmQuoteVerifier.ComputePcrDigest(TpmAlgorithm.Sha256, pcrs));
         var signature = _ak.SignData(attest.RawBytes.Span, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var raw = TpmSignature.CreateRsa(TpmAlgorithm.RsaSsa, TpmAlgorithm.Sha256, signature).ToArray();
-        return new VtpmQuote(attest.RawBytes.Span, raw, bank, pcrs);
+        return new TpmQuote(attest.RawBytes.Span, raw, bank, pcrs);
     }
 }

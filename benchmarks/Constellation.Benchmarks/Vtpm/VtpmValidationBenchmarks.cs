@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Constellation.Attestation;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Attestation.Vtpm;
 
 namespace Constellation.Benchmarks.Vtpm;
 

@@ -1,7 +1,7 @@
 using System;
 using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

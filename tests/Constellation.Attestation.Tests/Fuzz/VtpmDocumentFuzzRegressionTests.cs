@@ -1,4 +1,4 @@
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.WireFormat.Document;
 
 namespace Constellation.Attestation.Tests.Fuzz;
 

@@ -1,9 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.EventLog;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Hardening;
@@ -34,7 +35,7 @@ public sealed class GceVtpmTamperTests
         var signature = GceVector.Signature(bank);
 
         var outcome = TamperSweep.Flip<AttestationException>(signature, 0, signature.Length,
-            tampered => TpmQuoteVerifier.VerifyQuote(ak, GceVector.Attest(bank), tampered, [], GceVector.BankOf(bank), GceVector.Pcrs(bank)));
+            tampered => QuoteVerification.VerifyAndBind(ak, new TpmQuote(GceVector.Attest(bank), tampered, GceVector.BankOf(bank), GceVector.Pcrs(bank)), []));
 
         outcome.ShouldRejectEverything($"{bank} TPMT_SIGNATURE");
     }
@@ -52,7 +53,7 @@ public sealed class GceVtpmTamperTests
             var ak = TpmPublic.Parse(tampered);
             foreach (var bank in Banks)
             {
-                TpmQuoteVerifier.VerifyQuote(ak, GceVector.Attest(bank), GceVector.Signature(bank), [], GceVector.BankOf(bank), GceVector.Pcrs(bank));
+                QuoteVerification.VerifyAndBind(ak, GceVector.Quote(bank), []);
             }
 
             ak.ToSubjectPublicKeyInfo().Should().Equal(original, "an accepted AK must be the same key");
@@ -126,9 +127,7 @@ public sealed class GceVtpmTamperTests
         var log = TcgEventLog.Parse(attestation.EventLog.Span);
         foreach (var quote in attestation.Quotes)
         {
-            var pcrs = quote.PcrArrays();
-            TpmQuoteVerifier.VerifyQuote(ak, quote.Quote.Span, quote.RawSignature.Span, [], quote.Bank, pcrs);
-            log.VerifyAgainst(quote.Bank, pcrs);
+            QuoteVerification.VerifyAndBind(ak, quote, [], log);
         }
 
         return attestation.Quotes.Length;

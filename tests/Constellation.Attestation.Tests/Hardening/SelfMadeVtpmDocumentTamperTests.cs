@@ -1,9 +1,9 @@
 using System.Text;
 using Constellation.Attestation.Dummy;
-using Constellation.Attestation.Tests.Vtpm;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tests.Tpm;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Hardening;

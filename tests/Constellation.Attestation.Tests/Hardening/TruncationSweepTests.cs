@@ -7,8 +7,9 @@ using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.EventLog;
+using Constellation.Attestation.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Hardening;

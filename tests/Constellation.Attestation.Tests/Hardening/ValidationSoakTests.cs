@@ -9,7 +9,7 @@ using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Tests.Tdx;
-using Constellation.Attestation.Tests.Vtpm;
+using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Variants.Qemu;
 using Constellation.Tests.Swtpm;
 

@@ -7,15 +7,15 @@ using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Pki;
+using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tests.Variants.AzureTdx;
-using Constellation.Attestation.Tests.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Aws;
 using Constellation.Attestation.Variants.Azure.TrustedLaunch;
 using Constellation.Attestation.Variants.Gcp;
 using Constellation.Attestation.Variants.Qemu;
 using Constellation.Attestation.Variants.Snp;
 using Constellation.Attestation.Variants.Tdx;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Measurements;

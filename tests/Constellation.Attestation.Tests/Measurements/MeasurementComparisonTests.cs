@@ -127,7 +127,7 @@ public class MeasurementComparisonTests
             }
 
             var byDictionary = Expected.Compare(actual);
-            var byOrder = Expected.Compare(Constellation.Attestation.Vtpm.SortedPcrValues.FromOrdered(actual.Select(kv => new KeyValuePair<int, byte[]>((int)kv.Key, kv.Value)).ToArray()));
+            var byOrder = Expected.Compare(Constellation.Attestation.Tpm.WireFormat.SortedPcrValues.FromOrdered(actual.Select(kv => new KeyValuePair<int, byte[]>((int)kv.Key, kv.Value)).ToArray()));
 
             byOrder.Mismatches.Select(Describe).Should().Equal(byDictionary.Mismatches.Select(Describe), $"trial {trial}");
             byOrder.Succeeded.Should().Be(byDictionary.Succeeded);

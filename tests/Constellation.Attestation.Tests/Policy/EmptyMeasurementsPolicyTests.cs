@@ -1,6 +1,6 @@
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Tests.Policy;
 

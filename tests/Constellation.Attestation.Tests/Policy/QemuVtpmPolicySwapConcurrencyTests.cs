@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Tests.Vtpm;
+using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Variants.Qemu;
 using Constellation.Tests.Swtpm;
 

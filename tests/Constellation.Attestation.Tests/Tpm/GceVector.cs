@@ -1,7 +1,8 @@
 using System.Globalization;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Tests;
-using EventLogEditor = Constellation.Attestation.Tests.Tpm.EventLog.EventLogEditor;
+using EventLogEditor = Constellation.Attestation.Tests.Tpm.Verify.EventLog.EventLogEditor;
 
 namespace Constellation.Attestation.Tests.Tpm;
 
@@ -37,14 +38,14 @@ internal static class GceVector
         get
         {
             return EventLogEditor.Open(EventLog)
-                .SetData(NonHostInfoSequence, NonHostInfoData(Constellation.Attestation.Tpm.EventLog.GceConfidentialTechnology.None))
+                .SetData(NonHostInfoSequence, NonHostInfoData(GceConfidentialTechnology.None))
                 .Rehash(NonHostInfoSequence)
                 .ToArray();
         }
     }
 
     /// <summary>The real NonHostInfo event data with another technology byte.</summary>
-    public static byte[] NonHostInfoData(Constellation.Attestation.Tpm.EventLog.GceConfidentialTechnology technology)
+    public static byte[] NonHostInfoData(GceConfidentialTechnology technology)
     {
         var data = EventLogEditor.Open(EventLog).DataOf(NonHostInfoSequence);
         data[TechnologyOffset] = (byte)technology;
@@ -65,6 +66,9 @@ internal static class GceVector
             .Where(l => l.Contains(':', StringComparison.Ordinal))
             .Select(l => l.Split(':', 2))
             .ToDictionary(p => int.Parse(p[0].Trim(), CultureInfo.InvariantCulture), p => Convert.FromHexString(p[1].Trim()));
+
+    /// <summary>The real quote of a bank with its PCR values.</summary>
+    public static TpmQuote Quote(string bank) => new(Attest(bank), Signature(bank), BankOf(bank), Pcrs(bank));
 
     public static TpmAlgorithm BankOf(string bank) => bank switch
     {

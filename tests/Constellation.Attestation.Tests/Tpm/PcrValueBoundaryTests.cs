@@ -1,8 +1,7 @@
 using System.Text;
-using Constellation.Attestation.Tests.Vtpm;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;
@@ -36,7 +35,7 @@ public class PcrValueBoundaryTests
         // The premise: the concatenation, and so the signed digest, is unchanged.
         TpmQuoteVerifier.ComputePcrDigest(TpmAlgorithm.Sha256, shifted).Should().Equal(TpmQuoteVerifier.ComputePcrDigest(TpmAlgorithm.Sha256, GceVector.Pcrs(bank)));
 
-        var act = () => TpmQuoteVerifier.VerifyQuote(ak, GceVector.Attest(bank), GceVector.Signature(bank), [], GceVector.BankOf(bank), shifted);
+        var act = () => QuoteVerification.VerifyAndBind(ak, new TpmQuote(GceVector.Attest(bank), GceVector.Signature(bank), GceVector.BankOf(bank), shifted), []);
 
         act.Should().Throw<AttestationFormatException>()
             .WithMessage($"{bank} PCR 0 value: expected {size} bytes (the bank's digest size), got {2 * size}");
@@ -47,7 +46,7 @@ public class PcrValueBoundaryTests
     {
         var ak = TpmPublic.Parse(GceVector.AkPublic);
 
-        var act = () => TpmQuoteVerifier.VerifyQuote(ak, GceVector.Attest("sha256"), GceVector.Signature("sha256"), [], TpmAlgorithm.Sha256, GceVector.Pcrs("sha256"));
+        var act = () => QuoteVerification.VerifyAndBind(ak, GceVector.Quote("sha256"), []);
 
         act.Should().NotThrow();
     }
@@ -62,7 +61,7 @@ public class PcrValueBoundaryTests
         // PCR 0 that carries PCR 1's bytes and only warnings to show for it.
         var measurements = SwtpmVtpm.MeasurementsOf(document, warnOnly: true);
         var shiftedDocument = SwtpmVtpm.WithQuote(document, TpmAlgorithm.Sha256, q =>
-            new VtpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank, Shifted(q.Pcrs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()), from: 1, to: 0)));
+            new TpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank, Shifted(q.Pcrs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()), from: 1, to: 0)));
 
         var act = async () => await QemuVtpm.CreateValidator(measurements).ValidateAsync(shiftedDocument, Nonce);
 

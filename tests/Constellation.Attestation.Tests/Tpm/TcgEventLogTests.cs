@@ -1,5 +1,6 @@
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.EventLog;
+using Constellation.Attestation.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 
 namespace Constellation.Attestation.Tests.Tpm;
 

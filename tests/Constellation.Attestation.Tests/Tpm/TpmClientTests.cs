@@ -1,6 +1,6 @@
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
-using Constellation.Attestation.Tpm.Transport;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;
@@ -43,8 +43,8 @@ public class TpmClientTests
         read.Name.ToArray().Should().Equal(ak.Public.ComputeName());
         var (attest, signature) = await tpm.QuoteAsync(ak.Handle, new byte[] { 1, 2, 3 }, [TpmPcrSelection.All(TpmAlgorithm.Sha256)]);
         var pcrs = await tpm.PcrReadAsync(TpmPcrSelection.All(TpmAlgorithm.Sha256));
-        var verified = TpmQuoteVerifier.VerifyQuote(ak.Public, attest, signature, new byte[] { 1, 2, 3 }, TpmAlgorithm.Sha256, pcrs);
-        verified.QualifiedSigner.ToArray().Should().Equal(ak.Public.ComputeQualifiedName([0x40, 0x00, 0x00, 0x01]));
+        var verified = QuoteVerification.VerifyAndBind(ak.Public, new TpmQuote(attest, signature, TpmAlgorithm.Sha256, pcrs), new byte[] { 1, 2, 3 });
+        verified.Attest.QualifiedSigner.ToArray().Should().Equal(ak.Public.ComputeQualifiedName([0x40, 0x00, 0x00, 0x01]));
         await tpm.FlushContextAsync(ak.Handle);
     }
 

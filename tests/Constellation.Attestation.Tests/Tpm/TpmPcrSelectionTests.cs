@@ -1,4 +1,4 @@
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tpm;
 

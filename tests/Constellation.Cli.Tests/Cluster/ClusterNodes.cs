@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Constellation.Attestation;
 using Constellation.Attestation.Dummy;
-using Constellation.Attestation.Tpm.Transport;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Attestation.Vtpm;
 using Constellation.Bootstrapper.Init;
 using Constellation.Bootstrapper.Join;
 using Constellation.Bootstrapper.Node;

@@ -3,10 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Atls;
 using Constellation.Attestation;
-using Constellation.Attestation.Variants.Tdx;
-using Constellation.Attestation.Variants.Aws;
-using Constellation.Attestation.Variants.Gcp;
-using Constellation.Attestation.Tpm.EventLog;
 using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp.Collateral;
@@ -16,10 +12,15 @@ using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tdx;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
+using Constellation.Attestation.Variants.Aws;
 using Constellation.Attestation.Variants.Azure.Hcl;
+using Constellation.Attestation.Variants.Gcp;
 using Constellation.Attestation.Variants.Snp;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Variants.Tdx;
 
 namespace Constellation.Fuzz;
 

@@ -5,7 +5,9 @@ using System.Text.Json;
 using Constellation.Atls;
 using Constellation.Attestation;
 using Constellation.Attestation.Dummy;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 
 namespace Constellation.Fuzz;
 
@@ -56,7 +58,7 @@ public static class SeedCorpus
         seeds.Add(new Seed("azure-hcl", "azure-instance-info.json", AzureInstanceInfo(testdataDirectory)));
         Shared("tpms-attest", "vtpm/gotpmtools-gce-cos-85-no-nonce.quote-sha1.tpms_attest.bin", "vtpm/gotpmtools-gce-cos-85-no-nonce.quote-sha256.tpms_attest.bin");
         Shared("tpmt-public", "vtpm/gotpmtools-gce-cos-85-no-nonce.ak_pub.tpmt_public.bin");
-        seeds.Add(new Seed("tpmt-public", "ecc-ak-template.bin", Constellation.Attestation.Tpm.TpmPublic.EccAttestationKeyTemplate().ToArray()));
+        seeds.Add(new Seed("tpmt-public", "ecc-ak-template.bin", TpmPublic.EccAttestationKeyTemplate().ToArray()));
         Shared("tpmt-signature", "vtpm/gotpmtools-gce-cos-85-no-nonce.quote-sha256.tpmt_signature.bin");
 
         var attestation = VtpmAttestation.ParseProtobuf(File.ReadAllBytes(Path.Combine(testdataDirectory, GoTpmToolsAttestation)));
@@ -81,7 +83,7 @@ public static class SeedCorpus
         Shared("crl-snp", "tdx/collateral/root-ca-crl.der");
         seeds.Add(new Seed("tcg-event-log", "gotpmtools-gce-cos-85-event-log-prefix.bin", EventLogPrefix(testdataDirectory)));
         var quote = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(testdataDirectory, "tdx/spr-e4-quote-v4.dat")));
-        var akPem = PemEncoding.WriteString("PUBLIC KEY", Constellation.Attestation.Tpm.TpmPublic.Parse(attestation.AkPublic.Span).ToSubjectPublicKeyInfo());
+        var akPem = PemEncoding.WriteString("PUBLIC KEY", TpmPublic.Parse(attestation.AkPublic.Span).ToSubjectPublicKeyInfo());
         seeds.Add(new Seed("cloud-json", "gce-instance-info.json", """{"zone":"europe-west3-b","project_id":"constellation","instance_name":"worker-0"}"""u8.ToArray()));
         seeds.Add(new Seed("cloud-json", "aws-identity.json", """{"region":"eu-central-1","imageId":"ami-0123456789abcdef0","instanceId":"i-0"}"""u8.ToArray()));
         seeds.Add(new Seed("cloud-json", "azure-tdx-instance-info.json", Encoding.UTF8.GetBytes($$"""{"AttestationReport":"{{quote}}","RuntimeData":"eyJrZXlzIjpbXX0="}""")));
@@ -134,7 +136,7 @@ public static class SeedCorpus
         {
             try
             {
-                if (Constellation.Attestation.Tpm.EventLog.TcgEventLog.Parse(log.AsSpan(0, length)).Events.Length > 1)
+                if (TcgEventLog.Parse(log.AsSpan(0, length)).Events.Length > 1)
                 {
                     return log[..length];
                 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
-using Constellation.Attestation.Tpm.Transport;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Cli;
 using Constellation.Tests.Swtpm;
 
@@ -44,9 +46,11 @@ public class Tpm2QuoteVerifiedByUsTests
             pcrs = await tpm.PcrReadAsync(new TpmPcrSelection(TpmAlgorithm.Sha256, [0, 1, 2, 3, 16, 23]));
         }
 
-        var attest = TpmQuoteVerifier.VerifyQuote(ak, File.ReadAllBytes(Path.Combine(_dir, "quote.msg")), File.ReadAllBytes(Path.Combine(_dir, "quote.sig")), Convert.FromHexString(Nonce), TpmAlgorithm.Sha256, pcrs);
+        var quote = new TpmQuote(File.ReadAllBytes(Path.Combine(_dir, "quote.msg")), File.ReadAllBytes(Path.Combine(_dir, "quote.sig")), TpmAlgorithm.Sha256, pcrs);
+        var verified = new TpmQuoteVerifier().Verify(quote, ak);
+        TpmQuoteValidator.Validate(verified, new TpmValidationOptions(Convert.FromHexString(Nonce))).ThrowIfInvalid();
 
-        attest.PcrSelections.Should().ContainSingle().Which.Indices.Should().Equal(0, 1, 2, 3, 16, 23);
+        verified.Attest.PcrSelections.Should().ContainSingle().Which.Indices.Should().Equal(0, 1, 2, 3, 16, 23);
     }
 
     [Test]

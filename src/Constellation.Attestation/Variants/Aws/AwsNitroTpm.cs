@@ -1,6 +1,6 @@
 using System;
 using Amazon.EC2;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Variants.Aws;
 

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Tpm.EventLog;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Tpm.Verify.EventLog;
 
 namespace Constellation.Attestation.Variants.Gcp;
 

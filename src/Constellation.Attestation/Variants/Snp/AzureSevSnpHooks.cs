@@ -5,8 +5,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Snp.WireFormat;
+using Constellation.Attestation.Snp;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Attestation.Vtpm;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

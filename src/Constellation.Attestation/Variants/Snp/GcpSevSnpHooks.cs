@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Snp.Validate;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Snp;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Variants.Snp;
 

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Variants.Snp;
 

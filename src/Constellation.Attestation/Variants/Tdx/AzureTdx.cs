@@ -5,8 +5,10 @@ using Constellation.Attestation.Config;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
-using Constellation.Attestation.Tpm.Transport;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

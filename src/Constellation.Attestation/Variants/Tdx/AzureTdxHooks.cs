@@ -5,8 +5,9 @@ using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
+using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Attestation.Vtpm;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

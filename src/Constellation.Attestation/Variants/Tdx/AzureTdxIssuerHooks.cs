@@ -2,9 +2,10 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Tdx.WireFormat;
-using Constellation.Attestation.Tpm.Commands;
+using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Attestation.Vtpm;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

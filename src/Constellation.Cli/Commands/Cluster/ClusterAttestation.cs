@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 using Grpc.Core;
 
 namespace Constellation.Cli.Commands.Cluster;

@@ -7,7 +7,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Constellation.Attestation;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.Verify;
+using Constellation.Attestation.Tpm.WireFormat;
 
 namespace Constellation.Cli.Commands.Evidence;
 

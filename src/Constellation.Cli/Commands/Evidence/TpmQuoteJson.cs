@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json;
-using Constellation.Attestation.Tpm;
+using Constellation.Attestation.Tpm.WireFormat;
 
 namespace Constellation.Cli.Commands.Evidence;
 

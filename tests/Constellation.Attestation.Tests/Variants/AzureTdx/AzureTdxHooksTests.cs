@@ -5,11 +5,12 @@ using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Collateral;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Azure.Hcl;
 using Constellation.Attestation.Variants.Tdx;
-using Constellation.Attestation.Vtpm;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;
 

@@ -1,11 +1,11 @@
 using System.Text;
 using Amazon.EC2;
 using Amazon.Runtime;
-using Constellation.Attestation.Tests.Vtpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
+using Constellation.Attestation.Tests.Tpm;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Variants.Aws;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;

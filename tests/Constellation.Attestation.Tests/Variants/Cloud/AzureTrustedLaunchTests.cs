@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Constellation.Attestation.Tests.Vtpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
+using Constellation.Attestation.Tests.Tpm;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Commands;
+using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Variants.Azure.TrustedLaunch;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;

@@ -1,9 +1,10 @@
 using System.Text;
-using Constellation.Attestation.Tests.Vtpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.EventLog;
+using Constellation.Attestation.Tests.Tpm;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Attestation.Variants.Gcp;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;

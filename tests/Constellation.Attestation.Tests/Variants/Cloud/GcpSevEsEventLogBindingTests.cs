@@ -1,6 +1,7 @@
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Tests.Tpm.EventLog;
-using Constellation.Attestation.Tpm.EventLog;
+using Constellation.Attestation.Tests.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;
 

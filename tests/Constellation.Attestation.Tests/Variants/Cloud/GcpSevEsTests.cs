@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Tests.Vtpm;
-using Constellation.Attestation.Tpm;
-using Constellation.Attestation.Tpm.Commands;
-using Constellation.Attestation.Tpm.EventLog;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Tpm.Verify.EventLog;
+using Constellation.Attestation.Tpm.WireFormat;
+using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Attestation.Variants.Gcp;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests.Swtpm;
 using Google.Apis.Auth.OAuth2;
 

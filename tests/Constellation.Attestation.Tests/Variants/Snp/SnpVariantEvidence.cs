@@ -6,8 +6,8 @@ using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Snp;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Snp;
-using Constellation.Attestation.Vtpm;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Pki;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.Validate;
 
 namespace Constellation.Attestation.Variants.Azure.TrustedLaunch;
 

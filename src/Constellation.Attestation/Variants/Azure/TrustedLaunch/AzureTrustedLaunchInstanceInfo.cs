@@ -1,6 +1,6 @@
 using System;
 using System.Text.Json;
-using Constellation.Attestation.Vtpm;
+using Constellation.Attestation.Tpm.WireFormat.Document;
 
 namespace Constellation.Attestation.Variants.Azure.TrustedLaunch;
 
