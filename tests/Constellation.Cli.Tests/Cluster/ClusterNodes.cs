@@ -4,10 +4,11 @@ using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Tpm.Transport;
 using Constellation.Attestation.Variants.Qemu;
 using Constellation.Attestation.Vtpm;
-using Constellation.Bootstrapper.Init;
-using Constellation.Bootstrapper.Join;
-using Constellation.Bootstrapper.Node;
-using Constellation.Bootstrapper.NodeLock;
+using Constellation.Cluster.Bootstrapper.Init;
+using Constellation.Cluster.Bootstrapper.Join;
+using Constellation.Cluster.Bootstrapper.Node;
+using Constellation.Cluster.Bootstrapper.NodeLock;
+using Constellation.Cluster.LocalCluster;
 using Constellation.Tests.Swtpm;
 using Microsoft.Extensions.Logging.Abstractions;
 

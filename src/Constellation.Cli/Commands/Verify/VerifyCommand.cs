@@ -8,8 +8,8 @@ using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
 using Constellation.Cli.Commands.Cluster;
-using Constellation.JoinService.Hosting;
-using Constellation.JoinService.Verification;
+using Constellation.Cluster.Transport;
+using Constellation.Cluster.Verification;
 using Grpc.Core;
 using Spectre.Console;
 
