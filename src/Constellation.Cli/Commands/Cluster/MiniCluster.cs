@@ -119,7 +119,7 @@ internal static class MiniCluster
 
             await SecretFile.WriteNewAsync(Path.Combine(root, Init.InitCommand.KubeconfigFileName), init.Kubeconfig, ct).ConfigureAwait(false);
             var verifier = ClusterAttestation.Factory(variant).Create(new MeasurementsAttestationConfig(
-                variant, ClusterAttestation.ClusterIdIndex(variant) is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
+                variant, variant.ClusterIdRegister is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
 
             var summary = new List<MiniNodeSummary>();
             foreach (var node in nodes)

@@ -11,7 +11,7 @@ namespace Constellation.Cluster.Bootstrapper.NodeLock;
 /// <remarks>Implementations are safe to call concurrently.</remarks>
 public interface IClusterIdRegister
 {
-    /// <summary>Gets the register index as the variant's measurements name it (15 for vTPM PCRs, 3 for qemu-tdx).</summary>
+    /// <summary>Gets the register index as the variant's measurements name it (the variant's <c>AttestationVariant.ClusterIdRegister</c>).</summary>
     uint Index { get; }
 
     /// <summary>Reads whether the register is no longer all-zero (the node was already bootstrapped this boot).</summary>

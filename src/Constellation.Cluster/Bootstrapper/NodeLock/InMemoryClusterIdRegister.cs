@@ -17,7 +17,7 @@ public sealed class InMemoryClusterIdRegister : IClusterIdRegister
     private byte[] _value = new byte[32];
 
     /// <inheritdoc />
-    public uint Index => 15;
+    public uint Index => ClusterIdRegisters.VtpmPcr;
 
     /// <summary>Gets a copy of the current register value.</summary>
     public byte[] Value

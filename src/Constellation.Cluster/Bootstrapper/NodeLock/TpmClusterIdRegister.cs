@@ -3,6 +3,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation;
 using Constellation.Attestation.Tpm;
 using Constellation.Attestation.Tpm.Commands;
 using Constellation.Attestation.Tpm.Transport;
@@ -10,7 +11,8 @@ using Constellation.Attestation.Tpm.Transport;
 namespace Constellation.Cluster.Bootstrapper.NodeLock;
 
 /// <summary>
-/// PCR 15 of the node's (v)TPM as the cluster-ID register. Extending applies <c>TPM2_PCR_Event</c> semantics: every
+/// PCR 15 of the node's (v)TPM (<see cref="ClusterIdRegisters.VtpmPcr"/>, the register of every vTPM-based variant) as
+/// the cluster-ID register. Extending applies <c>TPM2_PCR_Event</c> semantics: every
 /// allocated SHA-1/SHA-256/SHA-384 bank is extended with that bank's hash of the cluster ID, so the SHA-256 bank becomes
 /// <c>SHA-256(PCR15 ‖ SHA-256(clusterID))</c>, which is what verifiers expect.
 /// </summary>
@@ -21,8 +23,7 @@ namespace Constellation.Cluster.Bootstrapper.NodeLock;
 /// </remarks>
 public sealed class TpmClusterIdRegister : IClusterIdRegister
 {
-    /// <summary>The PCR Constellation extends the cluster ID into.</summary>
-    public const int ClusterIdPcr = 15;
+    private const int ClusterIdPcr = (int)ClusterIdRegisters.VtpmPcr;
 
     private readonly Func<CancellationToken, ValueTask<ITpmTransport>> _openTpm;
 
