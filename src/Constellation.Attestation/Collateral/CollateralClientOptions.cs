@@ -1,14 +1,13 @@
 using System;
-using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tdx;
 
-namespace Constellation.Attestation.DependencyInjection;
+namespace Constellation.Attestation.Collateral;
 
 /// <summary>
-/// Settings for the AMD KDS and Intel PCS clients registered by
-/// <see cref="CollateralServiceCollectionExtensions.AddConstellationCollateral(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{CollateralClientOptions})"/>.
-/// Bindable from configuration (e.g. a <c>Constellation:Collateral</c> section).
+/// Settings for the AMD KDS and Intel PCS clients that <see cref="CollateralClients.Create(CollateralClientOptions, Diagnostics.AttestationMetrics?, TimeProvider?)"/>
+/// builds, and that <c>AddConstellationCollateral</c> registers. Bindable from configuration (e.g. a
+/// <c>Constellation:Collateral</c> section).
 /// </summary>
 public sealed class CollateralClientOptions
 {
