@@ -55,11 +55,7 @@ public class QemuVtpmClusterTests
         // The measurements are taken from a node that has not been bootstrapped: PCR 0-15, with PCR 15 all-zero.
         using (var probe = QemuVtpm.CreateIssuer(Tpm(_controlPlaneTpm), NoEventLog))
         {
-            var nonce = RandomNumberGenerator.GetBytes(32);
-            var document = await probe.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound);
-            var seen = await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
-            _measurements = new MeasurementSet(seen.Measurements.Where(kv => kv.Key <= 15)
-                .Select(kv => KeyValuePair.Create(kv.Key, new Measurement(kv.Value.AsSpan(), false))));
+            _measurements = await FreshNodeMeasurements.MeasureAsync(probe).WaitAsync(Bound);
         }
 
         _measurements[15].Expected.Should().OnlyContain(b => b == 0);

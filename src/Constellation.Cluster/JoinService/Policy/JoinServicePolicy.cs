@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Atls;
 using Constellation.Attestation;
+using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
 using Constellation.Cluster.Transport;
 using Microsoft.Extensions.Logging;
@@ -52,6 +54,25 @@ public static class JoinServicePolicy
         ArgumentNullException.ThrowIfNull(factory);
         var source = new FileAttestationPolicySource(attestationConfigPath, PolicyFileFormat.Json, variant);
         return UpdateableAttestationValidator.CreateAsync(source, factory, options, logger, meterFactory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes a policy the way Constellation does, as <see cref="AttestationConfigFileName"/> (the variant's config as
+    /// JSON) in the <c>join-config</c> ConfigMap: written into <paramref name="configMap"/> as the kubelet updates a
+    /// mounted ConfigMap, so a join service watching it (<see cref="LoadValidatorAsync"/>) switches atomically.
+    /// </summary>
+    /// <param name="configMap">The ConfigMap directory the join service reads.</param>
+    /// <param name="config">The policy: the variant's attestation config with its measurements.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The path of the published <see cref="AttestationConfigFileName"/>, for <see cref="LoadValidatorAsync"/>.</returns>
+    public static async Task<string> PublishAsync(ConfigMapDirectory configMap, AttestationConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configMap);
+        ArgumentNullException.ThrowIfNull(config);
+        await configMap.WriteAsync(
+            new Dictionary<string, byte[]> { [AttestationConfigFileName] = AttestationConfigJson.SerializeToUtf8Bytes(config) },
+            cancellationToken).ConfigureAwait(false);
+        return configMap.PathOf(AttestationConfigFileName);
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ using Constellation.Attestation.Tpm.Transport;
 using Constellation.Attestation.Variants.Qemu;
 using Constellation.Attestation.Vtpm;
 using Constellation.Cluster.JoinService.Policy;
+using Constellation.Cluster.LocalCluster;
 using Constellation.Cluster.Protos.Join;
 using Constellation.Cluster.Transport;
 using Constellation.Tests.Swtpm;
@@ -35,7 +36,7 @@ public class JoinPolicyReloadTests
             await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
             await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
             using var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, NoEventLog);
-            var good = await MeasureAsync(issuer);
+            var good = await FreshNodeMeasurements.MeasureAsync(issuer).WaitAsync(Bound);
             var bad = good.With(4, new Measurement(Enumerable.Repeat((byte)0x44, 32).ToArray(), false));
 
             var configMap = new ConfigMapDirectory(Path.Combine(dir, "join-config"));
@@ -76,14 +77,6 @@ public class JoinPolicyReloadTests
         (await load.Should().ThrowAsync<AttestationFormatException>()).Which.Message.Should().Contain(missing);
     }
 
-    private static async Task<MeasurementSet> MeasureAsync(VtpmIssuer issuer)
-    {
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        var document = await issuer.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound);
-        var seen = await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
-        return new MeasurementSet(seen.Measurements.Where(kv => kv.Key <= 15).Select(kv => KeyValuePair.Create(kv.Key, new Measurement(kv.Value.AsSpan(), false))));
-    }
-
     private static async Task ValidateAsync(IAttestationValidator validator, VtpmIssuer issuer)
     {
         var nonce = RandomNumberGenerator.GetBytes(32);
@@ -92,10 +85,7 @@ public class JoinPolicyReloadTests
     }
 
     private static Task PublishAsync(ConfigMapDirectory configMap, MeasurementSet measurements) =>
-        configMap.WriteAsync(new Dictionary<string, byte[]>
-        {
-            [JoinServicePolicy.AttestationConfigFileName] = AttestationConfigJson.SerializeToUtf8Bytes(new MeasurementsAttestationConfig(AttestationVariant.QemuVtpm, measurements)),
-        });
+        JoinServicePolicy.PublishAsync(configMap, new MeasurementsAttestationConfig(AttestationVariant.QemuVtpm, measurements));
 
     private static async Task WaitForGenerationAsync(UpdateableAttestationValidator policy, long generation)
     {
