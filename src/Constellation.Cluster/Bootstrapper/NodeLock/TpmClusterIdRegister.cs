@@ -36,7 +36,7 @@ public sealed class TpmClusterIdRegister : IClusterIdRegister
     }
 
     /// <inheritdoc />
-    public uint Index => ClusterIdPcr;
+    public uint Index => ClusterIdRegisters.VtpmPcr;
 
     /// <inheritdoc />
     public async ValueTask<bool> IsExtendedAsync(CancellationToken cancellationToken = default)
