@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Tdx;
 
 namespace Constellation.Benchmarks.Tdx;
@@ -44,7 +47,7 @@ public class TdxQuoteVerificationBenchmarks : IDisposable
         qeSignature = quote.QeReportSignature.ToArray();
 
         // Warm: the first validation verifies chains and collateral; later ones reuse them.
-        verifier.Verify(quote, collateral, TdxQuotePolicy.Default, SyntheticTdx.At);
+        FullValidation();
     }
 
     [Benchmark(Baseline = true, Description = "2 bare ECDSA P-256 verifies")]
@@ -53,8 +56,8 @@ public class TdxQuoteVerificationBenchmarks : IDisposable
         & pckKey.VerifyData(qeReport, qeSignature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     [Benchmark(Description = "Full TDX quote validation (warm collateral)")]
-    public TdxQuoteVerification FullValidation() =>
-        verifier.Verify(TdxQuote.Parse(quoteBytes), collateral, TdxQuotePolicy.Default, SyntheticTdx.At);
+    public TdxQuoteValidationResult FullValidation() =>
+        TdxQuoteValidator.Validate(verifier.Verify(TdxQuote.Parse(quoteBytes), collateral), TdxValidationOptions.Default).ThrowIfInvalid();
 
     [GlobalCleanup]
     public void Dispose()

@@ -1,6 +1,6 @@
 using System;
-using Constellation.Attestation.Snp;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Tdx.Collateral;
 
 namespace Constellation.Attestation.Collateral;
 

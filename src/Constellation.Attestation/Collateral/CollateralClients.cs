@@ -1,8 +1,8 @@
 using System;
 using System.Net.Http;
 using Constellation.Attestation.Diagnostics;
-using Constellation.Attestation.Snp;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Tdx.Collateral;
 
 namespace Constellation.Attestation.Collateral;
 

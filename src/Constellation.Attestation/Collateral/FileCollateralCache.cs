@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.IO;
 
 namespace Constellation.Attestation.Collateral;
 
@@ -26,6 +27,10 @@ public sealed class FileCollateralCache : ICollateralCache
 
     private const byte FormatVersion = 1;
     private const int HeaderSize = 4 + 1 + 8 + 1 + 8 + 4;
+
+    // The largest collateral stored is a CRL or a certificate chain of a few KiB to a few hundred KiB; 16 MiB bounds
+    // what a damaged or replaced entry (a device, a FIFO, a huge file) can make a validator read.
+    private const int MaxEntryBytes = 16 * 1024 * 1024;
 
     /// <summary>Creates a cache in the default directory (<see cref="CollateralCacheDirectory.GetDefault"/>).</summary>
     public FileCollateralCache()
@@ -52,7 +57,7 @@ public sealed class FileCollateralCache : ICollateralCache
         byte[] bytes;
         try
         {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            bytes = await BoundedFile.ReadAsync(path, MaxEntryBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (FileNotFoundException)
         {
@@ -60,6 +65,12 @@ public sealed class FileCollateralCache : ICollateralCache
         }
         catch (DirectoryNotFoundException)
         {
+            return null;
+        }
+        catch (IOException)
+        {
+            // Not a regular file, empty or oversized: damaged like a bad checksum, so a miss, and the next fetch replaces it.
+            TryDelete(path);
             return null;
         }
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Config;
+using Constellation.Attestation.IO;
 using YamlDotNet.RepresentationModel;
 
 namespace Constellation.Attestation.Policy;
@@ -37,6 +38,10 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
         Variant = variant;
     }
 
+    // An attestation config is measurements (a few KiB) plus at most a few PEM certificates; 1 MiB bounds what a wrong
+    // path (a FIFO, a device, a huge file) can make a service read at start or on every reload.
+    private const int MaxPolicyBytes = 1024 * 1024;
+
     /// <summary>Gets the absolute path of the policy file.</summary>
     public string Path { get; }
 
@@ -56,7 +61,7 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
         byte[] bytes;
         try
         {
-            bytes = await File.ReadAllBytesAsync(Path, cancellationToken).ConfigureAwait(false);
+            bytes = await BoundedFile.ReadAsync(Path, MaxPolicyBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

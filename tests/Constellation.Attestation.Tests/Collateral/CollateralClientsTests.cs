@@ -1,5 +1,6 @@
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Collateral;

@@ -1,5 +1,5 @@
 using Constellation.Tests;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
 
 namespace Constellation.Attestation.Tests.Fuzz;
 

@@ -1,7 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Variants.Snp;
 using Constellation.Tests;

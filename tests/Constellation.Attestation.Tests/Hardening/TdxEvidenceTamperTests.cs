@@ -1,7 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Attestation.Pki;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Tdx;
 
 namespace Constellation.Attestation.Tests.Hardening;
@@ -14,8 +17,6 @@ namespace Constellation.Attestation.Tests.Hardening;
 /// </summary>
 public sealed class TdxEvidenceTamperTests
 {
-    private static readonly TdxQuoteVerifier Intel = new();
-
     public sealed record Vector(string Name, byte[] Quote, Func<TdxCollateral> Collateral, DateTimeOffset At)
     {
         public override string ToString() => Name;
@@ -40,7 +41,8 @@ public sealed class TdxEvidenceTamperTests
     public void Flipping_any_DER_byte_of_a_certificate_in_the_quotes_PCK_chain_is_rejected_with_a_typed_error(Vector vector, int index)
     {
         var collateral = vector.Collateral();
-        Intel.Verify(TdxQuote.Parse(vector.Quote), collateral, TdxQuotePolicy.SignaturesOnly, vector.At).Should().NotBeNull("the untampered quote is the baseline");
+        var intel = new TdxQuoteVerifier(TdxQuoteChecks.At(vector.At, signaturesOnly: true));
+        intel.VerifyAndValidate(TdxQuote.Parse(vector.Quote), collateral, TdxValidationOptions.SignaturesOnly).Should().NotBeNull("the untampered quote is the baseline");
         var quote = TdxQuote.Parse(vector.Quote);
         var pemOffset = PemOffset(vector.Quote, quote);
         var pem = Encoding.ASCII.GetString(quote.PckCertificateChainPem);
@@ -50,7 +52,7 @@ public sealed class TdxEvidenceTamperTests
         {
             var bytes = (byte[])vector.Quote.Clone();
             Encoding.ASCII.GetBytes(Pem.ReplaceBlockInPlace(pem, index, tampered)).CopyTo(bytes, pemOffset);
-            Intel.Verify(TdxQuote.Parse(bytes), collateral, TdxQuotePolicy.SignaturesOnly, vector.At);
+            intel.VerifyAndValidate(TdxQuote.Parse(bytes), collateral, TdxValidationOptions.SignaturesOnly);
         });
 
         outcome.ShouldRejectEverything($"{vector.Name} PCK chain certificate {index}");
@@ -97,7 +99,8 @@ public sealed class TdxEvidenceTamperTests
     {
         var quote = RealTdx.V4;
         var collateral = RealTdx.LoadCollateral();
-        Intel.Verify(quote, collateral, TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned).PckChain.RevocationChecked.Should().BeTrue();
+        var intel = new TdxQuoteVerifier(TdxQuoteChecks.At(RealTdx.V4Pinned, signaturesOnly: true));
+        intel.VerifyAndValidate(quote, collateral, TdxValidationOptions.SignaturesOnly).Verification.PckChain.RevocationChecked.Should().BeTrue();
         var crl = RealTdx.Collateral(file);
 
         var outcome = TamperSweep.Flip<AttestationException>(crl, 0, crl.Length, tampered =>
@@ -112,7 +115,7 @@ public sealed class TdxEvidenceTamperTests
                 PckCrl = file == "pck-crl.der" ? parsed : collateral.PckCrl,
                 RootCaCrl = file == "pck-crl.der" ? collateral.RootCaCrl : parsed,
             };
-            Intel.Verify(quote, changed, TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned);
+            intel.VerifyAndValidate(quote, changed, TdxValidationOptions.SignaturesOnly);
         });
 
         outcome.ShouldRejectEverything(file);

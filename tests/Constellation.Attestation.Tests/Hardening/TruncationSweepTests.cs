@@ -1,6 +1,10 @@
 using System.Text;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tpm;

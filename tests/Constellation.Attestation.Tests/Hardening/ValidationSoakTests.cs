@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Tests.Tdx;
@@ -44,14 +48,14 @@ public sealed class ValidationSoakTests
         var snp = SnpVectors.VerifierAt(SnpVectors.AzureValidAt);
         var snpReport = SnpVectors.AzureReportBytes;
         var snpChain = SnpVectors.AzureChain;
-        var tdx = new TdxQuoteVerifier();
+        var tdx = new TdxQuoteVerifier(TdxQuoteChecks.At(RealTdx.V4Pinned, signaturesOnly: true));
         var tdxQuote = RealTdx.V4Bytes;
         var tdxCollateral = RealTdx.LoadCollateral();
 
         async Task OneRoundAsync()
         {
             snp.Verify(SnpReport.Parse(snpReport), snpChain).ThrowIfInvalid();
-            tdx.Verify(TdxQuote.Parse(tdxQuote), tdxCollateral, TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned);
+            tdx.VerifyAndValidate(TdxQuote.Parse(tdxQuote), tdxCollateral, TdxValidationOptions.SignaturesOnly);
             (await vtpm.ValidateAsync(document, Nonce, cancellationToken)).UserData.ToArray().Should().Equal(Encoding.ASCII.GetBytes("soak"));
         }
 

@@ -1,6 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Pki;
 using Constellation.Attestation.Tests.Variants.AzureTdx;
@@ -31,8 +35,8 @@ public class EmptyMeasurementsValidatorTests
         yield return Case("AwsNitroTpm", AttestationVariant.AwsNitroTpm, m => AwsNitroTpm.CreateValidator(m));
         yield return Case("AzureTrustedLaunch", AttestationVariant.AzureTrustedLaunch, m => AzureTrustedLaunch.CreateValidator([Root.Value], m));
         yield return Case("SnpVariants", AttestationVariant.AwsSevSnp, m => SnpVariants.CreateAwsValidator(SnpOptions, m));
-        yield return Case("AzureTdx", AttestationVariant.AzureTdx, m => AzureTdx.CreateValidator(m, new FixedTdxCollateral(NoCollateral), TdxQuotePolicy.Default));
-        yield return Case("QemuTdxValidator", AttestationVariant.QemuTdx, m => new QemuTdxValidator(m, new FixedTdxCollateral(NoCollateral)));
+        yield return Case("AzureTdx", AttestationVariant.AzureTdx, m => AzureTdx.CreateValidator(m, new TdxVerificationOptions { CollateralSource = new FixedTdxCollateral(NoCollateral) }, TdxValidationOptions.Default));
+        yield return Case("QemuTdxValidator", AttestationVariant.QemuTdx, m => new QemuTdxValidator(m, new TdxVerificationOptions { CollateralSource = new FixedTdxCollateral(NoCollateral) }));
         yield return Case("VtpmValidator", AttestationVariant.QemuVtpm, m => new VtpmValidator(AttestationVariant.QemuVtpm, new FixedKeyHooks([]), m));
     }
 

@@ -1,4 +1,6 @@
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Tests.Snp;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Tests.Snp;
 

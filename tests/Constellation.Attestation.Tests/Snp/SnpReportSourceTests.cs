@@ -2,7 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Issuers;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Tests.Snp;
 

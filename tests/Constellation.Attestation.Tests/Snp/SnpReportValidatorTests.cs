@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Tests.Snp;
 

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Tests.Snp;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Tests.Snp;
 

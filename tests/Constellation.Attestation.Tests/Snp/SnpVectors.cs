@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Snp;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Tests;
 
@@ -53,7 +55,7 @@ public sealed class IntelPcsClientTests
         collateral.TcbInfo!.Fmspc.Should().Be("50806f000000");
         collateral.TcbInfoIssuerChain.Should().HaveCount(2);
         collateral.QeIdentityIssuerChain.Should().HaveCount(2);
-        var result = new TdxQuoteVerifier().Verify(RealTdx.V4, collateral, TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned);
+        var result = new TdxQuoteVerifier(TdxQuoteChecks.At(RealTdx.V4Pinned, signaturesOnly: true)).VerifyAndValidate(RealTdx.V4, collateral, TdxValidationOptions.SignaturesOnly).Verification;
         result.PckChain.RevocationChecked.Should().BeTrue();
         server.RequestedPaths.Should().HaveCount(4);
     }

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Issuers;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Variants.Tdx;
 
@@ -47,7 +50,7 @@ public sealed class QemuTdxTests : IDisposable
     private static byte[] Expected(byte[] userData, byte[] nonce) => SHA256.HashData([.. userData, .. nonce]).Concat(new byte[32]).ToArray();
 
     private QemuTdxValidator Validator(MeasurementSet measurements) =>
-        new(measurements, new FixedCollateral(pki.Collateral()), options: pki.Options, timeProvider: new RecordingTimeProvider(SyntheticTdx.At));
+        new(measurements, new TdxVerificationOptions { TrustedRoots = [pki.Root], CollateralSource = new FixedCollateral(pki.Collateral()), TimeProvider = new RecordingTimeProvider(SyntheticTdx.At) });
 
     [Test]
     public async Task A_document_issued_through_configfs_tsm_validates_with_its_MRTD_and_RTMRs()

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Tdx;

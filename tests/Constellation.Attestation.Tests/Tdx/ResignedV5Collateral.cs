@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
@@ -8,7 +11,7 @@ namespace Constellation.Attestation.Tests.Tdx;
 /// The real TDX 1.5 quote (sample-quote-v5.dat) with its real TCB info (tcb-info-v5-sample.json) edited and re-signed by
 /// a test TCB signing key, plus a QE identity valid at <see cref="RealTdx.V5Pinned"/>. The verifier trusts the Intel SGX
 /// Root CA (for the quote's real PCK chain) and, explicitly, the test root (for the re-signed collateral). No CRLs valid
-/// in 2026 exist in the test data, so the policy does not require them.
+/// in 2026 exist in the test data, so the verification does not require them.
 /// </summary>
 internal sealed class ResignedV5Collateral : IDisposable
 {
@@ -18,11 +21,10 @@ internal sealed class ResignedV5Collateral : IDisposable
 
     public static DateTimeOffset At => RealTdx.V5Pinned;
 
-    public TdxQuoteVerifier Verifier => new(new TdxVerifierOptions { TrustedRoots = [RealTdx.Root, signer.Root] });
+    public TdxQuoteVerifier Verifier => new(new TdxVerificationOptions { TrustedRoots = [RealTdx.Root, signer.Root], RequireRevocationLists = false, VerificationTime = At });
 
-    public static TdxQuotePolicy Policy(TimeSpan? outOfDateGrace = null, params string[] accepted) => new()
+    public static TdxValidationOptions Policy(TimeSpan? outOfDateGrace = null, params string[] accepted) => new()
     {
-        RequireRevocationLists = false,
         OutOfDateGracePeriod = outOfDateGrace,
         AcceptedTcbStatuses = new HashSet<string>(accepted.Length == 0 ? [TcbStatus.UpToDate] : accepted, StringComparer.Ordinal),
     };
@@ -53,8 +55,8 @@ internal sealed class ResignedV5Collateral : IDisposable
         };
     }
 
-    public TdxQuoteVerification Verify(JsonObject tcbInfo, TdxQuotePolicy? policy = null) =>
-        Verifier.Verify(Quote, Collateral(tcbInfo), policy ?? Policy(), At);
+    public TdxQuoteValidationResult Verify(JsonObject tcbInfo, TdxValidationOptions? policy = null) =>
+        Verifier.VerifyAndValidate(Quote, Collateral(tcbInfo), policy ?? Policy());
 
     public void Dispose() => signer.Dispose();
 

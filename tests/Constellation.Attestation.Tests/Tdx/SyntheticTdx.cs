@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Attestation.Pki;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Pki;
 
 namespace Constellation.Attestation.Tests.Tdx;
@@ -41,7 +42,8 @@ internal sealed class SyntheticTdx : IDisposable
 
     public ECDsa AttestationKey { get; }
 
-    public TdxVerifierOptions Options => new() { TrustedRoots = [Root] };
+    /// <summary>Verification options trusting this PKI's root, judging at <see cref="At"/>.</summary>
+    public TdxVerificationOptions Options => new() { TrustedRoots = [Root], VerificationTime = At };
 
     public static byte[] Components(byte value) => Enumerable.Repeat(value, 16).ToArray();
 
@@ -95,12 +97,17 @@ internal sealed class SyntheticTdx : IDisposable
         return signed.Concat(U32((uint)sigData.Count)).Concat(sigData).ToArray();
     }
 
-    /// <summary>Collateral signed by this PKI. Levels are (sgx component value, tdx component value, status, tcbDate, advisories).</summary>
+    /// <summary>
+    /// Collateral signed by this PKI. Levels are (sgx component value, tdx component value, status, tcbDate, advisories);
+    /// <paramref name="editTcbInfo"/> and <paramref name="editQeIdentity"/> may rewrite the JSON members before signing.
+    /// </summary>
     public TdxCollateral Collateral(
         (byte Sgx, byte Tdx, string Status, DateTimeOffset Date, string[] Advisories)[]? levels = null,
         DateTimeOffset? nextUpdate = null,
         string qeStatus = "UpToDate",
-        X509Certificate2[]? revokedPcks = null)
+        X509Certificate2[]? revokedPcks = null,
+        Func<string, string>? editTcbInfo = null,
+        Func<string, string>? editQeIdentity = null)
     {
         levels ??= [(3, 0, "UpToDate", TestPki.Start.AddDays(-100), [])];
         var next = nextUpdate ?? TestPki.Start.AddDays(30);
@@ -115,9 +122,9 @@ internal sealed class SyntheticTdx : IDisposable
             + $"\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":4}},\"tcbDate\":\"{Iso(TestPki.Start.AddDays(-100))}\",\"tcbStatus\":\"{qeStatus}\"}}]}}";
         return new TdxCollateral
         {
-            TcbInfo = TdxTcbInfo.Parse(SignedBody("tcbInfo", tcbInfo)),
+            TcbInfo = TdxTcbInfo.Parse(SignedBody("tcbInfo", editTcbInfo?.Invoke(tcbInfo) ?? tcbInfo)),
             TcbInfoIssuerChain = [TcbSigning, Root],
-            QeIdentity = TdxQeIdentity.Parse(SignedBody("enclaveIdentity", qeIdentity)),
+            QeIdentity = TdxQeIdentity.Parse(SignedBody("enclaveIdentity", editQeIdentity?.Invoke(qeIdentity) ?? qeIdentity)),
             QeIdentityIssuerChain = [TcbSigning, Root],
             PckCrl = CertificateRevocationList.Parse(TestPki.MakeCrl(PlatformCa, TestPki.Start, TestPki.Start.AddDays(30), revokedPcks ?? [])),
             RootCaCrl = CertificateRevocationList.Parse(TestPki.MakeCrl(Root, TestPki.Start, TestPki.Start.AddDays(365))),

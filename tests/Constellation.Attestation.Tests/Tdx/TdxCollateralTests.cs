@@ -1,5 +1,6 @@
 using System.Text;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

@@ -1,34 +1,29 @@
 using System.Buffers.Binary;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
+using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Pki;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
 /// <summary>Full verification with a test-made Intel-shaped PKI, so every outcome (up to date, revoked, stale, policy) is reachable.</summary>
-public sealed class TdxEndToEndTests : IDisposable
+public sealed class TdxEndToEndTests : SyntheticTdxFixture
 {
-    private SyntheticTdx pki = null!;
-
-    [SetUp]
-    public void SetUp() => pki = new SyntheticTdx();
-
-    [TearDown]
-    public void TearDown() => pki.Dispose();
-
-    public void Dispose() => pki?.Dispose();
-
-    private TdxQuoteVerification Verify(byte[] quote, TdxCollateral collateral, TdxQuotePolicy? policy = null, DateTimeOffset? at = null) =>
-        new TdxQuoteVerifier(pki.Options).Verify(TdxQuote.Parse(quote), collateral, policy ?? TdxQuotePolicy.Default, at ?? SyntheticTdx.At);
+    private TdxQuoteValidationResult Verify(byte[] quote, TdxCollateral collateral, TdxValidationOptions? policy = null, TimeSpan collateralGrace = default) =>
+        new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [pki.Root], VerificationTime = SyntheticTdx.At, CollateralGracePeriod = collateralGrace })
+            .VerifyAndValidate(TdxQuote.Parse(quote), collateral, policy);
 
     [Test]
     public void An_up_to_date_quote_with_fresh_signed_collateral_and_CRLs_is_accepted()
     {
         var result = Verify(pki.Quote(), pki.Collateral());
 
-        result.TcbEvaluated.Should().BeTrue();
-        result.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
-        result.QeTcbLevel!.Status.Should().Be(TcbStatus.UpToDate);
-        result.PckChain.RevocationChecked.Should().BeTrue();
+        result.Verification.TcbEvaluated.Should().BeTrue();
+        result.Verification.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
+        result.Verification.QeTcbLevel!.Status.Should().Be(TcbStatus.UpToDate);
+        result.Verification.PckChain.RevocationChecked.Should().BeTrue();
         result.Warnings.Should().BeEmpty();
     }
 
@@ -51,11 +46,11 @@ public sealed class TdxEndToEndTests : IDisposable
     }
 
     [Test]
-    public void Collateral_past_its_next_update_is_accepted_with_a_warning_within_the_policy_grace_period()
+    public void Collateral_past_its_next_update_is_accepted_with_a_warning_within_the_collateral_grace_period()
     {
         var collateral = pki.Collateral(nextUpdate: SyntheticTdx.At.AddHours(-1));
 
-        var result = Verify(pki.Quote(), collateral, new TdxQuotePolicy { CollateralGracePeriod = TimeSpan.FromDays(1) });
+        var result = Verify(pki.Quote(), collateral, collateralGrace: TimeSpan.FromDays(1));
 
         result.Warnings.Should().Contain(w => w.StartsWith("TCB info is past its nextUpdate", StringComparison.Ordinal));
     }
@@ -75,11 +70,11 @@ public sealed class TdxEndToEndTests : IDisposable
     {
         var collateral = pki.Collateral(levels: OutOfDateLevels(SyntheticTdx.At.AddDays(-10)));
 
-        var inside = Verify(pki.Quote(), collateral, new TdxQuotePolicy { OutOfDateGracePeriod = TimeSpan.FromDays(30) });
-        inside.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
+        var inside = Verify(pki.Quote(), collateral, new TdxValidationOptions { OutOfDateGracePeriod = TimeSpan.FromDays(30) });
+        inside.Verification.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
         inside.Warnings.Should().ContainSingle(w => w.Contains("grace period", StringComparison.Ordinal));
 
-        var after = () => Verify(pki.Quote(), collateral, new TdxQuotePolicy { OutOfDateGracePeriod = TimeSpan.FromDays(5) });
+        var after = () => Verify(pki.Quote(), collateral, new TdxValidationOptions { OutOfDateGracePeriod = TimeSpan.FromDays(5) });
         after.Should().Throw<AttestationPolicyException>().WithMessage("*grace period*elapsed*");
     }
 
@@ -88,7 +83,7 @@ public sealed class TdxEndToEndTests : IDisposable
     {
         // Intel QVL (Verifiers/TcbStatus.h stringToTcbStatus): a status outside VALID_TCB_INFO_STATUSES is STATUS_TCB_UNRECOGNIZED_STATUS.
         var collateral = pki.Collateral(levels: [(3, 0, "TDRelaunchAdvised", SyntheticTdx.At.AddDays(-100), [])]);
-        var policy = new TdxQuotePolicy { AcceptedTcbStatuses = new HashSet<string> { TcbStatus.UpToDate, "TDRelaunchAdvised" } };
+        var policy = new TdxValidationOptions { AcceptedTcbStatuses = new HashSet<string> { TcbStatus.UpToDate, "TDRelaunchAdvised" } };
 
         var act = () => Verify(pki.Quote(), collateral, policy);
 
@@ -101,7 +96,7 @@ public sealed class TdxEndToEndTests : IDisposable
     public void A_denied_advisory_at_the_matched_level_is_a_violation()
     {
         var collateral = pki.Collateral(levels: [(3, 0, "SWHardeningNeeded", SyntheticTdx.At.AddDays(-100), ["INTEL-SA-00837", "INTEL-SA-00615"])]);
-        var policy = new TdxQuotePolicy
+        var policy = new TdxValidationOptions
         {
             AcceptedTcbStatuses = new HashSet<string> { TcbStatus.UpToDate, TcbStatus.SWHardeningNeeded },
             DeniedAdvisoryIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "intel-sa-00837" },
@@ -125,7 +120,7 @@ public sealed class TdxEndToEndTests : IDisposable
     {
         var mrTd = new byte[48];
         var quote = pki.Quote(body => BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(0x78), 1), qeIsvSvn: 3);
-        var policy = new TdxQuotePolicy
+        var policy = new TdxValidationOptions
         {
             MrTd = [mrTd],
             ReportData = new byte[64].Select(_ => (byte)1).ToArray(),
@@ -145,7 +140,7 @@ public sealed class TdxEndToEndTests : IDisposable
     {
         byte[] mrTd = [];
         var quote = TdxQuote.Parse(pki.Quote(body => mrTd = body.AsSpan(0x88, 48).ToArray()));
-        var policy = new TdxQuotePolicy
+        var policy = new TdxValidationOptions
         {
             MrTd = [new byte[48], mrTd],
             ReportData = new byte[64],
@@ -159,7 +154,7 @@ public sealed class TdxEndToEndTests : IDisposable
             MinimumPceSvn = 0,
         };
 
-        new TdxQuoteVerifier(pki.Options).Verify(quote, pki.Collateral(), policy, SyntheticTdx.At).Tcb!.Status.Should().Be(TcbStatus.UpToDate);
+        new TdxQuoteVerifier(pki.Options).VerifyAndValidate(quote, pki.Collateral(), policy).Verification.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
     }
 
     [Test]
@@ -191,16 +186,20 @@ public sealed class TdxEndToEndTests : IDisposable
     [Test]
     public void A_warm_verifier_still_rejects_once_the_time_leaves_the_CRL_window_or_the_CRL_changes()
     {
-        var verifier = new TdxQuoteVerifier(pki.Options);
+        var clock = new RecordingTimeProvider(SyntheticTdx.At);
+        var verifier = new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [pki.Root], TimeProvider = clock });
         var quote = TdxQuote.Parse(pki.Quote());
         var collateral = pki.Collateral();
-        verifier.Verify(quote, collateral, TdxQuotePolicy.Default, SyntheticTdx.At);
-        verifier.Verify(quote, collateral, TdxQuotePolicy.Default, SyntheticTdx.At.AddDays(1));
+        verifier.VerifyAndValidate(quote, collateral);
+        clock.SetNow(SyntheticTdx.At.AddDays(1));
+        verifier.VerifyAndValidate(quote, collateral);
 
-        var late = () => verifier.Verify(quote, collateral, TdxQuotePolicy.Default, TestPki.Start.AddDays(31));
+        clock.SetNow(TestPki.Start.AddDays(31));
+        var late = () => verifier.VerifyAndValidate(quote, collateral);
         late.Should().Throw<AttestationFreshnessException>();
 
-        var revoked = () => verifier.Verify(quote, pki.Collateral(revokedPcks: [pki.Pck]), TdxQuotePolicy.Default, SyntheticTdx.At);
+        clock.SetNow(SyntheticTdx.At);
+        var revoked = () => verifier.VerifyAndValidate(quote, pki.Collateral(revokedPcks: [pki.Pck]));
         revoked.Should().Throw<CertificateChainException>().WithMessage("*revoked*");
     }
 

@@ -1,4 +1,6 @@
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
@@ -72,7 +74,7 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
         tdx03["mrsigner"] = OtherSigner;
         tdx03["attributes"] = "0000000000000001";
 
-        v5.Verify(info).Tcb!.ModuleIdentity!.Id.Should().Be("TDX_01");
+        v5.Verify(info).Verification.Tcb!.ModuleIdentity!.Id.Should().Be("TDX_01");
     }
 
     [Test]
@@ -120,7 +122,7 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
     {
         var quote = TdxQuote.Parse(pki.Quote(editBody));
 
-        var act = () => new TdxQuoteVerifier(pki.Options).Verify(quote, pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
+        var act = () => new TdxQuoteVerifier(pki.Options).VerifyAndValidate(quote, pki.Collateral());
 
         return act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
@@ -29,8 +30,8 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
     {
         var result = v5.Verify(ResignedV5Collateral.TcbInfo());
 
-        result.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
-        result.Tcb.ModuleIdentity!.Id.Should().Be("TDX_01");
+        result.Verification.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
+        result.Verification.Tcb.ModuleIdentity!.Id.Should().Be("TDX_01");
         result.Warnings.Should().BeEmpty();
     }
 
@@ -67,7 +68,7 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
         var inside = v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
         var after = () => v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(7)));
 
-        inside.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
+        inside.Verification.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
         inside.Warnings.Should().ContainSingle(w => w.Contains("out of date since 2026-02-01", StringComparison.Ordinal));
         after.Should().Throw<TdxPolicyException>().WithMessage("*grace period*elapsed*");
     }
@@ -80,8 +81,8 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
         var inside = v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
         var after = () => v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(3)));
 
-        inside.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
-        inside.Tcb.OutOfDateSince.Should().Be(NewerModuleLevel);
+        inside.Verification.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
+        inside.Verification.Tcb.OutOfDateSince.Should().Be(NewerModuleLevel);
         inside.Warnings.Should().ContainSingle(w => w.Contains("out of date since 2026-02-10", StringComparison.Ordinal));
         after.Should().Throw<TdxPolicyException>().WithMessage("*grace period*elapsed*");
     }
@@ -116,9 +117,8 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
         var info = ResignedV5Collateral.TcbInfo();
         info["tcbLevels"]![0]!["advisoryIDs"] = new JsonArray("INTEL-SA-00837");
 
-        var act = () => v5.Verify(info, new TdxQuotePolicy
+        var act = () => v5.Verify(info, new TdxValidationOptions
         {
-            RequireRevocationLists = false,
             DeniedAdvisoryIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "INTEL-SA-00837" },
         });
 

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

@@ -1,4 +1,5 @@
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

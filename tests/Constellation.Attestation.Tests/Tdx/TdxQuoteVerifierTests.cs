@@ -1,16 +1,24 @@
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Pki;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
 public sealed class TdxQuoteVerifierTests
 {
-    private static readonly TdxQuoteVerifier Intel = new();
+    // The Intel SGX Root CA, judging at `at`: full verification, or signatures (and CRLs when given) only.
+    private static TdxQuoteValidationResult Full(TdxQuote quote, TdxCollateral collateral, DateTimeOffset at) =>
+        new TdxQuoteVerifier(TdxQuoteChecks.At(at)).VerifyAndValidate(quote, collateral);
+
+    private static TdxQuoteValidationResult SignaturesOnly(TdxQuote quote, TdxCollateral collateral, DateTimeOffset at) =>
+        new TdxQuoteVerifier(TdxQuoteChecks.At(at, signaturesOnly: true)).VerifyAndValidate(quote, collateral, TdxValidationOptions.SignaturesOnly);
 
     [Test]
     public void The_real_v4_quote_with_its_collateral_is_rejected_because_no_TCB_level_matches()
     {
-        var act = () => Intel.Verify(RealTdx.V4, RealTdx.LoadCollateral(), TdxQuotePolicy.Default, RealTdx.V4Pinned);
+        var act = () => Full(RealTdx.V4, RealTdx.LoadCollateral(), RealTdx.V4Pinned);
 
         var violation = act.Should().Throw<AttestationPolicyException>().Which.Violations.Should().ContainSingle().Subject;
         violation.Field.Should().Be("tcbStatus");
@@ -20,7 +28,7 @@ public sealed class TdxQuoteVerifierTests
     [Test]
     public void The_real_v4_quote_is_valid_when_checking_signatures_and_chain_with_CRLs_only()
     {
-        var result = Intel.Verify(RealTdx.V4, RealTdx.LoadCollateral(), TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned);
+        var result = SignaturesOnly(RealTdx.V4, RealTdx.LoadCollateral(), RealTdx.V4Pinned).Verification;
 
         result.TcbEvaluated.Should().BeFalse();
         result.PckChain.RevocationChecked.Should().BeTrue();
@@ -30,7 +38,7 @@ public sealed class TdxQuoteVerifierTests
     [Test]
     public void The_real_v5_quote_is_valid_when_checking_signatures_and_chain_only()
     {
-        var result = Intel.Verify(RealTdx.V5, new TdxCollateral(), TdxQuotePolicy.SignaturesOnly, RealTdx.V5Pinned);
+        var result = SignaturesOnly(RealTdx.V5, new TdxCollateral(), RealTdx.V5Pinned).Verification;
 
         result.TcbEvaluated.Should().BeFalse();
         result.PckChain.RevocationChecked.Should().BeFalse();
@@ -45,7 +53,8 @@ public sealed class TdxQuoteVerifierTests
             TcbInfoIssuerChain = RealTdx.TcbChain,
         };
 
-        var act = () => Intel.Verify(RealTdx.V5, collateral, new TdxQuotePolicy { RequireRevocationLists = false }, RealTdx.V5Pinned);
+        var verifier = new TdxQuoteVerifier(new TdxVerificationOptions { RequireRevocationLists = false, VerificationTime = RealTdx.V5Pinned });
+        var act = () => verifier.VerifyAndValidate(RealTdx.V5, collateral);
 
         act.Should().Throw<CollateralUnavailableException>().WithMessage("QE identity is missing");
     }
@@ -56,7 +65,7 @@ public sealed class TdxQuoteVerifierTests
     {
         var quote = which == "v4" ? RealTdx.V4 : RealTdx.V5;
 
-        var act = () => Intel.Verify(quote, new TdxCollateral(), TdxQuotePolicy.SignaturesOnly, RealTdx.PckExpired);
+        var act = () => SignaturesOnly(quote, new TdxCollateral(), RealTdx.PckExpired);
 
         act.Should().Throw<AttestationFreshnessException>().WithMessage("*expired*");
     }
@@ -64,7 +73,8 @@ public sealed class TdxQuoteVerifierTests
     [Test]
     public void The_real_v4_quote_is_rejected_when_a_missing_CRL_is_required()
     {
-        var act = () => Intel.Verify(RealTdx.V4, new TdxCollateral(), new TdxQuotePolicy { RequireTcbEvaluation = false }, RealTdx.V4Pinned);
+        var verifier = new TdxQuoteVerifier(new TdxVerificationOptions { RequireTcbEvaluation = false, VerificationTime = RealTdx.V4Pinned });
+        var act = () => verifier.VerifyAndValidate(RealTdx.V4, new TdxCollateral());
 
         act.Should().Throw<CollateralUnavailableException>().WithMessage("*PCK CRL*root CA CRL*");
     }
@@ -74,7 +84,7 @@ public sealed class TdxQuoteVerifierTests
     {
         using var pki = new SyntheticTdx();
 
-        var act = () => Intel.Verify(TdxQuote.Parse(pki.Quote()), new TdxCollateral(), TdxQuotePolicy.SignaturesOnly, SyntheticTdx.At);
+        var act = () => SignaturesOnly(TdxQuote.Parse(pki.Quote()), new TdxCollateral(), SyntheticTdx.At);
 
         act.Should().Throw<CertificateChainException>().WithMessage("*not a pinned root*");
     }

@@ -1,4 +1,5 @@
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
@@ -7,24 +8,15 @@ namespace Constellation.Attestation.Tests.Tdx;
 /// A warm verifier reuses imported attestation keys (by exact bytes) and remembered chain/collateral checks; none of that
 /// may let a quote through that a cold verifier rejects.
 /// </summary>
-public sealed class TdxWarmVerifierTests : IDisposable
+public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
 {
     private const int SignatureOffset = 48 + 584 + 4;
-    private SyntheticTdx pki = null!;
-
-    [SetUp]
-    public void SetUp() => pki = new SyntheticTdx();
-
-    [TearDown]
-    public void TearDown() => pki.Dispose();
-
-    public void Dispose() => pki?.Dispose();
 
     private TdxQuoteVerifier WarmVerifier(out byte[] quote)
     {
         var verifier = new TdxQuoteVerifier(pki.Options);
         quote = pki.Quote();
-        verifier.Verify(TdxQuote.Parse(quote), pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
+        verifier.VerifyAndValidate(TdxQuote.Parse(quote), pki.Collateral());
         return verifier;
     }
 
@@ -42,7 +34,7 @@ public sealed class TdxWarmVerifierTests : IDisposable
                 continue; // header fields the parser itself refuses (version, key type, TEE type)
             }
 
-            var act = () => verifier.Verify(parsed!, collateral, TdxQuotePolicy.Default, SyntheticTdx.At);
+            var act = () => verifier.VerifyAndValidate(parsed!, collateral);
             act.Should().Throw<AttestationSignatureException>($"byte {i} is signed");
         }
     }
@@ -52,10 +44,10 @@ public sealed class TdxWarmVerifierTests : IDisposable
     {
         var verifier = WarmVerifier(out _);
         var second = pki.Quote();
-        verifier.Verify(TdxQuote.Parse(second), pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At).Quote.Should().NotBeNull();
+        verifier.VerifyAndValidate(TdxQuote.Parse(second), pki.Collateral()).Verification.Quote.Should().NotBeNull();
 
         second[SignatureOffset + 10] ^= 0x80;
-        var act = () => verifier.Verify(TdxQuote.Parse(second), pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
+        var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(second), pki.Collateral());
 
         act.Should().Throw<AttestationSignatureException>();
     }
@@ -68,7 +60,7 @@ public sealed class TdxWarmVerifierTests : IDisposable
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var act = () => verifier.Verify(TdxQuote.Parse(quote), pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
+            var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(quote), pki.Collateral());
             act.Should().Throw<AttestationFormatException>().WithMessage("TDX quote attestation key: not a valid P-256 public key*");
         }
     }
@@ -85,7 +77,7 @@ public sealed class TdxWarmVerifierTests : IDisposable
         {
             try
             {
-                verifier.Verify(TdxQuote.Parse(i % 2 == 0 ? quote : bad), collateral, TdxQuotePolicy.Default, SyntheticTdx.At);
+                verifier.VerifyAndValidate(TdxQuote.Parse(i % 2 == 0 ? quote : bad), collateral);
                 return (i, true);
             }
             catch (AttestationSignatureException)
@@ -105,7 +97,7 @@ public sealed class TdxWarmVerifierTests : IDisposable
         quote[qeReportOffset + 0x30] ^= 0x01; // QE report attributes: signed by the PCK, part of the memo key
         BinaryPrimitives.ReadUInt16LittleEndian(quote.AsSpan(SignatureOffset + 128)).Should().Be(6, "the certification data type precedes the QE report");
 
-        var act = () => verifier.Verify(TdxQuote.Parse(quote), pki.Collateral(), TdxQuotePolicy.Default, SyntheticTdx.At);
+        var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(quote), pki.Collateral());
 
         act.Should().Throw<AttestationSignatureException>().WithMessage("QE report signature*");
     }

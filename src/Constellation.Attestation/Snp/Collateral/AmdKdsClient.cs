@@ -7,8 +7,10 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>
 /// Fetches SEV-SNP collateral from AMD KDS through the shared cache: VCEKs by chip ID and reported TCB (immutable,
@@ -142,7 +144,7 @@ public sealed class AmdKdsClient
 
             try
             {
-                crl.EnsureSignedBy(ark);
+                SnpRevocationListChecks.EnsureSignedBy(crl, ark);
             }
             catch (CertificateChainException ex)
             {

@@ -1,6 +1,6 @@
 using System;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Collateral;
 
 /// <summary>Where the AMD Key Distribution Service lives.</summary>
 public sealed class AmdKdsOptions

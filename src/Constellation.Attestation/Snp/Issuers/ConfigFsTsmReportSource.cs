@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>
 /// Gets SEV-SNP reports through the Linux configfs-tsm interface (<c>/sys/kernel/config/tsm/report</c>): creates a

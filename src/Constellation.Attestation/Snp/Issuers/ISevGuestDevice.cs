@@ -1,6 +1,6 @@
 using System;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>
 /// The <c>SNP_GET_REPORT</c> ioctl of <c>/dev/sev-guest</c>, reduced to buffers so the report source can be tested

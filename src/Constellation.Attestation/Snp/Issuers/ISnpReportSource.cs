@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>Obtains SEV-SNP attestation reports from inside a guest.</summary>
 /// <remarks>Implementations must be safe to call concurrently.</remarks>

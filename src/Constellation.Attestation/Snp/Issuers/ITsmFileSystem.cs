@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>
 /// The few file operations the configfs-tsm interface needs, so the report source can be tested against a fake

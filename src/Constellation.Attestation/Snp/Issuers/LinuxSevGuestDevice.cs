@@ -2,7 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>The real <c>/dev/sev-guest</c> (Linux <c>sev-guest</c> driver), one open/ioctl/close per request.</summary>
 /// <remarks>Thread-safe: no state is shared between calls.</remarks>

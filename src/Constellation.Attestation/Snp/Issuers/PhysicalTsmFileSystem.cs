@@ -1,6 +1,6 @@
 using System.IO;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>The real file system (for <c>/sys/kernel/config/tsm/report</c>).</summary>
 public sealed class PhysicalTsmFileSystem : ITsmFileSystem

@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>
 /// Gets SEV-SNP reports through <c>/dev/sev-guest</c> (<c>SNP_GET_REPORT</c>): builds <c>snp_report_req</c>, checks the

@@ -1,6 +1,7 @@
 using System;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>What the guest obtained from the SEV-SNP firmware: the report and, if the host supplied one, the certificate table.</summary>
 /// <remarks>Immutable; byte arrays are copied.</remarks>

@@ -1,7 +1,8 @@
 using System;
 using System.Globalization;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Issuers;
 
 /// <summary>Checks shared by the report sources.</summary>
 internal static class SnpReportChecks

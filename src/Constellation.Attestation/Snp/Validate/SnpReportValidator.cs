@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Validate;
 
 /// <summary>
 /// Applies an <see cref="SnpValidationOptions"/> policy to a verified report and reports <em>every</em> violation.

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Validate;
 
 /// <summary>TCB components as a policy states them, independent of any product's byte layout.</summary>
 /// <param name="Bootloader">Boot loader SPL.</param>

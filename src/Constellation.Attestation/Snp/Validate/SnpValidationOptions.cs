@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Validate;
 
 /// <summary>
 /// The policy a verified report must satisfy (the go-sev-guest <c>validate.Options</c> checklist). Unset

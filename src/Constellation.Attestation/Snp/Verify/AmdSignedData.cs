@@ -2,7 +2,7 @@ using System;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>
 /// The signed parts of an AMD-issued X.509 structure (certificate or CRL): the to-be-signed bytes and the

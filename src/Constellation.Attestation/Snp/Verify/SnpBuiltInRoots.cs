@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>AMD's self-signed root keys (ARK) per product line, pinned in the library.</summary>
 /// <remarks>Public certificates published by AMD KDS (<c>/vcek/v1/{product}/cert_chain</c>); SHA-256 fingerprints are checked by tests.</remarks>

@@ -5,8 +5,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>
 /// Verifies an SEV-SNP report: the ECDSA P-384 signature over the signed region by the VCEK or VLEK, the chain
@@ -47,7 +50,7 @@ public sealed class SnpReportVerifier
     /// <param name="report">The parsed report.</param>
     /// <param name="certificates">The signer and intermediate certificates (and optional CRL).</param>
     /// <returns>The result, listing every failure.</returns>
-    public SnpVerificationResult Verify(SnpReport report, SnpEvidenceCertificates certificates)
+    public SnpReportVerificationResult Verify(SnpReport report, SnpEvidenceCertificates certificates)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(certificates);
@@ -60,26 +63,26 @@ public sealed class SnpReportVerifier
         catch (AttestationFormatException ex)
         {
             failures.Add(ex);
-            return new SnpVerificationResult(report, report.ProductLine, null, failures);
+            return new SnpReportVerificationResult(report, report.ProductLine, null, failures);
         }
 
         if (report.SigningKey == SnpSigningKey.None)
         {
             failures.Add(new AttestationSignatureException("the report is unsigned (signer info SIGNING_KEY = 7); unsigned reports are never accepted"));
-            return new SnpVerificationResult(report, report.ProductLine, null, failures);
+            return new SnpReportVerificationResult(report, report.ProductLine, null, failures);
         }
 
         if (report.SignatureAlgorithm != SnpReport.EcdsaP384Sha384)
         {
             failures.Add(new AttestationFormatException($"SIGNATURE_ALGO: expected 1 (ECDSA P-384 with SHA-384), got {report.SignatureAlgorithm}"));
-            return new SnpVerificationResult(report, report.ProductLine, null, failures);
+            return new SnpReportVerificationResult(report, report.ProductLine, null, failures);
         }
 
         var expectedKind = report.SigningKey == SnpSigningKey.Vcek ? SnpEndorsementKind.Vcek : SnpEndorsementKind.Vlek;
         var line = DetermineProductLine(report, certificates.Signer, failures);
         if (line is null)
         {
-            return new SnpVerificationResult(report, null, null, failures);
+            return new SnpReportVerificationResult(report, null, null, failures);
         }
 
         if (report.ProductLine is null)
@@ -91,7 +94,7 @@ public sealed class SnpReportVerifier
         {
             failures.Add(new CertificateChainException(
                 $"the report is from a {line} processor but no {AmdNames.ArkName(line.Value)} is trusted (trusted roots: {string.Join(", ", TrustedArkNames())}); it cannot chain to a pinned root"));
-            return new SnpVerificationResult(report, line, null, failures);
+            return new SnpReportVerificationResult(report, line, null, failures);
         }
 
         VerifiedChain chain;
@@ -102,7 +105,7 @@ public sealed class SnpReportVerifier
         catch (AttestationException ex)
         {
             failures.Add(ex);
-            return new SnpVerificationResult(report, line, null, failures);
+            return new SnpReportVerificationResult(report, line, null, failures);
         }
 
         var at = Options.Now;
@@ -119,7 +122,7 @@ public sealed class SnpReportVerifier
                 $"the report signature does not verify with the {chain.Endorsement.Kind.ToString().ToUpperInvariant()} ({chain.Endorsement.Certificate.Subject}, serial {chain.Endorsement.Certificate.SerialNumber.ToLowerInvariant()})"));
         }
 
-        return new SnpVerificationResult(report, line, chain.Endorsement, failures);
+        return new SnpReportVerificationResult(report, line, chain.Endorsement, failures);
     }
 
     private SnpProductLine? DetermineProductLine(SnpReport report, X509Certificate2 signer, List<AttestationException> failures)
@@ -296,8 +299,8 @@ public sealed class SnpReportVerifier
         try
         {
             EnsureCrlSignedOnce(crl, chain.Ark);
-            crl.EnsureCurrent(at);
-            crl.EnsureNotListed(chain.Intermediate, chain.Endorsement.Certificate);
+            SnpRevocationListChecks.EnsureCurrent(crl, at);
+            SnpRevocationListChecks.EnsureNotListed(crl, chain.Intermediate, chain.Endorsement.Certificate);
         }
         catch (AttestationException ex)
         {
@@ -317,7 +320,7 @@ public sealed class SnpReportVerifier
             return;
         }
 
-        crl.EnsureSignedBy(ark);
+        SnpRevocationListChecks.EnsureSignedBy(crl, ark);
         if (_signedCrls.Count >= MaxCachedChains)
         {
             _signedCrls.Clear();

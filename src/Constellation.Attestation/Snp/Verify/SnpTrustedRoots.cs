@@ -4,8 +4,10 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>
 /// The pinned AMD root keys (ARK), one per product line. Roots are never taken from the attester: a chain is

@@ -1,6 +1,8 @@
 using System;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.Verify;
 
 /// <summary>How <see cref="SnpReportVerifier"/> checks a report's signature and certificate chain.</summary>
 /// <remarks>Immutable once constructed; safe to share.</remarks>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>The guest policy (u64 at 0x008) the guest was launched with.</summary>
 /// <param name="Raw">The raw value.</param>

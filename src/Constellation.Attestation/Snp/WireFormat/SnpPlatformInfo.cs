@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>The platform info (u64 at 0x040): how the host platform was configured.</summary>
 /// <param name="Raw">The raw value.</param>

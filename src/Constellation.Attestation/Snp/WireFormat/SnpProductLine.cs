@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>An AMD EPYC product line that supports SEV-SNP. It selects the ARK, the KDS paths and the TCB layout.</summary>
 public enum SnpProductLine

@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>Conversions for <see cref="SnpProductLine"/>.</summary>
 public static class SnpProductLines

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>
 /// An SEV-SNP ATTESTATION_REPORT (versions 2 to 5, 0x4A0 bytes), parsed strictly: exact length, known version,

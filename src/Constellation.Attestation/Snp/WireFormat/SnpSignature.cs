@@ -1,6 +1,6 @@
 using System;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>Converts the report's ECDSA P-384 signature (little-endian R and S, each zero-padded to 72 bytes) for .NET.</summary>
 public static class SnpSignature

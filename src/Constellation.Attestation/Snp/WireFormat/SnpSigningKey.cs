@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>The key that signed a report (signer info bits 4:2).</summary>
 public enum SnpSigningKey

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace Constellation.Attestation.Snp;
+namespace Constellation.Attestation.Snp.WireFormat;
 
 /// <summary>
 /// A TCB_VERSION: the security patch levels of the SNP firmware components, decoded with the layout of a

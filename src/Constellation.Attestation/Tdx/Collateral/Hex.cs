@@ -1,6 +1,6 @@
 using System;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>Strict hex decoding for collateral and policy values.</summary>
 internal static class Hex

@@ -1,7 +1,7 @@
 using System;
 using System.Text.Json;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
 /// Finds the signed member of a PCS collateral response (<c>{"tcbInfo":{…},"signature":"…"}</c>) and keeps its value's

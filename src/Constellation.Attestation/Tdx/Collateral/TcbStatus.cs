@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
 /// The TCB status strings Intel PCS uses. Unknown strings are kept as received in TCB info, but a TCB evaluation whose matched

@@ -4,9 +4,10 @@ using System.IO;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.IO;
 using Constellation.Attestation.Pki;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
 /// The collateral a TDX quote is judged against: TCB info and QE identity with their issuer chains, and the PCK and
@@ -50,6 +51,10 @@ public sealed class TdxCollateral
     /// <summary>Gets the CRL of the Intel SGX Root CA.</summary>
     public CertificateRevocationList? RootCaCrl { get; init; }
 
+    // PCS serves TCB info and QE identity of a few KiB, issuer chains of two certificates and CRLs of a few KiB; 1 MiB
+    // leaves room for large revocation lists and still bounds what a wrong path can make the process read.
+    private const int MaxFileBytes = 1024 * 1024;
+
     /// <summary>
     /// Reads collateral files from a directory (names as in the constants of this class); absent files leave their part unset.
     /// </summary>
@@ -58,6 +63,7 @@ public sealed class TdxCollateral
     /// <returns>The collateral.</returns>
     /// <exception cref="AttestationFormatException">A present file is malformed.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">A present file is not a regular file of at most 1 MiB.</exception>
     public static async Task<TdxCollateral> LoadDirectoryAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -69,7 +75,7 @@ public sealed class TdxCollateral
         async Task<byte[]?> Read(string name)
         {
             var path = Path.Combine(directory, name);
-            return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+            return File.Exists(path) ? await BoundedFile.ReadAsync(path, MaxFileBytes, cancellationToken).ConfigureAwait(false) : null;
         }
 
         var tcb = await Read(TcbInfoFile).ConfigureAwait(false);

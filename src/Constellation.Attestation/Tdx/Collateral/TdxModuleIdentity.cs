@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>A TDX module identity (<c>TDX_01</c>, …) from TCB info, with its own ISV SVN levels. Immutable.</summary>
 public sealed class TdxModuleIdentity

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
 /// The TD quoting enclave identity (PCS <c>/tdx/certification/v4/qe/identity</c>, id <c>TD_QE</c>, version 2) with its

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using Constellation.Attestation.Tdx.Verify;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
 /// TDX TCB info (PCS <c>/tdx/certification/v4/tcb</c>, id <c>TDX</c>, version 3) with its signature and the exact signed

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>One platform TCB level of TDX TCB info: minimum SVNs and the status a platform at or above them gets. Immutable.</summary>
 public sealed class TdxTcbLevel

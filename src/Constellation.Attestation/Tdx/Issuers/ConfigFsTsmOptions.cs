@@ -1,4 +1,4 @@
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Issuers;
 
 /// <summary>Where and how <see cref="ConfigFsTsmQuoteProvider"/> talks to the kernel's configfs-tsm report interface. Immutable.</summary>
 public sealed class ConfigFsTsmOptions

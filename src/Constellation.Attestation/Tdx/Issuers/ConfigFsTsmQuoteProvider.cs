@@ -3,8 +3,9 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Tdx.WireFormat;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Issuers;
 
 /// <summary>
 /// Gets TD quotes through Linux configfs-tsm: create a report entry, write REPORTDATA to <c>inblob</c>, read the quote from

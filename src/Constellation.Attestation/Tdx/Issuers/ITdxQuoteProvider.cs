@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Issuers;
 
 /// <summary>Produces a TD quote over 64 bytes of REPORTDATA (configfs-tsm, a cloud quote service, …).</summary>
 public interface ITdxQuoteProvider

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Validate;
 
 /// <summary>
 /// A TDX quote with valid signatures and collateral violates the policy. Carries every violation plus the TCB evaluation,

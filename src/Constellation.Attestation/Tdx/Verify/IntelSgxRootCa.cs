@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>The Intel SGX Root CA, the default trust anchor for PCK and collateral signing chains.</summary>
 public static class IntelSgxRootCa

@@ -1,7 +1,7 @@
 using System;
 using System.Security.Cryptography;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>ECDSA P-256/SHA-256 verification of raw r‖s signatures with raw x‖y keys, as quotes and collateral carry them.</summary>
 internal static class P256

@@ -3,7 +3,7 @@ using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Constellation.Attestation.Tdx;
+namespace Constellation.Attestation.Tdx.Verify;
 
 /// <summary>
 /// The Intel SGX extension (OID 1.2.840.113741.1.13.1) of a PCK certificate: PPID, TCB components, PCE SVN, CPU SVN,

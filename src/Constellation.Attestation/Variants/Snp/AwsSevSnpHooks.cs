@@ -2,7 +2,7 @@ using System;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Vtpm;
 
 namespace Constellation.Attestation.Variants.Snp;

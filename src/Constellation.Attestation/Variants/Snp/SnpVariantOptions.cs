@@ -1,6 +1,9 @@
 using System;
 using System.Security.Cryptography.X509Certificates;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Variants.Snp;
 

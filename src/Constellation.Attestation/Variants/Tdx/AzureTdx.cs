@@ -2,7 +2,9 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tpm.Transport;
 using Constellation.Attestation.Vtpm;
 
@@ -20,18 +22,17 @@ public static class AzureTdx
     public static VtpmValidator CreateValidator(AzureTdxAttestationConfig config, ITdxCollateralSource collateral, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return CreateValidator(config.Measurements, collateral, AzureTdxPolicy.CreatePolicy(config), AzureTdxPolicy.CreateVerifierOptions(config), timeProvider);
+        ArgumentNullException.ThrowIfNull(collateral);
+        return CreateValidator(config.Measurements, AzureTdxPolicy.CreateVerificationOptions(config, collateral, timeProvider), AzureTdxPolicy.CreateValidationOptions(config));
     }
 
-    /// <summary>Creates an azure-tdx validator from a quote policy.</summary>
+    /// <summary>Creates an azure-tdx validator from quote verification and validation options.</summary>
     /// <param name="measurements">The expected SHA-256 PCR values.</param>
-    /// <param name="collateral">Where TCB info, QE identity and CRLs come from.</param>
+    /// <param name="verification">Trust anchors, required collateral, the clock and the collateral source.</param>
     /// <param name="policy">The quote policy (REPORTDATA unset).</param>
-    /// <param name="options">Trust anchors (default Intel SGX Root CA).</param>
-    /// <param name="timeProvider">The clock (default system).</param>
     /// <returns>The validator.</returns>
-    public static VtpmValidator CreateValidator(MeasurementSet measurements, ITdxCollateralSource collateral, TdxQuotePolicy policy, TdxVerifierOptions? options = null, TimeProvider? timeProvider = null) =>
-        new(AttestationVariant.AzureTdx, new AzureTdxHooks(collateral, policy, options, timeProvider), measurements);
+    public static VtpmValidator CreateValidator(MeasurementSet measurements, TdxVerificationOptions verification, TdxValidationOptions policy) =>
+        new(AttestationVariant.AzureTdx, new AzureTdxHooks(verification, policy), measurements);
 
     /// <summary>Creates an azure-tdx issuer.</summary>
     /// <param name="openTpm">Opens a transport to the vTPM (one per issue).</param>

@@ -1,7 +1,10 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Variants.Azure.Hcl;
 using Constellation.Attestation.Vtpm;
 
@@ -9,35 +12,36 @@ namespace Constellation.Attestation.Variants.Tdx;
 
 /// <summary>
 /// azure-tdx (spec tdx.md §3.3): verifies the TD quote from the instance info end to end (PCK chain and CRLs, QE report,
-/// TCB info, QE identity, collateral from <see cref="ITdxCollateralSource"/>) and applies the policy, then binds the AK
-/// through the HCL runtime data: <c>SHA-256(RuntimeData) == REPORTDATA[0:32]</c> and <c>keys[0]</c> (RSA JWK) equals the AK.
+/// TCB info, QE identity, collateral from <see cref="TdxVerificationOptions.CollateralSource"/>) and applies the policy, then
+/// binds the AK through the HCL runtime data: <c>SHA-256(RuntimeData) == REPORTDATA[0:32]</c> and <c>keys[0]</c> (RSA JWK) equals the AK.
 /// </summary>
 /// <remarks>Thread-safe; the quote verifier's remembered chain and collateral checks are shared by all calls.</remarks>
 public sealed class AzureTdxHooks : IVtpmVariantHooks
 {
-    private readonly ITdxCollateralSource collateral;
-    private readonly TdxQuotePolicy policy;
+    private readonly TdxValidationOptions policy;
     private readonly TdxQuoteVerifier verifier;
-    private readonly TimeProvider time;
 
     /// <summary>Creates the hooks.</summary>
-    /// <param name="collateral">Where TCB info, QE identity and CRLs come from (e.g. <see cref="IntelPcsClient"/>).</param>
-    /// <param name="policy">The quote policy (see <see cref="AzureTdxPolicy.CreatePolicy"/>); REPORTDATA must not be set, the HCL binding checks it.</param>
-    /// <param name="options">Trust anchors (default Intel SGX Root CA).</param>
-    /// <param name="timeProvider">The clock (default system).</param>
-    public AzureTdxHooks(ITdxCollateralSource collateral, TdxQuotePolicy policy, TdxVerifierOptions? options = null, TimeProvider? timeProvider = null)
+    /// <param name="verification">Trust anchors, required collateral, the clock, and the collateral source (e.g. an
+    /// <see cref="IntelPcsClient"/>; see <see cref="AzureTdxPolicy.CreateVerificationOptions"/>); the source is required unless
+    /// neither TCB evaluation nor CRLs are.</param>
+    /// <param name="policy">The quote policy (see <see cref="AzureTdxPolicy.CreateValidationOptions"/>); REPORTDATA must not be set, the HCL binding checks it.</param>
+    public AzureTdxHooks(TdxVerificationOptions verification, TdxValidationOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(collateral);
+        ArgumentNullException.ThrowIfNull(verification);
         ArgumentNullException.ThrowIfNull(policy);
         if (policy.ReportData is not null)
         {
             throw new ArgumentException("azure-tdx binds REPORTDATA to the HCL runtime data; the policy must not fix it", nameof(policy));
         }
 
-        this.collateral = collateral;
+        if (verification.CollateralSource is null && verification.RequiresCollateral)
+        {
+            throw new ArgumentException("azure-tdx verification requires collateral but no collateral source is set", nameof(verification));
+        }
+
         this.policy = policy;
-        verifier = new TdxQuoteVerifier(options ?? new TdxVerifierOptions());
-        time = timeProvider ?? TimeProvider.System;
+        verifier = new TdxQuoteVerifier(verification);
     }
 
     /// <inheritdoc />
@@ -51,8 +55,9 @@ public sealed class AzureTdxHooks : IVtpmVariantHooks
             throw new AttestationFormatException($"azure-tdx quote version expected 4, got {quote.Version}");
         }
 
-        var verification = await verifier.VerifyAsync(quote, collateral, policy, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        foreach (var warning in verification.Warnings)
+        var verification = await verifier.VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
+        var validation = TdxQuoteValidator.Validate(verification, policy).ThrowIfInvalid();
+        foreach (var warning in validation.Warnings)
         {
             context.AddWarning(warning);
         }

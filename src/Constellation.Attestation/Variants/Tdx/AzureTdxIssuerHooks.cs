@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tpm.Commands;
 using Constellation.Attestation.Variants.Azure.Hcl;
 using Constellation.Attestation.Vtpm;

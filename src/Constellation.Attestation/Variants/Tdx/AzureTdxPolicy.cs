@@ -2,14 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 
 namespace Constellation.Attestation.Variants.Tdx;
 
 /// <summary>
-/// Maps an <c>azureTDX</c> config to the quote policy and trust anchors (spec tdx.md §3.3): qeSVN, pceSVN, teeTCBSVN,
-/// qeVendorID, mrSeam and xfam become <see cref="TdxQuotePolicy"/> minimums/expectations on top of the default policy
-/// (CRLs required, only UpToDate, debug TDs forbidden); intelRootKey replaces the built-in Intel SGX Root CA.
+/// Maps an <c>azureTDX</c> config to the quote policy and verification options (spec tdx.md §3.3): qeSVN, pceSVN, teeTCBSVN,
+/// qeVendorID, mrSeam and xfam become <see cref="TdxValidationOptions"/> minimums/expectations on top of the default policy
+/// (only UpToDate, debug TDs forbidden); intelRootKey replaces the built-in Intel SGX Root CA in the
+/// <see cref="TdxVerificationOptions"/> (TCB evaluation and CRLs required).
 /// </summary>
 public static class AzureTdxPolicy
 {
@@ -17,7 +20,7 @@ public static class AzureTdxPolicy
     /// <param name="config">The config; "latest" values must have been resolved to numbers already.</param>
     /// <returns>The policy.</returns>
     /// <exception cref="AttestationFormatException">A value is still "latest" (upstream resolves it from the config API before use).</exception>
-    public static TdxQuotePolicy CreatePolicy(AzureTdxAttestationConfig config)
+    public static TdxValidationOptions CreateValidationOptions(AzureTdxAttestationConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var latest = new List<string>();
@@ -45,7 +48,7 @@ public static class AzureTdxPolicy
                 $"azure-tdx config: {string.Join(", ", latest)} still \"latest\"; resolve them to concrete values (constellation config fetch-measurements / the attestation-config API) before validating");
         }
 
-        return new TdxQuotePolicy
+        return new TdxValidationOptions
         {
             MinimumQeSvn = config.QeSvn.Value,
             MinimumPceSvn = config.PceSvn.Value,
@@ -56,15 +59,22 @@ public static class AzureTdxPolicy
         };
     }
 
-    /// <summary>Builds the trust anchors: the config's <c>intelRootKey</c>, or the built-in Intel SGX Root CA when unset.</summary>
+    /// <summary>
+    /// Builds the verification options: the config's <c>intelRootKey</c> (or the built-in Intel SGX Root CA when unset),
+    /// TCB evaluation and CRLs required, collateral from <paramref name="collateral"/>.
+    /// </summary>
     /// <param name="config">The config.</param>
-    /// <returns>The verifier options.</returns>
-    public static TdxVerifierOptions CreateVerifierOptions(AzureTdxAttestationConfig config)
+    /// <param name="collateral">Where TCB info, QE identity and CRLs come from.</param>
+    /// <param name="timeProvider">The clock (default system).</param>
+    /// <returns>The verification options.</returns>
+    public static TdxVerificationOptions CreateVerificationOptions(AzureTdxAttestationConfig config, ITdxCollateralSource collateral, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(collateral);
+        var time = timeProvider ?? TimeProvider.System;
         return config.IntelRootKey is { } root
-            ? new TdxVerifierOptions { TrustedRoots = new X509Certificate2[] { root.ToX509Certificate() } }
-            : new TdxVerifierOptions();
+            ? new TdxVerificationOptions { TrustedRoots = new X509Certificate2[] { root.ToX509Certificate() }, CollateralSource = collateral, TimeProvider = time }
+            : new TdxVerificationOptions { CollateralSource = collateral, TimeProvider = time };
     }
 
     // An explicit nullable: a bare null would convert to an empty ReadOnlyMemory (via byte[]) and demand a 0-byte value.

@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Issuers;
 
 namespace Constellation.Attestation.Variants.Tdx;
 

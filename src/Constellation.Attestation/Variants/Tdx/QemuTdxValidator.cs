@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Attestation.Variants.Tdx;
 
@@ -13,22 +16,18 @@ namespace Constellation.Attestation.Variants.Tdx;
 public sealed class QemuTdxValidator : IAttestationValidator
 {
     private readonly MeasurementSet measurements;
-    private readonly ITdxCollateralSource collateral;
-    private readonly TdxQuotePolicy policy;
+    private readonly TdxValidationOptions policy;
     private readonly TdxQuoteVerifier verifier;
-    private readonly TimeProvider time;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="measurements">Expected MRTD/RTMR values (indices 0..4, 48 bytes); at least one, or <see cref="MeasurementSet.EmptyAllowed"/> to compare none on purpose.</param>
-    /// <param name="collateral">Where TCB info, QE identity and CRLs come from (e.g. <see cref="IntelPcsClient"/>).</param>
-    /// <param name="policy">Policy beyond measurements (default: UpToDate only, CRLs required, debug forbidden); REPORTDATA is set per call.</param>
-    /// <param name="options">Trust anchors (default Intel SGX Root CA).</param>
-    /// <param name="timeProvider">The clock (default system).</param>
-    public QemuTdxValidator(MeasurementSet measurements, ITdxCollateralSource collateral, TdxQuotePolicy? policy = null,
-        TdxVerifierOptions? options = null, TimeProvider? timeProvider = null)
+    /// <param name="verification">Trust anchors, required collateral, the clock, and the collateral source (e.g. an
+    /// <see cref="IntelPcsClient"/>); the source is required unless neither TCB evaluation nor CRLs are.</param>
+    /// <param name="policy">Policy beyond measurements (default: UpToDate only, debug forbidden); REPORTDATA is set per call.</param>
+    public QemuTdxValidator(MeasurementSet measurements, TdxVerificationOptions verification, TdxValidationOptions? policy = null)
     {
         ArgumentNullException.ThrowIfNull(measurements);
-        ArgumentNullException.ThrowIfNull(collateral);
+        ArgumentNullException.ThrowIfNull(verification);
         MeasurementRequirement.ThrowIfEmpty(AttestationVariant.QemuTdx, measurements);
         foreach (var key in measurements.Keys)
         {
@@ -38,11 +37,14 @@ public sealed class QemuTdxValidator : IAttestationValidator
             }
         }
 
+        if (verification.CollateralSource is null && verification.RequiresCollateral)
+        {
+            throw new ArgumentException("qemu-tdx verification requires collateral but no collateral source is set", nameof(verification));
+        }
+
         this.measurements = measurements;
-        this.collateral = collateral;
-        this.policy = policy ?? TdxQuotePolicy.Default;
-        verifier = new TdxQuoteVerifier(options ?? new TdxVerifierOptions());
-        time = timeProvider ?? TimeProvider.System;
+        this.policy = policy ?? TdxValidationOptions.Default;
+        verifier = new TdxQuoteVerifier(verification);
     }
 
     /// <inheritdoc />
@@ -59,7 +61,8 @@ public sealed class QemuTdxValidator : IAttestationValidator
             throw new AttestationBindingException("REPORT_DATA", Convert.ToHexStringLower(expected), Convert.ToHexStringLower(quote.Body.ReportData));
         }
 
-        var result = await verifier.VerifyAsync(quote, collateral, policy, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var verification = await verifier.VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
+        var result = TdxQuoteValidator.Validate(verification, policy).ThrowIfInvalid();
 
         var actual = new Dictionary<uint, byte[]> { [0] = quote.Body.MrTd.ToArray() };
         for (var i = 0; i < 4; i++)

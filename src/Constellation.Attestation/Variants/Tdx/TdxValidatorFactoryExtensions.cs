@@ -1,7 +1,8 @@
 using System;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Verify;
 
 namespace Constellation.Attestation.Variants.Tdx;
 
@@ -32,6 +33,7 @@ public static class TdxValidatorFactoryExtensions
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(collateral);
-        return factory.Register(AttestationVariant.QemuTdx, config => new QemuTdxValidator(config.Measurements, collateral, timeProvider: timeProvider));
+        var verification = new TdxVerificationOptions { CollateralSource = collateral, TimeProvider = timeProvider ?? TimeProvider.System };
+        return factory.Register(AttestationVariant.QemuTdx, config => new QemuTdxValidator(config.Measurements, verification));
     }
 }

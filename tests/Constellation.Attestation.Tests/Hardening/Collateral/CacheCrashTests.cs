@@ -1,7 +1,10 @@
 using System.Diagnostics.Metrics;
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Diagnostics;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Tdx;

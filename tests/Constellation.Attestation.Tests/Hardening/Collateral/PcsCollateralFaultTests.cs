@@ -1,5 +1,7 @@
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Tests;
@@ -84,7 +86,7 @@ public sealed class PcsCollateralFaultTests
         var collateral = await Client(faulty.BaseUri, RealTdx.V4Pinned).GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None);
 
         faulty.RequestCount.Should().Be(0);
-        new TdxQuoteVerifier().Verify(RealTdx.V4, collateral, TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned).PckChain.RevocationChecked.Should().BeTrue();
+        new TdxQuoteVerifier(TdxQuoteChecks.At(RealTdx.V4Pinned, signaturesOnly: true)).VerifyAndValidate(RealTdx.V4, collateral, TdxValidationOptions.SignaturesOnly).Verification.PckChain.RevocationChecked.Should().BeTrue();
     }
 
     [Test]
@@ -94,7 +96,7 @@ public sealed class PcsCollateralFaultTests
 
         var collateral = await Client(LoopbackHttpServer.UnusedLoopbackUri("/"), RealTdx.V4Pinned).GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None);
 
-        new TdxQuoteVerifier().Verify(RealTdx.V4, collateral, TdxQuotePolicy.SignaturesOnly, RealTdx.V4Pinned).PckChain.RevocationChecked.Should().BeTrue();
+        new TdxQuoteVerifier(TdxQuoteChecks.At(RealTdx.V4Pinned, signaturesOnly: true)).VerifyAndValidate(RealTdx.V4, collateral, TdxValidationOptions.SignaturesOnly).Verification.PckChain.RevocationChecked.Should().BeTrue();
     }
 
     [TestCaseSource(nameof(TransportFaults))]

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;

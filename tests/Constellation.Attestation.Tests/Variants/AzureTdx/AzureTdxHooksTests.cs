@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Variants.Azure.Hcl;
@@ -43,8 +45,16 @@ public sealed class AzureTdxHooksTests : IDisposable
             edit?.Invoke(body);
         }), runtimeData).ToJson();
 
-    private AzureTdxHooks Hooks(TdxQuotePolicy? policy = null, DateTimeOffset? at = null) =>
-        new(new FixedTdxCollateral(pki.Collateral()), policy ?? TdxQuotePolicy.Default, pki.Options, new RecordingTimeProvider(at ?? SyntheticTdx.At));
+    private AzureTdxHooks Hooks(TdxValidationOptions? policy = null, DateTimeOffset? at = null) =>
+        new(Verification(new FixedTdxCollateral(pki.Collateral()), at ?? SyntheticTdx.At, [pki.Root]), policy ?? TdxValidationOptions.Default);
+
+    // Full verification (TCB evaluation and CRLs required) against `source`, judged at `at`.
+    private static TdxVerificationOptions Verification(ITdxCollateralSource source, DateTimeOffset at, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? roots = null) => new()
+    {
+        TrustedRoots = roots ?? [IntelSgxRootCa.Create()],
+        CollateralSource = source,
+        TimeProvider = new RecordingTimeProvider(at),
+    };
 
     private ValueTask<ReadOnlyMemory<byte>> Run(AzureTdxHooks hooks, byte[] info, byte[]? akSpki = null) =>
         hooks.GetTrustedAttestationKeyAsync(new VtpmAttestationContext(AttestationVariant.AzureTdx, info, new byte[32], [], akSpki ?? ak.ExportSubjectPublicKeyInfo(), [], []), default);
@@ -85,7 +95,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     [Test]
     public async Task A_quote_that_fails_the_policy_is_rejected_before_the_binding_is_trusted()
     {
-        var policy = new TdxQuotePolicy { QeVendorId = new byte[16], MrSeam = new byte[48].Select(_ => (byte)1).ToArray() };
+        var policy = new TdxValidationOptions { QeVendorId = new byte[16], MrSeam = new byte[48].Select(_ => (byte)1).ToArray() };
 
         var act = async () => await Run(Hooks(policy), Info(AzureTdxEvidence.RuntimeData(ak)));
 
@@ -129,7 +139,14 @@ public sealed class AzureTdxHooksTests : IDisposable
         // Real evidence from two different machines: the signature chain holds, REPORTDATA does not carry this runtime data.
         var hcl = AzureHclReport.Parse(AzureTdxEvidence.RealHclReport);
         var info = new AzureTdxInstanceInfo(RealTdx.V4Bytes, hcl.RuntimeData.ToArray()).ToJson();
-        var hooks = new AzureTdxHooks(new FixedTdxCollateral(RealTdx.LoadCollateral()), TdxQuotePolicy.SignaturesOnly, timeProvider: new RecordingTimeProvider(RealTdx.V4Pinned));
+        var signaturesOnly = new TdxVerificationOptions
+        {
+            RequireTcbEvaluation = false,
+            RequireRevocationLists = false,
+            CollateralSource = new FixedTdxCollateral(RealTdx.LoadCollateral()),
+            TimeProvider = new RecordingTimeProvider(RealTdx.V4Pinned),
+        };
+        var hooks = new AzureTdxHooks(signaturesOnly, TdxValidationOptions.SignaturesOnly);
 
         var act = async () => await Run(hooks, info);
 
@@ -143,7 +160,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     {
         var hcl = AzureHclReport.Parse(AzureTdxEvidence.RealHclReport);
         var info = new AzureTdxInstanceInfo(RealTdx.V4Bytes, hcl.RuntimeData.ToArray()).ToJson();
-        var hooks = new AzureTdxHooks(new FixedTdxCollateral(RealTdx.LoadCollateral()), TdxQuotePolicy.Default, timeProvider: new RecordingTimeProvider(RealTdx.V4Pinned));
+        var hooks = new AzureTdxHooks(Verification(new FixedTdxCollateral(RealTdx.LoadCollateral()), RealTdx.V4Pinned), TdxValidationOptions.Default);
 
         var act = async () => await Run(hooks, info);
 
@@ -183,7 +200,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     [Test]
     public void A_policy_that_fixes_REPORTDATA_is_refused_because_the_HCL_binding_owns_it()
     {
-        var act = () => new AzureTdxHooks(new FixedTdxCollateral(pki.Collateral()), new TdxQuotePolicy { ReportData = new byte[64] });
+        var act = () => new AzureTdxHooks(Verification(new FixedTdxCollateral(pki.Collateral()), SyntheticTdx.At), new TdxValidationOptions { ReportData = new byte[64] });
 
         act.Should().Throw<ArgumentException>().WithMessage("*REPORTDATA*");
     }
@@ -204,7 +221,9 @@ public class AzureTdxConfigTests
     [Test]
     public void The_azureTDX_config_becomes_the_quote_policy_on_top_of_the_defaults()
     {
-        var policy = AzureTdxPolicy.CreatePolicy(Config(xfam: HexAttestationVersion.FromBytes(new byte[] { 0xe7, 0, 0, 0, 0, 0, 0, 0 }), mrSeam: new byte[48]));
+        var config = Config(xfam: HexAttestationVersion.FromBytes(new byte[] { 0xe7, 0, 0, 0, 0, 0, 0, 0 }), mrSeam: new byte[48]);
+        var policy = AzureTdxPolicy.CreateValidationOptions(config);
+        var verification = AzureTdxPolicy.CreateVerificationOptions(config, new FixedTdxCollateral(new TdxCollateral()));
 
         policy.MinimumQeSvn.Should().Be(3);
         policy.MinimumPceSvn.Should().Be(11);
@@ -212,7 +231,8 @@ public class AzureTdxConfigTests
         policy.QeVendorId!.Value.ToArray().Should().Equal(SyntheticTdx.IntelVendor);
         policy.MrSeam!.Value.Length.Should().Be(48);
         policy.Xfam!.Value.ToArray().Should().Equal(0xe7, 0, 0, 0, 0, 0, 0, 0);
-        policy.RequireRevocationLists.Should().BeTrue();
+        verification.RequireRevocationLists.Should().BeTrue();
+        verification.RequireTcbEvaluation.Should().BeTrue();
         policy.RequireTcbEvaluation.Should().BeTrue();
         policy.ForbidDebug.Should().BeTrue();
         policy.AcceptedTcbStatuses.Should().BeEquivalentTo(TcbStatus.UpToDate);
@@ -223,7 +243,7 @@ public class AzureTdxConfigTests
     [Test]
     public void Unset_mrSeam_and_xfam_are_not_checked()
     {
-        var policy = AzureTdxPolicy.CreatePolicy(Config());
+        var policy = AzureTdxPolicy.CreateValidationOptions(Config());
 
         policy.MrSeam.Should().BeNull();
         policy.Xfam.Should().BeNull();
@@ -232,7 +252,7 @@ public class AzureTdxConfigTests
     [Test]
     public void Unresolved_latest_values_are_refused_by_name()
     {
-        var act = () => AzureTdxPolicy.CreatePolicy(Config(qe: AttestationVersion.Latest, xfam: HexAttestationVersion.Latest));
+        var act = () => AzureTdxPolicy.CreateValidationOptions(Config(qe: AttestationVersion.Latest, xfam: HexAttestationVersion.Latest));
 
         act.Should().Throw<AttestationFormatException>().WithMessage("azure-tdx config: qeSVN, xfam still \"latest\"*");
     }
@@ -240,7 +260,7 @@ public class AzureTdxConfigTests
     [Test]
     public void Without_intelRootKey_the_built_in_Intel_SGX_Root_CA_is_trusted()
     {
-        AzureTdxPolicy.CreateVerifierOptions(Config()).TrustedRoots.Should().ContainSingle()
+        AzureTdxPolicy.CreateVerificationOptions(Config(), new FixedTdxCollateral(new TdxCollateral())).TrustedRoots.Should().ContainSingle()
             .Which.Thumbprint.Should().Be(IntelSgxRootCa.Create().Thumbprint);
     }
 

@@ -2,7 +2,8 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Vtpm;
@@ -85,7 +86,10 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     private VtpmIssuer Issuer(AzureTdxIssuerHooks hooks) => AzureTdxVariant.CreateIssuer(SwtpmVtpm.Open(swtpm), hooks, SwtpmVtpm.NoEventLog);
 
     private VtpmValidator Validator(MeasurementSet measurements) =>
-        AzureTdxVariant.CreateValidator(measurements, new FixedTdxCollateral(pki.Collateral()), TdxQuotePolicy.Default, pki.Options, new RecordingTimeProvider(SyntheticTdx.At));
+        AzureTdxVariant.CreateValidator(
+            measurements,
+            new TdxVerificationOptions { TrustedRoots = [pki.Root], CollateralSource = new FixedTdxCollateral(pki.Collateral()), TimeProvider = new RecordingTimeProvider(SyntheticTdx.At) },
+            TdxValidationOptions.Default);
 
     [Test]
     public async Task A_document_issued_from_the_vTPM_HCL_report_and_an_IMDS_quote_validates()

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Variants.Snp;

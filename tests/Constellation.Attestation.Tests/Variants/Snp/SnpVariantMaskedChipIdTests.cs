@@ -1,5 +1,5 @@
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Variants.Snp;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Variants.Snp;
 

@@ -8,7 +8,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.Verify;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Cli.Commands.Evidence.Snp;
 
@@ -196,7 +199,7 @@ public static class SnpReportCommands
         throw new UnusableInputException("a version 2 report names no product line; pass --product Milan|Genoa|Turin so the right KDS collateral is fetched");
     }
 
-    private static void WriteResult(TextWriter output, SnpVerificationResult result, IReadOnlyList<PolicyViolation> violations, bool asJson)
+    private static void WriteResult(TextWriter output, SnpReportVerificationResult result, IReadOnlyList<PolicyViolation> violations, bool asJson)
     {
         var valid = result.IsValid && violations.Count == 0;
         var reasons = new List<string>(result.Failures.Count + violations.Count);

@@ -1,6 +1,6 @@
 using System;
 using System.Text.Json;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Cli.Commands.Evidence.Snp;
 

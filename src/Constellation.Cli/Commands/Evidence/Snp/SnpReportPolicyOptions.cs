@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.CommandLine;
 using Constellation.Attestation;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Validate;
 
 namespace Constellation.Cli.Commands.Evidence.Snp;
 

@@ -9,7 +9,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Tdx;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Tdx.Validate;
+using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Tdx.WireFormat;
 
 namespace Constellation.Cli.Commands.Evidence.Tdx;
 
@@ -101,25 +104,25 @@ public static class TdxQuoteCommands
             {
                 var quote = TdxQuoteInput.ReadQuote(parse.GetValue(file)!);
                 var when = TdxQuoteInput.ParseTime(parse.GetValue(at), time);
-                var policy = sigOnly ? TdxQuotePolicy.SignaturesOnly : TdxQuotePolicy.Default;
+                var policy = sigOnly ? TdxValidationOptions.SignaturesOnly : TdxValidationOptions.Default;
                 var dir = parse.GetValue(collateralDir);
-                var verifier = new TdxQuoteVerifier();
-                TdxQuoteVerification result;
+                TdxQuoteVerificationResult verified;
                 if (dir is not null)
                 {
                     var collateral = await TdxQuoteInput.ReadCollateralAsync(dir, cancellationToken).ConfigureAwait(false);
-                    result = verifier.Verify(quote, collateral, policy, when);
+                    verified = new TdxQuoteVerifier(Options(sigOnly, when, null)).Verify(quote, collateral);
                 }
                 else if (sigOnly)
                 {
-                    result = verifier.Verify(quote, new TdxCollateral(), policy, when);
+                    verified = new TdxQuoteVerifier(Options(sigOnly, when, null)).Verify(quote, new TdxCollateral());
                 }
                 else
                 {
                     using var collateral = CreateCollateral(parse.GetValue(offline), parse.GetValue(cacheDir), Url(parse.GetValue(pcsUrl), "--pcs-url"), Url(parse.GetValue(rootCrlUrl), "--root-crl-url"));
-                    result = await verifier.VerifyAsync(quote, collateral.IntelPcs, policy, when, cancellationToken).ConfigureAwait(false);
+                    verified = await new TdxQuoteVerifier(Options(sigOnly, when, collateral.IntelPcs)).VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
                 }
 
+                var result = TdxQuoteValidator.Validate(verified, policy).ThrowIfInvalid();
                 WriteValid(output, quote, result, asJson);
                 return ExitCodes.Success;
             }
@@ -148,6 +151,15 @@ public static class TdxQuoteCommands
         return command;
     }
 
+    // --signatures-only: no TCB evaluation, CRLs checked only when given; otherwise both are required.
+    private static TdxVerificationOptions Options(bool signaturesOnly, DateTimeOffset at, ITdxCollateralSource? source) => new()
+    {
+        RequireTcbEvaluation = !signaturesOnly,
+        RequireRevocationLists = !signaturesOnly,
+        VerificationTime = at,
+        CollateralSource = source,
+    };
+
     private static Uri? Url(string? text, string option) =>
         text is null ? null
         : Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri
@@ -161,9 +173,10 @@ public static class TdxQuoteCommands
         return CollateralClients.Create(options);
     }
 
-    private static void WriteValid(TextWriter output, TdxQuote quote, TdxQuoteVerification result, bool asJson)
+    private static void WriteValid(TextWriter output, TdxQuote quote, TdxQuoteValidationResult validation, bool asJson)
     {
-        var warnings = result.Warnings.ToList();
+        var result = validation.Verification;
+        var warnings = validation.Warnings.ToList();
         if (quote.TrailingByteCount > 0)
         {
             warnings.Insert(0, $"{quote.TrailingByteCount} bytes after the quote's signature data were ignored (they are not signed)");
