@@ -54,12 +54,13 @@ public sealed class AtlsOptions
     public IReadOnlyList<SslApplicationProtocol>? ApplicationProtocols { get; init; }
 
     /// <summary>
-    /// Gets where handshakes are recorded (<see cref="Attestation.Diagnostics.AttestationTelemetry.HandshakeDurationInstrument"/>,
-    /// by role and outcome), or <see langword="null"/> (the default) to record none. Every handshake that this library
-    /// drives also starts an <c>atls.handshake</c> activity on <see cref="Attestation.Diagnostics.AttestationTelemetry.ActivitySource"/>.
-    /// The DI extensions set this to the registered <see cref="Attestation.Diagnostics.AttestationMetrics"/>, if any.
+    /// Gets where handshakes are recorded (<see cref="Diagnostics.AtlsMetrics.HandshakeDurationInstrument"/>, by role and
+    /// outcome), or <see langword="null"/> (the default) to record none. Every handshake that this library drives also
+    /// starts an <c>atls.handshake</c> activity on <see cref="Attestation.Diagnostics.AttestationTelemetry.ActivitySource"/>.
+    /// <c>AddAtlsClient</c> and <c>AddAtlsServer</c> set this to the container's <see cref="Diagnostics.AtlsMetrics"/>,
+    /// which they register.
     /// </summary>
-    public Attestation.Diagnostics.AttestationMetrics? Metrics { get; init; }
+    public Diagnostics.AtlsMetrics? Metrics { get; init; }
 
     /// <summary>Gets the clock for certificate validity; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Constellation.Atls.Diagnostics;
 using Constellation.Atls.Http;
 using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Dummy;
@@ -9,25 +10,27 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Constellation.Atls.Tests;
 
 /// <summary>
-/// aTLS handshakes are recorded in <see cref="AttestationTelemetry.HandshakeDurationInstrument"/> (by role, outcome and
+/// aTLS handshakes are recorded in <see cref="AtlsMetrics.HandshakeDurationInstrument"/> (by role, outcome and
 /// failure reason) when <see cref="AtlsOptions.Metrics"/> is set, and traced as <c>atls.handshake</c> activities.
 /// Measurements are collected only from this fixture's own meter (a meter factory scopes them), afresh for each test.
 /// </summary>
 public sealed class HandshakeTelemetryTests : IDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly AttestationMetrics _metrics;
+    private readonly AtlsMetrics _metrics;
+    private readonly ConcurrentQueue<Instrument> _instruments = new();
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<Dictionary<string, object?>> _handshakes = new();
 
     public HandshakeTelemetryTests()
     {
         var factory = _services.GetRequiredService<IMeterFactory>();
-        _metrics = new AttestationMetrics(factory);
+        _metrics = new AtlsMetrics(factory);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == AttestationTelemetry.HandshakeDurationInstrument)
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == AtlsMetrics.HandshakeDurationInstrument)
             {
+                _instruments.Enqueue(instrument);
                 listener.EnableMeasurementEvents(instrument);
             }
         };
@@ -52,6 +55,17 @@ public sealed class HandshakeTelemetryTests : IDisposable
         _listener.Dispose();
         _metrics.Dispose();
         _services.Dispose();
+    }
+
+    [Test]
+    public void The_handshake_instrument_keeps_its_name_unit_and_meter_so_dashboards_and_collectors_keep_working()
+    {
+        // Literals on purpose: these names are what dashboards and AddMeter calls already use.
+        var instrument = _instruments.Should().ContainSingle().Subject;
+        instrument.Name.Should().Be("constellation.atls.handshake.duration");
+        instrument.Unit.Should().Be("s");
+        instrument.Meter.Name.Should().Be("Constellation.Attestation").And.Be(AttestationTelemetry.MeterName);
+        instrument.Should().BeOfType<Histogram<double>>();
     }
 
     [Test]

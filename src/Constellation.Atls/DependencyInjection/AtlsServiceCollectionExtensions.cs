@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Constellation.Atls.Diagnostics;
 using Constellation.Atls.Http;
 using Constellation.Attestation;
-using Constellation.Attestation.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,7 +21,8 @@ public static class AtlsServiceCollectionExtensions
     /// Registers a named <see cref="System.Net.Http.HttpClient"/> (through <c>IHttpClientFactory</c>) whose every
     /// new connection is an aTLS connection with a fresh nonce, validated by the container's
     /// <see cref="IAttestationValidator"/>s. When an <see cref="IAttestationIssuer"/> is registered too, the client
-    /// also attests itself to servers that ask (mutual aTLS).
+    /// also attests itself to servers that ask (mutual aTLS). Handshakes are recorded in the container's
+    /// <see cref="AtlsMetrics"/> (registered here if missing).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="name">The client name for <c>IHttpClientFactory.CreateClient(name)</c>.</param>
@@ -31,6 +32,7 @@ public static class AtlsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(name);
+        services.TryAddSingleton<AtlsMetrics>();
         return services.AddHttpClient(name)
             .ConfigurePrimaryHttpMessageHandler(provider => new AtlsHttpMessageHandler(Apply(ClientOptions(provider), configure)));
     }
@@ -42,6 +44,7 @@ public static class AtlsServiceCollectionExtensions
     /// <see cref="AspNetCore.AtlsListenOptionsExtensions.UseAtls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions, AtlsOptions)"/>
     /// passing <c>listen.ApplicationServices.GetRequiredService&lt;AtlsServerOptions&gt;().Options</c>, or with
     /// <see cref="AtlsKestrelExtensions.UseAtls(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions)"/>.
+    /// Handshakes are recorded in the container's <see cref="AtlsMetrics"/> (registered here if missing).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="validateClients">Whether clients must present an attested certificate.</param>
@@ -50,6 +53,7 @@ public static class AtlsServiceCollectionExtensions
     public static IServiceCollection AddAtlsServer(this IServiceCollection services, bool validateClients = false, Func<AtlsOptions, AtlsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<AtlsMetrics>();
         services.TryAddSingleton(provider =>
         {
             var issuer = provider.GetService<IAttestationIssuer>()
@@ -60,7 +64,7 @@ public static class AtlsServiceCollectionExtensions
                 throw new InvalidOperationException("aTLS server: validateClients is set but no IAttestationValidator is registered (e.g. AddConstellationAttestation).");
             }
 
-            return new AtlsServerOptions(Apply(new AtlsOptions { Issuer = issuer, Validators = validators, Metrics = provider.GetService<AttestationMetrics>() }, configure));
+            return new AtlsServerOptions(Apply(new AtlsOptions { Issuer = issuer, Validators = validators, Metrics = provider.GetRequiredService<AtlsMetrics>() }, configure));
         });
         return services;
     }
@@ -73,7 +77,7 @@ public static class AtlsServiceCollectionExtensions
             throw new InvalidOperationException("aTLS client: no IAttestationValidator is registered; register one (e.g. AddConstellationAttestation) before resolving an aTLS HttpClient.");
         }
 
-        return new AtlsOptions { Validators = validators, Issuer = provider.GetService<IAttestationIssuer>(), Metrics = provider.GetService<AttestationMetrics>() };
+        return new AtlsOptions { Validators = validators, Issuer = provider.GetService<IAttestationIssuer>(), Metrics = provider.GetRequiredService<AtlsMetrics>() };
     }
 
     private static IAttestationValidator[] Validators(IServiceProvider provider) =>

@@ -7,19 +7,19 @@ namespace Constellation.Atls.Diagnostics;
 /// <summary>
 /// One aTLS handshake as telemetry sees it: an <c>atls.handshake</c> activity on
 /// <see cref="AttestationTelemetry.ActivitySource"/> and, when <see cref="AtlsOptions.Metrics"/> is set, one
-/// measurement of <see cref="AttestationTelemetry.HandshakeDurationInstrument"/> (TLS handshake plus attestation,
+/// measurement of <see cref="AtlsMetrics.HandshakeDurationInstrument"/> (TLS handshake plus attestation,
 /// tagged with the role and the outcome). Ends exactly once; disposing without an outcome records nothing. Belongs to
 /// one handshake and is called along its async flow only, so it is not synchronised.
 /// </summary>
 internal sealed class AtlsHandshakeTelemetry : IDisposable
 {
-    private readonly AttestationMetrics? _metrics;
+    private readonly AtlsMetrics? _metrics;
     private readonly string _role;
     private readonly long _started;
     private readonly Activity? _activity;
     private bool _ended;
 
-    private AtlsHandshakeTelemetry(AttestationMetrics? metrics, string role, bool withActivity)
+    private AtlsHandshakeTelemetry(AtlsMetrics? metrics, string role, bool withActivity)
     {
         _metrics = metrics;
         _role = role;

@@ -5,7 +5,9 @@ using System.Diagnostics.Metrics;
 namespace Constellation.Attestation.Diagnostics;
 
 /// <summary>
-/// The library's instruments on one <see cref="Meter"/> named <see cref="AttestationTelemetry.MeterName"/>.
+/// The attestation instruments (validations, collateral cache lookups) on one <see cref="Meter"/> named
+/// <see cref="AttestationTelemetry.MeterName"/>; aTLS records its handshakes on the same meter name itself
+/// (<c>Constellation.Atls.Diagnostics.AtlsMetrics</c>).
 /// Create one per application (the DI extensions register it as a singleton, made by the host's
 /// <see cref="IMeterFactory"/>). Thread-safe.
 /// </summary>
@@ -15,7 +17,6 @@ public sealed class AttestationMetrics : IDisposable
     private readonly Counter<long> _validations;
     private readonly Histogram<double> _validationDuration;
     private readonly Counter<long> _cacheLookups;
-    private readonly Histogram<double> _handshakeDuration;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="meterFactory">The host's meter factory; when <see langword="null"/> a meter owned by this object is created.</param>
@@ -25,7 +26,6 @@ public sealed class AttestationMetrics : IDisposable
         _validations = _meter.CreateCounter<long>(AttestationTelemetry.ValidationsInstrument, "{validation}", "Attestation validations by variant and outcome.");
         _validationDuration = _meter.CreateHistogram<double>(AttestationTelemetry.ValidationDurationInstrument, "s", "Duration of attestation validations.");
         _cacheLookups = _meter.CreateCounter<long>(AttestationTelemetry.CollateralCacheInstrument, "{lookup}", "Collateral cache lookups by source and result.");
-        _handshakeDuration = _meter.CreateHistogram<double>(AttestationTelemetry.HandshakeDurationInstrument, "s", "Duration of aTLS handshakes including attestation.");
     }
 
     /// <summary>Records one validation.</summary>
@@ -57,25 +57,6 @@ public sealed class AttestationMetrics : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         _cacheLookups.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
-    }
-
-    /// <summary>Records an aTLS handshake.</summary>
-    /// <param name="role"><c>client</c> or <c>server</c>.</param>
-    /// <param name="duration">How long it took, attestation included.</param>
-    /// <param name="failure">The error when it failed, or <see langword="null"/>.</param>
-    public void RecordHandshake(string role, TimeSpan duration, Exception? failure)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(role);
-        var roleTag = new KeyValuePair<string, object?>("role", role);
-        if (failure is null)
-        {
-            _handshakeDuration.Record(duration.TotalSeconds, roleTag, new KeyValuePair<string, object?>("outcome", "success"));
-        }
-        else
-        {
-            _handshakeDuration.Record(
-                duration.TotalSeconds, roleTag, new KeyValuePair<string, object?>("outcome", "failure"), new KeyValuePair<string, object?>("reason", ReasonOf(failure)));
-        }
     }
 
     /// <inheritdoc />

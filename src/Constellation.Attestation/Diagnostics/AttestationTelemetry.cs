@@ -9,7 +9,10 @@ namespace Constellation.Attestation.Diagnostics;
 /// </summary>
 public static class AttestationTelemetry
 {
-    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name of every Constellation instrument.</summary>
+    /// <summary>
+    /// The <see cref="System.Diagnostics.Metrics.Meter"/> name of every Constellation instrument, the attestation ones and
+    /// aTLS's <c>constellation.atls.handshake.duration</c> alike.
+    /// </summary>
     public const string MeterName = "Constellation.Attestation";
 
     /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> name for validations and handshakes.</summary>
@@ -23,12 +26,6 @@ public static class AttestationTelemetry
 
     /// <summary>Counter of collateral cache lookups; tags <c>source</c> (e.g. <c>kds</c>, <c>pcs</c>) and <c>result</c> (<c>hit</c>|<c>miss</c>).</summary>
     public const string CollateralCacheInstrument = "constellation.attestation.collateral.cache.lookups";
-
-    /// <summary>
-    /// Histogram of aTLS handshake durations in seconds (TLS handshake plus attestation); tags <c>role</c>
-    /// (<c>client</c>|<c>server</c>), <c>outcome</c>, <c>reason</c> on failure. Recorded when <c>AtlsOptions.Metrics</c> is set.
-    /// </summary>
-    public const string HandshakeDurationInstrument = "constellation.atls.handshake.duration";
 
     /// <summary>
     /// The activity source for validations and handshakes. It holds no mutable state of ours; listeners attach to it by name.

@@ -15,44 +15,45 @@ namespace Constellation.Attestation;
 /// </remarks>
 public sealed class AttestationVariant : IEquatable<AttestationVariant>
 {
-    private AttestationVariant(string name, string oid, EvidenceFamily family, CloudProvider provider, string configKey)
+    private AttestationVariant(string name, string oid, EvidenceFamily family, CloudProvider provider, string configKey, uint? clusterIdRegister)
     {
         Name = name;
         Oid = oid;
         Family = family;
         Provider = provider;
         ConfigKey = configKey;
+        ClusterIdRegister = clusterIdRegister;
     }
 
     /// <summary>Gets the test variant <c>dummy</c> (1.3.9900.1.1).</summary>
-    public static AttestationVariant Dummy { get; } = new("dummy", "1.3.9900.1.1", EvidenceFamily.Dummy, CloudProvider.Unknown, "dummy");
+    public static AttestationVariant Dummy { get; } = new("dummy", "1.3.9900.1.1", EvidenceFamily.Dummy, CloudProvider.Unknown, "dummy", null);
 
     /// <summary>Gets <c>aws-nitro-tpm</c> (1.3.9900.2.1).</summary>
-    public static AttestationVariant AwsNitroTpm { get; } = new("aws-nitro-tpm", "1.3.9900.2.1", EvidenceFamily.Vtpm, CloudProvider.Aws, "awsNitroTPM");
+    public static AttestationVariant AwsNitroTpm { get; } = new("aws-nitro-tpm", "1.3.9900.2.1", EvidenceFamily.Vtpm, CloudProvider.Aws, "awsNitroTPM", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>aws-sev-snp</c> (1.3.9900.2.2).</summary>
-    public static AttestationVariant AwsSevSnp { get; } = new("aws-sev-snp", "1.3.9900.2.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Aws, "awsSEVSNP");
+    public static AttestationVariant AwsSevSnp { get; } = new("aws-sev-snp", "1.3.9900.2.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Aws, "awsSEVSNP", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>gcp-sev-es</c> (1.3.9900.3.1).</summary>
-    public static AttestationVariant GcpSevEs { get; } = new("gcp-sev-es", "1.3.9900.3.1", EvidenceFamily.Vtpm, CloudProvider.Gcp, "gcpSEVES");
+    public static AttestationVariant GcpSevEs { get; } = new("gcp-sev-es", "1.3.9900.3.1", EvidenceFamily.Vtpm, CloudProvider.Gcp, "gcpSEVES", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>gcp-sev-snp</c> (1.3.9900.3.2).</summary>
-    public static AttestationVariant GcpSevSnp { get; } = new("gcp-sev-snp", "1.3.9900.3.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Gcp, "gcpSEVSNP");
+    public static AttestationVariant GcpSevSnp { get; } = new("gcp-sev-snp", "1.3.9900.3.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Gcp, "gcpSEVSNP", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>azure-sev-snp</c> (1.3.9900.4.1).</summary>
-    public static AttestationVariant AzureSevSnp { get; } = new("azure-sev-snp", "1.3.9900.4.1", EvidenceFamily.VtpmWithSnp, CloudProvider.Azure, "azureSEVSNP");
+    public static AttestationVariant AzureSevSnp { get; } = new("azure-sev-snp", "1.3.9900.4.1", EvidenceFamily.VtpmWithSnp, CloudProvider.Azure, "azureSEVSNP", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>azure-trustedlaunch</c> (1.3.9900.4.2).</summary>
-    public static AttestationVariant AzureTrustedLaunch { get; } = new("azure-trustedlaunch", "1.3.9900.4.2", EvidenceFamily.Vtpm, CloudProvider.Azure, "azureTrustedLaunch");
+    public static AttestationVariant AzureTrustedLaunch { get; } = new("azure-trustedlaunch", "1.3.9900.4.2", EvidenceFamily.Vtpm, CloudProvider.Azure, "azureTrustedLaunch", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>azure-tdx</c> (1.3.9900.4.3).</summary>
-    public static AttestationVariant AzureTdx { get; } = new("azure-tdx", "1.3.9900.4.3", EvidenceFamily.VtpmWithTdx, CloudProvider.Azure, "azureTDX");
+    public static AttestationVariant AzureTdx { get; } = new("azure-tdx", "1.3.9900.4.3", EvidenceFamily.VtpmWithTdx, CloudProvider.Azure, "azureTDX", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>qemu-vtpm</c> (1.3.9900.5.1).</summary>
-    public static AttestationVariant QemuVtpm { get; } = new("qemu-vtpm", "1.3.9900.5.1", EvidenceFamily.Vtpm, CloudProvider.Qemu, "qemuVTPM");
+    public static AttestationVariant QemuVtpm { get; } = new("qemu-vtpm", "1.3.9900.5.1", EvidenceFamily.Vtpm, CloudProvider.Qemu, "qemuVTPM", ClusterIdRegisters.VtpmPcr);
 
     /// <summary>Gets <c>qemu-tdx</c> (1.3.9900.5.99).</summary>
-    public static AttestationVariant QemuTdx { get; } = new("qemu-tdx", "1.3.9900.5.99", EvidenceFamily.Tdx, CloudProvider.Qemu, "qemuTDX");
+    public static AttestationVariant QemuTdx { get; } = new("qemu-tdx", "1.3.9900.5.99", EvidenceFamily.Tdx, CloudProvider.Qemu, "qemuTDX", ClusterIdRegisters.TdxRtmr2);
 
     /// <summary>Gets every known variant, in the order of Constellation's variant table.</summary>
     public static ImmutableArray<AttestationVariant> All { get; } = ImmutableArray.Create(
@@ -72,6 +73,15 @@ public sealed class AttestationVariant : IEquatable<AttestationVariant>
 
     /// <summary>Gets the key under <c>attestation:</c> in the Constellation config, e.g. <c>azureSEVSNP</c>.</summary>
     public string ConfigKey { get; }
+
+    /// <summary>
+    /// Gets the measurement index the node extends its cluster ID into when it is initialised or joins, and that a
+    /// verifier who knows the cluster ID expects extended (<see cref="MeasurementSet.WithClusterId"/>):
+    /// <see cref="ClusterIdRegisters.VtpmPcr"/> (PCR 15) for the vTPM-based variants,
+    /// <see cref="ClusterIdRegisters.TdxRtmr2"/> (RTMR[2]) for <c>qemu-tdx</c>, <see langword="null"/> for <c>dummy</c>,
+    /// which measures nothing.
+    /// </summary>
+    public uint? ClusterIdRegister { get; }
 
     /// <summary>
     /// Gets the variant with the given name (exact, case-sensitive) or dotted OID.

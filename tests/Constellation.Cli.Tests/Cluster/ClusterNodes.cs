@@ -4,10 +4,11 @@ using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Bootstrapper.Init;
-using Constellation.Bootstrapper.Join;
-using Constellation.Bootstrapper.Node;
-using Constellation.Bootstrapper.NodeLock;
+using Constellation.Cluster.Bootstrapper.Init;
+using Constellation.Cluster.Bootstrapper.Join;
+using Constellation.Cluster.Bootstrapper.Node;
+using Constellation.Cluster.Bootstrapper.NodeLock;
+using Constellation.Cluster.LocalCluster;
 using Constellation.Tests.Swtpm;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -50,11 +51,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
         var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
         _owned.Add(tpm);
         var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, NoEventLog);
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        var document = await issuer.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound);
-        var seen = await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
-        var measurements = new MeasurementSet(seen.Measurements.Where(kv => kv.Key <= 15)
-            .Select(kv => KeyValuePair.Create(kv.Key, new Measurement(kv.Value.AsSpan(), false))));
+        var measurements = await FreshNodeMeasurements.MeasureAsync(issuer).WaitAsync(Bound);
         var node = await StartAsync(name, issuer, new TpmClusterIdRegister(tpm.OpenAsync), QemuVtpm.CreateValidator(measurements));
         return (node, measurements);
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Constellation.JoinService.Keys;
+using Constellation.Cluster.Keys;
 
 namespace Constellation.Cli.Tests.Cluster;
 
@@ -28,7 +28,7 @@ public class InitAndVerifyDummyTests
         File.GetUnixFileMode(masterSecret).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         (await File.ReadAllTextAsync(kubeconfig)).Should().Contain("apiVersion");
         (await MasterSecret.ReadFileAsync(masterSecret)).Key.Length.Should().Be(32);
-        (await node.Activation.Activated.WaitAsync(ClusterNodes.Bound)).Should().Be(Constellation.Bootstrapper.NodeRole.ControlPlane);
+        (await node.Activation.Activated.WaitAsync(ClusterNodes.Bound)).Should().Be(Constellation.Cluster.Bootstrapper.Node.NodeRole.ControlPlane);
     }
 
     [Test]

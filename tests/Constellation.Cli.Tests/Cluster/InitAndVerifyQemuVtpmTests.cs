@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Bootstrapper;
-using Constellation.Bootstrapper.Node;
+using Constellation.Cluster.Bootstrapper.Node;
+using Constellation.Cluster.LocalCluster;
 
 namespace Constellation.Cli.Tests.Cluster;
 

@@ -1,4 +1,4 @@
-using Constellation.JoinService.Keys;
+using Constellation.Cluster.Keys;
 
 namespace Constellation.Cli.Tests.Inputs;
 

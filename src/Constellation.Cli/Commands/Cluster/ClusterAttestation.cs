@@ -57,10 +57,6 @@ internal sealed class ClusterAttestation
         return requested == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
     }
 
-    /// <summary>The register the node extends the cluster ID into, or <see langword="null"/> when the variant has none.</summary>
-    public static uint? ClusterIdIndex(AttestationVariant variant) =>
-        variant == AttestationVariant.Dummy ? null : variant == AttestationVariant.QemuTdx ? 3u : 15u;
-
     /// <summary>Reads the attestation config the options select.</summary>
     /// <exception cref="UnusableInputException">The options or files are unusable.</exception>
     public async Task<AttestationConfig> LoadAsync(ParseResult parse, CancellationToken cancellationToken)

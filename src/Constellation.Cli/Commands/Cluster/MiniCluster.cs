@@ -13,14 +13,15 @@ using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Variants.Qemu;
-using Constellation.Bootstrapper.Init;
-using Constellation.Bootstrapper.Join;
-using Constellation.Bootstrapper.Node;
-using Constellation.Bootstrapper.NodeLock;
-using Constellation.JoinService.Hosting;
-using Constellation.JoinService.Keys;
-using Constellation.JoinService.Policy;
-using Constellation.JoinService.Verification;
+using Constellation.Cluster.Bootstrapper.Init;
+using Constellation.Cluster.Bootstrapper.Join;
+using Constellation.Cluster.Bootstrapper.Node;
+using Constellation.Cluster.Bootstrapper.NodeLock;
+using Constellation.Cluster.JoinService.Policy;
+using Constellation.Cluster.Keys;
+using Constellation.Cluster.LocalCluster;
+using Constellation.Cluster.Transport;
+using Constellation.Cluster.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Constellation.Cli.Commands.Cluster;
@@ -74,17 +75,11 @@ internal static class MiniCluster
             }
 
             progress("measuring a fresh node");
-            var measurements = await MeasureAsync(variant, issuers[0].Issuer, ct).ConfigureAwait(false);
+            var measurements = await FreshNodeMeasurements.MeasureAsync(issuers[0].Issuer, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(root, "measurements.json"), MeasurementJson.Serialize(measurements), ct).ConfigureAwait(false);
-            var joinConfig = new ConfigMapDirectory(Path.Combine(root, "join-config"));
-            await joinConfig.WriteAsync(
-                new Dictionary<string, byte[]>
-                {
-                    [JoinServicePolicy.AttestationConfigFileName] = AttestationConfigJson.SerializeToUtf8Bytes(new MeasurementsAttestationConfig(variant, measurements)),
-                },
-                ct).ConfigureAwait(false);
-            var joinPolicy = await JoinServicePolicy.LoadValidatorAsync(
-                joinConfig.PathOf(JoinServicePolicy.AttestationConfigFileName), variant, ClusterAttestation.Factory(variant), cancellationToken: ct).ConfigureAwait(false);
+            var joinConfig = await JoinServicePolicy.PublishAsync(
+                new ConfigMapDirectory(Path.Combine(root, "join-config")), new MeasurementsAttestationConfig(variant, measurements), ct).ConfigureAwait(false);
+            var joinPolicy = await JoinServicePolicy.LoadValidatorAsync(joinConfig, variant, ClusterAttestation.Factory(variant), cancellationToken: ct).ConfigureAwait(false);
             owned.Add(joinPolicy);
 
             for (var i = 0; i < count; i++)
@@ -118,7 +113,7 @@ internal static class MiniCluster
 
             await SecretFile.WriteNewAsync(Path.Combine(root, Init.InitCommand.KubeconfigFileName), init.Kubeconfig, ct).ConfigureAwait(false);
             var verifier = ClusterAttestation.Factory(variant).Create(new MeasurementsAttestationConfig(
-                variant, ClusterAttestation.ClusterIdIndex(variant) is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
+                variant, variant.ClusterIdRegister is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
 
             var summary = new List<MiniNodeSummary>();
             foreach (var node in nodes)
@@ -156,20 +151,5 @@ internal static class MiniCluster
                 await item.DisposeAsync().ConfigureAwait(false);
             }
         }
-    }
-
-    private static async Task<MeasurementSet> MeasureAsync(AttestationVariant variant, IAttestationIssuer issuer, CancellationToken ct)
-    {
-        if (variant == AttestationVariant.Dummy)
-        {
-            return MeasurementSet.Empty;
-        }
-
-        // What a fresh node of this "image" measures: PCR 0-15 of its TPM before bootstrapping (PCR 15 all-zero).
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        var document = await issuer.IssueAsync(new byte[32], nonce, ct).AsTask().WaitAsync(StepTimeout, ct).ConfigureAwait(false);
-        var seen = await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce, ct).ConfigureAwait(false);
-        return new MeasurementSet(seen.Measurements.Where(kv => kv.Key <= 15)
-            .Select(kv => KeyValuePair.Create(kv.Key, new Measurement(kv.Value.AsSpan(), false))));
     }
 }

@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
-using Constellation.Bootstrapper.Init;
+using Constellation.Cluster.Bootstrapper.Init;
 using Spectre.Console;
 
 namespace Constellation.Cli.Commands.Cluster;

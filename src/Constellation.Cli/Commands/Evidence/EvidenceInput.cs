@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using Constellation.Attestation;
+using Constellation.Attestation.Collateral;
 
 namespace Constellation.Cli.Commands.Evidence;
 
@@ -25,6 +26,10 @@ internal static class EvidenceInput
             throw new UnusableInputException($"{file.Name} is not {cap.Kind}: {ex.Message}");
         }
     }
+
+    /// <summary>The collateral settings of <c>--offline</c> and <c>--cache-dir</c> (the library's defaults otherwise), for <see cref="CollateralClients.Create(CollateralClientOptions, Attestation.Diagnostics.AttestationMetrics?, TimeProvider?)"/>.</summary>
+    public static CollateralClientOptions CollateralOptions(bool offline, DirectoryInfo? cacheDir) =>
+        new() { Offline = offline, CacheDirectory = cacheDir?.FullName };
 
     /// <summary>Parses an <c>--at</c> value (RFC 3339, UTC when no offset is given); <see langword="null"/> when absent.</summary>
     public static DateTimeOffset? ParseTime(string? text)

@@ -7,10 +7,10 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Atls;
-using Constellation.Bootstrapper.Init;
 using Constellation.Cli.Commands.Cluster;
-using Constellation.JoinService.Hosting;
-using Constellation.JoinService.Keys;
+using Constellation.Cluster.Bootstrapper.Init;
+using Constellation.Cluster.Keys;
+using Constellation.Cluster.Transport;
 using Grpc.Core;
 
 namespace Constellation.Cli.Commands.Init;

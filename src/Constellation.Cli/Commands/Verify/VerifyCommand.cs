@@ -8,8 +8,8 @@ using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
 using Constellation.Cli.Commands.Cluster;
-using Constellation.JoinService.Hosting;
-using Constellation.JoinService.Verification;
+using Constellation.Cluster.Transport;
+using Constellation.Cluster.Verification;
 using Grpc.Core;
 using Spectre.Console;
 
@@ -43,7 +43,7 @@ internal static class VerifyCommand
             {
                 config = await attestation.LoadAsync(parse, ct).ConfigureAwait(false);
                 var id = ParseClusterId(parse.GetValue(clusterId));
-                if (ClusterAttestation.ClusterIdIndex(config.Variant) is { } index)
+                if (config.Variant.ClusterIdRegister is { } index)
                 {
                     config = config.WithMeasurements(config.Measurements.WithClusterId(index, id));
                 }

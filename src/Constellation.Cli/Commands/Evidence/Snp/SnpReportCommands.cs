@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
-using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -108,8 +107,8 @@ public static class SnpReportCommands
                 var needsCrl = checkRevocation && revocationList is null && report.SigningKey != SnpSigningKey.None;
                 if (signerCertificate is null || intermediate is null || needsCrl)
                 {
-                    using var http = new HttpClient();
-                    var kds = CreateKds(http, parse.GetValue(offline), parse.GetValue(cacheDir), SnpReportInput.ParseKdsUrl(parse.GetValue(kdsUrl)));
+                    using var collateral = CreateCollateral(parse.GetValue(offline), parse.GetValue(cacheDir), SnpReportInput.ParseKdsUrl(parse.GetValue(kdsUrl)));
+                    var kds = collateral.AmdKds;
                     var line = ProductFor(report, options.Product, signerCertificate);
                     var kind = report.SigningKey == SnpSigningKey.Vlek ? SnpEndorsementKind.Vlek : SnpEndorsementKind.Vcek;
                     if (signerCertificate is null)
@@ -146,11 +145,11 @@ public static class SnpReportCommands
         return command;
     }
 
-    private static AmdKdsClient CreateKds(HttpClient http, bool offline, DirectoryInfo? cacheDir, Uri? kdsUrl)
+    private static CollateralClients CreateCollateral(bool offline, DirectoryInfo? cacheDir, Uri? kdsUrl)
     {
-        var cache = TieredCollateralCache.CreateDefault(cacheDir?.FullName);
-        var fetcher = new CollateralFetcher(http, offline ? CollateralFetcherOptions.OfflineOnly : CollateralFetcherOptions.Default);
-        return new AmdKdsClient(new CachedCollateralSource(cache, fetcher), kdsUrl is null ? null : new AmdKdsOptions { BaseUri = kdsUrl });
+        var options = EvidenceInput.CollateralOptions(offline, cacheDir);
+        options.AmdKdsBaseUri = kdsUrl ?? options.AmdKdsBaseUri;
+        return CollateralClients.Create(options);
     }
 
     private static async Task<SnpRevocationList> RevocationListAsync(AmdKdsClient kds, SnpTrustedRoots roots, SnpProductLine line, SnpEndorsementKind kind, CancellationToken cancellationToken)

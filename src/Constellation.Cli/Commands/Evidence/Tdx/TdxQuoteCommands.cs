@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -119,9 +118,8 @@ public static class TdxQuoteCommands
                 }
                 else
                 {
-                    using var http = new HttpClient();
-                    var pcs = CreatePcs(http, parse.GetValue(offline), parse.GetValue(cacheDir), Url(parse.GetValue(pcsUrl), "--pcs-url"), Url(parse.GetValue(rootCrlUrl), "--root-crl-url"));
-                    verified = await new TdxQuoteVerifier(Options(sigOnly, when, pcs)).VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
+                    using var collateral = CreateCollateral(parse.GetValue(offline), parse.GetValue(cacheDir), Url(parse.GetValue(pcsUrl), "--pcs-url"), Url(parse.GetValue(rootCrlUrl), "--root-crl-url"));
+                    verified = await new TdxQuoteVerifier(Options(sigOnly, when, collateral.IntelPcs)).VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
                 }
 
                 var result = TdxQuoteValidator.Validate(verified, policy).ThrowIfInvalid();
@@ -167,16 +165,12 @@ public static class TdxQuoteCommands
         : Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri
         : throw new UnusableInputException($"{option} \"{text}\" is not an absolute URL");
 
-    private static IntelPcsClient CreatePcs(HttpClient http, bool offline, DirectoryInfo? cacheDir, Uri? pcsUrl, Uri? rootCrlUrl)
+    private static CollateralClients CreateCollateral(bool offline, DirectoryInfo? cacheDir, Uri? pcsUrl, Uri? rootCrlUrl)
     {
-        var cache = TieredCollateralCache.CreateDefault(cacheDir?.FullName);
-        var fetcher = new CollateralFetcher(http, offline ? CollateralFetcherOptions.OfflineOnly : CollateralFetcherOptions.Default);
-        var defaults = new IntelPcsOptions();
-        return new IntelPcsClient(fetcher, cache, new IntelPcsOptions
-        {
-            BaseUri = pcsUrl ?? defaults.BaseUri,
-            RootCaCrlUri = rootCrlUrl ?? defaults.RootCaCrlUri,
-        });
+        var options = EvidenceInput.CollateralOptions(offline, cacheDir);
+        options.IntelPcsBaseUri = pcsUrl ?? options.IntelPcsBaseUri;
+        options.IntelRootCaCrlUri = rootCrlUrl ?? options.IntelRootCaCrlUri;
+        return CollateralClients.Create(options);
     }
 
     private static void WriteValid(TextWriter output, TdxQuote quote, TdxQuoteValidationResult validation, bool asJson)
