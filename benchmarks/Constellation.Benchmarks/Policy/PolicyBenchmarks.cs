@@ -3,10 +3,10 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Measurements.Defaults;
 using Constellation.Attestation.Measurements.Signed;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Benchmarks.Policy;
 

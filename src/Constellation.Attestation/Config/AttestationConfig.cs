@@ -1,5 +1,7 @@
 using System;
 using Constellation.Attestation.Measurements.Defaults;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Config;
 

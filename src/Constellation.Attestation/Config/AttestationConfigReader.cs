@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Config;
 

@@ -2,6 +2,8 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Snp;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Constellation.Attestation.Config;
+using Constellation.Attestation.Variants.AzureTdx;
 
 namespace Constellation.Attestation.Tests.Config;
 

@@ -1,7 +1,7 @@
 using Constellation.Attestation;
 using Constellation.Attestation.DependencyInjection;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Variants.Dummy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

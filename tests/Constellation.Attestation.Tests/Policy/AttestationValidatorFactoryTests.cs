@@ -1,6 +1,6 @@
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Attestation.Tests.Policy;
 

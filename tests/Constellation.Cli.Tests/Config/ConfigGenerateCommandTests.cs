@@ -1,6 +1,7 @@
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Measurements.Defaults;
+using Constellation.Attestation.Variants.AzureTdx;
 
 namespace Constellation.Cli.Tests.Config;
 

@@ -3,10 +3,11 @@ using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using Amazon.EC2;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Variants.Aws;
-using Constellation.Attestation.Variants.Azure.TrustedLaunch;
-using Constellation.Attestation.Variants.Gcp;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.AwsNitroTpm;
+using Constellation.Attestation.Variants.AzureTrustedLaunch;
+using Constellation.Attestation.Variants.GcpSevEs;
+using Constellation.Attestation.Variants.QemuVtpm;
+using Constellation.Attestation.Variants.Common.Gcp;
 
 namespace Constellation.Attestation.Tpm.Validate;
 
@@ -19,7 +20,7 @@ public static class VtpmValidatorFactoryExtensions
     public static AttestationValidatorFactory RegisterQemuVtpm(this AttestationValidatorFactory factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return factory.Register(AttestationVariant.QemuVtpm, config => QemuVtpm.CreateValidator(config.Measurements));
+        return factory.Register(AttestationVariant.QemuVtpm, config => QemuVtpmVariant.CreateValidator(config.Measurements));
     }
 
     /// <summary>Registers <c>gcp-sev-es</c>.</summary>
@@ -30,7 +31,7 @@ public static class VtpmValidatorFactoryExtensions
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(client);
-        return factory.Register(AttestationVariant.GcpSevEs, config => GcpSevEs.CreateValidator(client, config.Measurements));
+        return factory.Register(AttestationVariant.GcpSevEs, config => GcpSevEsVariant.CreateValidator(client, config.Measurements));
     }
 
     /// <summary>Registers <c>aws-nitro-tpm</c>.</summary>
@@ -40,7 +41,7 @@ public static class VtpmValidatorFactoryExtensions
     public static AttestationValidatorFactory RegisterAwsNitroTpm(this AttestationValidatorFactory factory, Func<string, IAmazonEC2>? clientForRegion = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return factory.Register(AttestationVariant.AwsNitroTpm, config => AwsNitroTpm.CreateValidator(config.Measurements, clientForRegion));
+        return factory.Register(AttestationVariant.AwsNitroTpm, config => AwsNitroTpmVariant.CreateValidator(config.Measurements, clientForRegion));
     }
 
     /// <summary>Registers <c>azure-trustedlaunch</c> with the pinned AK-certificate roots (none is built in).</summary>
@@ -52,6 +53,6 @@ public static class VtpmValidatorFactoryExtensions
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(trustedRoots);
-        return factory.Register(AttestationVariant.AzureTrustedLaunch, config => AzureTrustedLaunch.CreateValidator(trustedRoots, config.Measurements, timeProvider));
+        return factory.Register(AttestationVariant.AzureTrustedLaunch, config => AzureTrustedLaunchVariant.CreateValidator(trustedRoots, config.Measurements, timeProvider));
     }
 }

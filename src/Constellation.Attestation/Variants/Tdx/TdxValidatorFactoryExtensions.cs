@@ -1,8 +1,9 @@
 using System;
-using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Verify;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.QemuTdx;
 
 namespace Constellation.Attestation.Variants.Tdx;
 
@@ -18,7 +19,7 @@ public static class TdxValidatorFactoryExtensions
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(collateral);
-        return factory.Register(AttestationVariant.AzureTdx, config => AzureTdx.CreateValidator(
+        return factory.Register(AttestationVariant.AzureTdx, config => AzureTdxVariant.CreateValidator(
             config as AzureTdxAttestationConfig ?? throw new ArgumentException($"azure-tdx needs an {nameof(AzureTdxAttestationConfig)}, got {config.GetType().Name}", nameof(config)),
             collateral,
             timeProvider));

@@ -1,6 +1,6 @@
 using System;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Cli.Commands.Atls;
 

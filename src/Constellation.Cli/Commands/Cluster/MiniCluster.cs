@@ -8,11 +8,11 @@ using System.Threading.Tasks;
 using Constellation.Atls;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.Dummy;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;
@@ -65,7 +65,7 @@ internal static class MiniCluster
                     // One serialized connection per swtpm, shared by the node's issuer and its cluster-ID register.
                     var tpm = new SharedTpmConnection(async c => await SwtpmSocketTransport.ConnectAsync(SwtpmInstance.Host, swtpm.Port, c).ConfigureAwait(false));
                     owned.Add(tpm);
-                    var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) });
+                    var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) });
                     issuers.Add((issuer, new TpmClusterIdRegister(tpm.OpenAsync)));
                 }
                 else

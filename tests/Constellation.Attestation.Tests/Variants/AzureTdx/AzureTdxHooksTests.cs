@@ -2,14 +2,15 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
-using Constellation.Attestation.Tdx;
-using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Collateral;
+using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Azure.Hcl;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Azure;
 using Constellation.Attestation.Variants.Tdx;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;

@@ -7,7 +7,7 @@ using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.JoinService.Policy;
 using Constellation.Cluster.LocalCluster;
 using Constellation.Cluster.Protos.Join;
@@ -36,7 +36,7 @@ public class JoinPolicyReloadTests
         {
             await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
             await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
-            using var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, NoEventLog);
+            using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, NoEventLog);
             var good = await FreshNodeMeasurements.MeasureAsync(issuer).WaitAsync(Bound);
             var bad = good.With(4, new Measurement(Enumerable.Repeat((byte)0x44, 32).ToArray(), false));
 
