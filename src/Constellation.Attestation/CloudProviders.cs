@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Constellation.Attestation.Variants;
 
 namespace Constellation.Attestation;
 
@@ -37,20 +38,14 @@ public static class CloudProviders
         _ => "Unknown",
     };
 
-    /// <summary>Gets the variants a provider allows, the default first.</summary>
+    /// <summary>Gets the variants of <see cref="AttestationVariantRegistry.Default"/> a provider allows, the default first.</summary>
     /// <param name="provider">The provider.</param>
     /// <returns>The allowed variants; for <see cref="CloudProvider.Unknown"/> only <c>dummy</c>.</returns>
-    public static IReadOnlyList<AttestationVariant> AllowedVariants(this CloudProvider provider) => provider switch
-    {
-        CloudProvider.Aws => new[] { AttestationVariant.AwsSevSnp, AttestationVariant.AwsNitroTpm },
-        CloudProvider.Azure => new[] { AttestationVariant.AzureSevSnp, AttestationVariant.AzureTdx, AttestationVariant.AzureTrustedLaunch },
-        CloudProvider.Gcp => new[] { AttestationVariant.GcpSevSnp, AttestationVariant.GcpSevEs },
-        CloudProvider.Qemu or CloudProvider.OpenStack => new[] { AttestationVariant.QemuVtpm },
-        _ => new[] { AttestationVariant.Dummy },
-    };
+    public static IReadOnlyList<AttestationVariant> AllowedVariants(this CloudProvider provider) =>
+        AttestationVariantRegistry.Default.AllowedVariants(provider);
 
     /// <summary>Gets the default variant of a provider (the first allowed one).</summary>
     /// <param name="provider">The provider.</param>
     /// <returns>The default variant.</returns>
-    public static AttestationVariant DefaultVariant(this CloudProvider provider) => provider.AllowedVariants()[0];
+    public static AttestationVariant DefaultVariant(this CloudProvider provider) => AttestationVariantRegistry.Default.DefaultVariant(provider);
 }

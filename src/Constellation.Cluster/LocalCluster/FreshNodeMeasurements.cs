@@ -38,7 +38,7 @@ public static class FreshNodeMeasurements
             return MeasurementSet.Empty;
         }
 
-        if (variant != AttestationVariant.QemuVtpm || variant.ClusterIdRegister is not { } register)
+        if (variant != AttestationVariant.QemuVtpm || QemuVtpmVariant.Instance.ClusterIdRegister is not { } register)
         {
             throw new ArgumentException($"local cluster: issuer variant: expected dummy or qemu-vtpm, got {variant.Name}", nameof(issuer));
         }

@@ -28,7 +28,7 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
     private readonly SnpVariantOptions _options;
     private readonly SnpEvidenceChecker _checker;
     private readonly IReadOnlyList<ReadOnlyMemory<byte>> _acceptedDigests;
-    private readonly AzureIdKeyEnforcement _enforcement;
+    private readonly EnforcementPolicy _enforcement;
     private readonly MaaTokenValidator? _maa;
     private readonly Uri? _maaUrl;
     private readonly ILogger _logger;
@@ -37,10 +37,10 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
     /// <param name="options">The shared SNP configuration.</param>
     /// <param name="acceptedKeyDigests">The accepted ID key digests (48 bytes each).</param>
     /// <param name="enforcement">The enforcement policy.</param>
-    /// <param name="maa">The MAA token validator (needed for <see cref="AzureIdKeyEnforcement.MaaFallback"/>).</param>
+    /// <param name="maa">The MAA token validator (needed for <see cref="EnforcementPolicy.MaaFallback"/>).</param>
     /// <param name="maaUrl">The MAA URL (injected at runtime, as upstream).</param>
     /// <param name="logger">Receives the warn-only warning.</param>
-    public AzureSevSnpHooks(SnpVariantOptions options, IEnumerable<ReadOnlyMemory<byte>> acceptedKeyDigests, AzureIdKeyEnforcement enforcement, MaaTokenValidator? maa = null, Uri? maaUrl = null, ILogger? logger = null)
+    public AzureSevSnpHooks(SnpVariantOptions options, IEnumerable<ReadOnlyMemory<byte>> acceptedKeyDigests, EnforcementPolicy enforcement, MaaTokenValidator? maa = null, Uri? maaUrl = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(acceptedKeyDigests);
@@ -63,8 +63,8 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
             PermitProvisionalFirmware = true,
             MinimumLaunchTcb = _options.MinimumTcb,
             MinimumTcb = _options.MinimumTcb,
-            RequireIdBlock = _enforcement == AzureIdKeyEnforcement.Equal,
-            TrustedIdKeyDigests = _enforcement == AzureIdKeyEnforcement.Equal ? _acceptedDigests : [],
+            RequireIdBlock = _enforcement == EnforcementPolicy.Equal,
+            TrustedIdKeyDigests = _enforcement == EnforcementPolicy.Equal ? _acceptedDigests : [],
         };
         var report = await _checker.VerifyAndValidateAsync(info, policy, cancellationToken).ConfigureAwait(false);
         await EnforceIdKeyDigestAsync(report, info, context.ExtraData, cancellationToken).ConfigureAwait(false);
@@ -91,10 +91,10 @@ public sealed class AzureSevSnpHooks : IVtpmVariantHooks
         var accepted48 = "[" + string.Join(", ", _acceptedDigests.Select(d => Convert.ToHexStringLower(d.Span))) + "]";
         switch (_enforcement)
         {
-            case AzureIdKeyEnforcement.WarnOnly:
+            case EnforcementPolicy.WarnOnly:
                 WarnIdKeyDigest(_logger, Convert.ToHexStringLower(digest), accepted48, null);
                 return;
-            case AzureIdKeyEnforcement.MaaFallback:
+            case EnforcementPolicy.MaaFallback:
                 if (_maa is null)
                 {
                     throw new AttestationPolicyException([new PolicyViolation("id_key_digest", "one of " + accepted48 + " or a valid MAA token", Convert.ToHexStringLower(digest) + " (no MAA validator configured)")]);

@@ -40,7 +40,7 @@ public sealed class AzureTdxAttestationConfig : AttestationConfig
         ReadOnlySpan<byte> mrSeam,
         HexAttestationVersion xfam,
         PemCertificate? intelRootKey)
-        : base(AttestationVariant.AzureTdx, measurements)
+        : base(AzureTdxVariant.Instance, measurements)
     {
         QeSvn = qeSvn;
         PceSvn = pceSvn;

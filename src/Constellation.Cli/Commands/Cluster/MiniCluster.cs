@@ -11,6 +11,7 @@ using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Variants;
 using Constellation.Attestation.Variants.Dummy;
 using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.Bootstrapper.Init;
@@ -113,7 +114,7 @@ internal static class MiniCluster
 
             await SecretFile.WriteNewAsync(Path.Combine(root, Init.InitCommand.KubeconfigFileName), init.Kubeconfig, ct).ConfigureAwait(false);
             var verifier = ClusterAttestation.Factory(variant).Create(new MeasurementsAttestationConfig(
-                variant, variant.ClusterIdRegister is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
+                variant, AttestationVariantRegistry.Default.Get(variant).ClusterIdRegister is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
 
             var summary = new List<MiniNodeSummary>();
             foreach (var node in nodes)

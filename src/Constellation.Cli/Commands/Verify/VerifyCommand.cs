@@ -43,7 +43,7 @@ internal static class VerifyCommand
             {
                 config = await attestation.LoadAsync(parse, ct).ConfigureAwait(false);
                 var id = ParseClusterId(parse.GetValue(clusterId));
-                if (config.Variant.ClusterIdRegister is { } index)
+                if (config.Definition.ClusterIdRegister is { } index)
                 {
                     config = config.WithMeasurements(config.Measurements.WithClusterId(index, id));
                 }

@@ -29,6 +29,7 @@ internal sealed class SnpEvidenceChecker
             TrustedRoots = options.TrustedRoots,
             Product = SnpProductLine.Milan,
             VerificationTime = options.VerificationTime,
+            TimeProvider = options.TimeProvider,
             CheckRevocation = options.CheckRevocation,
             PermitMaskedChipId = options.PermitMaskedChipId,
         });

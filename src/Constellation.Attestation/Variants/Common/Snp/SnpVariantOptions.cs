@@ -39,8 +39,11 @@ public sealed class SnpVariantOptions
     /// </summary>
     public bool PermitMaskedChipId { get; init; }
 
-    /// <summary>Gets the time certificate validity is judged at (<see langword="null"/> = now).</summary>
+    /// <summary>Gets the time certificate validity is judged at (<see langword="null"/> = now from <see cref="TimeProvider"/>).</summary>
     public DateTimeOffset? VerificationTime { get; init; }
+
+    /// <summary>Gets the clock used when <see cref="VerificationTime"/> is not set. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     private static readonly Lazy<SnpTrustedRoots> MilanOnly = new(() =>
     {
