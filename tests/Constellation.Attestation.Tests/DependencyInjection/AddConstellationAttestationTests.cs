@@ -107,8 +107,8 @@ public class AddConstellationAttestationTests
 
             var factory = host.Services.GetRequiredService<AttestationValidatorFactory>();
 
-            factory.IsRegistered(AttestationVariant.Dummy).Should().BeFalse();
-            factory.IsRegistered(AttestationVariant.QemuVtpm).Should().BeTrue();
+            factory.CanCreate(AttestationVariant.Dummy).Should().BeFalse();
+            factory.CanCreate(AttestationVariant.QemuVtpm).Should().BeTrue();
         }
         finally
         {
@@ -121,6 +121,6 @@ public class AddConstellationAttestationTests
     {
         using var host = BuildHost(new() { ["Constellation:Attestation:Variant"] = "dummy" });
 
-        host.Services.GetRequiredService<AttestationValidatorFactory>().IsRegistered(AttestationVariant.Dummy).Should().BeTrue();
+        host.Services.GetRequiredService<AttestationValidatorFactory>().CanCreate(AttestationVariant.Dummy).Should().BeTrue();
     }
 }

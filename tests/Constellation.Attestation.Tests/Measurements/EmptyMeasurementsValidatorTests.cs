@@ -19,7 +19,6 @@ using Constellation.Attestation.Variants.QemuTdx;
 using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Attestation.Variants.Common.Gcp;
 using Constellation.Attestation.Variants.Common.Snp;
-using Constellation.Attestation.Variants.Tdx;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Measurements;

@@ -19,7 +19,7 @@ public class DummyOnlyByNameTests
 
         var act = () => factory.Create(DummyConfig);
 
-        factory.IsRegistered(AttestationVariant.Dummy).Should().BeFalse();
+        factory.CanCreate(AttestationVariant.Dummy).Should().BeFalse();
         act.Should().Throw<InvalidOperationException>()
             .WithMessage("no validator is registered for attestation variant dummy; dummy accepts every document and is built only when asked for by name (RegisterDummy)*");
     }

@@ -5,7 +5,6 @@ using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Variants.QemuTdx;
-using Constellation.Attestation.Variants.Tdx;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

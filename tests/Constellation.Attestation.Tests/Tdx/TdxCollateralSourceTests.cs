@@ -4,7 +4,6 @@ using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Variants.AzureTdx;
 using Constellation.Attestation.Variants.AzureTdx;
 using Constellation.Attestation.Variants.QemuTdx;
-using Constellation.Attestation.Variants.Tdx;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

@@ -22,7 +22,6 @@ using Constellation.Attestation.Variants.QemuTdx;
 using Constellation.Attestation.Variants.Common.Azure;
 using Constellation.Attestation.Variants.Common.Gcp;
 using Constellation.Attestation.Variants.Common.Snp;
-using Constellation.Attestation.Variants.Tdx;
 
 namespace Constellation.Fuzz;
 

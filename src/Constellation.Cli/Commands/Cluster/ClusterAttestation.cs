@@ -53,7 +53,7 @@ internal sealed class ClusterAttestation
     /// </summary>
     public static AttestationValidatorFactory Factory(AttestationVariant requested)
     {
-        var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
+        var factory = AttestationValidatorFactory.CreateDefault();
         return requested == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
     }
 
@@ -126,7 +126,7 @@ internal sealed class ClusterAttestation
     public static IAttestationValidator CreateValidator(AttestationConfig config)
     {
         var factory = Factory(config.Variant);
-        if (!factory.IsRegistered(config.Variant))
+        if (!factory.CanCreate(config.Variant))
         {
             throw new UnusableInputException(
                 $"variant {config.Variant.Name}: this CLI validates dummy and qemu-vtpm nodes only",

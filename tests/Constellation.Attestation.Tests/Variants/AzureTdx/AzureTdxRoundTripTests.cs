@@ -12,7 +12,6 @@ using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Variants.AzureTdx;
-using Constellation.Attestation.Variants.Tdx;
 using Constellation.Tests;
 using Constellation.Tests.Swtpm;
 

@@ -44,7 +44,7 @@ public class JoinPolicyReloadTests
             await PublishAsync(configMap, good);
             await using var policy = await JoinServicePolicy.LoadValidatorAsync(
                 configMap.PathOf(JoinServicePolicy.AttestationConfigFileName), AttestationVariant.QemuVtpm,
-                AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm(),
+                AttestationValidatorFactory.CreateDefault(),
                 new UpdateableValidatorOptions { Debounce = TimeSpan.FromMilliseconds(20), PollInterval = null },
                 NullLogger.Instance).WaitAsync(Bound);
             await using var stack = await ServiceStack.StartAsync(NullLoggerFactory.Instance, JoinServicePolicy.CreateTransport(policy));
@@ -73,7 +73,7 @@ public class JoinPolicyReloadTests
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-policy-" + Guid.NewGuid().ToString("N"), JoinServicePolicy.AttestationConfigFileName);
 
-        var load = async () => await JoinServicePolicy.LoadValidatorAsync(missing, AttestationVariant.QemuVtpm, AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm());
+        var load = async () => await JoinServicePolicy.LoadValidatorAsync(missing, AttestationVariant.QemuVtpm, AttestationValidatorFactory.CreateDefault());
 
         (await load.Should().ThrowAsync<AttestationFormatException>()).Which.Message.Should().Contain(missing);
     }
