@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Amazon;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
@@ -23,7 +22,7 @@ public sealed class AwsNitroTpmHooks : IVtpmVariantHooks
     /// <param name="clientForRegion">Creates an EC2 client for a region (the hooks dispose it); <see langword="null"/> for the SDK default credentials and endpoints.</param>
     public AwsNitroTpmHooks(Func<string, IAmazonEC2>? clientForRegion = null)
     {
-        _clientForRegion = clientForRegion ?? (region => new AmazonEC2Client(RegionEndpoint.GetBySystemName(region)));
+        _clientForRegion = clientForRegion ?? AwsNitroTpmVariant.SdkEc2Clients;
     }
 
     /// <inheritdoc />

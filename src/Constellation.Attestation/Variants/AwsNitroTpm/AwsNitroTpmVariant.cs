@@ -1,4 +1,5 @@
 using System;
+using Amazon;
 using Amazon.EC2;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Tpm.Validate;
@@ -26,6 +27,9 @@ public sealed class AwsNitroTpmVariant : VtpmVariantDefinition
     /// <inheritdoc />
     /// <remarks>1: AWS prefers aws-sev-snp.</remarks>
     public override int ProviderRank => 1;
+
+    /// <summary>Gets EC2 clients with the AWS SDK's default credentials and the region's endpoint (for <see cref="VariantServices.Ec2Clients"/>).</summary>
+    public static Func<string, IAmazonEC2> SdkEc2Clients { get; } = region => new AmazonEC2Client(RegionEndpoint.GetBySystemName(region));
 
     /// <summary>Creates an aws-nitro-tpm validator.</summary>
     /// <param name="measurements">The expected SHA-256 PCR values.</param>

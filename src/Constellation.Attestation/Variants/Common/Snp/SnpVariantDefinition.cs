@@ -153,7 +153,7 @@ public abstract class SnpVariantDefinition : VtpmVariantDefinition
 
     /// <inheritdoc />
     public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        VariantCapability.Unavailable($"{Variant.Name} issuing is not available: this library has no {Variant.Name} issuer (it needs the SEV-SNP guest device and vTPM of a {Variant.Provider.ToConfigString()} instance)");
+        VariantCapability.Unavailable($"{Variant.Name} issuing is not available: this library has no {Variant.Name} issuer (it needs the SEV-SNP guest device and vTPM of a confidential VM on {Variant.Provider.ToConfigString()})");
 
     /// <summary>
     /// Maps the config to the options of <see cref="SnpEvidenceChecker"/>: minimum TCB, pinned ARK, cached ASK/ASVK, the
