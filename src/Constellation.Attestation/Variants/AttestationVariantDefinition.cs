@@ -23,8 +23,16 @@ namespace Constellation.Attestation.Variants;
 /// </remarks>
 public abstract class AttestationVariantDefinition
 {
+    /// <summary>Initialises the definition of one variant.</summary>
+    /// <param name="variant">The variant value the definition defines (created once, by the definition).</param>
+    protected AttestationVariantDefinition(AttestationVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        Variant = variant;
+    }
+
     /// <summary>Gets the variant: its name, OID, config key, provider and evidence family.</summary>
-    public abstract AttestationVariant Variant { get; }
+    public AttestationVariant Variant { get; }
 
     /// <summary>Gets the length every measurement of the variant has: 32 (vTPM PCRs), 48 (TDX registers), or 0 (any: <c>dummy</c>).</summary>
     public abstract int MeasurementLength { get; }
@@ -169,6 +177,12 @@ public abstract class AttestationVariantDefinition
     /// <returns>The capability.</returns>
     protected VariantCapability Needs(object? service, string operation, string what, string serviceName) =>
         service is not null ? VariantCapability.Available : VariantCapability.Missing(serviceName, $"{Variant.Name} {operation} needs {what}");
+
+    /// <summary>The capability of issuing for a variant the library has no issuer for.</summary>
+    /// <param name="needs">What an issuer would need, e.g. <c>the NitroTPM of an AWS instance</c>.</param>
+    /// <returns>The capability, unavailable with that reason.</returns>
+    protected VariantCapability NoIssuer(string needs) =>
+        VariantCapability.Unavailable($"{Variant.Name} issuing is not available: this library has no {Variant.Name} issuer (it needs {needs})");
 
     /// <summary>Writes <c>measurements</c> into a JSON object, unless the variant needs none and the config has none (Go's <c>omitempty</c> of <c>dummy</c>).</summary>
     /// <param name="writer">The writer, inside the object.</param>

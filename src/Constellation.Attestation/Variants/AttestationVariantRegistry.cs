@@ -44,7 +44,7 @@ public sealed class AttestationVariantRegistry
         foreach (var definition in definitions)
         {
             ArgumentNullException.ThrowIfNull(definition, nameof(definitions));
-            var variant = definition.Variant ?? throw new ArgumentException($"definition {definition.GetType().Name} has no variant", nameof(definitions));
+            var variant = definition.Variant;
             if (!_byName.TryAdd(variant.Name, definition) || !_byOid.TryAdd(variant.Oid, definition) || !_byConfigKey.TryAdd(variant.ConfigKey, definition))
             {
                 throw new ArgumentException($"variant {variant.Name} ({variant.Oid}, config key {variant.ConfigKey}): another variant has the same name, OID or config key", nameof(definitions));

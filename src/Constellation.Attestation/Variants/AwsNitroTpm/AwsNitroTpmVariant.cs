@@ -14,15 +14,12 @@ namespace Constellation.Attestation.Variants.AwsNitroTpm;
 public sealed class AwsNitroTpmVariant : VtpmVariantDefinition
 {
     private AwsNitroTpmVariant()
+        : base(new AttestationVariant("aws-nitro-tpm", "1.3.9900.2.1", EvidenceFamily.Vtpm, CloudProvider.Aws, "awsNitroTPM"))
     {
-        Variant = new AttestationVariant("aws-nitro-tpm", "1.3.9900.2.1", EvidenceFamily.Vtpm, CloudProvider.Aws, "awsNitroTPM");
     }
 
     /// <summary>Gets the definition.</summary>
     public static AwsNitroTpmVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     /// <remarks>1: AWS prefers aws-sev-snp.</remarks>
@@ -47,7 +44,7 @@ public sealed class AwsNitroTpmVariant : VtpmVariantDefinition
 
     /// <inheritdoc />
     public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        VariantCapability.Unavailable("aws-nitro-tpm issuing is not available: this library has no aws-nitro-tpm issuer (it needs the NitroTPM of an AWS instance)");
+        NoIssuer("the NitroTPM of an AWS instance");
 
     /// <inheritdoc />
     protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services) =>

@@ -11,15 +11,12 @@ namespace Constellation.Attestation.Variants.AwsSevSnp;
 public sealed class AwsSevSnpVariant : SnpVariantDefinition
 {
     private AwsSevSnpVariant()
+        : base(new AttestationVariant("aws-sev-snp", "1.3.9900.2.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Aws, "awsSEVSNP"))
     {
-        Variant = new AttestationVariant("aws-sev-snp", "1.3.9900.2.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Aws, "awsSEVSNP");
     }
 
     /// <summary>Gets the definition.</summary>
     public static AwsSevSnpVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <summary>Creates the aws-sev-snp validator.</summary>
     /// <param name="options">The SNP configuration.</param>

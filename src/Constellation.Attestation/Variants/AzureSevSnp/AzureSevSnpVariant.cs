@@ -17,15 +17,12 @@ namespace Constellation.Attestation.Variants.AzureSevSnp;
 public sealed class AzureSevSnpVariant : SnpVariantDefinition
 {
     private AzureSevSnpVariant()
+        : base(new AttestationVariant("azure-sev-snp", "1.3.9900.4.1", EvidenceFamily.VtpmWithSnp, CloudProvider.Azure, "azureSEVSNP"))
     {
-        Variant = new AttestationVariant("azure-sev-snp", "1.3.9900.4.1", EvidenceFamily.VtpmWithSnp, CloudProvider.Azure, "azureSEVSNP");
     }
 
     /// <summary>Gets the definition.</summary>
     public static AzureSevSnpVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     public override bool HasFirmwareSignerConfig => true;

@@ -24,15 +24,12 @@ public sealed class AzureTdxVariant : VtpmVariantDefinition
     private static readonly string[] Fields = ["measurements", "qeSVN", "pceSVN", "teeTCBSVN", "qeVendorID", "mrSeam", "xfam", "intelRootKey"];
 
     private AzureTdxVariant()
+        : base(new AttestationVariant("azure-tdx", "1.3.9900.4.3", EvidenceFamily.VtpmWithTdx, CloudProvider.Azure, "azureTDX"))
     {
-        Variant = new AttestationVariant("azure-tdx", "1.3.9900.4.3", EvidenceFamily.VtpmWithTdx, CloudProvider.Azure, "azureTDX");
     }
 
     /// <summary>Gets the definition.</summary>
     public static AzureTdxVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     /// <remarks>1: Azure prefers azure-sev-snp.</remarks>

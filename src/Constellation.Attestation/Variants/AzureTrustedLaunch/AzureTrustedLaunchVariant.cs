@@ -14,15 +14,12 @@ namespace Constellation.Attestation.Variants.AzureTrustedLaunch;
 public sealed class AzureTrustedLaunchVariant : VtpmVariantDefinition
 {
     private AzureTrustedLaunchVariant()
+        : base(new AttestationVariant("azure-trustedlaunch", "1.3.9900.4.2", EvidenceFamily.Vtpm, CloudProvider.Azure, "azureTrustedLaunch"))
     {
-        Variant = new AttestationVariant("azure-trustedlaunch", "1.3.9900.4.2", EvidenceFamily.Vtpm, CloudProvider.Azure, "azureTrustedLaunch");
     }
 
     /// <summary>Gets the definition.</summary>
     public static AzureTrustedLaunchVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     /// <remarks>2: Azure prefers azure-sev-snp, then azure-tdx.</remarks>
@@ -49,7 +46,7 @@ public sealed class AzureTrustedLaunchVariant : VtpmVariantDefinition
 
     /// <inheritdoc />
     public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        VariantCapability.Unavailable("azure-trustedlaunch issuing is not available: this library has no azure-trustedlaunch issuer (it needs the vTPM of an Azure Trusted Launch VM)");
+        NoIssuer("the vTPM of an Azure Trusted Launch VM");
 
     /// <inheritdoc />
     protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services) =>

@@ -10,15 +10,12 @@ namespace Constellation.Attestation.Variants.Dummy;
 public sealed class DummyVariant : AttestationVariantDefinition
 {
     private DummyVariant()
+        : base(new AttestationVariant("dummy", "1.3.9900.1.1", EvidenceFamily.Dummy, CloudProvider.Unknown, "dummy"))
     {
-        Variant = new AttestationVariant("dummy", "1.3.9900.1.1", EvidenceFamily.Dummy, CloudProvider.Unknown, "dummy");
     }
 
     /// <summary>Gets the definition.</summary>
     public static DummyVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     /// <remarks>0: measurements of any length are kept as they are (dummy compares none).</remarks>

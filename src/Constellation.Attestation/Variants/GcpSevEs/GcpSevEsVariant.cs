@@ -13,15 +13,12 @@ namespace Constellation.Attestation.Variants.GcpSevEs;
 public sealed class GcpSevEsVariant : VtpmVariantDefinition
 {
     private GcpSevEsVariant()
+        : base(new AttestationVariant("gcp-sev-es", "1.3.9900.3.1", EvidenceFamily.Vtpm, CloudProvider.Gcp, "gcpSEVES"))
     {
-        Variant = new AttestationVariant("gcp-sev-es", "1.3.9900.3.1", EvidenceFamily.Vtpm, CloudProvider.Gcp, "gcpSEVES");
     }
 
     /// <summary>Gets the definition.</summary>
     public static GcpSevEsVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     /// <remarks>1: GCP prefers gcp-sev-snp.</remarks>
@@ -43,7 +40,7 @@ public sealed class GcpSevEsVariant : VtpmVariantDefinition
 
     /// <inheritdoc />
     public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        VariantCapability.Unavailable("gcp-sev-es issuing is not available: this library has no gcp-sev-es issuer (it needs the vTPM of a GCE confidential VM)");
+        NoIssuer("the vTPM of a GCE confidential VM");
 
     /// <inheritdoc />
     protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services) =>

@@ -13,15 +13,12 @@ namespace Constellation.Attestation.Variants.GcpSevSnp;
 public sealed class GcpSevSnpVariant : SnpVariantDefinition
 {
     private GcpSevSnpVariant()
+        : base(new AttestationVariant("gcp-sev-snp", "1.3.9900.3.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Gcp, "gcpSEVSNP"))
     {
-        Variant = new AttestationVariant("gcp-sev-snp", "1.3.9900.3.2", EvidenceFamily.VtpmWithSnp, CloudProvider.Gcp, "gcpSEVSNP");
     }
 
     /// <summary>Gets the definition.</summary>
     public static GcpSevSnpVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <summary>Creates the gcp-sev-snp validator.</summary>
     /// <param name="options">The SNP configuration.</param>

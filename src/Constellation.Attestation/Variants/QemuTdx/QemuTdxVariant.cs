@@ -17,15 +17,12 @@ public sealed class QemuTdxVariant : AttestationVariantDefinition
     private static readonly MeasurementSet Defaults = DefaultMeasurementSets.Build(Measurement.Sha384Length, [0, 1, 2, 4], [ClusterIdRegisters.TdxRtmr2]);
 
     private QemuTdxVariant()
+        : base(new AttestationVariant("qemu-tdx", "1.3.9900.5.99", EvidenceFamily.Tdx, CloudProvider.Qemu, "qemuTDX"))
     {
-        Variant = new AttestationVariant("qemu-tdx", "1.3.9900.5.99", EvidenceFamily.Tdx, CloudProvider.Qemu, "qemuTDX");
     }
 
     /// <summary>Gets the definition.</summary>
     public static QemuTdxVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     public override int MeasurementLength => Measurement.Sha384Length;

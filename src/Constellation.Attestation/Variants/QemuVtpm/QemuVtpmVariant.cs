@@ -18,15 +18,12 @@ namespace Constellation.Attestation.Variants.QemuVtpm;
 public sealed class QemuVtpmVariant : VtpmVariantDefinition
 {
     private QemuVtpmVariant()
+        : base(new AttestationVariant("qemu-vtpm", "1.3.9900.5.1", EvidenceFamily.Vtpm, CloudProvider.Qemu, "qemuVTPM"))
     {
-        Variant = new AttestationVariant("qemu-vtpm", "1.3.9900.5.1", EvidenceFamily.Vtpm, CloudProvider.Qemu, "qemuVTPM");
     }
 
     /// <summary>Gets the definition.</summary>
     public static QemuVtpmVariant Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override AttestationVariant Variant { get; }
 
     /// <inheritdoc />
     /// <remarks>QEMU and OpenStack (STACKIT), as upstream allows.</remarks>

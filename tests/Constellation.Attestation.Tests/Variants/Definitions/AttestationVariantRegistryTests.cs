@@ -105,9 +105,8 @@ public class AttestationVariantRegistryTests
         }
     }
 
-    private sealed class Rank0Qemu : AttestationVariantDefinition
+    private sealed class Rank0Qemu() : AttestationVariantDefinition(new AttestationVariant("rank0-qemu", "1.3.9900.99.43", EvidenceFamily.Vtpm, CloudProvider.Qemu, "rank0Qemu"))
     {
-        public override AttestationVariant Variant { get; } = new("rank0-qemu", "1.3.9900.99.43", EvidenceFamily.Vtpm, CloudProvider.Qemu, "rank0Qemu");
 
         public override int MeasurementLength => 32;
 

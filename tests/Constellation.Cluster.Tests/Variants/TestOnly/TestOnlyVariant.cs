@@ -18,14 +18,13 @@ internal sealed class TestOnlyVariant : AttestationVariantDefinition
     private static readonly string[] Fields = ["measurements", "label"];
 
     private TestOnlyVariant()
+        : base(new AttestationVariant("test-only", "1.3.9900.99.1", EvidenceFamily.Dummy, CloudProvider.Unknown, "testOnly"))
     {
     }
 
     public static TestOnlyVariant Instance { get; } = new();
 
     public static AttestationVariantRegistry Registry { get; } = new([.. AttestationVariantRegistry.Default.Definitions, Instance]);
-
-    public override AttestationVariant Variant { get; } = new("test-only", "1.3.9900.99.1", EvidenceFamily.Dummy, CloudProvider.Unknown, "testOnly");
 
     public override int MeasurementLength => 32;
 

@@ -31,6 +31,13 @@ public abstract class SnpVariantDefinition : VtpmVariantDefinition
     private static readonly Action<ILogger, string, string, Exception?> LatestUnresolved = LoggerMessage.Define<string, string>(
         LogLevel.Warning, new EventId(1, "LatestVersionUnresolved"), "{Variant}: {Fields} still \"latest\" in the attestation config; minimum 0 applied, as Constellation does (resolve the versions before uploading the config)");
 
+    /// <summary>Initialises the definition of an SEV-SNP variant.</summary>
+    /// <param name="variant">The variant.</param>
+    protected SnpVariantDefinition(AttestationVariant variant)
+        : base(variant)
+    {
+    }
+
     /// <summary>Gets a value indicating whether the config carries <c>firmwareSignerConfig</c> (azure-sev-snp only).</summary>
     public virtual bool HasFirmwareSignerConfig => false;
 
@@ -153,7 +160,7 @@ public abstract class SnpVariantDefinition : VtpmVariantDefinition
 
     /// <inheritdoc />
     public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        VariantCapability.Unavailable($"{Variant.Name} issuing is not available: this library has no {Variant.Name} issuer (it needs the SEV-SNP guest device and vTPM of a confidential VM on {Variant.Provider.ToConfigString()})");
+        NoIssuer($"the SEV-SNP guest device and vTPM of a confidential VM on {Variant.Provider.ToConfigString()}");
 
     /// <summary>
     /// Maps the config to the options of <see cref="SnpEvidenceChecker"/>: minimum TCB, pinned ARK, cached ASK/ASVK, the

@@ -9,6 +9,13 @@ public abstract class VtpmVariantDefinition : AttestationVariantDefinition
 {
     private static readonly MeasurementSet Defaults = DefaultMeasurementSets.Build(Measurement.Sha256Length, [4, 9, 12], [8, 11, 13, ClusterIdRegisters.VtpmPcr]);
 
+    /// <summary>Initialises the definition of a vTPM-based variant.</summary>
+    /// <param name="variant">The variant.</param>
+    protected VtpmVariantDefinition(AttestationVariant variant)
+        : base(variant)
+    {
+    }
+
     /// <inheritdoc />
     public override int MeasurementLength => Measurement.Sha256Length;
 
