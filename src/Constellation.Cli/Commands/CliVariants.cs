@@ -30,11 +30,9 @@ internal sealed class CliVariants : IDisposable
         _collateral = CollateralClients.Create(new CollateralClientOptions());
         Services = new VariantServices
         {
-            AmdKds = _collateral.AmdKds,
-            TdxCollateral = _collateral.IntelPcs,
             MaaTokenValidator = new MaaTokenValidator(_http),
             Ec2Clients = AwsNitroTpmVariant.SdkEc2Clients,
-        };
+        }.WithCollateral(_collateral);
         IssuerServices = new VariantIssuerServices
         {
             OpenTpm = File.Exists(TpmDeviceTransport.DefaultPath) ? _ => ValueTask.FromResult<ITpmTransport>(TpmDeviceTransport.Open()) : null,

@@ -139,6 +139,23 @@ public class VariantCapabilityTests
         (issuer as IDisposable)?.Dispose();
     }
 
+    [Test]
+    public void The_collateral_recipe_supplies_the_snp_and_tdx_services_and_keeps_the_others()
+    {
+        using var collateral = Constellation.Attestation.Collateral.CollateralClients.Create(new Constellation.Attestation.Collateral.CollateralClientOptions { Offline = true });
+        var time = TimeProvider.System;
+        var services = new VariantServices { TimeProvider = time, Ec2Clients = VariantTestServices.AllValidatorServices().Ec2Clients }.WithCollateral(collateral);
+
+        services.AmdKds.Should().BeSameAs(collateral.AmdKds);
+        services.TdxCollateral.Should().BeSameAs(collateral.IntelPcs);
+        services.Ec2Clients.Should().NotBeNull();
+        services.TimeProvider.Should().BeSameAs(time);
+        foreach (var name in new[] { "aws-sev-snp", "azure-tdx", "qemu-tdx", "aws-nitro-tpm" })
+        {
+            AttestationVariantRegistry.Default.Parse(name).GetValidatorCapability(services).IsAvailable.Should().BeTrue(name);
+        }
+    }
+
     private static AttestationConfig AzureTdxResolved() => AttestationConfigJson.Parse(
         AttestationVariant.AzureTdx,
         "{\"measurements\":{\"4\":{\"expected\":\"" + new string('a', 64) + "\",\"warnOnly\":false}},\"qeSVN\":0,\"pceSVN\":0,\"teeTCBSVN\":\"\",\"qeVendorID\":\"\",\"xfam\":\"\",\"intelRootKey\":\"\"}");
