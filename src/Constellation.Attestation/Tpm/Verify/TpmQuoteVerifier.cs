@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
+using Constellation.Attestation.Caching;
 using Constellation.Attestation.Tpm.Verify.EventLog;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
@@ -22,7 +23,9 @@ namespace Constellation.Attestation.Tpm.Verify;
 /// </remarks>
 public sealed class TpmQuoteVerifier
 {
-    private readonly TpmVerificationKeyPool _keys = new();
+    // Imported attestation keys by their exact TPMT_PUBLIC bytes: importing costs several signature verifications.
+    private const int MaxAttestationKeys = 64;
+    private readonly KeyPool<AsymmetricAlgorithm> _keys = new(MaxAttestationKeys);
     private readonly TpmPcrDigestMemo _pcrDigests = new();
 
     /// <summary>Creates a verifier with empty caches. Share one instance: the caches are its point.</summary>
@@ -93,23 +96,18 @@ public sealed class TpmQuoteVerifier
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(signature);
         CheckScheme(key, signature);
-        using AsymmetricAlgorithm imported = key.Type == TpmAlgorithm.Rsa ? key.CreateRsa() : key.CreateEcdsa();
+        using var imported = Import(key);
         VerifyWith(imported, key, attest, signature);
     }
 
-    private static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature, TpmVerificationKeyPool pool)
+    private static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature, KeyPool<AsymmetricAlgorithm> pool)
     {
         CheckScheme(key, signature);
-        var imported = pool.Rent(key, out var shelf);
-        try
-        {
-            VerifyWith(imported, key, attest, signature);
-        }
-        finally
-        {
-            TpmVerificationKeyPool.Return(shelf, imported);
-        }
+        using var lease = pool.Rent(key.RawBytes.Span, key, static (_, key) => Import(key));
+        VerifyWith(lease.Key, key, attest, signature);
     }
+
+    private static AsymmetricAlgorithm Import(TpmPublic key) => key.Type == TpmAlgorithm.Rsa ? key.CreateRsa() : key.CreateEcdsa();
 
     private static void CheckScheme(TpmPublic key, TpmSignature signature)
     {

@@ -1,0 +1,40 @@
+using System;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Constellation.Attestation.Caching;
+
+/// <summary>Builds a memo key: SHA-256 over length-prefixed parts, so different splits of the same bytes never collide.</summary>
+internal sealed class MemoKey : IDisposable
+{
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>The key of a single part (e.g. one certificate's DER).</summary>
+    /// <param name="part">The bytes.</param>
+    /// <returns>The key.</returns>
+    public static string Of(ReadOnlySpan<byte> part)
+    {
+        using var key = new MemoKey();
+        return key.Add(part).Finish();
+    }
+
+    public MemoKey Add(ReadOnlySpan<byte> part)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, part.Length);
+        hash.AppendData(length);
+        hash.AppendData(part);
+        return this;
+    }
+
+    public MemoKey Add(long value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        return Add(bytes);
+    }
+
+    public string Finish() => Convert.ToHexString(hash.GetHashAndReset());
+
+    public void Dispose() => hash.Dispose();
+}
