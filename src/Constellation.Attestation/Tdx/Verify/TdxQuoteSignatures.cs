@@ -78,7 +78,7 @@ public static class TdxQuoteSignatures
         var actual = quote.QeReport.ReportData;
         if (!actual.SequenceEqual(expected))
         {
-            throw new AttestationBindingException("QE report data", Hex.Lower(expected), Hex.Lower(actual));
+            throw new AttestationBindingException("QE report data", Convert.ToHexStringLower(expected), Convert.ToHexStringLower(actual));
         }
     }
 
