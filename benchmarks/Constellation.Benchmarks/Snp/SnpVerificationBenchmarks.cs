@@ -56,7 +56,7 @@ public class SnpVerificationBenchmarks
     {
         var report = SnpReport.Parse(_reportBytes);
         var result = _verifier.Verify(report, _chain);
-        return result.IsValid && SnpReportValidator.Validate(result.Report, _policy).Count == 0;
+        return result.IsValid && SnpReportValidator.Validate(result, _policy).IsValid;
     }
 
     private static string FindSnpTestData()

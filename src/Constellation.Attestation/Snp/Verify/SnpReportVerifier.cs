@@ -115,7 +115,7 @@ public sealed class SnpReportVerifier
         CheckValidity(chain.Endorsement.Certificate, at, failures);
         CheckValidity(chain.Intermediate, at, failures);
         CheckValidity(chain.Ark, at, failures);
-        CheckRevocation(certificates.RevocationList, chain, line.Value, at, failures);
+        var revocationChecked = CheckRevocation(certificates.RevocationList, chain, line.Value, at, failures);
         CheckExtensionsAgainstReport(report, chain.Endorsement, line.Value, failures);
 
         var signature = TryConvertSignature(report, failures);
@@ -125,7 +125,7 @@ public sealed class SnpReportVerifier
                 $"the report signature does not verify with the {chain.Endorsement.Kind.ToString().ToUpperInvariant()} ({chain.Endorsement.Certificate.Subject}, serial {chain.Endorsement.Certificate.SerialNumber.ToLowerInvariant()})"));
         }
 
-        return new SnpReportVerificationResult(report, line, chain.Endorsement, failures);
+        return new SnpReportVerificationResult(report, line, chain.Endorsement, failures, at, chain.Intermediate, chain.Ark, revocationChecked);
     }
 
     private SnpProductLine? DetermineProductLine(SnpReport report, X509Certificate2 signer, List<AttestationException> failures)
@@ -274,7 +274,8 @@ public sealed class SnpReportVerifier
         }
     }
 
-    private void CheckRevocation(SnpRevocationList? crl, VerifiedChain chain, SnpProductLine line, DateTimeOffset at, List<AttestationException> failures)
+    /// <summary>Applies the CRL; returns whether one was applied without failure.</summary>
+    private bool CheckRevocation(SnpRevocationList? crl, VerifiedChain chain, SnpProductLine line, DateTimeOffset at, List<AttestationException> failures)
     {
         var kind = chain.Endorsement.Kind;
         if (crl is null)
@@ -286,7 +287,7 @@ public sealed class SnpReportVerifier
                     $"revocation checking is on (SnpVerificationOptions.CheckRevocation) but no AMD CRL was supplied for the {AmdNames.IntermediateRole(kind)} {AmdNames.Describe(chain.Intermediate)}: pass the ARK-signed CRL (KDS {(kind == SnpEndorsementKind.Vcek ? "vcek" : "vlek")}/v1/{line.ToKdsName()}/crl) as SnpEvidenceCertificates.RevocationList, or set CheckRevocation = false to opt out explicitly"));
             }
 
-            return;
+            return false;
         }
 
         try
@@ -294,10 +295,12 @@ public sealed class SnpReportVerifier
             EnsureCrlSignedOnce(crl, chain.Ark);
             SnpRevocationListChecks.EnsureCurrent(crl, at);
             SnpRevocationListChecks.EnsureNotListed(crl, chain.Intermediate, chain.Endorsement.Certificate);
+            return true;
         }
         catch (AttestationException ex)
         {
             failures.Add(ex);
+            return false;
         }
     }
 
