@@ -78,7 +78,8 @@ finally
 }
 
 static string Describe(ActivePolicy policy) =>
-    $"{policy.Config.Variant.Name}, {policy.Config.Measurements.Count} measurements, PCR 4 = {policy.Config.Measurements[4].ToHex()[..8]}…";
+    $"{policy.Config.Variant.Name}, {policy.Config.Measurements.Count} measurements, " +
+    $"PCR 4 = {policy.Config.Measurements[4].ToHex()[..8]}…";
 
 static void Publish(string path, string content)
 {

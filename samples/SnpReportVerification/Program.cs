@@ -43,7 +43,8 @@ var verifier = new SnpReportVerifier(new SnpVerificationOptions
 SnpReportVerificationResult verification = verifier.Verify(report, certificates);
 // </verify>
 
-Console.WriteLine($"SEV-SNP report v{report.Version} from a {verification.ProductLine} processor, signed by its {report.SigningKey.ToString().ToUpperInvariant()}");
+var signer = report.SigningKey.ToString().ToUpperInvariant();
+Console.WriteLine($"SEV-SNP report v{report.Version} from a {verification.ProductLine} processor, signed by its {signer}");
 if (!verification.IsValid)
 {
     Console.WriteLine($"signature and chain at {at:u}: rejected");

@@ -9,6 +9,7 @@
 //   dotnet run                                   verify at the time the collateral was current (2023-06-20)
 //   dotnet run -- --evidence <dir>               another quote.dat with a collateral/ directory
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
@@ -47,7 +48,8 @@ catch (AttestationException ex)
 
 Console.WriteLine($"TDX quote v{quote.Version}, FMSPC {facts.Pck.FmspcHex}, verified at {at:u} with stored collateral:");
 Console.WriteLine("  quote signature, QE report signature and QE binding: verified");
-Console.WriteLine($"  PCK chain to {facts.PckChain.Root.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false)}, PCK and root CA CRLs: verified");
+var root = facts.PckChain.Root.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+Console.WriteLine($"  PCK chain to {root}, PCK and root CA CRLs: verified");
 Console.WriteLine($"  TCB info (issued {facts.TcbInfo!.IssueDate:u}) and QE identity signatures: verified");
 Console.WriteLine($"  TCB level: {(facts.Tcb!.IsMatched ? facts.Tcb.Status : "no match: " + facts.Tcb.NoMatchReason)}");
 

@@ -25,19 +25,17 @@ try
 {
     // <trust>
     // go-tpm-tools' attest.Attestation (protobuf), strictly parsed: AK public area, quotes, event log, AK certificate.
-    var attestation = VtpmAttestation.ParseProtobuf(File.ReadAllBytes(Path.Combine(evidence, "gotpmtools-gce-cos-85-no-nonce.pb")));
+    var protobuf = File.ReadAllBytes(Path.Combine(evidence, "gotpmtools-gce-cos-85-no-nonce.pb"));
+    var attestation = VtpmAttestation.ParseProtobuf(protobuf);
     var ak = TpmPublic.Parse(attestation.AkPublic.Span);
 
     // Which AK to trust is the variant's decision (VtpmValidator asks its IVtpmVariantHooks). Here: the AK certificate
     // must chain to Google's pinned vTPM root and certify exactly this AK.
     var akCertificate = X509CertificateLoader.LoadCertificate(attestation.AkCertificate.Span);
+    var intermediate = Der(Path.Combine(evidence, "gotpmtools-tpm_ek_intermediate_2.der"));
+    var root = Der(Path.Combine(evidence, "gotpmtools-tpm_ek_root_1.der"));
     CertificateChainVerifier.Verify(
-        [akCertificate, X509CertificateLoader.LoadCertificate(File.ReadAllBytes(Path.Combine(evidence, "gotpmtools-tpm_ek_intermediate_2.der")))],
-        new CertificateChainPolicy
-        {
-            TrustedRoots = [X509CertificateLoader.LoadCertificate(File.ReadAllBytes(Path.Combine(evidence, "gotpmtools-tpm_ek_root_1.der")))],
-            VerificationTime = at,
-        });
+        [akCertificate, intermediate], new CertificateChainPolicy { TrustedRoots = [root], VerificationTime = at });
     if (!TpmQuoteVerifier.KeyEquals(ak, akCertificate.PublicKey.ExportSubjectPublicKeyInfo()))
     {
         throw new AttestationTrustException("key not trusted: the AK certificate does not certify ak_pub");
@@ -48,17 +46,20 @@ try
     // Facts: the SHA-256 quote's signature by the AK, its PCR selection and digest over the reported values, and the
     // event log replayed against them. SHA-1 quotes are never used.
     var quote = attestation.Quotes.Single(q => q.Bank == TpmAlgorithm.Sha256);
-    TpmQuoteVerificationResult verified = new TpmQuoteVerifier().Verify(quote, ak, TcgEventLog.Parse(attestation.EventLog.Span));
+    var eventLog = TcgEventLog.Parse(attestation.EventLog.Span);
+    TpmQuoteVerificationResult verified = new TpmQuoteVerifier().Verify(quote, ak, eventLog);
     // </verify>
     Console.WriteLine($"vTPM attestation: AK certified by {akCertificate.Issuer}");
-    Console.WriteLine($"SHA-256 quote of PCRs {string.Join(',', verified.PcrValues.Keys)}: signature, digest and event-log replay verified");
+    var pcrs = string.Join(',', verified.PcrValues.Keys);
+    Console.WriteLine($"SHA-256 quote of PCRs {pcrs}: signature, digest and event-log replay verified");
 
     // <validate>
     // Policy: the nonce and the expected measurements. This real quote was taken without a nonce (go-tpm-tools'
     // test vector), so the nonce expected is empty; a verifier sends a fresh one and VtpmValidator expects
     // SHA-256(instance info || SHA-256(user data || nonce)) here.
     var measurements = MeasurementJson.Parse(File.ReadAllBytes(measurementsFile));
-    TpmQuoteValidationResult result = TpmQuoteValidator.Validate(verified, new TpmValidationOptions([]) { Measurements = measurements });
+    var policy = new TpmValidationOptions(expectedNonce: []) { Measurements = measurements };
+    TpmQuoteValidationResult result = TpmQuoteValidator.Validate(verified, policy);
     // </validate>
 
     foreach (var warning in result.Warnings)
@@ -88,6 +89,8 @@ catch (AttestationException ex)
     Console.WriteLine("verdict: rejected");
     return 1;
 }
+
+static X509Certificate2 Der(string path) => X509CertificateLoader.LoadCertificate(File.ReadAllBytes(path));
 
 static string? Option(string[] args, string name)
 {

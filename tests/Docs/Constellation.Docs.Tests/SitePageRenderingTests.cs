@@ -5,21 +5,12 @@ using Constellation.Tests;
 namespace Constellation.Docs.Tests;
 
 /// <summary>The getting-started page and an API page, opened in headless Chromium, render with their code samples.</summary>
-[NonParallelizable]
-public class SitePageRenderingTests
+public class SitePageRenderingTests : SiteInBrowserFixture
 {
-    private SiteInBrowser _site = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() => _site = await SiteInBrowser.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _site.DisposeAsync();
-
     [Test]
     public async Task The_getting_started_page_renders_the_samples_code_highlighted_with_the_guide_beside_it()
     {
-        var page = await _site.OpenAsync("getting-started.html");
+        var page = await Site.OpenAsync("getting-started.html");
         await page.WaitForAsync("document.querySelector('article h1')?.textContent === 'Getting started'", "the page title");
         await page.WaitForAsync("document.querySelectorAll('article pre code.hljs').length >= 10", "the code samples to be highlighted");
         await page.WaitForAsync("document.querySelectorAll('nav#toc a').length >= 10", "the guide's table of contents");
@@ -42,7 +33,7 @@ public class SitePageRenderingTests
     [Test]
     public async Task The_snp_report_verifier_api_page_renders_its_declaration_members_and_an_example_from_the_sample()
     {
-        var page = await _site.OpenAsync("api/Constellation.Attestation.Snp.Verify.SnpReportVerifier.html");
+        var page = await Site.OpenAsync("api/Constellation.Attestation.Snp.Verify.SnpReportVerifier.html");
         await page.WaitForAsync("document.querySelector('article h1')?.textContent.includes('SnpReportVerifier')", "the type's title");
         await page.WaitForAsync("document.querySelectorAll('article pre code.hljs').length >= 3", "the declaration and examples to be highlighted");
 

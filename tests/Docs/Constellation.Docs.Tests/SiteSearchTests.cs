@@ -7,17 +7,8 @@ namespace Constellation.Docs.Tests;
 /// The site search (docfx's client-side lunr index, run in a web worker) driven as a reader does: type into the search
 /// box of a page in headless Chromium and read the results it renders.
 /// </summary>
-[NonParallelizable]
-public class SiteSearchTests
+public class SiteSearchTests : SiteInBrowserFixture
 {
-    private SiteInBrowser _site = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() => _site = await SiteInBrowser.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _site.DisposeAsync();
-
     [Test]
     public async Task Searching_for_SnpReport_finds_its_api_page()
     {
@@ -45,7 +36,7 @@ public class SiteSearchTests
 
     private async Task<BrowserPage> OpenSearchAsync()
     {
-        var page = await _site.OpenAsync("index.html");
+        var page = await Site.OpenAsync("index.html");
         // The worker has loaded index.json and the box is enabled (docfx sets searchReady).
         await page.WaitForAsync("window.docfx?.searchReady === true && !document.getElementById('search-query').disabled", "the search index");
         return page;
