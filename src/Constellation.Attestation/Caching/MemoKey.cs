@@ -9,13 +9,15 @@ internal sealed class MemoKey : IDisposable
 {
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    /// <summary>The key of a single part (e.g. one certificate's DER).</summary>
+    /// <summary>The key of a single part (e.g. one certificate's DER): its SHA-256, since one part has no split to confuse.</summary>
     /// <param name="part">The bytes.</param>
     /// <returns>The key.</returns>
     public static string Of(ReadOnlySpan<byte> part)
     {
-        using var key = new MemoKey();
-        return key.Add(part).Finish();
+        // One-shot: no digest context is created and freed per call (the SNP verifier keys certificates on every report).
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(part, digest);
+        return Convert.ToHexString(digest);
     }
 
     public MemoKey Add(ReadOnlySpan<byte> part)
