@@ -60,9 +60,10 @@ if (!verification.IsValid)
 Console.WriteLine($"signature and chain (VCEK -> ASK -> ARK-Milan) at {at:u}: verified");
 
 // <validate>
-// Policy applies to a verified report only. The values a verifier expects come from its configuration: the launch
-// measurement of the image, the minimum firmware, and what REPORT_DATA must bind - on Azure, the SHA-256 of the HCL
-// runtime data (which carries the vTPM's attestation key), padded with zeros.
+// Policy applies to a verified report only: the validator takes the verification result (and refuses one that
+// failed). The values a verifier expects come from its configuration: the launch measurement of the image, the
+// minimum firmware, and what REPORT_DATA must bind - on Azure, the SHA-256 of the HCL runtime data (which carries
+// the vTPM's attestation key), padded with zeros.
 var runtimeData = File.ReadAllBytes(Path.Combine(evidence, "azure-runtimedata.json"));
 var policy = new SnpValidationOptions
 {
@@ -72,7 +73,8 @@ var policy = new SnpValidationOptions
     MinimumTcb = new SnpTcbParts(Bootloader: 2, Tee: 0, Snp: 6, Microcode: 93),
     // The defaults stay: no debug, no migration agent, VMPL 0.
 };
-IReadOnlyList<PolicyViolation> violations = SnpReportValidator.Validate(verification.Report, policy);
+SnpReportValidationResult validation = SnpReportValidator.Validate(verification, policy);
+IReadOnlyList<PolicyViolation> violations = validation.Violations;
 // </validate>
 
 if (violations.Count > 0)

@@ -9,7 +9,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation;
 using Constellation.Attestation.Measurements;
-using Constellation.Attestation.Pki;
+using Constellation.Attestation.Tpm.Collateral;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.Verify;
 using Constellation.Attestation.Tpm.WireFormat;
@@ -31,12 +31,11 @@ try
 
     // Which AK to trust is the variant's decision (VtpmValidator asks its IVtpmVariantHooks). Here: the AK certificate
     // must chain to Google's pinned vTPM root and certify exactly this AK.
-    var akCertificate = X509CertificateLoader.LoadCertificate(attestation.AkCertificate.Span);
+    using var akCertificate = AkCertificate.Parse(attestation.AkCertificate.Span);
     var intermediate = Der(Path.Combine(evidence, "gotpmtools-tpm_ek_intermediate_2.der"));
     var root = Der(Path.Combine(evidence, "gotpmtools-tpm_ek_root_1.der"));
-    CertificateChainVerifier.Verify(
-        [akCertificate, intermediate], new CertificateChainPolicy { TrustedRoots = [root], VerificationTime = at });
-    if (!TpmQuoteVerifier.KeyEquals(ak, akCertificate.PublicKey.ExportSubjectPublicKeyInfo()))
+    var chain = AkCertificateChain.Verify(akCertificate, [intermediate], [root], at);
+    if (!chain.Certifies(ak))
     {
         throw new AttestationTrustException("key not trusted: the AK certificate does not certify ak_pub");
     }
@@ -49,7 +48,7 @@ try
     var eventLog = TcgEventLog.Parse(attestation.EventLog.Span);
     TpmQuoteVerificationResult verified = new TpmQuoteVerifier().Verify(quote, ak, eventLog);
     // </verify>
-    Console.WriteLine($"vTPM attestation: AK certified by {akCertificate.Issuer}");
+    Console.WriteLine($"vTPM attestation: AK certified by {chain.AkCertificate.Issuer}");
     var pcrs = string.Join(',', verified.PcrValues.Keys);
     Console.WriteLine($"SHA-256 quote of PCRs {pcrs}: signature, digest and event-log replay verified");
 

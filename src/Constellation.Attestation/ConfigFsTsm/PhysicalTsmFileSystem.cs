@@ -1,6 +1,8 @@
 using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 
-namespace Constellation.Attestation.Snp.Issuers;
+namespace Constellation.Attestation.ConfigFsTsm;
 
 /// <summary>The real file system (for <c>/sys/kernel/config/tsm/report</c>).</summary>
 public sealed class PhysicalTsmFileSystem : ITsmFileSystem
@@ -21,8 +23,10 @@ public sealed class PhysicalTsmFileSystem : ITsmFileSystem
     public bool FileExists(string path) => File.Exists(path);
 
     /// <inheritdoc />
-    public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
+    public async ValueTask<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken) =>
+        await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public void WriteAllBytes(string path, byte[] data) => File.WriteAllBytes(path, data);
+    public async ValueTask WriteAllBytesAsync(string path, byte[] data, CancellationToken cancellationToken) =>
+        await File.WriteAllBytesAsync(path, data, cancellationToken).ConfigureAwait(false);
 }

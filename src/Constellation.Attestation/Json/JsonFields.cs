@@ -3,9 +3,12 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Constellation.Attestation.Tdx.Collateral;
+namespace Constellation.Attestation.Json;
 
-/// <summary>Typed, strict accessors for collateral JSON that name the field in every error.</summary>
+/// <summary>
+/// Typed, strict accessors that name the field in every error: exact member names, every read member required and of its
+/// type. For documents with a fixed schema (Intel collateral), unlike <see cref="GoJson"/>, which decodes as Go does.
+/// </summary>
 internal static class JsonFields
 {
     public static JsonElement Get(JsonElement obj, string name, string what)

@@ -1,8 +1,9 @@
 using System;
 
-namespace Constellation.Attestation.Tdx.Collateral;
+namespace Constellation.Attestation.Json;
 
-/// <summary>Strict hex decoding for collateral and policy values.</summary>
+/// <summary>Strict hex decoding of text fields (collateral JSON, signatures): exact length, hex digits only.</summary>
+/// <remarks>Encoding needs no helper: every message writes <see cref="Convert.ToHexStringLower(ReadOnlySpan{byte})"/>.</remarks>
 internal static class Hex
 {
     public static byte[] Decode(string hex, int length, string what)
@@ -21,6 +22,4 @@ internal static class Hex
             throw new AttestationFormatException($"{what}: not valid hex", ex);
         }
     }
-
-    public static string Lower(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 }

@@ -1,7 +1,10 @@
-namespace Constellation.Attestation.Snp.Issuers;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Constellation.Attestation.ConfigFsTsm;
 
 /// <summary>
-/// The few file operations the configfs-tsm interface needs, so the report source can be tested against a fake
+/// The few file operations the configfs-tsm interface needs, so the report client can be tested against a fake
 /// tree. configfs semantics: creating a directory creates its attribute files; removing it is a plain rmdir.
 /// </summary>
 public interface ITsmFileSystem
@@ -24,13 +27,16 @@ public interface ITsmFileSystem
     /// <returns><see langword="true"/> if it exists.</returns>
     bool FileExists(string path);
 
-    /// <summary>Reads a whole attribute.</summary>
+    /// <summary>Reads a whole attribute (reading <c>outblob</c> is what waits for the TEE).</summary>
     /// <param name="path">The attribute file.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Its bytes.</returns>
-    byte[] ReadAllBytes(string path);
+    ValueTask<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken);
 
     /// <summary>Writes an attribute in one write call.</summary>
     /// <param name="path">The attribute file.</param>
     /// <param name="data">The bytes.</param>
-    void WriteAllBytes(string path, byte[] data);
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the attribute is written.</returns>
+    ValueTask WriteAllBytesAsync(string path, byte[] data, CancellationToken cancellationToken);
 }
