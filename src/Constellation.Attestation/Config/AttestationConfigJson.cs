@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 using Constellation.Attestation.Variants;
 
 namespace Constellation.Attestation.Config;

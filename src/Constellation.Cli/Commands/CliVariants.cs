@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Collateral;
+using Constellation.Attestation.ConfigFsTsm;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tdx.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;

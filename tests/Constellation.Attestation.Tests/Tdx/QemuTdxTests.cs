@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Constellation.Attestation.ConfigFsTsm;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Issuers;
 using Constellation.Attestation.Tdx.Verify;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Tdx.Collateral;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 using Constellation.Attestation.Tdx.Verify;
 
 namespace Constellation.Attestation.Tdx.Collateral;

@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Caching;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.WireFormat;
@@ -35,7 +37,8 @@ public sealed class TdxQuoteVerifier
     private readonly VerificationMemo<string> collateralMemo = new();
 
     // Imported attestation keys by exact bytes: importing (and point-validating) costs more than the verification itself.
-    private readonly P256KeyPool attestationKeys = new();
+    private const int MaxAttestationKeys = 256;
+    private readonly KeyPool<ECDsa> attestationKeys = new(MaxAttestationKeys);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options, or <see langword="null"/> for <see cref="TdxVerificationOptions.Default"/> (Intel SGX Root CA).</param>

@@ -1,6 +1,6 @@
 using System;
 using System.Text.Json;
-using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Variants.AwsNitroTpm;
 
@@ -33,13 +33,5 @@ public sealed record AwsInstanceIdentity(string Region, string ImageId)
         }
     }
 
-    private static string Required(JsonElement root, string name)
-    {
-        if (!GoJson.TryGetProperty(root, name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.GetString()))
-        {
-            throw new AttestationFormatException($"AWS instance identity.{name}: expected a non-empty string");
-        }
-
-        return value.GetString()!;
-    }
+    private static string Required(JsonElement root, string name) => GoJson.GetRequiredString(root, name, "AWS instance identity");
 }

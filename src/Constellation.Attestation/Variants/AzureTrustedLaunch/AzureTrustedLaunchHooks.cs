@@ -1,18 +1,18 @@
 using System;
 using System.Collections.Generic;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Pki;
+using Constellation.Attestation.Tpm.Collateral;
 using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Tpm.Verify;
 
 namespace Constellation.Attestation.Variants.AzureTrustedLaunch;
 
 /// <summary>
 /// azure-trustedlaunch validation hooks: the AK certificate in InstanceInfo must chain via the sent CA to a
-/// configured root (upstream embeds Microsoft's "ameroot"; this library ships none — configure it), its key must be
-/// RSA, and that key is the trusted AK. No CVM check. Thread-safe.
+/// configured root (the family's <see cref="AkCertificateChain"/>; upstream embeds Microsoft's "ameroot", this library
+/// ships none — configure it), its key must be RSA (Azure's rule), and that key is the trusted AK. No CVM check. Thread-safe.
 /// </summary>
 public sealed class AzureTrustedLaunchHooks : IVtpmVariantHooks
 {
@@ -39,26 +39,16 @@ public sealed class AzureTrustedLaunchHooks : IVtpmVariantHooks
     {
         ArgumentNullException.ThrowIfNull(context);
         var info = AzureTrustedLaunchInstanceInfo.Parse(context.InstanceInfo.Span);
-        using var ak = Load(info.AkCertificate.Span, "AkCert");
-        using var ca = Load(info.CaCertificate.Span, "CA");
-        CertificateChainVerifier.Verify([ak, ca], new CertificateChainPolicy { TrustedRoots = _roots, VerificationTime = _time.GetUtcNow() });
-        using var rsa = ak.GetRSAPublicKey()
-            ?? throw new AttestationTrustException($"AK certificate \"{ak.Subject}\": expected an RSA key, got {ak.PublicKey.Oid.FriendlyName ?? ak.PublicKey.Oid.Value}");
+        using var ak = AkCertificate.Parse(info.AkCertificate.Span, "Azure instance info.AkCert");
+        using var ca = AkCertificate.LoadDer(info.CaCertificate.Span, "Azure instance info.CA");
+        var chain = AkCertificateChain.Verify(ak, [ca], _roots, _time.GetUtcNow());
+
+        // Azure's rule on top of the family's chain: the AK is an RSA key.
+        using var rsa = chain.AkCertificate.GetRSAPublicKey()
+            ?? throw new AttestationTrustException($"AK certificate \"{chain.AkCertificate.Subject}\": expected an RSA key, got {chain.AkCertificate.PublicKey.Oid.FriendlyName ?? chain.AkCertificate.PublicKey.Oid.Value}");
         return ValueTask.FromResult<ReadOnlyMemory<byte>>(rsa.ExportSubjectPublicKeyInfo());
     }
 
     /// <inheritdoc />
     public ValueTask CheckConfidentialVmAsync(VtpmAttestationContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    private static X509Certificate2 Load(ReadOnlySpan<byte> der, string field)
-    {
-        try
-        {
-            return X509CertificateLoader.LoadCertificate(der);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new AttestationFormatException($"Azure instance info.{field}: expected a DER certificate: {ex.Message}", ex);
-        }
-    }
 }

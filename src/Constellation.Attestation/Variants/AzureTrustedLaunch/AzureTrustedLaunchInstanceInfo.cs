@@ -1,6 +1,6 @@
 using System;
 using System.Text.Json;
-using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Variants.AzureTrustedLaunch;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Variants.Dummy;
 

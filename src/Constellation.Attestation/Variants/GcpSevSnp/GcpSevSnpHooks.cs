@@ -2,8 +2,9 @@ using System;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
-using Constellation.Attestation.Snp;
+using Constellation.Attestation.Binding;
 using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Common.Snp;
 
@@ -37,8 +38,7 @@ public sealed class GcpSevSnpHooks : IVtpmVariantHooks
     {
         ArgumentNullException.ThrowIfNull(context);
         var info = SnpInstanceInfo.Parse(context.InstanceInfo.Span);
-        var expectedReportData = new byte[64];
-        context.ExtraData.Span.CopyTo(expectedReportData);
+        var expectedReportData = ExtraData.ReportData(context.ExtraData.Span);
         var policy = new SnpValidationOptions
         {
             PermitProvisionalFirmware = true,

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Binding;
 using Constellation.Attestation.Tdx.Issuers;
 
 namespace Constellation.Attestation.Variants.QemuTdx;
@@ -20,7 +21,7 @@ public sealed class QemuTdxIssuer : IAttestationIssuer
     /// <inheritdoc />
     public async ValueTask<byte[]> IssueAsync(ReadOnlyMemory<byte> userData, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken = default)
     {
-        var quote = await quotes.GetQuoteAsync(TdxExtraData.ReportData(userData.Span, nonce.Span), cancellationToken).ConfigureAwait(false);
+        var quote = await quotes.GetQuoteAsync(ExtraData.ReportData(userData.Span, nonce.Span), cancellationToken).ConfigureAwait(false);
         return new QemuTdxDocument(quote, userData).ToJson();
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Binding;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
@@ -55,7 +56,7 @@ public sealed class QemuTdxValidator : IAttestationValidator
     {
         var doc = QemuTdxDocument.Parse(document.Span);
         var quote = TdxQuote.Parse(doc.RawQuote.Span);
-        var expected = TdxExtraData.ReportData(doc.UserData.Span, nonce.Span);
+        var expected = ExtraData.ReportData(doc.UserData.Span, nonce.Span);
         if (!quote.Body.ReportData.SequenceEqual(expected))
         {
             throw new AttestationBindingException("REPORT_DATA", Convert.ToHexStringLower(expected), Convert.ToHexStringLower(quote.Body.ReportData));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Variants.Common.Azure;
 

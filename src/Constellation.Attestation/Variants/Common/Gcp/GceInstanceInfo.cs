@@ -1,6 +1,6 @@
 using System;
 using System.Text.Json;
-using Constellation.Attestation.Tpm.WireFormat.Document;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Variants.Common.Gcp;
 
@@ -62,13 +62,5 @@ public sealed record GceInstanceInfo(string Zone, string ProjectId, string Insta
         }
     }
 
-    private static string Required(JsonElement root, string name)
-    {
-        if (!GoJson.TryGetProperty(root, name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.GetString()))
-        {
-            throw new AttestationFormatException($"GCE instance info.{name}: expected a non-empty string, got {(value.ValueKind == JsonValueKind.Undefined ? "nothing" : value.ToString())}");
-        }
-
-        return value.GetString()!;
-    }
+    private static string Required(JsonElement root, string name) => GoJson.GetRequiredString(root, name, "GCE instance info");
 }

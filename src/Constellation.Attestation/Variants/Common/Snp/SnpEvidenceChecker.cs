@@ -49,7 +49,7 @@ internal sealed class SnpEvidenceChecker
         var intermediate = await IntermediateAsync(info, kind, cancellationToken).ConfigureAwait(false);
         var crl = _options.CheckRevocation ? await RevocationListAsync(kind, cancellationToken).ConfigureAwait(false) : null;
         var result = _verifier.Verify(report, new SnpEvidenceCertificates(signer, intermediate, crl)).ThrowIfInvalid();
-        SnpReportValidator.ThrowIfViolated(result.Report, policy);
+        SnpReportValidator.Validate(result, policy).ThrowIfInvalid();
         return result.Report;
     }
 
