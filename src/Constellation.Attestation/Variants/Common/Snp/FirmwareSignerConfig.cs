@@ -63,7 +63,8 @@ public sealed class FirmwareSignerConfig : IEquatable<FirmwareSignerConfig>
     {
         EnforcementPolicy.Equal => "Equal",
         EnforcementPolicy.WarnOnly => "WarnOnly",
-        _ => "MAAFallback",
+        EnforcementPolicy.MaaFallback => "MAAFallback",
+        _ => throw new InvalidOperationException($"firmwareSignerConfig.enforcementPolicy: undefined value {(int)EnforcementPolicy}"),
     };
 
     /// <summary>Parses an enforcement policy name case-insensitively.</summary>
