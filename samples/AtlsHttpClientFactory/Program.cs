@@ -9,13 +9,13 @@ using System.Net;
 using Constellation.Atls.DependencyInjection;
 using Constellation.Attestation;
 using Constellation.Attestation.DependencyInjection;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
 // <server>
-// This machine's issuer. A real service registers its variant's issuer (e.g. QemuVtpm.CreateDeviceIssuer()).
+// This machine's issuer. A real service registers its variant's issuer (e.g. QemuVtpmVariant.CreateDeviceIssuer()).
 builder.Services.AddSingleton<IAttestationIssuer>(new DummyIssuer());
 // Every connection gets a fresh key and a certificate carrying a document bound to the client's nonce.
 builder.Services.AddAtlsServer();

@@ -7,7 +7,7 @@ using System.Net;
 using Constellation.Atls;
 using Constellation.Atls.AspNetCore;
 using Constellation.Atls.Http;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -7,7 +7,6 @@
 using System.Threading.Channels;
 using Constellation.Attestation;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Tpm.Validate;
 
 var follow = Option(args, "--policy");
 var directory = follow is null ? Directory.CreateTempSubdirectory("constellation-policy-").FullName : null;
@@ -20,7 +19,7 @@ if (follow is null)
 // <create>
 // The variants this service accepts (no factory has dummy unless asked by name), the file and its format, and how
 // changes are noticed: file-system events on the file's directory, plus a poll as a safety net (default 1 minute).
-var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
+var factory = AttestationValidatorFactory.CreateDefault(); // the registry's variants; qemu-vtpm needs no services
 var source = new FileAttestationPolicySource(path, PolicyFileFormat.Json, AttestationVariant.QemuVtpm);
 await using var validator = await UpdateableAttestationValidator.CreateAsync(
     source, factory, new UpdateableValidatorOptions { PollInterval = TimeSpan.FromSeconds(2) });

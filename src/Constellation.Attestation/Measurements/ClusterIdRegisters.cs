@@ -3,7 +3,7 @@ namespace Constellation.Attestation;
 /// <summary>
 /// The measurement indices a node extends its cluster ID into once, when it is initialised or joins (Constellation's
 /// <c>measurements.PCRIndexClusterID</c> and <c>measurements.TDXIndexClusterID</c>). Which one a variant uses is
-/// <see cref="AttestationVariant.ClusterIdRegister"/>; read it from there rather than naming an index.
+/// <see cref="Variants.AttestationVariantDefinition.ClusterIdRegister"/>; read it from there rather than naming an index.
 /// </summary>
 public static class ClusterIdRegisters
 {

@@ -5,7 +5,7 @@ using Constellation.Attestation.Tdx.Issuers;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.QemuTdx;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

@@ -2,7 +2,8 @@ using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Variants.AzureTdx;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.QemuTdx;
 
 namespace Constellation.Attestation.Tests.Tdx;
 

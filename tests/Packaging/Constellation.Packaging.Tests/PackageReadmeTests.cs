@@ -19,7 +19,7 @@ public class PackageReadmeTests
     {
         "AddAtlsServer", "AddAtlsClient", "UseAtls", "AtlsHttpMessageHandler", "AtlsOptions", "AtlsClient", "AtlsServer", "AtlsGrpcChannel.Create",
     })]
-    [TestCase("Constellation.Atls", "Constellation.Attestation", new[] { "QemuVtpm.CreateDeviceIssuer", "AddConstellationAttestation", "IAttestationIssuer" })]
+    [TestCase("Constellation.Atls", "Constellation.Attestation", new[] { "QemuVtpmVariant.CreateDeviceIssuer", "AddConstellationAttestation", "IAttestationIssuer" })]
     public void The_package_readme_shows_a_real_task_with_names_the_package_has(string package, string definedIn, string[] names)
     {
         var readme = ReadEntry(package, "PACKAGE.md");

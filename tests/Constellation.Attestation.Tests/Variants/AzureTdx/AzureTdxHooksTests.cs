@@ -2,15 +2,16 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
-using Constellation.Attestation.Tdx;
-using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Collateral;
+using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Azure;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;
 
@@ -266,12 +267,11 @@ public class AzureTdxConfigTests
     }
 
     [Test]
-    public void The_factory_builds_azure_tdx_validators_once_registered()
+    public void The_factory_builds_azure_tdx_validators_once_it_has_a_collateral_source()
     {
-        var factory = AttestationValidatorFactory.CreateDefault();
-        factory.IsRegistered(AttestationVariant.AzureTdx).Should().BeFalse();
+        AttestationValidatorFactory.CreateDefault().CanCreate(AttestationVariant.AzureTdx).Should().BeFalse();
 
-        factory.RegisterAzureTdx(new FixedTdxCollateral(new TdxCollateral())).RegisterQemuTdx(new FixedTdxCollateral(new TdxCollateral()));
+        var factory = new AttestationValidatorFactory(AttestationVariantRegistry.Default, new VariantServices { TdxCollateral = new FixedTdxCollateral(new TdxCollateral()) });
 
         factory.Create(Config()).Variant.Should().Be(AttestationVariant.AzureTdx);
         factory.Create(new MeasurementsAttestationConfig(AttestationVariant.QemuTdx, MeasurementSet.Empty.With(3, new Measurement(new byte[48])))).Variant.Should().Be(AttestationVariant.QemuTdx);

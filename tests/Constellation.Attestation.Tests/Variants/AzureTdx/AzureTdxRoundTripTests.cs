@@ -11,10 +11,9 @@ using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.AzureTdx;
 using Constellation.Tests;
 using Constellation.Tests.Swtpm;
-using AzureTdxVariant = Constellation.Attestation.Variants.Tdx.AzureTdx;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;
 
