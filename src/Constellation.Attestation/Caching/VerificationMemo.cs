@@ -12,11 +12,11 @@ internal sealed class VerificationMemo<T>
     where T : class
 {
     private const int Capacity = 1024;
-    private readonly BoundedMemo<string, (T Value, DateTimeOffset From, DateTimeOffset Until)> entries = new(Capacity, StringComparer.Ordinal);
+    private readonly BoundedMemo<string, (T Value, DateTimeOffset From, DateTimeOffset Until)> _entries = new(Capacity, StringComparer.Ordinal);
 
     public bool TryGet(string key, DateTimeOffset at, out T? value)
     {
-        if (entries.TryGet(key, out var e) && at >= e.From && at <= e.Until)
+        if (_entries.TryGet(key, out var e) && at >= e.From && at <= e.Until)
         {
             value = e.Value;
             return true;
@@ -26,5 +26,5 @@ internal sealed class VerificationMemo<T>
         return false;
     }
 
-    public void Add(string key, T value, DateTimeOffset from, DateTimeOffset until) => entries.Add(key, (value, from, until));
+    public void Add(string key, T value, DateTimeOffset from, DateTimeOffset until) => _entries.Add(key, (value, from, until));
 }

@@ -23,8 +23,8 @@ public sealed class IntelPcsClient : ITdxCollateralSource
     private const string TcbInfoChainHeader = "TCB-Info-Issuer-Chain";
     private const string QeIdentityChainHeader = "SGX-Enclave-Identity-Issuer-Chain";
 
-    private readonly CachedCollateralSource source;
-    private readonly IntelPcsOptions options;
+    private readonly CachedCollateralSource _source;
+    private readonly IntelPcsOptions _options;
 
     /// <summary>Creates a client.</summary>
     /// <param name="source">The cache-first collateral source (its fetcher decides retries and offline mode; its metrics
@@ -33,12 +33,12 @@ public sealed class IntelPcsClient : ITdxCollateralSource
     public IntelPcsClient(CachedCollateralSource source, IntelPcsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        this.source = source;
-        this.options = options ?? new IntelPcsOptions();
+        _source = source;
+        _options = options ?? new IntelPcsOptions();
     }
 
     /// <summary>Gets a value indicating whether the client never touches the network.</summary>
-    public bool IsOffline => source.IsOffline;
+    public bool IsOffline => _source.IsOffline;
 
     /// <inheritdoc />
     public async Task<TdxCollateral> GetCollateralAsync(string fmspc, PckCaType caType, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed class IntelPcsClient : ITdxCollateralSource
         var ca = caType == PckCaType.Platform ? "platform" : "processor";
         // Each download is parsed and checked to be what was asked for before it is cached: a well-formed answer for
         // another FMSPC or CA would otherwise sit in the cache until its nextUpdate and fail every validation.
-        var tcbTask = GetAsync($"intel-pcs/tdx-tcb-{fmspcLower}", new Uri(options.BaseUri, $"tdx/certification/v4/tcb?fmspc={fmspcLower}"), TcbInfoChainHeader,
+        var tcbTask = GetAsync($"intel-pcs/tdx-tcb-{fmspcLower}", new Uri(_options.BaseUri, $"tdx/certification/v4/tcb?fmspc={fmspcLower}"), TcbInfoChainHeader,
             body =>
             {
                 var tcbInfo = TdxTcbInfo.Parse(body);
@@ -61,16 +61,16 @@ public sealed class IntelPcsClient : ITdxCollateralSource
                     ? tcbInfo.NextUpdate
                     : throw new CollateralUnavailableException($"TDX TCB info for FMSPC {tcbInfo.Fmspc}, not {fmspcLower}");
             }, cancellationToken);
-        var qeTask = GetAsync("intel-pcs/tdx-qe-identity", new Uri(options.BaseUri, "tdx/certification/v4/qe/identity"), QeIdentityChainHeader,
+        var qeTask = GetAsync("intel-pcs/tdx-qe-identity", new Uri(_options.BaseUri, "tdx/certification/v4/qe/identity"), QeIdentityChainHeader,
             body =>
             {
                 var identity = TdxQeIdentity.Parse(body);
                 return identity.Id == "TD_QE" ? identity.NextUpdate : throw new CollateralUnavailableException($"an identity for {identity.Id}, not TD_QE");
             }, cancellationToken);
         var pckCa = caType == PckCaType.Platform ? "Intel SGX PCK Platform CA" : "Intel SGX PCK Processor CA";
-        var pckCrlTask = GetAsync($"intel-pcs/pck-crl-{ca}", new Uri(options.BaseUri, $"sgx/certification/v4/pckcrl?ca={ca}&encoding=der"), null,
+        var pckCrlTask = GetAsync($"intel-pcs/pck-crl-{ca}", new Uri(_options.BaseUri, $"sgx/certification/v4/pckcrl?ca={ca}&encoding=der"), null,
             body => IssuedBy(CertificateRevocationList.Parse(body), pckCa).NextUpdate, cancellationToken);
-        var rootCrlTask = GetAsync("intel-pcs/root-ca-crl", options.RootCaCrlUri, null,
+        var rootCrlTask = GetAsync("intel-pcs/root-ca-crl", _options.RootCaCrlUri, null,
             body => IssuedBy(CertificateRevocationList.Parse(body), "Intel SGX Root CA").NextUpdate, cancellationToken);
         await Task.WhenAll(tcbTask, qeTask, pckCrlTask, rootCrlTask).ConfigureAwait(false);
 
@@ -95,7 +95,7 @@ public sealed class IntelPcsClient : ITdxCollateralSource
     private async Task<(byte[] Body, string? Chain)> GetAsync(string key, Uri uri, string? chainHeader, Func<byte[], DateTimeOffset?> expiry,
         CancellationToken cancellationToken)
     {
-        var entry = await source.GetConvertedAsync(key, uri, response => Accept(response, uri, chainHeader, expiry), cancellationToken).ConfigureAwait(false);
+        var entry = await _source.GetConvertedAsync(key, uri, response => Accept(response, uri, chainHeader, expiry), cancellationToken).ConfigureAwait(false);
         return Envelope.Read(entry.Content.Span, key);
     }
 

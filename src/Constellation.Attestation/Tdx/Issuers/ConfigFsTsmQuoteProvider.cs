@@ -15,16 +15,16 @@ namespace Constellation.Attestation.Tdx.Issuers;
 public sealed class ConfigFsTsmQuoteProvider : ITdxQuoteProvider
 {
     private const string Provider = "tdx_guest";
-    private readonly TsmReportClient client;
+    private readonly TsmReportClient _client;
 
     /// <summary>Creates a provider.</summary>
     /// <param name="options">The configfs-tsm report directory and entry handling; default the kernel's.</param>
     /// <param name="fileSystem">The file system, default the real one.</param>
     public ConfigFsTsmQuoteProvider(ConfigFsTsmOptions? options = null, ITsmFileSystem? fileSystem = null) =>
-        client = new TsmReportClient(options, fileSystem);
+        _client = new TsmReportClient(options, fileSystem);
 
     /// <summary>Gets the configfs-tsm options in force.</summary>
-    public ConfigFsTsmOptions Options => client.Options;
+    public ConfigFsTsmOptions Options => _client.Options;
 
     /// <inheritdoc />
     public async ValueTask<byte[]> GetQuoteAsync(ReadOnlyMemory<byte> reportData, CancellationToken cancellationToken)
@@ -34,7 +34,7 @@ public sealed class ConfigFsTsmQuoteProvider : ITdxQuoteProvider
             throw new ArgumentException($"REPORTDATA must be 64 bytes, got {reportData.Length}", nameof(reportData));
         }
 
-        var answer = await client.GetReportAsync(new TsmReportRequest { Provider = Provider, InBlob = reportData }, cancellationToken).ConfigureAwait(false);
+        var answer = await _client.GetReportAsync(new TsmReportRequest { Provider = Provider, InBlob = reportData }, cancellationToken).ConfigureAwait(false);
         var quote = answer.OutBlob.ToArray();
         TdxQuote parsed;
         try

@@ -16,18 +16,18 @@ namespace Constellation.Attestation.Variants.AzureTdx;
 internal sealed class AzureImdsTdQuoteClient : IDisposable
 {
     private const string QuotePath = "acc/tdquote";
-    private readonly HttpClient http;
-    private readonly bool ownsHttp;
-    private readonly Uri endpoint;
-    private readonly TimeSpan timeout;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly Uri _endpoint;
+    private readonly TimeSpan _timeout;
 
     public AzureImdsTdQuoteClient(AzureTdxIssuerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ownsHttp = options.HttpClient is null;
-        http = options.HttpClient ?? new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        endpoint = new Uri(options.ImdsBaseAddress, QuotePath);
-        timeout = options.Timeout;
+        _ownsHttp = options.HttpClient is null;
+        _http = options.HttpClient ?? new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        _endpoint = new Uri(options.ImdsBaseAddress, QuotePath);
+        _timeout = options.Timeout;
     }
 
     public async Task<byte[]> GetQuoteAsync(ReadOnlyMemory<byte> tdReport, CancellationToken cancellationToken)
@@ -40,27 +40,27 @@ internal sealed class AzureImdsTdQuoteClient : IDisposable
             w.WriteEndObject();
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body.ToArray()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body.ToArray()) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        cts.CancelAfter(_timeout);
         byte[] response;
         try
         {
-            using var reply = await http.SendAsync(request, cts.Token).ConfigureAwait(false);
+            using var reply = await _http.SendAsync(request, cts.Token).ConfigureAwait(false);
             response = await reply.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
             if (!reply.IsSuccessStatusCode)
             {
-                throw new AttestationException($"Azure IMDS TD quote request to {endpoint} failed: HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}");
+                throw new AttestationException($"Azure IMDS TD quote request to {_endpoint} failed: HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}");
             }
         }
         catch (HttpRequestException ex)
         {
-            throw new AttestationException($"Azure IMDS TD quote request to {endpoint} failed: {ex.Message}", ex);
+            throw new AttestationException($"Azure IMDS TD quote request to {_endpoint} failed: {ex.Message}", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new AttestationException($"Azure IMDS TD quote request to {endpoint} timed out after {timeout.TotalSeconds:0.#} s", ex);
+            throw new AttestationException($"Azure IMDS TD quote request to {_endpoint} timed out after {_timeout.TotalSeconds:0.#} s", ex);
         }
 
         return ParseQuote(response);
@@ -68,9 +68,9 @@ internal sealed class AzureImdsTdQuoteClient : IDisposable
 
     public void Dispose()
     {
-        if (ownsHttp)
+        if (_ownsHttp)
         {
-            http.Dispose();
+            _http.Dispose();
         }
     }
 
@@ -86,12 +86,12 @@ internal sealed class AzureImdsTdQuoteClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new AttestationFormatException($"Azure IMDS TD quote response from {endpoint} is not JSON: {ex.Message}", ex);
+            throw new AttestationFormatException($"Azure IMDS TD quote response from {_endpoint} is not JSON: {ex.Message}", ex);
         }
 
         if (string.IsNullOrEmpty(quote))
         {
-            throw new AttestationFormatException($"Azure IMDS TD quote response from {endpoint} has no \"quote\" string");
+            throw new AttestationFormatException($"Azure IMDS TD quote response from {_endpoint} has no \"quote\" string");
         }
 
         try
@@ -100,7 +100,7 @@ internal sealed class AzureImdsTdQuoteClient : IDisposable
         }
         catch (FormatException ex)
         {
-            throw new AttestationFormatException($"Azure IMDS TD quote response from {endpoint}: \"quote\" is not base64url ({ex.Message})", ex);
+            throw new AttestationFormatException($"Azure IMDS TD quote response from {_endpoint}: \"quote\" is not base64url ({ex.Message})", ex);
         }
     }
 }

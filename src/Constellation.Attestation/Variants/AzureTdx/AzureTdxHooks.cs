@@ -19,8 +19,8 @@ namespace Constellation.Attestation.Variants.AzureTdx;
 /// <remarks>Thread-safe; the quote verifier's remembered chain and collateral checks are shared by all calls.</remarks>
 public sealed class AzureTdxHooks : IVtpmVariantHooks
 {
-    private readonly TdxValidationOptions policy;
-    private readonly TdxQuoteVerifier verifier;
+    private readonly TdxValidationOptions _policy;
+    private readonly TdxQuoteVerifier _verifier;
 
     /// <summary>Creates the hooks.</summary>
     /// <param name="verification">Trust anchors, required collateral, the clock, and the collateral source (e.g. an
@@ -41,8 +41,8 @@ public sealed class AzureTdxHooks : IVtpmVariantHooks
             throw new ArgumentException("azure-tdx verification requires collateral but no collateral source is set", nameof(verification));
         }
 
-        this.policy = policy;
-        verifier = new TdxQuoteVerifier(verification);
+        _policy = policy;
+        _verifier = new TdxQuoteVerifier(verification);
     }
 
     /// <inheritdoc />
@@ -56,8 +56,8 @@ public sealed class AzureTdxHooks : IVtpmVariantHooks
             throw new AttestationFormatException($"azure-tdx quote version expected 4, got {quote.Version}");
         }
 
-        var verification = await verifier.VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
-        var validation = TdxQuoteValidator.Validate(verification, policy).ThrowIfInvalid();
+        var verification = await _verifier.VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
+        var validation = TdxQuoteValidator.Validate(verification, _policy).ThrowIfInvalid();
         foreach (var warning in validation.Warnings)
         {
             context.AddWarning(warning);

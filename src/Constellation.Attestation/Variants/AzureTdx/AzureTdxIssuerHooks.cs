@@ -16,11 +16,11 @@ namespace Constellation.Attestation.Variants.AzureTdx;
 /// </summary>
 public sealed class AzureTdxIssuerHooks : IVtpmIssuerHooks, IDisposable
 {
-    private readonly AzureImdsTdQuoteClient imds;
+    private readonly AzureImdsTdQuoteClient _imds;
 
     /// <summary>Creates the hooks.</summary>
     /// <param name="options">IMDS address and HTTP client (defaults: <c>http://169.254.169.254/</c>, no proxy).</param>
-    public AzureTdxIssuerHooks(AzureTdxIssuerOptions? options = null) => imds = new AzureImdsTdQuoteClient(options ?? new AzureTdxIssuerOptions());
+    public AzureTdxIssuerHooks(AzureTdxIssuerOptions? options = null) => _imds = new AzureImdsTdQuoteClient(options ?? new AzureTdxIssuerOptions());
 
     /// <inheritdoc />
     public async ValueTask<VtpmIssuerKey> LoadAttestationKeyAsync(TpmClient tpm, CancellationToken cancellationToken)
@@ -35,7 +35,7 @@ public sealed class AzureTdxIssuerHooks : IVtpmIssuerHooks, IDisposable
         ArgumentNullException.ThrowIfNull(tpm);
         var hcl = AzureHclReport.Parse(await tpm.NvReadAsync(AzureHclReport.NvIndex, TpmHandles.Owner, cancellationToken).ConfigureAwait(false));
         var tdReport = hcl.GetTdReport();
-        var quoteBytes = await imds.GetQuoteAsync(tdReport, cancellationToken).ConfigureAwait(false);
+        var quoteBytes = await _imds.GetQuoteAsync(tdReport, cancellationToken).ConfigureAwait(false);
 
         // Refuse to send a quote that does not vouch for this HCL report's runtime data: it would only fail at the validator.
         var quote = TdxQuote.Parse(quoteBytes);
@@ -44,5 +44,5 @@ public sealed class AzureTdxIssuerHooks : IVtpmIssuerHooks, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => imds.Dispose();
+    public void Dispose() => _imds.Dispose();
 }

@@ -9,11 +9,11 @@ namespace Constellation.Attestation.Variants.QemuTdx;
 /// <summary>Issues qemu-tdx documents: a TD quote with REPORTDATA = SHA-256(userData ‖ nonce) ‖ 32 zero bytes. Thread-safe.</summary>
 public sealed class QemuTdxIssuer : IAttestationIssuer
 {
-    private readonly ITdxQuoteProvider quotes;
+    private readonly ITdxQuoteProvider _quotes;
 
     /// <summary>Creates an issuer.</summary>
     /// <param name="quotes">Where quotes come from (default configfs-tsm).</param>
-    public QemuTdxIssuer(ITdxQuoteProvider? quotes = null) => this.quotes = quotes ?? new ConfigFsTsmQuoteProvider();
+    public QemuTdxIssuer(ITdxQuoteProvider? quotes = null) => _quotes = quotes ?? new ConfigFsTsmQuoteProvider();
 
     /// <inheritdoc />
     public AttestationVariant Variant => AttestationVariant.QemuTdx;
@@ -21,7 +21,7 @@ public sealed class QemuTdxIssuer : IAttestationIssuer
     /// <inheritdoc />
     public async ValueTask<byte[]> IssueAsync(ReadOnlyMemory<byte> userData, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken = default)
     {
-        var quote = await quotes.GetQuoteAsync(ExtraData.ReportData(userData.Span, nonce.Span), cancellationToken).ConfigureAwait(false);
+        var quote = await _quotes.GetQuoteAsync(ExtraData.ReportData(userData.Span, nonce.Span), cancellationToken).ConfigureAwait(false);
         return new QemuTdxDocument(quote, userData).ToJson();
     }
 }

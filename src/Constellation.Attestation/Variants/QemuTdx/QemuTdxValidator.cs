@@ -16,9 +16,9 @@ namespace Constellation.Attestation.Variants.QemuTdx;
 /// </summary>
 public sealed class QemuTdxValidator : IAttestationValidator
 {
-    private readonly MeasurementSet measurements;
-    private readonly TdxValidationOptions policy;
-    private readonly TdxQuoteVerifier verifier;
+    private readonly MeasurementSet _measurements;
+    private readonly TdxValidationOptions _policy;
+    private readonly TdxQuoteVerifier _verifier;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="measurements">Expected MRTD/RTMR values (indices 0..4, 48 bytes); at least one, or <see cref="MeasurementSet.EmptyAllowed"/> to compare none on purpose.</param>
@@ -43,9 +43,9 @@ public sealed class QemuTdxValidator : IAttestationValidator
             throw new ArgumentException("qemu-tdx verification requires collateral but no collateral source is set", nameof(verification));
         }
 
-        this.measurements = measurements;
-        this.policy = policy ?? TdxValidationOptions.Default;
-        verifier = new TdxQuoteVerifier(verification);
+        _measurements = measurements;
+        _policy = policy ?? TdxValidationOptions.Default;
+        _verifier = new TdxQuoteVerifier(verification);
     }
 
     /// <inheritdoc />
@@ -62,8 +62,8 @@ public sealed class QemuTdxValidator : IAttestationValidator
             throw new AttestationBindingException("REPORT_DATA", Convert.ToHexStringLower(expected), Convert.ToHexStringLower(quote.Body.ReportData));
         }
 
-        var verification = await verifier.VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
-        var result = TdxQuoteValidator.Validate(verification, policy).ThrowIfInvalid();
+        var verification = await _verifier.VerifyAsync(quote, cancellationToken).ConfigureAwait(false);
+        var result = TdxQuoteValidator.Validate(verification, _policy).ThrowIfInvalid();
 
         var actual = new Dictionary<uint, byte[]> { [0] = quote.Body.MrTd.ToArray() };
         for (var i = 0; i < 4; i++)
@@ -71,7 +71,7 @@ public sealed class QemuTdxValidator : IAttestationValidator
             actual[(uint)(i + 1)] = quote.Body.Rtmr(i).ToArray();
         }
 
-        var comparison = measurements.Compare(actual);
+        var comparison = _measurements.Compare(actual);
         comparison.ThrowIfFailed();
         var warnings = new List<string>(result.Warnings);
         foreach (var w in comparison.Warnings)
@@ -79,7 +79,7 @@ public sealed class QemuTdxValidator : IAttestationValidator
             warnings.Add(w.ToString()!);
         }
 
-        if (measurements.Count == 0)
+        if (_measurements.Count == 0)
         {
             warnings.Add(MeasurementRequirement.NothingComparedWarning);
         }

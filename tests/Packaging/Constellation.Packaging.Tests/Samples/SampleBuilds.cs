@@ -12,21 +12,21 @@ namespace Constellation.Packaging.Tests.Samples;
 public sealed class SampleBuilds
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Builds = new(StringComparer.Ordinal);
-    private static string? work;
+    private static string? _work;
 
     /// <summary>The run's work directory: one copy per sample and the shared package folder.</summary>
-    private static string Work => work ?? throw new InvalidOperationException("the sample builds' set-up did not run");
+    private static string Work => _work ?? throw new InvalidOperationException("the sample builds' set-up did not run");
 
     [OneTimeSetUp]
     public void CreateWorkDirectory() =>
-        work = Path.Combine(Path.GetTempPath(), "constellation-samples-" + Guid.NewGuid().ToString("N"));
+        _work = Path.Combine(Path.GetTempPath(), "constellation-samples-" + Guid.NewGuid().ToString("N"));
 
     [OneTimeTearDown]
     public void DeleteWorkDirectory()
     {
-        if (work is not null && Directory.Exists(work))
+        if (_work is not null && Directory.Exists(_work))
         {
-            Directory.Delete(work, recursive: true);
+            Directory.Delete(_work, recursive: true);
         }
     }
 

@@ -38,8 +38,8 @@ public sealed class AzureHclReport
     private const int RuntimeDataOffset = RuntimeClaimsOffset + RuntimeClaimsHeaderSize; // 0x4D4
     private static ReadOnlySpan<byte> Magic => "HCLA"u8;
 
-    private readonly byte[] hardwareReport;
-    private readonly byte[] runtimeData;
+    private readonly byte[] _hardwareReport;
+    private readonly byte[] _runtimeData;
 
     private AzureHclReport(ReadOnlySpan<byte> data, int runtimeDataLength)
     {
@@ -50,8 +50,8 @@ public sealed class AzureHclReport
         RuntimeClaimsVersion = BinaryPrimitives.ReadUInt32LittleEndian(data[(RuntimeClaimsOffset + 4)..]);
         ReportType = (AzureHclReportType)BinaryPrimitives.ReadUInt32LittleEndian(data[(RuntimeClaimsOffset + 8)..]);
         HashType = BinaryPrimitives.ReadUInt32LittleEndian(data[(RuntimeClaimsOffset + 12)..]);
-        hardwareReport = data.Slice(HardwareReportOffset, HardwareReportSize).ToArray();
-        runtimeData = data.Slice(RuntimeDataOffset, runtimeDataLength).ToArray();
+        _hardwareReport = data.Slice(HardwareReportOffset, HardwareReportSize).ToArray();
+        _runtimeData = data.Slice(RuntimeDataOffset, runtimeDataLength).ToArray();
     }
 
     /// <summary>Gets the header version (2 observed).</summary>
@@ -76,10 +76,10 @@ public sealed class AzureHclReport
     public uint HashType { get; }
 
     /// <summary>Gets the whole 1184-byte hardware report area.</summary>
-    public ReadOnlySpan<byte> HardwareReport => hardwareReport;
+    public ReadOnlySpan<byte> HardwareReport => _hardwareReport;
 
     /// <summary>Gets the runtime data (UTF-8 JSON) exactly as stored; its SHA-256 is the first half of the hardware REPORTDATA.</summary>
-    public ReadOnlySpan<byte> RuntimeData => runtimeData;
+    public ReadOnlySpan<byte> RuntimeData => _runtimeData;
 
     /// <summary>Parses an HCL report as read from NV index <see cref="NvIndex"/> (zero padding after the report allowed).</summary>
     /// <param name="data">The NV index contents.</param>
@@ -131,7 +131,7 @@ public sealed class AzureHclReport
     public ReadOnlyMemory<byte> GetTdReport()
     {
         RequireType(AzureHclReportType.Tdx);
-        return hardwareReport.AsMemory(0, TdReportSize);
+        return _hardwareReport.AsMemory(0, TdReportSize);
     }
 
     /// <summary>Returns the REPORTDATA the hardware report carries (64 bytes; TDX TDREPORT or SNP report).</summary>
@@ -139,8 +139,8 @@ public sealed class AzureHclReport
     /// <exception cref="AttestationFormatException">The report type is neither TDX nor SNP.</exception>
     public ReadOnlyMemory<byte> GetReportData() => ReportType switch
     {
-        AzureHclReportType.Tdx => hardwareReport.AsMemory(TdReportDataOffset, ReportDataSize),
-        AzureHclReportType.Snp => hardwareReport.AsMemory(SnpReportDataOffset, ReportDataSize),
+        AzureHclReportType.Tdx => _hardwareReport.AsMemory(TdReportDataOffset, ReportDataSize),
+        AzureHclReportType.Snp => _hardwareReport.AsMemory(SnpReportDataOffset, ReportDataSize),
         _ => throw Error($"report type {Describe(ReportType)} carries no known REPORTDATA"),
     };
 
