@@ -7,7 +7,7 @@ namespace Constellation.Attestation.Caching;
 /// <summary>Builds a memo key: SHA-256 over length-prefixed parts, so different splits of the same bytes never collide.</summary>
 internal sealed class MemoKey : IDisposable
 {
-    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>The key of a single part (e.g. one certificate's DER): its SHA-256, since one part has no split to confuse.</summary>
     /// <param name="part">The bytes.</param>
@@ -24,8 +24,8 @@ internal sealed class MemoKey : IDisposable
     {
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, part.Length);
-        hash.AppendData(length);
-        hash.AppendData(part);
+        _hash.AppendData(length);
+        _hash.AppendData(part);
         return this;
     }
 
@@ -36,7 +36,7 @@ internal sealed class MemoKey : IDisposable
         return Add(bytes);
     }
 
-    public string Finish() => Convert.ToHexString(hash.GetHashAndReset());
+    public string Finish() => Convert.ToHexString(_hash.GetHashAndReset());
 
-    public void Dispose() => hash.Dispose();
+    public void Dispose() => _hash.Dispose();
 }
