@@ -62,21 +62,13 @@ public sealed class AtlsClient
     {
         ArgumentNullException.ThrowIfNull(transport);
         var session = CreateSession();
-        var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         using var telemetry = AtlsHandshakeTelemetry.Client(_options);
-        try
-        {
-            await session.AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false);
-            var peer = await session.VerifyServerAsync(ssl, cancellationToken).ConfigureAwait(false);
-            telemetry.Succeeded(peer);
-            return new AtlsConnection(ssl, peer, session.ClientCertificate);
-        }
-        catch (Exception ex)
-        {
-            telemetry.Failed(ex);
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            session.ClientCertificate?.Dispose();
-            throw;
-        }
+        return await AtlsHandshake.RunAsync(
+            transport,
+            telemetry,
+            (ssl, ct) => session.AuthenticateAsync(ssl, ct),
+            async (ssl, ct) => await session.VerifyServerAsync(ssl, ct).ConfigureAwait(false),
+            () => session.ClientCertificate,
+            cancellationToken).ConfigureAwait(false);
     }
 }

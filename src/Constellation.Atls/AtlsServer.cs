@@ -50,21 +50,13 @@ public sealed class AtlsServer
     {
         ArgumentNullException.ThrowIfNull(transport);
         var session = CreateSession();
-        var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         using var telemetry = AtlsHandshakeTelemetry.Server(_options);
-        try
-        {
-            await session.AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false);
-            var peer = await session.VerifyClientAsync(ssl, cancellationToken).ConfigureAwait(false);
-            telemetry.Succeeded(peer);
-            return new AtlsConnection(ssl, peer, session);
-        }
-        catch (Exception ex)
-        {
-            telemetry.Failed(ex);
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            session.Dispose();
-            throw;
-        }
+        return await AtlsHandshake.RunAsync(
+            transport,
+            telemetry,
+            (ssl, ct) => session.AuthenticateAsync(ssl, ct),
+            (ssl, ct) => session.VerifyClientAsync(ssl, ct),
+            () => session,
+            cancellationToken).ConfigureAwait(false);
     }
 }
