@@ -19,6 +19,13 @@ rm -rf "$feed"
 dotnet pack Constellation.sln -c Release --no-build --nologo -v quiet -o "$feed" || exit 1
 export CONSTELLATION_LOCAL_FEED="$feed"
 
+# The CLI as users script it: the Native AOT binary (warnings are errors, so a trimming or AOT warning fails here).
+# The CLI tests run this binary as a process.
+case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) echo "unsupported machine $(uname -m)" >&2; exit 1 ;; esac
+rm -rf artifacts/cli
+dotnet publish src/Constellation.Cli/Constellation.Cli.csproj -c Release -r "$rid" -o "$PWD/artifacts/cli" --nologo -v quiet || exit 1
+export CONSTELLATION_CLI="$PWD/artifacts/cli/constellation"
+
 status=0
 dotnet test Constellation.sln -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?

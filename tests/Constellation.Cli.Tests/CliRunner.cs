@@ -1,16 +1,61 @@
-using System.CommandLine;
+using System.Diagnostics;
 
 namespace Constellation.Cli.Tests;
 
-/// <summary>Runs the CLI in-process with captured output, through the same invocation as <c>Program.Main</c>.</summary>
+/// <summary>
+/// Runs the CLI as users run it: the published Native AOT binary, as a process, with captured output. The test command
+/// (<c>scripts/test.sh</c>) publishes it and names it in <c>CONSTELLATION_CLI</c>; without it the tests fail, never fall
+/// back to an in-process run (that would test the JIT build, not the binary users install).
+/// </summary>
 internal static class CliRunner
 {
+    public const string BinaryVariable = "CONSTELLATION_CLI";
+
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
+
+    public static string Binary
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable(BinaryVariable);
+            if (string.IsNullOrEmpty(path) || !File.Exists(path))
+            {
+                throw new InvalidOperationException(
+                    $"{BinaryVariable} does not name the published CLI binary (got \"{path}\"); run the tests with scripts/test.sh, which publishes it (Native AOT) into artifacts/cli first");
+            }
+
+            return path;
+        }
+    }
+
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        var exitCode = await CliInvocation.InvokeAsync(CommandTree.Build(), args, configuration);
-        return (exitCode, output.ToString(), error.ToString());
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Binary}");
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(Bound);
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"constellation {string.Join(' ', args)} did not finish within {Bound}");
+        }
+
+        return (process.ExitCode, await output, await error);
     }
 }

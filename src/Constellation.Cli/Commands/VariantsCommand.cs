@@ -29,15 +29,15 @@ public static class VariantsCommand
                 Issuer: d.GetIssuerCapability(variants.IssuerServices))).ToList();
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
-                {
-                    name = r.Definition.Variant.Name,
-                    oid = r.Definition.Variant.Oid,
-                    family = r.Definition.Variant.Family.ToString(),
-                    provider = r.Definition.Variant.Provider.ToConfigString(),
-                    validator = Capability(r.Validator),
-                    issuer = Capability(r.Issuer),
-                })));
+                output.WriteLine(JsonSerializer.Serialize(
+                    rows.Select(r => new VariantRow(
+                        r.Definition.Variant.Name,
+                        r.Definition.Variant.Oid,
+                        r.Definition.Variant.Family.ToString(),
+                        r.Definition.Variant.Provider.ToConfigString(),
+                        Capability(r.Validator),
+                        Capability(r.Issuer))).ToList(),
+                    CliJsonContext.Default.ListVariantRow));
                 return ExitCodes.Success;
             }
 
@@ -61,8 +61,8 @@ public static class VariantsCommand
         return command;
     }
 
-    private static object Capability(VariantCapability capability) =>
-        capability.IsAvailable ? new { available = true } : new { available = false, reason = capability.Reason };
+    private static CapabilityJson Capability(VariantCapability capability) =>
+        new(capability.IsAvailable, capability.IsAvailable ? null : capability.Reason);
 
     private static string YesNo(VariantCapability capability) => capability.IsAvailable ? "yes" : "no";
 }

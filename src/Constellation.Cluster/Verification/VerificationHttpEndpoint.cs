@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Constellation.Attestation;
@@ -58,7 +59,21 @@ public static class VerificationHttpEndpoint
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new { data = Convert.ToBase64String(document) }), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(DataResponse(document), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    // {"data":"<std base64>"}, written directly (no reflection: the hosts publish as Native AOT).
+    private static ReadOnlyMemory<byte> DataResponse(byte[] document)
+    {
+        var buffer = new ArrayBufferWriter<byte>(document.Length * 4 / 3 + 16);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteBase64String("data", document);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
     }
 
     private static byte[] DecodeBase64Url(string value)

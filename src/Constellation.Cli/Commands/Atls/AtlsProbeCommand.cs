@@ -171,13 +171,7 @@ public static class AtlsProbeCommand
         {
             if (json)
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
-                {
-                    ["attested"] = false,
-                    ["verdict"] = verdict,
-                    ["reasons"] = reasons,
-                    ["oids"] = _peer?.ExtensionOids.ToArray(),
-                })).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(new ProbeFailure(false, verdict, reasons, _peer?.ExtensionOids.ToArray()), CliJsonContext.Default.ProbeFailure)).ConfigureAwait(false);
             }
             else
             {
@@ -198,15 +192,7 @@ public static class AtlsProbeCommand
             var warnings = _warnings.Concat(_peer?.Attestation?.Warnings ?? []).ToList();
             if (json)
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
-                {
-                    ["attested"] = true,
-                    ["variant"] = _peer?.Attestation?.Variant.Name,
-                    ["userData"] = userData,
-                    ["oids"] = oids,
-                    ["warnings"] = warnings,
-                    ["body"] = body,
-                })).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(new ProbeSuccess(true, _peer?.Attestation?.Variant.Name, userData, oids, warnings, body), CliJsonContext.Default.ProbeSuccess)).ConfigureAwait(false);
             }
             else
             {

@@ -154,7 +154,7 @@ public static class MiniCommand
     {
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(summary.Select(s => new { name = s.Name, role = s.Role, variant = s.Variant, verified = s.Verified, error = s.Error }))).ConfigureAwait(false);
+            await output.WriteLineAsync(JsonSerializer.Serialize(summary.Select(s => new MiniNodeJson(s.Name, s.Role, s.Variant, s.Verified, s.Error)).ToList(), CliJsonContext.Default.ListMiniNodeJson)).ConfigureAwait(false);
             return;
         }
 

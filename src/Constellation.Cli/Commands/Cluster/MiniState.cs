@@ -14,8 +14,6 @@ internal sealed class MiniState
 {
     public const string FileName = "mini-state.json";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public string Variant { get; set; } = string.Empty;
 
     public List<SwtpmInstance> Swtpm { get; set; } = [];
@@ -32,14 +30,14 @@ internal sealed class MiniState
 
         cancellationToken.ThrowIfCancellationRequested();
         var bytes = InputFile.ReadBytes(path, "mini state", InputCap.ConfigFile);
-        return Task.FromResult<MiniState?>(JsonSerializer.Deserialize<MiniState>(bytes) ?? throw new JsonException($"{path}: empty state"));
+        return Task.FromResult<MiniState?>(JsonSerializer.Deserialize(bytes, MiniStateJsonContext.Default.MiniState) ?? throw new JsonException($"{path}: empty state"));
     }
 
     public async Task WriteAsync(string root, CancellationToken cancellationToken)
     {
         var path = PathIn(root);
         var temporary = path + ".tmp";
-        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(this, Indented), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(this, MiniStateJsonContext.Default.MiniState), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
     }
 }

@@ -76,7 +76,7 @@ internal static class InitCommand
                 var clusterId = Convert.ToHexStringLower(result.ClusterId.Span);
                 if (parse.GetValue(json))
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(new { clusterId, kubeconfig = kubeconfigPath, masterSecret = masterSecretPath, variant = config.Variant.Name })).ConfigureAwait(false);
+                    await output.WriteLineAsync(JsonSerializer.Serialize(new InitResult(clusterId, kubeconfigPath, masterSecretPath, config.Variant.Name), CliJsonContext.Default.InitResult)).ConfigureAwait(false);
                 }
                 else
                 {

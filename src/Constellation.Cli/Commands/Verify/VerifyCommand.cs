@@ -71,7 +71,7 @@ internal static class VerifyCommand
             {
                 if (asJson)
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(new { endpoint, verified = false, error = ex.Message })).ConfigureAwait(false);
+                    await output.WriteLineAsync(JsonSerializer.Serialize(new VerifyFailure(endpoint, false, ex.Message), CliJsonContext.Default.VerifyFailure)).ConfigureAwait(false);
                 }
 
                 await error.WriteLineAsync(
@@ -124,15 +124,9 @@ internal static class VerifyCommand
 
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(new
-            {
-                endpoint,
-                variant = result.Variant.Name,
-                verified = true,
-                clusterIdChecked,
-                warnings = result.Warnings,
-                measurements = rows.Select(r => new { index = r.Index, value = r.Value, expected = r.Expected, status = r.Status }),
-            })).ConfigureAwait(false);
+            await output.WriteLineAsync(JsonSerializer.Serialize(
+                new VerifySuccess(endpoint, result.Variant.Name, true, clusterIdChecked, [.. result.Warnings], [.. rows.Select(r => new VerifiedMeasurement(r.Index, r.Value, r.Expected, r.Status))]),
+                CliJsonContext.Default.VerifySuccess)).ConfigureAwait(false);
             return;
         }
 

@@ -263,7 +263,7 @@ public static class SnpReportCommands
     {
         if (asJson)
         {
-            writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["valid"] = false, ["errors"] = new[] { message } }));
+            writer.WriteLine(JsonSerializer.Serialize(new SnpReportFailure(false, [message]), CliJsonContext.Default.SnpReportFailure));
         }
         else
         {
