@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Cluster.Bootstrapper.Kubernetes;
+using Constellation.Cluster.Bootstrapper.Node;
 using Constellation.Cluster.Hosting;
 using Constellation.Cluster.JoinService.Join;
 using Constellation.Cluster.JoinService.Policy;
@@ -174,6 +175,10 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
             await SecretFile.WriteNewAsync(Path.Combine(pki, name), file.Data, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>The in-process control plane lives in memory and does not survive its process: nothing to resume.</remarks>
+    public Task ResumeAsync(NodeRole role, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
