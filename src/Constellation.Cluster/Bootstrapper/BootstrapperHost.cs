@@ -190,15 +190,20 @@ public sealed partial class BootstrapperHost : IAsyncDisposable
 
     private async Task StartFreshAsync(CancellationToken cancellationToken)
     {
-        var initApi = new InitApi(Activation, _membership, _options.InitSecretHash, _services.LoggerFactory.CreateLogger<InitApi>());
-        _initServer = await StartServerAsync(
-            _options.InitPort,
-            _services.Transports.InitServer,
-            services => services.AddSingleton(initApi),
-            app => app.MapGrpcService<InitApi>(),
-            cancellationToken).ConfigureAwait(false);
+        if (_options.ServeInit)
+        {
+            var initApi = new InitApi(Activation, _membership, _options.InitSecretHash, _services.LoggerFactory.CreateLogger<InitApi>());
+            _initServer = await StartServerAsync(
+                _options.InitPort,
+                _services.Transports.InitServer,
+                services => services.AddSingleton(initApi),
+                app => app.MapGrpcService<InitApi>(),
+                cancellationToken).ConfigureAwait(false);
+            UpdateStatus(s => s with { InitEndpoint = _initServer.Address });
+        }
+
         var endpoints = await _services.JoinEndpoints.GetEndpointsAsync(cancellationToken).ConfigureAwait(false);
-        UpdateStatus(s => s with { InitEndpoint = _initServer.Address, State = endpoints.Count > 0 ? BootstrapperState.Joining : BootstrapperState.AwaitingInit });
+        UpdateStatus(s => s with { State = endpoints.Count > 0 || _initServer is null ? BootstrapperState.Joining : BootstrapperState.AwaitingInit });
 
         var joinClient = new JoinClient(
             new JoinClientOptions
@@ -296,7 +301,7 @@ public sealed partial class BootstrapperHost : IAsyncDisposable
             }
 
             UpdateStatus(s => s with { Role = role, ClusterId = Activation.ClusterId });
-            await _membership.ResumeAsync(role, cancellationToken).ConfigureAwait(false);
+            await _membership.ResumeAsync(Activation.State!, cancellationToken).ConfigureAwait(false);
             LogResumed(_logger, _options.NodeName, role);
             UpdateStatus(s => s with { State = BootstrapperState.Joined, Error = null });
         }
@@ -369,6 +374,6 @@ public sealed partial class BootstrapperHost : IAsyncDisposable
 
         public Task JoinAsync(KubernetesJoinMaterial ticket, CancellationToken cancellationToken = default) => inner.JoinAsync(ticket, cancellationToken);
 
-        public Task ResumeAsync(NodeRole role, CancellationToken cancellationToken = default) => inner.ResumeAsync(role, cancellationToken);
+        public Task ResumeAsync(NodeState state, CancellationToken cancellationToken = default) => inner.ResumeAsync(state, cancellationToken);
     }
 }

@@ -34,6 +34,12 @@ public sealed class BootstrapperHostOptions
     /// </summary>
     public bool ControlPlane { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether a fresh node serves the init API (default <see langword="true"/>). Init makes a node the
+    /// cluster's first control plane; a node that must never be one (a worker) sets it to <see langword="false"/>.
+    /// </summary>
+    public bool ServeInit { get; set; } = true;
+
     /// <summary>Gets or sets the bcrypt hash of the init secret the node was created with.</summary>
     public string InitSecretHash { get; set; } = string.Empty;
 

@@ -110,38 +110,12 @@ public sealed class LocalClusterMembership : IClusterMembership, IAsyncDisposabl
     }
 
     /// <inheritdoc />
-    public async Task JoinAsync(KubernetesJoinMaterial ticket, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ticket);
-        if (!ticket.KubeletCertificate.HasPrivateKey)
-        {
-            throw new ArgumentException("kubelet certificate: expected the node's private key alongside", nameof(ticket));
-        }
-
-        Directory.CreateDirectory(_options.StateDirectory);
-        var pki = Path.Combine(_options.StateDirectory, "pki");
-        Directory.CreateDirectory(pki);
-        await File.WriteAllTextAsync(Path.Combine(_options.StateDirectory, "kubelet.crt"), ticket.KubeletCertificate.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);
-        using (var key = ticket.KubeletCertificate.GetECDsaPrivateKey() ?? throw new ArgumentException("kubelet key: expected ECDSA", nameof(ticket)))
-        {
-            await SecretFile.WriteNewAsync(Path.Combine(_options.StateDirectory, "kubelet.key"), Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var file in ticket.ControlPlaneFiles)
-        {
-            var name = Path.GetFileName(file.Name);
-            if (name.Length == 0 || name != file.Name)
-            {
-                throw new ArgumentException($"control-plane file name: expected a plain file name, got \"{file.Name}\"", nameof(ticket));
-            }
-
-            await SecretFile.WriteNewAsync(Path.Combine(pki, name), file.Data, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task JoinAsync(KubernetesJoinMaterial ticket, CancellationToken cancellationToken = default) =>
+        KubeletFiles.WriteAsync(_options.StateDirectory, ticket, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>The in-process control plane lives in memory and does not survive its process: nothing to resume.</remarks>
-    public Task ResumeAsync(NodeRole role, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    public Task ResumeAsync(NodeState state, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

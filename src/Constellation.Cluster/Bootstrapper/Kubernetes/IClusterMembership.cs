@@ -31,8 +31,8 @@ public interface IClusterMembership
     /// Continues on a node that returned to its cluster after a reboot (rejoin or recovery): starts again what init or
     /// a join started on this node before, from its state directory.
     /// </summary>
-    /// <param name="role">The role stored on the node's state disk.</param>
+    /// <param name="state">The node state stored on the node's state disk (role and measurement salt).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the node runs what it ran before.</returns>
-    Task ResumeAsync(NodeRole role, CancellationToken cancellationToken = default);
+    Task ResumeAsync(NodeState state, CancellationToken cancellationToken = default);
 }

@@ -24,6 +24,7 @@ public sealed class NodeActivation
     private readonly string _stateDirectory;
     private readonly TaskCompletionSource<NodeRole> _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _clusterId;
+    private NodeState? _state;
 
     /// <summary>Creates the activation.</summary>
     /// <param name="nodeLock">The node lock.</param>
@@ -51,6 +52,9 @@ public sealed class NodeActivation
     /// <summary>Gets the cluster ID the node was activated with (a copy), or <see langword="null"/> before activation.</summary>
     public byte[]? ClusterId => Volatile.Read(ref _clusterId)?.ToArray();
 
+    /// <summary>Gets the node state (role and measurement salt) the node was activated with, or <see langword="null"/> before activation.</summary>
+    public NodeState? State => Volatile.Read(ref _state);
+
     /// <summary>Gets the path of the node state file.</summary>
     public string NodeStatePath => Path.Combine(_stateDirectory, "node_state.json");
 
@@ -76,6 +80,7 @@ public sealed class NodeActivation
             Volatile.Write(ref _clusterId, clusterId.ToArray());
             await _disk.SetKeyAsync(diskKey, cancellationToken).ConfigureAwait(false);
             var state = new NodeState(role, measurementSalt.ToArray());
+            Volatile.Write(ref _state, state);
             await _disk.WriteNodeStateAsync(state, diskKey, cancellationToken).ConfigureAwait(false);
             Directory.CreateDirectory(_stateDirectory);
             await state.WriteFileAsync(NodeStatePath, cancellationToken).ConfigureAwait(false);
@@ -132,6 +137,7 @@ public sealed class NodeActivation
             try
             {
                 Volatile.Write(ref _clusterId, clusterId);
+                Volatile.Write(ref _state, state);
                 await _disk.SetKeyAsync(diskKey, cancellationToken).ConfigureAwait(false);
                 Directory.CreateDirectory(_stateDirectory);
                 await state.WriteFileAsync(NodeStatePath, cancellationToken).ConfigureAwait(false);
