@@ -37,6 +37,8 @@ public class BadConfigurationTests
         yield return new TestCaseData(new[] { "--state-disk", "/nonexistent/disk.img" }, "Bootstrapper:StateDisk (--state-disk)", "does not exist").SetName("A state disk outside the state directory that does not exist");
         yield return new TestCaseData(new[] { "--state-disk-size-mib", "5" }, "Bootstrapper:StateDiskSizeMiB (--state-disk-size-mib)", "\"5\"").SetName("A state disk smaller than a LUKS2 header");
         yield return new TestCaseData(new[] { "--control-plane", "--cluster-services-path", "/nonexistent/cs.dll" }, "Bootstrapper:ClusterServicesPath (--cluster-services-path)", "does not exist").SetName("A control plane without the cluster services");
+        yield return new TestCaseData(new[] { "--control-plane", "--cluster-services-path", Daemon.ClusterServices }, "Bootstrapper:AttestationConfig (--attestation-config)", "got nothing").SetName("A control plane without a join policy");
+        yield return new TestCaseData(new[] { "--attestation-config", "/nonexistent/attestationConfig" }, "Bootstrapper:AttestationConfig (--attestation-config)", "does not exist").SetName("A join policy file that does not exist");
         yield return new TestCaseData(new[] { "--state-directory", "relative/dir" }, "Bootstrapper:StateDirectory (--state-directory)", "\"relative/dir\"").SetName("A relative state directory");
     }
 

@@ -55,10 +55,12 @@ public class ConfigurationSourcesTests
     public async Task A_signal_stops_the_daemon_cleanly_within_the_bound(string signal)
     {
         var state = Path.Combine(_dir, "state");
+        var policy = Path.Combine(_dir, "attestationConfig");
+        await File.WriteAllTextAsync(policy, "{}");
         await using var daemon = DaemonProcess.Start(
             Daemon.Bootstrapper,
             ["--variant", "dummy", "--state-directory", state, "--node-name", "node-0", "--init-secret-hash", Daemon.AnyInitSecretHash, "--listen-address", Daemon.Loopback(1), "--control-plane",
-             "--cluster-services-path", Daemon.ClusterServices]);
+             "--cluster-services-path", Daemon.ClusterServices, "--attestation-config", policy]);
         await daemon.WaitForJsonAsync(Path.Combine(state, "status.json"), s => s.GetProperty("state").GetString() == "awaiting-init", Daemon.Bound, "awaiting init");
 
         daemon.Signal(signal);

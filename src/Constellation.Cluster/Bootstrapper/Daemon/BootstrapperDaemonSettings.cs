@@ -167,6 +167,13 @@ public sealed class BootstrapperDaemonSettings
                 s.Name("ClusterServicesPath"), "the constellation-cluster-services executable or .dll (a control-plane node starts it)", $"{DaemonSettings.Quote(clusterServices)}, which does not exist");
         }
 
+        var attestationConfig = s.ExistingFile("AttestationConfig");
+        if (controlPlane && attestationConfig is null)
+        {
+            throw new ClusterConfigurationException(
+                s.Name("AttestationConfig"), "the join policy file (join-config attestationConfig; a control-plane node that initialises the cluster runs the join service with it)", "nothing");
+        }
+
         var mapping = s.Text("MapStateDisk") switch
         {
             null or "auto" => (bool?)null,
@@ -195,7 +202,7 @@ public sealed class BootstrapperDaemonSettings
             ClusterServicesPath = clusterServices,
             ControlPlaneNodeNames = DaemonSettingValues.NodeNames(s, "ControlPlaneNodeNames"),
             InitSecretHash = initSecretHash,
-            AttestationConfig = s.ExistingFile("AttestationConfig"),
+            AttestationConfig = attestationConfig,
             InitPort = s.Port("InitPort", 9000),
             VerifyGrpcPort = s.Port("VerifyGrpcPort", 30081),
             VerifyHttpPort = s.Port("VerifyHttpPort", 30080),
