@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: builds the solution in Release (warnings are errors) and runs every test project.
+# The test command: builds the solution in Release (warnings are errors) and the documentation site, packs the
+# packages, and runs every test project (the samples among them, built against the packed packages).
 # Prints one closing line "N passed, N failed, N skipped" summed over all projects.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,9 @@ results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
 dotnet build Constellation.sln -c Release --nologo -v quiet || exit 1
+
+# The documentation site (docs/_site): API reference and guide, warnings as errors. The docs tests open it in Chromium.
+bash docs/build.sh || exit 1
 
 # Consumers' view: the packaging tests restore these packages from this local feed, not from project references.
 feed="$PWD/artifacts/feed"

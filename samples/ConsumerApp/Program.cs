@@ -1,10 +1,13 @@
-// A small ASP.NET Core app as a consumer would write it: it serves over aTLS (attesting with the dummy
-// variant) and, with --self-test, calls itself through an aTLS HttpClient that validates every connection.
+// A small ASP.NET Core app as a consumer would write it: it serves over aTLS (attesting with the dummy variant), calls
+// itself once through an aTLS HttpClient that validates every connection, prints the response and stops.
+//
+//   dotnet run                        serve, call itself once, stop (exit code 0 = attested and answered)
+//   dotnet run -- --keep-running      keep serving after the call (Ctrl+C stops)
 using System.Net;
 using Constellation.Atls;
 using Constellation.Atls.AspNetCore;
 using Constellation.Atls.Http;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -18,14 +21,24 @@ await app.StartAsync();
 var address = app.Urls.First().Replace("http://", "https://", StringComparison.Ordinal);
 Console.WriteLine($"listening {address}");
 
-if (args.Contains("--self-test"))
+using (var client = new HttpClient(new AtlsHttpMessageHandler(new AtlsOptions { Validators = [new DummyValidator()] })))
 {
-    using var client = new HttpClient(new AtlsHttpMessageHandler(new AtlsOptions { Validators = [new DummyValidator()] }));
     var body = await client.GetStringAsync(new Uri(address + "/"));
     Console.WriteLine($"response: {body}");
-    await app.StopAsync();
-    return body == "hello from an attested server" ? 0 : 1;
+    if (body != "hello from an attested server")
+    {
+        await app.StopAsync();
+        return 1;
+    }
 }
 
-await app.WaitForShutdownAsync();
+if (args.Contains("--keep-running"))
+{
+    await app.WaitForShutdownAsync();
+}
+else
+{
+    await app.StopAsync();
+}
+
 return 0;

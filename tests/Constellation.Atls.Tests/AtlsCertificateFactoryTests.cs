@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Atls.Tests;
 

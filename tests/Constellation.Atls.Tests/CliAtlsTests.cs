@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cli;
 
 namespace Constellation.Atls.Tests;

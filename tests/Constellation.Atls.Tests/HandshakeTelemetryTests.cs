@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 using Constellation.Atls.Diagnostics;
 using Constellation.Atls.Http;
 using Constellation.Attestation.Diagnostics;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Constellation.Atls.Tests;

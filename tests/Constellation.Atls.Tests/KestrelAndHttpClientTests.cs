@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Constellation.Atls.Http;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Atls.Tests;
 

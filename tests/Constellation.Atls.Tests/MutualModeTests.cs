@@ -1,5 +1,5 @@
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Atls.Tests;
 

@@ -1,5 +1,4 @@
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
 
 namespace Constellation.Atls.Tests;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Atls.Tests;
 

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Constellation.Attestation.Dummy;
 
 namespace Constellation.Atls.Tests;
 

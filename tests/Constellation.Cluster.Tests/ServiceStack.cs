@@ -1,10 +1,10 @@
 using System.Net;
 using Constellation.Atls;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cluster.Hosting;
 using Constellation.Cluster.JoinService.Join;
-using Constellation.Cluster.KeyService;
 using Constellation.Cluster.Keys;
+using Constellation.Cluster.KeyService;
 using Constellation.Cluster.LocalCluster;
 using Constellation.Cluster.Transport;
 using Grpc.Net.Client;

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
 using Constellation.Atls;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Benchmarks.Atls;
 

@@ -3,10 +3,10 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Dummy;
-using Constellation.Attestation.Measurements.Defaults;
 using Constellation.Attestation.Measurements.Signed;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Benchmarks.Policy;
 
@@ -61,7 +61,7 @@ public class SignedMeasurementsBenchmarks
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         _key = MeasurementsPublicKey.FromPem(ecdsa.ExportSubjectPublicKeyInfoPem());
         var entries = string.Join(",", AttestationVariant.All.Where(v => v != AttestationVariant.Dummy).Select(v =>
-            $"{{\"csp\":\"{(v.Provider == CloudProvider.Unknown ? "QEMU" : v.Provider.ToConfigString())}\",\"attestationVariant\":\"{v.Name}\",\"measurements\":{MeasurementJson.Serialize(DefaultMeasurements.For(v))}}}"));
+            $"{{\"csp\":\"{(v.Provider == CloudProvider.Unknown ? "QEMU" : v.Provider.ToConfigString())}\",\"attestationVariant\":\"{v.Name}\",\"measurements\":{MeasurementJson.Serialize(AttestationVariantRegistry.Default.Get(v).DefaultMeasurements)}}}"));
         _file = Encoding.UTF8.GetBytes($"{{\"version\":\"v2.23.0\",\"ref\":\"-\",\"stream\":\"stable\",\"list\":[{entries}]}}");
         _signature = Encoding.ASCII.GetBytes(Convert.ToBase64String(ecdsa.SignData(_file, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
         _snpConfig = AttestationConfigJson.SerializeToUtf8Bytes(AttestationConfig.CreateDefault(AttestationVariant.AzureSevSnp));

@@ -16,35 +16,35 @@ namespace Constellation.Benchmarks.Tdx;
 [MemoryDiagnoser(false)]
 public class TdxQuoteVerificationBenchmarks : IDisposable
 {
-    private SyntheticTdx pki = null!;
-    private TdxQuoteVerifier verifier = null!;
-    private TdxCollateral collateral = null!;
-    private byte[] quoteBytes = null!;
-    private ECDsa attestationKey = null!;
-    private ECDsa pckKey = null!;
-    private byte[] signed = null!;
-    private byte[] signature = null!;
-    private byte[] qeReport = null!;
-    private byte[] qeSignature = null!;
+    private SyntheticTdx _pki = null!;
+    private TdxQuoteVerifier _verifier = null!;
+    private TdxCollateral _collateral = null!;
+    private byte[] _quoteBytes = null!;
+    private ECDsa _attestationKey = null!;
+    private ECDsa _pckKey = null!;
+    private byte[] _signed = null!;
+    private byte[] _signature = null!;
+    private byte[] _qeReport = null!;
+    private byte[] _qeSignature = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        pki = new SyntheticTdx();
-        verifier = new TdxQuoteVerifier(pki.Options);
-        collateral = pki.Collateral();
-        quoteBytes = pki.Quote();
-        var quote = TdxQuote.Parse(quoteBytes);
-        attestationKey = ECDsa.Create(new ECParameters
+        _pki = new SyntheticTdx();
+        _verifier = new TdxQuoteVerifier(_pki.Options);
+        _collateral = _pki.Collateral();
+        _quoteBytes = _pki.Quote();
+        var quote = TdxQuote.Parse(_quoteBytes);
+        _attestationKey = ECDsa.Create(new ECParameters
         {
             Curve = ECCurve.NamedCurves.nistP256,
             Q = new ECPoint { X = quote.AttestationKey[..32].ToArray(), Y = quote.AttestationKey[32..].ToArray() },
         });
-        pckKey = pki.Pck.GetECDsaPublicKey()!;
-        signed = quote.SignedData.ToArray();
-        signature = quote.Signature.ToArray();
-        qeReport = quote.QeReport.RawData.ToArray();
-        qeSignature = quote.QeReportSignature.ToArray();
+        _pckKey = _pki.Pck.GetECDsaPublicKey()!;
+        _signed = quote.SignedData.ToArray();
+        _signature = quote.Signature.ToArray();
+        _qeReport = quote.QeReport.RawData.ToArray();
+        _qeSignature = quote.QeReportSignature.ToArray();
 
         // Warm: the first validation verifies chains and collateral; later ones reuse them.
         FullValidation();
@@ -52,19 +52,19 @@ public class TdxQuoteVerificationBenchmarks : IDisposable
 
     [Benchmark(Baseline = true, Description = "2 bare ECDSA P-256 verifies")]
     public bool TwoBareVerifies() =>
-        attestationKey.VerifyData(signed, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-        & pckKey.VerifyData(qeReport, qeSignature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        _attestationKey.VerifyData(_signed, _signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        & _pckKey.VerifyData(_qeReport, _qeSignature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
     [Benchmark(Description = "Full TDX quote validation (warm collateral)")]
     public TdxQuoteValidationResult FullValidation() =>
-        TdxQuoteValidator.Validate(verifier.Verify(TdxQuote.Parse(quoteBytes), collateral), TdxValidationOptions.Default).ThrowIfInvalid();
+        TdxQuoteValidator.Validate(_verifier.Verify(TdxQuote.Parse(_quoteBytes), _collateral), TdxValidationOptions.Default).ThrowIfInvalid();
 
     [GlobalCleanup]
     public void Dispose()
     {
-        attestationKey?.Dispose();
-        pckKey?.Dispose();
-        pki?.Dispose();
+        _attestationKey?.Dispose();
+        _pckKey?.Dispose();
+        _pki?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

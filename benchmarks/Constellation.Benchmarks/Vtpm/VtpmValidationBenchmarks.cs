@@ -6,7 +6,7 @@ using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.Verify;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 
 namespace Constellation.Benchmarks.Vtpm;
 
@@ -35,7 +35,7 @@ public class VtpmValidationBenchmarks
         _document = _tpm.Issue(UserData, Nonce);
         var quote = VtpmDocument.Parse(_document).Attestation.Quotes.Single(q => q.Bank == TpmAlgorithm.Sha256);
         var measurements = new MeasurementSet(quote.Pcrs.Select(kv => new KeyValuePair<uint, Measurement>((uint)kv.Key, new Measurement(kv.Value.AsSpan()))));
-        _validator = QemuVtpm.CreateValidator(measurements);
+        _validator = QemuVtpmVariant.CreateValidator(measurements);
         _attest = quote.Quote.ToArray();
         _signature = TpmSignature.Parse(quote.RawSignature.Span).RsaSignature.ToArray();
         _pcrConcatenation = quote.Pcrs.Values.SelectMany(v => v).ToArray();

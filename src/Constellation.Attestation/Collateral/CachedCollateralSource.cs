@@ -12,7 +12,8 @@ namespace Constellation.Attestation.Collateral;
 /// </summary>
 /// <remarks>
 /// Thread-safe. Concurrent requests for the same key share one download, which keeps rate-limited services
-/// (AMD KDS answers bursts with 429) quiet.
+/// (AMD KDS answers bursts with 429) quiet. The one cache-first fetch of the library: the AMD KDS and Intel PCS
+/// clients are both built on it.
 /// </remarks>
 public sealed class CachedCollateralSource
 {
@@ -57,9 +58,28 @@ public sealed class CachedCollateralSource
     /// malformed download; it is then not cached.
     /// </param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The cached or freshly fetched entry.</returns>
+    /// <returns>The cached or freshly fetched entry; its content is the response body.</returns>
     /// <exception cref="CollateralUnavailableException">Not cached (or expired) and offline, or the fetch failed.</exception>
-    public async Task<CollateralEntry> GetAsync(string key, Uri uri, Func<CollateralResponse, DateTimeOffset?> accept, CancellationToken cancellationToken = default)
+    public Task<CollateralEntry> GetAsync(string key, Uri uri, Func<CollateralResponse, DateTimeOffset?> accept, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
+        return GetConvertedAsync(key, uri, response => new AcceptedCollateral(response.Content, accept(response)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Returns the collateral for <paramref name="key"/> from the cache if present and not expired; otherwise fetches
+    /// <paramref name="uri"/>, lets <paramref name="accept"/> check it and convert it to what is stored (until when), stores and returns it.
+    /// </summary>
+    /// <param name="key">The cache key.</param>
+    /// <param name="uri">Where to fetch from on a miss.</param>
+    /// <param name="accept">
+    /// Checks a downloaded response and returns the bytes to cache with their expiry. Throw to reject a malformed
+    /// download; it is then not cached (and an entry already cached stays as it was).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The cached or freshly stored entry; its content is what <paramref name="accept"/> returned.</returns>
+    /// <exception cref="CollateralUnavailableException">Not cached (or expired) and offline, or the fetch failed.</exception>
+    public async Task<CollateralEntry> GetConvertedAsync(string key, Uri uri, Func<CollateralResponse, AcceptedCollateral> accept, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(uri);
@@ -93,13 +113,14 @@ public sealed class CachedCollateralSource
         }
     }
 
-    private async Task<CollateralEntry> FetchAndStoreAsync(string key, Uri uri, Func<CollateralResponse, DateTimeOffset?> accept, CancellationToken cancellationToken)
+    private async Task<CollateralEntry> FetchAndStoreAsync(string key, Uri uri, Func<CollateralResponse, AcceptedCollateral> accept, CancellationToken cancellationToken)
     {
         var response = await _fetcher!.FetchAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
         var storedAt = TimeProvider.GetUtcNow();
-        var expiresAt = accept(response);
+        var (content, expiresAt) = accept(response);
 
-        var entry = new CollateralEntry(response.Content.Span, storedAt, expiresAt is { } e && e < storedAt ? storedAt : expiresAt);
+        // Already-stale collateral is stored as expired: it is never served from the cache, so the next call refetches it.
+        var entry = new CollateralEntry(content.Span, storedAt, expiresAt is { } e && e < storedAt ? storedAt : expiresAt);
         await Cache.SetAsync(key, entry, cancellationToken).ConfigureAwait(false);
         return entry;
     }

@@ -25,11 +25,13 @@ public sealed class CollateralClients : IDisposable
 
     private readonly HttpClient? _ownedHttpClient;
 
-    private CollateralClients(ICollateralCache cache, CollateralFetcher fetcher, CachedCollateralSource kdsSource, AmdKdsClient amdKds, IntelPcsClient intelPcs, HttpClient? ownedHttpClient)
+    private CollateralClients(
+        ICollateralCache cache, CollateralFetcher fetcher, CachedCollateralSource kdsSource, CachedCollateralSource pcsSource, AmdKdsClient amdKds, IntelPcsClient intelPcs, HttpClient? ownedHttpClient)
     {
         Cache = cache;
         Fetcher = fetcher;
         KdsSource = kdsSource;
+        PcsSource = pcsSource;
         AmdKds = amdKds;
         IntelPcs = intelPcs;
         _ownedHttpClient = ownedHttpClient;
@@ -43,6 +45,9 @@ public sealed class CollateralClients : IDisposable
 
     /// <summary>Gets the cache-first source behind <see cref="AmdKds"/>.</summary>
     public CachedCollateralSource KdsSource { get; }
+
+    /// <summary>Gets the cache-first source behind <see cref="IntelPcs"/> (same cache and fetcher as <see cref="KdsSource"/>).</summary>
+    public CachedCollateralSource PcsSource { get; }
 
     /// <summary>Gets the AMD KDS client.</summary>
     public AmdKdsClient AmdKds { get; }
@@ -151,11 +156,9 @@ public sealed class CollateralClients : IDisposable
             TimeProvider = time,
         });
         var kdsSource = new CachedCollateralSource(cache, fetcher, time) { Metrics = metrics, MetricsSource = "kds" };
+        var pcsSource = new CachedCollateralSource(cache, fetcher, time) { Metrics = metrics, MetricsSource = "pcs" };
         var amdKds = new AmdKdsClient(kdsSource, new AmdKdsOptions { BaseUri = options.AmdKdsBaseUri });
-        var intelPcs = new IntelPcsClient(fetcher, cache, new IntelPcsOptions { BaseUri = options.IntelPcsBaseUri, RootCaCrlUri = options.IntelRootCaCrlUri }, time)
-        {
-            Metrics = metrics,
-        };
-        return new CollateralClients(cache, fetcher, kdsSource, amdKds, intelPcs, ownsHttpClient ? http : null);
+        var intelPcs = new IntelPcsClient(pcsSource, new IntelPcsOptions { BaseUri = options.IntelPcsBaseUri, RootCaCrlUri = options.IntelRootCaCrlUri });
+        return new CollateralClients(cache, fetcher, kdsSource, pcsSource, amdKds, intelPcs, ownsHttpClient ? http : null);
     }
 }

@@ -1,5 +1,7 @@
 using System;
-using Constellation.Attestation.Measurements.Defaults;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Config;
 
@@ -10,90 +12,53 @@ namespace Constellation.Attestation.Config;
 /// </summary>
 /// <remarks>
 /// Immutable and safe to share between threads. Read and write it with <see cref="AttestationConfigJson"/>
-/// and <see cref="AttestationConfigYaml"/>. The concrete type depends on the variant:
-/// <see cref="MeasurementsAttestationConfig"/>, <see cref="SevSnpAttestationConfig"/> or <see cref="AzureTdxAttestationConfig"/>.
+/// and <see cref="AttestationConfigYaml"/>, which dispatch to the variant's <see cref="Definition"/>. The concrete type
+/// is the definition's <see cref="AttestationVariantDefinition.ConfigType"/>: <see cref="MeasurementsAttestationConfig"/>
+/// for variants whose only option is their measurements, or a variant's own type (SEV-SNP, azure-tdx).
 /// </remarks>
 public abstract class AttestationConfig : IEquatable<AttestationConfig>
 {
     /// <summary>Initialises the common part and checks that the measurement lengths fit the variant.</summary>
-    /// <param name="variant">The variant.</param>
+    /// <param name="definition">The variant's definition (it says how the config is written and which validator it builds).</param>
     /// <param name="measurements">The expected measurements.</param>
     /// <exception cref="AttestationFormatException">The measurements have the wrong length for the variant.</exception>
-    protected AttestationConfig(AttestationVariant variant, MeasurementSet measurements)
+    protected AttestationConfig(AttestationVariantDefinition definition, MeasurementSet measurements)
     {
-        ArgumentNullException.ThrowIfNull(variant);
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(measurements);
-        var required = RequiredMeasurementLength(variant);
+        var variant = definition.Variant;
+        var required = definition.MeasurementLength;
         if (required != 0 && measurements.Count > 0 && measurements.ValueLength != required)
         {
             throw new AttestationFormatException(
                 $"{variant.ConfigKey}.measurements: expected {required}-byte values for {variant.Name}, got {measurements.ValueLength}-byte values");
         }
 
-        Variant = variant;
+        Definition = definition;
         Measurements = measurements;
     }
 
+    /// <summary>Gets the definition of the variant this config is for.</summary>
+    public AttestationVariantDefinition Definition { get; }
+
     /// <summary>Gets the variant this config is for.</summary>
-    public AttestationVariant Variant { get; }
+    public AttestationVariant Variant => Definition.Variant;
 
     /// <summary>Gets the expected measurements.</summary>
     public MeasurementSet Measurements { get; }
 
     /// <summary>
-    /// Gets the length every measurement of the variant must have: 32 (vTPM PCRs), 48 (TDX registers), or 0 (dummy: any).
-    /// </summary>
-    /// <param name="variant">The variant.</param>
-    /// <returns>The length in bytes, or 0.</returns>
-    public static int RequiredMeasurementLength(AttestationVariant variant)
-    {
-        ArgumentNullException.ThrowIfNull(variant);
-        return variant.Family switch
-        {
-            EvidenceFamily.Dummy => 0,
-            EvidenceFamily.Tdx => Measurement.Sha384Length,
-            _ => Measurement.Sha256Length,
-        };
-    }
-
-    /// <summary>
-    /// Creates the config Constellation generates for a variant: the library's default measurements,
-    /// versions <c>latest</c>, and the built-in roots.
+    /// Creates the config Constellation generates for a variant of <see cref="AttestationVariantRegistry.Default"/>: the
+    /// library's default measurements, versions <c>latest</c>, and the built-in roots
+    /// (<see cref="AttestationVariantDefinition.CreateDefaultConfig"/>).
     /// </summary>
     /// <param name="variant">The variant.</param>
     /// <returns>The default config.</returns>
+    /// <exception cref="UnknownVariantException">The variant is not one of the library's.</exception>
     public static AttestationConfig CreateDefault(AttestationVariant variant)
     {
         ArgumentNullException.ThrowIfNull(variant);
-        var measurements = DefaultMeasurements.For(variant);
-        if (variant == AttestationVariant.AwsSevSnp || variant == AttestationVariant.GcpSevSnp || variant == AttestationVariant.AzureSevSnp)
-        {
-            return new SevSnpAttestationConfig(
-                variant,
-                measurements,
-                AttestationVersion.Latest,
-                AttestationVersion.Latest,
-                AttestationVersion.Latest,
-                AttestationVersion.Latest,
-                PemCertificate.Parse("amdRootKey", BuiltInRoots.AmdArkMilanPem),
-                amdSigningKey: null,
-                variant == AttestationVariant.AzureSevSnp ? FirmwareSignerConfig.Default : null);
-        }
-
-        if (variant == AttestationVariant.AzureTdx)
-        {
-            return new AzureTdxAttestationConfig(
-                measurements,
-                AttestationVersion.Latest,
-                AttestationVersion.Latest,
-                HexAttestationVersion.Latest,
-                HexAttestationVersion.Latest,
-                mrSeam: [],
-                HexAttestationVersion.Latest,
-                PemCertificate.Parse("intelRootKey", BuiltInRoots.IntelSgxRootCaPem));
-        }
-
-        return new MeasurementsAttestationConfig(variant, measurements);
+        return AttestationVariantRegistry.Default.Get(variant).CreateDefaultConfig();
     }
 
     /// <summary>Returns a copy with other measurements and the same options.</summary>

@@ -1,87 +1,28 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Config;
 
-/// <summary>Turns the JSON form of a variant's config (from JSON, or YAML bridged to JSON) into an <see cref="AttestationConfig"/>.</summary>
+/// <summary>
+/// Turns the JSON form of a variant's config (from JSON, or YAML bridged to JSON) into an <see cref="AttestationConfig"/>
+/// through the variant's definition, and reads the field types the library's variants share.
+/// </summary>
 internal static class AttestationConfigReader
 {
-    private static readonly string[] MeasurementsFields = ["measurements"];
-    private static readonly string[] SnpFields = ["measurements", "bootloaderVersion", "teeVersion", "snpVersion", "microcodeVersion", "amdRootKey", "amdSigningKey"];
-    private static readonly string[] AzureSnpFields = ["measurements", "bootloaderVersion", "teeVersion", "snpVersion", "microcodeVersion", "firmwareSignerConfig", "amdRootKey", "amdSigningKey"];
-    private static readonly string[] TdxFields = ["measurements", "qeSVN", "pceSVN", "teeTCBSVN", "qeVendorID", "mrSeam", "xfam", "intelRootKey"];
     private static readonly string[] SignerFields = ["acceptedKeyDigests", "enforcementPolicy", "maaURL"];
 
-    public static AttestationConfig Read(AttestationVariant variant, JsonElement element, string path, bool caseInsensitive)
+    public static AttestationConfig Read(AttestationVariantDefinition definition, JsonElement element, string path, bool caseInsensitive)
     {
-        var fields = new ConfigFieldReader(element, path, caseInsensitive);
-        if (variant == AttestationVariant.AwsSevSnp || variant == AttestationVariant.GcpSevSnp || variant == AttestationVariant.AzureSevSnp)
-        {
-            var isAzure = variant == AttestationVariant.AzureSevSnp;
-            var measurements = ReadMeasurements(fields, required: true);
-            var bootloader = ReadVersion(fields, "bootloaderVersion", byte.MaxValue);
-            var tee = ReadVersion(fields, "teeVersion", byte.MaxValue);
-            var snp = ReadVersion(fields, "snpVersion", byte.MaxValue);
-            var microcode = ReadVersion(fields, "microcodeVersion", byte.MaxValue);
-            var signer = isAzure ? ReadFirmwareSigner(fields.TakeRequired("firmwareSignerConfig"), $"{path}.firmwareSignerConfig", caseInsensitive) : null;
-            var root = ReadCertificate(fields, "amdRootKey");
-            var signing = ReadCertificate(fields, "amdSigningKey");
-            fields.ThrowIfUnknownFields(isAzure ? AzureSnpFields : SnpFields);
-            return Wrap(path, () => new SevSnpAttestationConfig(variant, measurements, bootloader, tee, snp, microcode, root, signing, signer));
-        }
-
-        if (variant == AttestationVariant.AzureTdx)
-        {
-            var measurements = ReadMeasurements(fields, required: true);
-            var qe = ReadVersion(fields, "qeSVN", ushort.MaxValue);
-            var pce = ReadVersion(fields, "pceSVN", ushort.MaxValue);
-            var teeTcb = ReadHexVersion(fields, "teeTCBSVN");
-            var vendor = ReadHexVersion(fields, "qeVendorID");
-            var mrSeam = fields.TryTake("mrSeam", out var seam) ? ReadHex($"{path}.mrSeam", seam) : [];
-            var xfam = ReadHexVersion(fields, "xfam");
-            var root = ReadCertificate(fields, "intelRootKey");
-            fields.ThrowIfUnknownFields(TdxFields);
-            return Wrap(path, () => new AzureTdxAttestationConfig(measurements, qe, pce, teeTcb, vendor, mrSeam, xfam, root));
-        }
-
-        var only = ReadMeasurements(fields, required: variant != AttestationVariant.Dummy);
-        fields.ThrowIfUnknownFields(MeasurementsFields);
-        return Wrap(path, () => new MeasurementsAttestationConfig(variant, only));
+        var config = definition.ReadConfig(new AttestationConfigFields(element, path, caseInsensitive));
+        return config is not null && config.Variant == definition.Variant && definition.ConfigType.IsInstanceOfType(config)
+            ? config
+            : throw new InvalidOperationException($"the definition of {definition.Variant.Name} read a config that is not its own {definition.ConfigType.Name}");
     }
 
-    private static AttestationConfig Wrap(string path, Func<AttestationConfig> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (AttestationFormatException ex)
-        {
-            throw new AttestationFormatException($"{path}: {ex.Message}", ex);
-        }
-    }
-
-    private static MeasurementSet ReadMeasurements(ConfigFieldReader fields, bool required)
-    {
-        if (!fields.TryTake("measurements", out var value))
-        {
-            return required
-                ? throw new AttestationFormatException($"{fields.Path}.measurements: required field is missing")
-                : MeasurementSet.Empty;
-        }
-
-        try
-        {
-            return MeasurementJson.FromJsonElement(value);
-        }
-        catch (AttestationFormatException ex)
-        {
-            throw new AttestationFormatException($"{fields.Path}.measurements: {ex.Message}", ex);
-        }
-    }
-
-    private static AttestationVersion ReadVersion(ConfigFieldReader fields, string name, ushort max)
+    public static AttestationVersion ReadVersion(AttestationConfigFields fields, string name, ushort max)
     {
         var value = fields.TakeRequired(name);
         var path = $"{fields.Path}.{name}";
@@ -92,17 +33,17 @@ internal static class AttestationConfigReader
             case JsonValueKind.Number when value.TryGetUInt16(out var number) && number <= max:
                 return AttestationVersion.FromValue(number);
             default:
-                throw new AttestationFormatException($"{path}: expected a number 0..{max} or \"latest\", got {ConfigFieldReader.Describe(value)}");
+                throw new AttestationFormatException($"{path}: expected a number 0..{max} or \"latest\", got {AttestationConfigFields.Describe(value)}");
         }
     }
 
-    private static HexAttestationVersion ReadHexVersion(ConfigFieldReader fields, string name)
+    public static HexAttestationVersion ReadHexVersion(AttestationConfigFields fields, string name)
     {
         var value = fields.TakeRequired(name);
         var path = $"{fields.Path}.{name}";
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw new AttestationFormatException($"{path}: expected a hex string, \"\" or \"latest\", got {ConfigFieldReader.Describe(value)}");
+            throw new AttestationFormatException($"{path}: expected a hex string, \"\" or \"latest\", got {AttestationConfigFields.Describe(value)}");
         }
 
         var text = value.GetString()!;
@@ -111,11 +52,11 @@ internal static class AttestationConfigReader
             : HexAttestationVersion.FromBytes(ReadHex(path, value));
     }
 
-    private static byte[] ReadHex(string path, JsonElement value)
+    public static byte[] ReadHex(string path, JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw new AttestationFormatException($"{path}: expected a hex string, got {ConfigFieldReader.Describe(value)}");
+            throw new AttestationFormatException($"{path}: expected a hex string, got {AttestationConfigFields.Describe(value)}");
         }
 
         try
@@ -124,11 +65,11 @@ internal static class AttestationConfigReader
         }
         catch (FormatException ex)
         {
-            throw new AttestationFormatException($"{path}: expected a hex string, got {ConfigFieldReader.Describe(value)}", ex);
+            throw new AttestationFormatException($"{path}: expected a hex string, got {AttestationConfigFields.Describe(value)}", ex);
         }
     }
 
-    private static PemCertificate? ReadCertificate(ConfigFieldReader fields, string name)
+    public static PemCertificate? ReadCertificate(AttestationConfigFields fields, string name)
     {
         if (!fields.TryTake(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -138,16 +79,16 @@ internal static class AttestationConfigReader
         var path = $"{fields.Path}.{name}";
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw new AttestationFormatException($"{path}: expected a PEM certificate string, got {ConfigFieldReader.Describe(value)}");
+            throw new AttestationFormatException($"{path}: expected a PEM certificate string, got {AttestationConfigFields.Describe(value)}");
         }
 
         var pem = value.GetString()!;
         return pem.Length == 0 ? null : PemCertificate.Parse(path, pem);
     }
 
-    private static FirmwareSignerConfig ReadFirmwareSigner(JsonElement element, string path, bool caseInsensitive)
+    public static FirmwareSignerConfig ReadFirmwareSigner(JsonElement element, string path, bool caseInsensitive)
     {
-        var fields = new ConfigFieldReader(element, path, caseInsensitive);
+        var fields = new AttestationConfigFields(element, path, caseInsensitive);
         var digests = new List<ReadOnlyMemory<byte>>();
         if (fields.TryTake("acceptedKeyDigests", out var list))
         {
@@ -165,7 +106,7 @@ internal static class AttestationConfigReader
             }
             else if (list.ValueKind != JsonValueKind.Null)
             {
-                throw new AttestationFormatException($"{path}.acceptedKeyDigests: expected a list of hex digests, got {ConfigFieldReader.Describe(list)}");
+                throw new AttestationFormatException($"{path}.acceptedKeyDigests: expected a list of hex digests, got {AttestationConfigFields.Describe(list)}");
             }
         }
 
@@ -177,7 +118,7 @@ internal static class AttestationConfigReader
                 JsonValueKind.String => Wrap(path, policyValue.GetString()!),
                 JsonValueKind.True => EnforcementPolicy.Equal,
                 JsonValueKind.False => EnforcementPolicy.WarnOnly,
-                _ => throw new AttestationFormatException($"{path}.enforcementPolicy: expected Equal, MAAFallback or WarnOnly, got {ConfigFieldReader.Describe(policyValue)}"),
+                _ => throw new AttestationFormatException($"{path}.enforcementPolicy: expected Equal, MAAFallback or WarnOnly, got {AttestationConfigFields.Describe(policyValue)}"),
             };
         }
 
@@ -186,7 +127,7 @@ internal static class AttestationConfigReader
         {
             maaUrl = url.ValueKind == JsonValueKind.String
                 ? url.GetString()!
-                : throw new AttestationFormatException($"{path}.maaURL: expected a URL string, got {ConfigFieldReader.Describe(url)}");
+                : throw new AttestationFormatException($"{path}.maaURL: expected a URL string, got {AttestationConfigFields.Describe(url)}");
         }
 
         fields.ThrowIfUnknownFields(SignerFields);

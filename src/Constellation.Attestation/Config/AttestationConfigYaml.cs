@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using Constellation.Attestation.Variants;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,18 +16,26 @@ namespace Constellation.Attestation.Config;
 /// Field names are exact (YAML is case-sensitive); unknown fields, duplicates and bad values are errors naming
 /// the field, e.g. <c>attestation.awsSEVSNP.bootloaderVersion</c>. Output follows yaml.v3's layout with two-space
 /// indentation; certificates are written as double-quoted strings; <c>amdSigningKey</c> is omitted when empty.
-/// The <c>dummy</c> variant (JSON-only upstream) is accepted under the key <c>dummy</c>.
+/// The variant's <see cref="AttestationVariantDefinition"/> reads and writes its fields. The <c>dummy</c> variant
+/// (JSON-only upstream) is accepted under the key <c>dummy</c>.
 /// </remarks>
 public static class AttestationConfigYaml
 {
     /// <summary>Parses an attestation section given as YAML text (the mapping <c>{&lt;configKey&gt;: {...}}</c>).</summary>
     /// <param name="yaml">The YAML text.</param>
-    /// <returns>The config; its variant is selected by the key.</returns>
+    /// <returns>The config; its variant (of <see cref="AttestationVariantRegistry.Default"/>) is selected by the key.</returns>
     /// <exception cref="AttestationFormatException">The YAML is malformed, has zero or several variant keys, or a field is invalid.</exception>
-    public static AttestationConfig ParseSection(string yaml)
+    public static AttestationConfig ParseSection(string yaml) => ParseSection(yaml, AttestationVariantRegistry.Default);
+
+    /// <summary>Parses an attestation section given as YAML text, its key looked up in a registry.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="registry">The variants the key may select.</param>
+    /// <returns>The config.</returns>
+    /// <exception cref="AttestationFormatException">The YAML is malformed, has zero or several variant keys, or a field is invalid.</exception>
+    public static AttestationConfig ParseSection(string yaml, AttestationVariantRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        return FromSectionNode(LoadSingleDocument(yaml, "attestation"), "attestation");
+        return FromSectionNode(LoadSingleDocument(yaml, "attestation"), "attestation", registry);
     }
 
     /// <summary>Reads an attestation section from a parsed YAML node.</summary>
@@ -34,43 +43,66 @@ public static class AttestationConfigYaml
     /// <param name="path">The path used in error messages, usually <c>attestation</c>.</param>
     /// <returns>The config.</returns>
     /// <exception cref="AttestationFormatException">The section is not exactly one known variant key with a valid config.</exception>
-    public static AttestationConfig FromSectionNode(YamlNode section, string path = "attestation")
+    public static AttestationConfig FromSectionNode(YamlNode section, string path = "attestation") =>
+        FromSectionNode(section, path, AttestationVariantRegistry.Default);
+
+    /// <summary>Reads an attestation section from a parsed YAML node, its key looked up in a registry.</summary>
+    /// <param name="section">The mapping under <c>attestation:</c>.</param>
+    /// <param name="path">The path used in error messages, usually <c>attestation</c>.</param>
+    /// <param name="registry">The variants the key may select.</param>
+    /// <returns>The config.</returns>
+    /// <exception cref="AttestationFormatException">The section is not exactly one variant key of the registry with a valid config.</exception>
+    public static AttestationConfig FromSectionNode(YamlNode section, string path, AttestationVariantRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(registry);
         if (section is not YamlMappingNode mapping || mapping.Children.Count != 1)
         {
             throw new AttestationFormatException(
-                $"{path}: expected exactly one variant key (one of {string.Join(", ", KnownKeys())}), got {Describe(section)}");
+                $"{path}: expected exactly one variant key (one of {KnownKeys(registry)}), got {Describe(section)}");
         }
 
         var (keyNode, valueNode) = System.Linq.Enumerable.First(mapping.Children);
         var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
-        AttestationVariant variant;
+        AttestationVariantDefinition definition;
         try
         {
-            variant = AttestationVariant.FromConfigKey(key);
+            definition = registry.FromConfigKey(key);
         }
         catch (UnknownVariantException ex)
         {
-            throw new AttestationFormatException($"{path}: unknown variant key \"{key}\" (known: {string.Join(", ", KnownKeys())})", ex);
+            throw new AttestationFormatException($"{path}: unknown variant key \"{key}\" (known: {KnownKeys(registry)})", ex);
         }
 
-        return FromVariantNode(variant, valueNode, $"{path}.{key}");
+        return FromVariantNode(definition, valueNode, $"{path}.{key}");
     }
 
-    /// <summary>Reads one variant's config from a parsed YAML node (the value under its config key).</summary>
+    /// <summary>Reads the config of a variant of <see cref="AttestationVariantRegistry.Default"/> from a parsed YAML node (the value under its config key).</summary>
     /// <param name="variant">The variant.</param>
     /// <param name="node">The mapping node.</param>
     /// <param name="path">The path used in error messages.</param>
     /// <returns>The config.</returns>
+    /// <exception cref="UnknownVariantException">The variant is not one of the library's.</exception>
     /// <exception cref="AttestationFormatException">A field is missing, unknown or invalid.</exception>
     public static AttestationConfig FromVariantNode(AttestationVariant variant, YamlNode node, string path)
     {
         ArgumentNullException.ThrowIfNull(variant);
+        return FromVariantNode(AttestationVariantRegistry.Default.Get(variant), node, path);
+    }
+
+    /// <summary>Reads a variant's config from a parsed YAML node (the value under its config key), read by its definition.</summary>
+    /// <param name="definition">The variant's definition.</param>
+    /// <param name="node">The mapping node.</param>
+    /// <param name="path">The path used in error messages.</param>
+    /// <returns>The config.</returns>
+    /// <exception cref="AttestationFormatException">A field is missing, unknown or invalid.</exception>
+    public static AttestationConfig FromVariantNode(AttestationVariantDefinition definition, YamlNode node, string path)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(path);
-        return AttestationConfigReader.Read(variant, YamlJsonBridge.ToJsonElement(node, path), path, caseInsensitive: false);
+        return AttestationConfigReader.Read(definition, YamlJsonBridge.ToJsonElement(node, path), path, caseInsensitive: false);
     }
 
     /// <summary>Writes the attestation section (<c>&lt;configKey&gt;:</c> and the config below it) as YAML text.</summary>
@@ -104,60 +136,7 @@ public static class AttestationConfigYaml
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(config);
-        var pad = new string(' ', indent);
-        WriteMeasurements(builder, config.Measurements, indent);
-        switch (config)
-        {
-            case SevSnpAttestationConfig snp:
-                builder.Append(pad).Append("bootloaderVersion: ").Append(snp.BootloaderVersion).Append('\n');
-                builder.Append(pad).Append("teeVersion: ").Append(snp.TeeVersion).Append('\n');
-                builder.Append(pad).Append("snpVersion: ").Append(snp.SnpVersion).Append('\n');
-                builder.Append(pad).Append("microcodeVersion: ").Append(snp.MicrocodeVersion).Append('\n');
-                if (snp.FirmwareSignerConfig is { } signer)
-                {
-                    builder.Append(pad).Append("firmwareSignerConfig:\n");
-                    builder.Append(pad).Append("  acceptedKeyDigests:");
-                    if (signer.AcceptedKeyDigests.IsEmpty)
-                    {
-                        builder.Append(" []\n");
-                    }
-                    else
-                    {
-                        builder.Append('\n');
-                        foreach (var digest in signer.AcceptedKeyDigests)
-                        {
-                            builder.Append(pad).Append("    - ").Append(MeasurementYaml.QuoteIfNeeded(Convert.ToHexStringLower(digest.AsSpan()))).Append('\n');
-                        }
-                    }
-
-                    builder.Append(pad).Append("  enforcementPolicy: ").Append(signer.EnforcementPolicyName).Append('\n');
-                    if (signer.MaaUrl.Length > 0)
-                    {
-                        builder.Append(pad).Append("  maaURL: ").Append(Quote(signer.MaaUrl)).Append('\n');
-                    }
-                }
-
-                builder.Append(pad).Append("amdRootKey: ").Append(Quote(snp.AmdRootKey?.Pem ?? string.Empty)).Append('\n');
-                if (snp.AmdSigningKey is { } signing)
-                {
-                    builder.Append(pad).Append("amdSigningKey: ").Append(Quote(signing.Pem)).Append('\n');
-                }
-
-                break;
-            case AzureTdxAttestationConfig tdx:
-                builder.Append(pad).Append("qeSVN: ").Append(tdx.QeSvn).Append('\n');
-                builder.Append(pad).Append("pceSVN: ").Append(tdx.PceSvn).Append('\n');
-                builder.Append(pad).Append("teeTCBSVN: ").Append(HexScalar(tdx.TeeTcbSvn.ToString())).Append('\n');
-                builder.Append(pad).Append("qeVendorID: ").Append(HexScalar(tdx.QeVendorId.ToString())).Append('\n');
-                if (!tdx.MrSeam.IsEmpty)
-                {
-                    builder.Append(pad).Append("mrSeam: ").Append(HexScalar(Convert.ToHexStringLower(tdx.MrSeam.AsSpan()))).Append('\n');
-                }
-
-                builder.Append(pad).Append("xfam: ").Append(HexScalar(tdx.Xfam.ToString())).Append('\n');
-                builder.Append(pad).Append("intelRootKey: ").Append(Quote(tdx.IntelRootKey?.Pem ?? string.Empty)).Append('\n');
-                break;
-        }
+        config.Definition.WriteConfigYaml(builder, config, indent);
     }
 
     /// <summary>Appends <c>measurements:</c> and the measurements at the given indentation.</summary>
@@ -197,10 +176,11 @@ public static class AttestationConfigYaml
             : throw new AttestationFormatException($"{what}: expected one YAML document, got {stream.Documents.Count}");
     }
 
-    private static string HexScalar(string value) => value.Length == 0 ? "\"\"" : MeasurementYaml.QuoteIfNeeded(value);
+    /// <summary>A hex value as yaml.v3 writes it: quoted when empty or when it would read as another type.</summary>
+    internal static string HexScalar(string value) => value.Length == 0 ? "\"\"" : MeasurementYaml.QuoteIfNeeded(value);
 
     /// <summary>Double-quotes a string with YAML escapes.</summary>
-    private static string Quote(string value)
+    internal static string Quote(string value)
     {
         var builder = new StringBuilder(value.Length + 2).Append('"');
         foreach (var c in value)
@@ -220,7 +200,7 @@ public static class AttestationConfigYaml
         return builder.Append('"').ToString();
     }
 
-    private static string[] KnownKeys() => System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(AttestationVariant.All, v => v.ConfigKey));
+    private static string KnownKeys(AttestationVariantRegistry registry) => string.Join(", ", System.Linq.Enumerable.Select(registry.Variants, v => v.ConfigKey));
 
     private static string Describe(YamlNode node) => node switch
     {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Constellation.Attestation.Variants;
 using YamlDotNet.RepresentationModel;
 
 namespace Constellation.Attestation.Config;
@@ -51,9 +52,17 @@ public sealed class ConstellationConfigFile
     /// <param name="yaml">The file's text.</param>
     /// <returns>The config.</returns>
     /// <exception cref="AttestationFormatException">The file is not a v4 config, or a field read here is invalid.</exception>
-    public static ConstellationConfigFile Parse(string yaml)
+    public static ConstellationConfigFile Parse(string yaml) => Parse(yaml, AttestationVariantRegistry.Default);
+
+    /// <summary>Parses a config file whose attestation section may select any variant of a registry.</summary>
+    /// <param name="yaml">The file's text.</param>
+    /// <param name="registry">The variants the attestation section may select (and the providers they belong to).</param>
+    /// <returns>The config.</returns>
+    /// <exception cref="AttestationFormatException">The file is not a v4 config, or a field read here is invalid.</exception>
+    public static ConstellationConfigFile Parse(string yaml, AttestationVariantRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(registry);
         var root = AttestationConfigYaml.LoadSingleDocument(yaml, "config") as YamlMappingNode
             ?? throw new AttestationFormatException("config: expected a YAML mapping at the top level");
 
@@ -76,11 +85,12 @@ public sealed class ConstellationConfigFile
             throw new AttestationFormatException("config.attestation: required section is missing");
         }
 
-        var attestation = AttestationConfigYaml.FromSectionNode(section, "attestation");
-        if (provider != CloudProvider.Unknown && !provider.AllowedVariants().Contains(attestation.Variant))
+        var attestation = AttestationConfigYaml.FromSectionNode(section, "attestation", registry);
+        var allowed = registry.AllowedVariants(provider);
+        if (provider != CloudProvider.Unknown && !allowed.Contains(attestation.Variant))
         {
             throw new AttestationFormatException(
-                $"attestation: variant {attestation.Variant.Name} is not allowed for provider {provider.ToConfigString()} (allowed: {string.Join(", ", provider.AllowedVariants())})");
+                $"attestation: variant {attestation.Variant.Name} is not allowed for provider {provider.ToConfigString()} (allowed: {string.Join(", ", allowed)})");
         }
 
         return new ConstellationConfigFile(image, name, provider, attestation);
@@ -148,7 +158,7 @@ public sealed class ConstellationConfigFile
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(measurements);
-        var before = Parse(yaml);
+        var before = Parse(yaml, AttestationVariantRegistry.Default);
         var expected = before.Attestation.WithMeasurements(measurements);
 
         var root = (YamlMappingNode)AttestationConfigYaml.LoadSingleDocument(yaml, "config");

@@ -1,37 +1,40 @@
 using System;
+using Constellation.Attestation.Variants;
 
 namespace Constellation.Attestation.Config;
 
 /// <summary>
-/// The config of a variant whose only option is its measurements: aws-nitro-tpm, azure-trustedlaunch,
-/// gcp-sev-es, qemu-vtpm, qemu-tdx and dummy.
+/// The config of a variant whose only option is its measurements (its definition's
+/// <see cref="AttestationVariantDefinition.ConfigType"/>): aws-nitro-tpm, azure-trustedlaunch, gcp-sev-es, qemu-vtpm,
+/// qemu-tdx and dummy.
 /// </summary>
 public sealed class MeasurementsAttestationConfig : AttestationConfig
 {
-    /// <summary>Creates the config.</summary>
+    /// <summary>Creates the config of a variant of <see cref="AttestationVariantRegistry.Default"/>.</summary>
     /// <param name="variant">A variant without further options.</param>
     /// <param name="measurements">The expected measurements.</param>
+    /// <exception cref="UnknownVariantException">The variant is not one of the library's.</exception>
     /// <exception cref="ArgumentException">The variant has options and needs another config type.</exception>
     /// <exception cref="AttestationFormatException">The measurements have the wrong length for the variant.</exception>
     public MeasurementsAttestationConfig(AttestationVariant variant, MeasurementSet measurements)
-        : base(variant, measurements)
+        : this(AttestationVariantRegistry.Default.Get(variant ?? throw new ArgumentNullException(nameof(variant))), measurements)
     {
-        if (!IsMeasurementsOnly(variant))
+    }
+
+    /// <summary>Creates the config of a variant by its definition.</summary>
+    /// <param name="definition">The definition of a variant whose <see cref="AttestationVariantDefinition.ConfigType"/> is this type.</param>
+    /// <param name="measurements">The expected measurements.</param>
+    /// <exception cref="ArgumentException">The variant has options and needs another config type.</exception>
+    /// <exception cref="AttestationFormatException">The measurements have the wrong length for the variant.</exception>
+    public MeasurementsAttestationConfig(AttestationVariantDefinition definition, MeasurementSet measurements)
+        : base(definition, measurements)
+    {
+        if (definition.ConfigType != typeof(MeasurementsAttestationConfig))
         {
-            throw new ArgumentException($"variant {variant.Name} has options beyond measurements; use its own config type", nameof(variant));
+            throw new ArgumentException($"variant {definition.Variant.Name} has options beyond measurements; use its own config type", nameof(definition));
         }
     }
 
-    /// <summary>Gets a value indicating whether a variant's config holds only measurements.</summary>
-    /// <param name="variant">The variant.</param>
-    /// <returns><see langword="true"/> for aws-nitro-tpm, azure-trustedlaunch, gcp-sev-es, qemu-vtpm, qemu-tdx and dummy.</returns>
-    public static bool IsMeasurementsOnly(AttestationVariant variant)
-    {
-        ArgumentNullException.ThrowIfNull(variant);
-        return variant != AttestationVariant.AwsSevSnp && variant != AttestationVariant.GcpSevSnp
-            && variant != AttestationVariant.AzureSevSnp && variant != AttestationVariant.AzureTdx;
-    }
-
     /// <inheritdoc />
-    public override AttestationConfig WithMeasurements(MeasurementSet measurements) => new MeasurementsAttestationConfig(Variant, measurements);
+    public override AttestationConfig WithMeasurements(MeasurementSet measurements) => new MeasurementsAttestationConfig(Definition, measurements);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Constellation.Attestation.Config;
@@ -34,8 +35,9 @@ internal sealed class ProviderProfile
             new("IAMServiceAccountVM", "\"\""), new("deployCSIDriver", "true"), new("useMarketplaceImage", "false")]),
         CloudProvider.OpenStack => new("openstack", "\"\"", "\"\"", [
             new("cloud", "\"\""), new("availabilityZone", "\"\""), new("floatingIPPoolID", "\"\""), new("deployYawolLoadBalancer", "true")]),
-        _ => new("qemu", "none", "default", [
+        CloudProvider.Qemu => new("qemu", "none", "default", [
             new("imageFormat", "raw"), new("vcpus", "2"), new("memory", "2048"), new("metadataAPIServer", "\"\""),
             new("libvirtSocket", "\"\""), new("firmware", "\"\"")]),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "no cluster configuration exists for this provider"),
     };
 }

@@ -1,11 +1,19 @@
 using System;
 using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Policy;
-using Constellation.Attestation.Tpm.Validate;
+using Amazon.EC2;
+using Constellation.Attestation.Collateral;
+using Constellation.Attestation.Snp.Collateral;
+using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.AzureSevSnp;
+using Constellation.Attestation.Variants.Common.Gcp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Constellation.Attestation.DependencyInjection;
@@ -50,17 +58,37 @@ public static class AttestationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConstellationAttestationOptions>, ConstellationAttestationOptionsValidator>());
         services.AddOptions<ConstellationAttestationOptions>().ValidateOnStart();
         services.TryAddSingleton<AttestationMetrics>();
-        // Variants that need no cloud credentials are ready to use; register your own factory first for the cloud ones.
-        // dummy accepts every document: it is in the factory only when the options name it.
+        services.TryAddSingleton(AttestationVariantRegistry.Default);
+        services.TryAddSingleton(CreateVariantServices);
+        // Every variant of the registry whose services are registered can be validated. dummy accepts every document:
+        // it is in the factory only when the options name it.
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ConstellationAttestationOptions>>().Value;
-            var factory = new AttestationValidatorFactory { AllowEmptyMeasurements = options.AllowEmptyMeasurements }.RegisterQemuVtpm();
-            return AttestationVariant.TryParse(options.Variant, out var named) && named == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
+            var registry = sp.GetRequiredService<AttestationVariantRegistry>();
+            var factory = new AttestationValidatorFactory(registry, sp.GetRequiredService<VariantServices>()) { AllowEmptyMeasurements = options.AllowEmptyMeasurements };
+            return registry.TryParse(options.Variant, out var named) && named.Variant == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
         });
         services.TryAddSingleton<ConfiguredAttestationValidator>();
         services.TryAddSingleton<IAttestationValidator>(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
         services.AddHostedService(sp => sp.GetRequiredService<ConfiguredAttestationValidator>());
         return services;
     }
+
+    /// <summary>
+    /// The validators' services from the container: the clock, logging, and whichever clients are registered (the AMD KDS
+    /// and Intel PCS clients of <see cref="CollateralServiceCollectionExtensions.AddConstellationCollateral(IServiceCollection, Action{CollateralClientOptions})"/>,
+    /// a <see cref="MaaTokenValidator"/>, an <see cref="IGceShieldedIdentityClient"/>, an EC2 client factory). Register a
+    /// <see cref="VariantServices"/> yourself for anything else (e.g. azure-trustedlaunch's roots).
+    /// </summary>
+    private static VariantServices CreateVariantServices(IServiceProvider provider) => new()
+    {
+        TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
+        LoggerFactory = provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+        AmdKds = provider.GetService<AmdKdsClient>(),
+        TdxCollateral = provider.GetService<ITdxCollateralSource>() ?? provider.GetService<IntelPcsClient>(),
+        MaaTokenValidator = provider.GetService<MaaTokenValidator>(),
+        GceShieldedIdentity = provider.GetService<IGceShieldedIdentityClient>(),
+        Ec2Clients = provider.GetService<Func<string, IAmazonEC2>>(),
+    };
 }

@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Diagnostics;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Variants.Dummy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,7 +50,7 @@ internal sealed class ConfiguredAttestationValidator : IAttestationValidator, IH
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
-        var variant = AttestationVariant.Parse(options.Variant!);
+        var variant = _factory.Registry.Parse(options.Variant!).Variant;
         IAttestationValidator inner;
         if (variant == AttestationVariant.Dummy && string.IsNullOrEmpty(options.PolicyFile))
         {
@@ -58,7 +58,7 @@ internal sealed class ConfiguredAttestationValidator : IAttestationValidator, IH
         }
         else
         {
-            var source = new FileAttestationPolicySource(options.PolicyFile!, options.PolicyFileFormat, variant);
+            var source = new FileAttestationPolicySource(options.PolicyFile!, options.PolicyFileFormat, variant, _factory.Registry);
             _updateable = await UpdateableAttestationValidator.CreateAsync(
                 source,
                 _factory,

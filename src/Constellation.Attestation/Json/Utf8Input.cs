@@ -1,7 +1,7 @@
 using System;
 using System.Text.Unicode;
 
-namespace Constellation.Attestation;
+namespace Constellation.Attestation.Json;
 
 /// <summary>
 /// System.Text.Json checks the structure of a document but decodes string contents (and member names) only when they

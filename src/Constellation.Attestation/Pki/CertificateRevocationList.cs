@@ -22,25 +22,25 @@ namespace Constellation.Attestation.Pki;
 /// </remarks>
 public sealed class CertificateRevocationList
 {
-    private readonly X509Crl crl;
-    private readonly Dictionary<string, DateTimeOffset> revoked;
+    private readonly X509Crl _crl;
+    private readonly Dictionary<string, DateTimeOffset> _revoked;
 
     private CertificateRevocationList(X509Crl crl, byte[] der)
     {
-        this.crl = crl;
+        _crl = crl;
         RawData = der;
         ThisUpdate = new DateTimeOffset(DateTime.SpecifyKind(crl.ThisUpdate, DateTimeKind.Utc));
         NextUpdate = crl.NextUpdate is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null;
         Issuer = new X500DistinguishedName(crl.IssuerDN.GetEncoded());
-        revoked = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        _revoked = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var entry in crl.GetRevokedCertificates() ?? new HashSet<X509CrlEntry>())
         {
             // A serial listed twice keeps its earliest revocation time.
             var serial = NormalizeSerial(entry.SerialNumber.ToByteArrayUnsigned());
             var when = new DateTimeOffset(DateTime.SpecifyKind(entry.RevocationDate, DateTimeKind.Utc));
-            if (!revoked.TryGetValue(serial, out var earlier) || when < earlier)
+            if (!_revoked.TryGetValue(serial, out var earlier) || when < earlier)
             {
-                revoked[serial] = when;
+                _revoked[serial] = when;
             }
         }
     }
@@ -58,7 +58,7 @@ public sealed class CertificateRevocationList
     public DateTimeOffset? NextUpdate { get; }
 
     /// <summary>Gets the serial numbers of the revoked certificates as uppercase hex without leading zero bytes.</summary>
-    public IReadOnlyCollection<string> RevokedSerialNumbers => revoked.Keys;
+    public IReadOnlyCollection<string> RevokedSerialNumbers => _revoked.Keys;
 
     /// <summary>Parses a CRL from DER, or from PEM with a <c>X509 CRL</c> block.</summary>
     /// <param name="data">The encoded CRL; nothing may follow it.</param>
@@ -97,7 +97,7 @@ public sealed class CertificateRevocationList
     public bool IsRevoked(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return revoked.ContainsKey(NormalizeSerial(certificate.SerialNumberBytes.Span));
+        return _revoked.ContainsKey(NormalizeSerial(certificate.SerialNumberBytes.Span));
     }
 
     /// <summary>Gets when the certificate was revoked, if the CRL lists it. Only meaningful once the issuer is checked.</summary>
@@ -107,7 +107,7 @@ public sealed class CertificateRevocationList
     internal bool TryGetRevocationTime(X509Certificate2 certificate, out DateTimeOffset revokedAt)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return revoked.TryGetValue(NormalizeSerial(certificate.SerialNumberBytes.Span), out revokedAt);
+        return _revoked.TryGetValue(NormalizeSerial(certificate.SerialNumberBytes.Span), out revokedAt);
     }
 
     /// <summary>Returns whether the CRL names <paramref name="issuer"/> as issuer and carries a valid signature by its key.</summary>
@@ -124,7 +124,7 @@ public sealed class CertificateRevocationList
         try
         {
             var bcIssuer = new X509CertificateParser().ReadCertificate(issuer.RawData);
-            crl.Verify(bcIssuer.GetPublicKey());
+            _crl.Verify(bcIssuer.GetPublicKey());
             return true;
         }
         catch (Exception ex) when (ex is InvalidKeyException or SignatureException or Org.BouncyCastle.Security.Certificates.CrlException
@@ -180,7 +180,7 @@ public sealed class CertificateRevocationList
     {
         ArgumentNullException.ThrowIfNull(name);
         var other = X509Name.GetInstance(Asn1Object.FromByteArray(name.RawData));
-        return crl.IssuerDN.Equivalent(other);
+        return _crl.IssuerDN.Equivalent(other);
     }
 
     internal static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

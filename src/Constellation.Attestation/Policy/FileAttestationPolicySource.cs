@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.IO;
+using Constellation.Attestation.Variants;
 using YamlDotNet.RepresentationModel;
 
 namespace Constellation.Attestation.Policy;
@@ -25,9 +26,26 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
     /// the variant the file must select, or <see langword="null"/> to accept any variant.
     /// </param>
     /// <exception cref="ArgumentException">JSON without a variant.</exception>
+    /// <exception cref="UnknownVariantException">The variant is not one of the library's.</exception>
     public FileAttestationPolicySource(string path, PolicyFileFormat format, AttestationVariant? variant)
+        : this(path, format, variant, AttestationVariantRegistry.Default)
+    {
+    }
+
+    /// <summary>Creates a source whose configs are read by the definitions of a registry.</summary>
+    /// <param name="path">The policy file (may be a symbolic link).</param>
+    /// <param name="format">The file's encoding.</param>
+    /// <param name="variant">
+    /// For <see cref="PolicyFileFormat.Json"/> the variant the file is for (required). For <see cref="PolicyFileFormat.Yaml"/>
+    /// the variant the file must select, or <see langword="null"/> to accept any variant of <paramref name="registry"/>.
+    /// </param>
+    /// <param name="registry">The variants the file may be for (e.g. the validator factory's <see cref="AttestationValidatorFactory.Registry"/>).</param>
+    /// <exception cref="ArgumentException">JSON without a variant.</exception>
+    /// <exception cref="UnknownVariantException">The variant is not in the registry.</exception>
+    public FileAttestationPolicySource(string path, PolicyFileFormat format, AttestationVariant? variant, AttestationVariantRegistry registry)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(registry);
         if (format == PolicyFileFormat.Json && variant is null)
         {
             throw new ArgumentException("a JSON policy file does not name its variant; pass the variant", nameof(variant));
@@ -36,11 +54,15 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
         Path = System.IO.Path.GetFullPath(path);
         Format = format;
         Variant = variant;
+        Registry = registry;
+        _definition = variant is null ? null : registry.Get(variant);
     }
 
     // An attestation config is measurements (a few KiB) plus at most a few PEM certificates; 1 MiB bounds what a wrong
     // path (a FIFO, a device, a huge file) can make a service read at start or on every reload.
     private const int MaxPolicyBytes = 1024 * 1024;
+
+    private readonly AttestationVariantDefinition? _definition;
 
     /// <summary>Gets the absolute path of the policy file.</summary>
     public string Path { get; }
@@ -50,6 +72,9 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
 
     /// <summary>Gets the variant the file must be for, or <see langword="null"/> for any.</summary>
     public AttestationVariant? Variant { get; }
+
+    /// <summary>Gets the variants the file may be for; their definitions read it.</summary>
+    public AttestationVariantRegistry Registry { get; }
 
     /// <inheritdoc />
     public string Description => Path;
@@ -71,7 +96,7 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
         AttestationConfig config;
         try
         {
-            config = Format == PolicyFileFormat.Json ? AttestationConfigJson.Parse(Variant!, bytes) : ParseYaml(bytes);
+            config = Format == PolicyFileFormat.Json ? AttestationConfigJson.Parse(_definition!, bytes) : ParseYaml(bytes, Registry);
         }
         catch (AttestationFormatException ex)
         {
@@ -86,7 +111,7 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
         return config;
     }
 
-    private static AttestationConfig ParseYaml(byte[] bytes)
+    private static AttestationConfig ParseYaml(byte[] bytes, AttestationVariantRegistry registry)
     {
         string text;
         try
@@ -102,9 +127,9 @@ public sealed class FileAttestationPolicySource : IAttestationPolicySource
         if (root is YamlMappingNode mapping
             && mapping.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "attestation"))
         {
-            return ConstellationConfigFile.Parse(text).Attestation;
+            return ConstellationConfigFile.Parse(text, registry).Attestation;
         }
 
-        return AttestationConfigYaml.FromSectionNode(root, "attestation");
+        return AttestationConfigYaml.FromSectionNode(root, "attestation", registry);
     }
 }

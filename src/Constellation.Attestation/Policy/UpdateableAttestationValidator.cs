@@ -90,7 +90,7 @@ public sealed class UpdateableAttestationValidator : IAttestationValidator, IAsy
     /// <param name="cancellationToken">Cancels the first load.</param>
     /// <returns>The validator.</returns>
     /// <exception cref="AttestationException">The first policy cannot be read or parsed.</exception>
-    /// <exception cref="InvalidOperationException">No validator is registered for the first policy's variant.</exception>
+    /// <exception cref="InvalidOperationException">The first policy is <c>dummy</c> and the factory was not asked for it by name.</exception>
     public static async Task<UpdateableAttestationValidator> CreateAsync(
         IAttestationPolicySource source,
         AttestationValidatorFactory factory,
@@ -215,7 +215,7 @@ public sealed class UpdateableAttestationValidator : IAttestationValidator, IAsy
             throw new EmptyMeasurementsException(ex.Variant, $"policy from {source.Description}: {ex.Field}", ex.OptIn ?? nameof(AttestationValidatorFactory.AllowEmptyMeasurements));
         }
 
-        if (config.Measurements.Count == 0 && config.Variant != AttestationVariant.Dummy)
+        if (config.Measurements.Count == 0 && config.Definition.RequiresMeasurements)
         {
             PolicyLog.NoMeasurementsAllowed(logger, source.Description, config.Variant.Name);
         }

@@ -2,11 +2,15 @@ using System.CommandLine;
 using System.Linq;
 using System.Text.Json;
 using Constellation.Attestation;
+using Constellation.Attestation.Variants;
 using Spectre.Console;
 
 namespace Constellation.Cli.Commands;
 
-/// <summary><c>constellation variants</c>: lists the attestation variants with their OIDs.</summary>
+/// <summary>
+/// <c>constellation variants</c>: lists the attestation variants of the registry with their OIDs, and whether this CLI
+/// can validate and issue each (from the variants' capabilities with what this CLI and machine offer; with the reason when not).
+/// </summary>
 public static class VariantsCommand
 {
     /// <summary>Creates the command.</summary>
@@ -14,27 +18,51 @@ public static class VariantsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
-        var command = new Command("variants", "List the attestation variants with their OIDs, evidence family and provider.") { json };
+        var command = new Command("variants", "List the attestation variants with their OIDs, evidence family, provider, and whether this CLI can validate and issue them here.") { json };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
+            using var variants = new CliVariants();
+            var rows = CliVariants.Registry.Definitions.Select(d => (
+                Definition: d,
+                Validator: d.GetValidatorCapability(variants.Services),
+                Issuer: d.GetIssuerCapability(variants.IssuerServices))).ToList();
             if (parse.GetValue(json))
             {
-                var rows = AttestationVariant.All.Select(v => new { name = v.Name, oid = v.Oid, family = v.Family.ToString(), provider = v.Provider.ToConfigString() });
-                output.WriteLine(JsonSerializer.Serialize(rows));
+                output.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
+                {
+                    name = r.Definition.Variant.Name,
+                    oid = r.Definition.Variant.Oid,
+                    family = r.Definition.Variant.Family.ToString(),
+                    provider = r.Definition.Variant.Provider.ToConfigString(),
+                    validator = Capability(r.Validator),
+                    issuer = Capability(r.Issuer),
+                })));
                 return ExitCodes.Success;
             }
 
-            var table = new Table().AddColumns("Variant", "OID", "Evidence", "Provider");
-            foreach (var variant in AttestationVariant.All)
+            var table = new Table().AddColumns("Variant", "OID", "Evidence", "Provider", "Validate", "Issue");
+            foreach (var (definition, validator, issuer) in rows)
             {
-                table.AddRow(variant.Name, variant.Oid, variant.Family.ToString(), variant.Provider.ToConfigString());
+                var variant = definition.Variant;
+                table.AddRow(variant.Name, variant.Oid, variant.Family.ToString(), variant.Provider.ToConfigString(), YesNo(validator), YesNo(issuer));
             }
 
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            if (!ReferenceEquals(output, System.Console.Out) || System.Console.IsOutputRedirected)
+            {
+                // Redirected output has no terminal width; keep each variant on one line for scripts.
+                console.Profile.Width = 200;
+            }
+
             console.Write(table);
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static object Capability(VariantCapability capability) =>
+        capability.IsAvailable ? new { available = true } : new { available = false, reason = capability.Reason };
+
+    private static string YesNo(VariantCapability capability) => capability.IsAvailable ? "yes" : "no";
 }

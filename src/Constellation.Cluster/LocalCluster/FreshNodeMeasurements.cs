@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 
 namespace Constellation.Cluster.LocalCluster;
 
@@ -38,7 +38,7 @@ public static class FreshNodeMeasurements
             return MeasurementSet.Empty;
         }
 
-        if (variant != AttestationVariant.QemuVtpm || variant.ClusterIdRegister is not { } register)
+        if (variant != AttestationVariant.QemuVtpm || QemuVtpmVariant.Instance.ClusterIdRegister is not { } register)
         {
             throw new ArgumentException($"local cluster: issuer variant: expected dummy or qemu-vtpm, got {variant.Name}", nameof(issuer));
         }
@@ -46,7 +46,7 @@ public static class FreshNodeMeasurements
         // The quote is checked against its own key (any measurements allowed): it only reports what this TPM holds now.
         var nonce = RandomNumberGenerator.GetBytes(32);
         var document = await issuer.IssueAsync(new byte[32], nonce, cancellationToken).ConfigureAwait(false);
-        var seen = await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce, cancellationToken).ConfigureAwait(false);
+        var seen = await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce, cancellationToken).ConfigureAwait(false);
         if (!seen.Measurements.TryGetValue(register, out var clusterId))
         {
             throw new InvalidOperationException($"local cluster: PCR {register} (cluster ID): expected all-zero on a fresh node, got no value in the quote");

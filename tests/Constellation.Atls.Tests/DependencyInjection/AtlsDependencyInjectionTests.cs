@@ -2,7 +2,7 @@ using System.Net;
 using Constellation.Atls.DependencyInjection;
 using Constellation.Attestation;
 using Constellation.Attestation.DependencyInjection;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

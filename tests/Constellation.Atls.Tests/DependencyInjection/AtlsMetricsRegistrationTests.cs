@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Constellation.Atls.DependencyInjection;
 using Constellation.Atls.Diagnostics;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Constellation.Atls.Tests.DependencyInjection;

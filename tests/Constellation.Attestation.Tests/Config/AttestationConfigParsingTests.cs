@@ -1,4 +1,6 @@
 using Constellation.Attestation.Config;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Tests.Config;
 

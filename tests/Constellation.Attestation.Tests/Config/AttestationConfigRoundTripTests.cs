@@ -1,5 +1,7 @@
 using System.Text;
 using Constellation.Attestation.Config;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.AzureTdx;
 
 namespace Constellation.Attestation.Tests.Config;
 
@@ -82,5 +84,5 @@ public class AttestationConfigRoundTripTests
     }
 
     private static MeasurementSet DefaultMeasurements() =>
-        Constellation.Attestation.Measurements.Defaults.DefaultMeasurements.For(AttestationVariant.AzureTdx);
+        AttestationVariantRegistry.Default.Get(AttestationVariant.AzureTdx).DefaultMeasurements;
 }

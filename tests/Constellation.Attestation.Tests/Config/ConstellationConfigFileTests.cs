@@ -1,5 +1,5 @@
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Measurements.Defaults;
+using Constellation.Attestation.Variants;
 
 namespace Constellation.Attestation.Tests.Config;
 
@@ -19,7 +19,7 @@ public class ConstellationConfigFileTests
         config.Provider.Should().Be(provider);
         config.Image.Should().Be(ConstellationConfigFile.DefaultImage);
         config.Attestation.Should().Be(AttestationConfig.CreateDefault(variant));
-        config.Attestation.Measurements.Should().BeEquivalentTo(DefaultMeasurements.For(variant));
+        config.Attestation.Measurements.Should().BeEquivalentTo(AttestationVariantRegistry.Default.Get(variant).DefaultMeasurements);
         yaml.Should().StartWith("version: v4").And.Contain("nodeGroups:\n  control_plane_default:\n    role: control-plane\n")
             .And.Contain($"attestation:\n  {variant.ConfigKey}:\n    measurements:\n      4:\n        expected: \"1234");
     }
@@ -54,7 +54,7 @@ public class ConstellationConfigFileTests
     public void Replacing_a_flow_style_measurements_value_works()
     {
         var yaml = "version: v4\nimage: v2.23.0\nprovider:\n  qemu: {}\nattestation:\n  qemuVTPM:\n    measurements: {}\n";
-        var fresh = DefaultMeasurements.For(AttestationVariant.QemuVtpm);
+        var fresh = AttestationVariantRegistry.Default.Get(AttestationVariant.QemuVtpm).DefaultMeasurements;
 
         var updated = ConstellationConfigFile.WithMeasurements(yaml, fresh);
 

@@ -1,7 +1,7 @@
 using Constellation.Attestation;
 using Constellation.Attestation.DependencyInjection;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Variants.Dummy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -107,8 +107,8 @@ public class AddConstellationAttestationTests
 
             var factory = host.Services.GetRequiredService<AttestationValidatorFactory>();
 
-            factory.IsRegistered(AttestationVariant.Dummy).Should().BeFalse();
-            factory.IsRegistered(AttestationVariant.QemuVtpm).Should().BeTrue();
+            factory.CanCreate(AttestationVariant.Dummy).Should().BeFalse();
+            factory.CanCreate(AttestationVariant.QemuVtpm).Should().BeTrue();
         }
         finally
         {
@@ -121,6 +121,6 @@ public class AddConstellationAttestationTests
     {
         using var host = BuildHost(new() { ["Constellation:Attestation:Variant"] = "dummy" });
 
-        host.Services.GetRequiredService<AttestationValidatorFactory>().IsRegistered(AttestationVariant.Dummy).Should().BeTrue();
+        host.Services.GetRequiredService<AttestationValidatorFactory>().CanCreate(AttestationVariant.Dummy).Should().BeTrue();
     }
 }

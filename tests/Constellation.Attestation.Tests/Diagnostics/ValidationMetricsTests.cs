@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Constellation.Attestation;
 using Constellation.Attestation.Diagnostics;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Attestation.Tests.Diagnostics;
 

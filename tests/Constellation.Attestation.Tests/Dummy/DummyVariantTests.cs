@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Attestation.Tests.Dummy;
 

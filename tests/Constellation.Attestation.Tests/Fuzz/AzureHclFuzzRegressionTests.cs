@@ -1,7 +1,7 @@
-using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Tests;
 using System.Security.Cryptography;
-using Constellation.Attestation.Variants.Snp;
+using Constellation.Attestation.Variants.Common.Azure;
+using Constellation.Attestation.Variants.Common.Snp;
+using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Fuzz;
 

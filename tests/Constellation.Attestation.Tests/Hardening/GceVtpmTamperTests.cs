@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Tests.Tpm;
+using Constellation.Attestation.Tpm.Collateral;
 using Constellation.Attestation.Tpm.Verify;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
@@ -100,10 +101,10 @@ public sealed class GceVtpmTamperTests
 
     private static void VerifyAkCertificate(ReadOnlySpan<byte> akCertificate, ReadOnlySpan<byte> intermediate)
     {
-        var chain = new[] { PemCertificates.LoadDer(akCertificate, "AK certificate"), PemCertificates.LoadDer(intermediate, "AK intermediate") };
-        CertificateChainVerifier.Verify(chain, new CertificateChainPolicy { TrustedRoots = [Root], VerificationTime = Pinned });
-        var ak = TpmPublic.Parse(GceVector.AkPublic);
-        if (!TpmQuoteVerifier.KeyEquals(ak, chain[0].PublicKey.ExportSubjectPublicKeyInfo()))
+        using var ak = AkCertificate.Parse(akCertificate);
+        using var issuer = PemCertificates.LoadDer(intermediate, "AK intermediate");
+        var chain = AkCertificateChain.Verify(ak, [issuer], [Root], Pinned);
+        if (!chain.Certifies(TpmPublic.Parse(GceVector.AkPublic)))
         {
             throw new AttestationTrustException("the AK certificate does not certify the AK");
         }

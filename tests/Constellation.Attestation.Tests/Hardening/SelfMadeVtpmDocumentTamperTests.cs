@@ -1,9 +1,9 @@
 using System.Text;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.Dummy;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Hardening;
@@ -36,7 +36,7 @@ public sealed class SelfMadeVtpmDocumentTamperTests
     [Test]
     public async Task Flipping_any_byte_of_a_swtpm_document_is_rejected_or_changes_nothing_the_validator_vouches_for()
     {
-        var validator = QemuVtpm.CreateValidator(SwtpmVtpm.MeasurementsOf(_document));
+        var validator = QemuVtpmVariant.CreateValidator(SwtpmVtpm.MeasurementsOf(_document));
         var baseline = await validator.ValidateAsync(_document, Nonce);
         var unverified = 0;
 

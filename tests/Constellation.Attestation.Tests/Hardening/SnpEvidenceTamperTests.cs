@@ -5,7 +5,7 @@ using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Snp.Verify;
 using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Snp;
-using Constellation.Attestation.Variants.Snp;
+using Constellation.Attestation.Variants.Common.Snp;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Hardening;

@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.WireFormat;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
-using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Hardening;
@@ -44,7 +44,7 @@ public sealed class ValidationSoakTests
             document = await issuer.IssueAsync(Encoding.ASCII.GetBytes("soak"), Nonce, cancellationToken);
         }
 
-        var vtpm = QemuVtpm.CreateValidator(SwtpmVtpm.MeasurementsOf(document));
+        var vtpm = QemuVtpmVariant.CreateValidator(SwtpmVtpm.MeasurementsOf(document));
         var snp = SnpVectors.VerifierAt(SnpVectors.AzureValidAt);
         var snpReport = SnpVectors.AzureReportBytes;
         var snpChain = SnpVectors.AzureChain;

@@ -1,21 +1,24 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Snp;
+using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
-using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tests.Pki;
 using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tests.Variants.AzureTdx;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Aws;
-using Constellation.Attestation.Variants.Azure.TrustedLaunch;
-using Constellation.Attestation.Variants.Gcp;
-using Constellation.Attestation.Variants.Qemu;
-using Constellation.Attestation.Variants.Snp;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.AwsNitroTpm;
+using Constellation.Attestation.Variants.AwsSevSnp;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.AzureTrustedLaunch;
+using Constellation.Attestation.Variants.GcpSevEs;
+using Constellation.Attestation.Variants.QemuTdx;
+using Constellation.Attestation.Variants.QemuVtpm;
+using Constellation.Attestation.Variants.Common.Gcp;
+using Constellation.Attestation.Variants.Common.Snp;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Measurements;
@@ -30,12 +33,12 @@ public class EmptyMeasurementsValidatorTests
 
     private static IEnumerable<TestCaseData> Constructors()
     {
-        yield return Case("QemuVtpm", AttestationVariant.QemuVtpm, m => QemuVtpm.CreateValidator(m));
-        yield return Case("GcpSevEs", AttestationVariant.GcpSevEs, m => GcpSevEs.CreateValidator(new NoComputeApi(), m));
-        yield return Case("AwsNitroTpm", AttestationVariant.AwsNitroTpm, m => AwsNitroTpm.CreateValidator(m));
-        yield return Case("AzureTrustedLaunch", AttestationVariant.AzureTrustedLaunch, m => AzureTrustedLaunch.CreateValidator([Root.Value], m));
-        yield return Case("SnpVariants", AttestationVariant.AwsSevSnp, m => SnpVariants.CreateAwsValidator(SnpOptions, m));
-        yield return Case("AzureTdx", AttestationVariant.AzureTdx, m => AzureTdx.CreateValidator(m, new TdxVerificationOptions { CollateralSource = new FixedTdxCollateral(NoCollateral) }, TdxValidationOptions.Default));
+        yield return Case("QemuVtpm", AttestationVariant.QemuVtpm, m => QemuVtpmVariant.CreateValidator(m));
+        yield return Case("GcpSevEs", AttestationVariant.GcpSevEs, m => GcpSevEsVariant.CreateValidator(new NoComputeApi(), m));
+        yield return Case("AwsNitroTpm", AttestationVariant.AwsNitroTpm, m => AwsNitroTpmVariant.CreateValidator(m));
+        yield return Case("AzureTrustedLaunch", AttestationVariant.AzureTrustedLaunch, m => AzureTrustedLaunchVariant.CreateValidator([Root.Value], m));
+        yield return Case("SnpVariants", AttestationVariant.AwsSevSnp, m => AwsSevSnpVariant.CreateValidator(SnpOptions, m));
+        yield return Case("AzureTdx", AttestationVariant.AzureTdx, m => AzureTdxVariant.CreateValidator(m, new TdxVerificationOptions { CollateralSource = new FixedTdxCollateral(NoCollateral) }, TdxValidationOptions.Default));
         yield return Case("QemuTdxValidator", AttestationVariant.QemuTdx, m => new QemuTdxValidator(m, new TdxVerificationOptions { CollateralSource = new FixedTdxCollateral(NoCollateral) }));
         yield return Case("VtpmValidator", AttestationVariant.QemuVtpm, m => new VtpmValidator(AttestationVariant.QemuVtpm, new FixedKeyHooks([]), m));
     }
@@ -62,7 +65,7 @@ public class EmptyMeasurementsValidatorTests
     {
         var one = MeasurementSet.Empty.With(4, new Measurement(new byte[32]));
 
-        var act = () => QemuVtpm.CreateValidator(one.Without(4));
+        var act = () => QemuVtpmVariant.CreateValidator(one.Without(4));
 
         act.Should().Throw<EmptyMeasurementsException>();
         MeasurementSet.EmptyAllowed.Equals(MeasurementSet.Empty).Should().BeFalse("only the named set is allowed to be empty");
@@ -76,7 +79,7 @@ public class EmptyMeasurementsValidatorTests
         var nonce = Encoding.ASCII.GetBytes("empty measurements");
         var document = await issuer.IssueAsync(new byte[] { 1 }, nonce);
 
-        var result = await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce);
+        var result = await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce);
 
         result.Warnings.Should().ContainSingle().Which.Should().Contain("no measurement was compared").And.Contain(nameof(MeasurementSet.EmptyAllowed));
     }

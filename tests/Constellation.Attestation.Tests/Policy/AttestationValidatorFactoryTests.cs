@@ -1,29 +1,46 @@
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.AwsNitroTpm;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Attestation.Tests.Policy;
 
 public class AttestationValidatorFactoryTests
 {
     [Test]
-    public void A_variant_without_a_builder_is_refused_naming_the_registered_ones()
+    public void A_variant_outside_the_factorys_registry_is_refused_naming_the_ones_it_knows()
     {
-        var factory = AttestationValidatorFactory.CreateDefault().Register(AttestationVariant.AwsNitroTpm, c => new PolicyTestValidator(c));
+        var factory = new AttestationValidatorFactory(new AttestationVariantRegistry([AwsNitroTpmVariant.Instance]), VariantServices.None);
 
         var act = () => factory.Create(AttestationConfig.CreateDefault(AttestationVariant.QemuVtpm));
 
-        act.Should().Throw<InvalidOperationException>().WithMessage("no validator is registered for attestation variant qemu-vtpm; registered: aws-nitro-tpm");
+        act.Should().Throw<UnknownVariantException>().WithMessage("unknown attestation variant \"qemu-vtpm\"; known variants: aws-nitro-tpm (1.3.9900.2.1)");
+        factory.GetCapability(AttestationVariant.QemuVtpm).Reason.Should().Be("attestation variant qemu-vtpm is not in the factory's registry");
     }
 
     [Test]
-    public void Registrations_belong_to_one_factory_instance()
+    public void A_variant_whose_validator_needs_a_service_the_factory_lacks_is_refused_naming_the_service()
     {
-        var withVtpm = AttestationValidatorFactory.CreateDefault().Register(AttestationVariant.QemuVtpm, c => new PolicyTestValidator(c));
+        var factory = AttestationValidatorFactory.CreateDefault();
+
+        var act = () => factory.Create(AttestationConfig.CreateDefault(AttestationVariant.GcpSevEs));
+
+        factory.CanCreate(AttestationVariant.GcpSevEs).Should().BeFalse();
+        act.Should().Throw<VariantUnavailableException>().Which.MissingService.Should().Be(nameof(VariantServices.GceShieldedIdentity));
+    }
+
+    [Test]
+    public void The_registry_definition_builds_the_validator_unless_a_builder_replaces_it()
+    {
+        var config = AttestationConfig.CreateDefault(AttestationVariant.QemuVtpm);
+        var replaced = AttestationValidatorFactory.CreateDefault().Register(AttestationVariant.QemuVtpm, c => new PolicyTestValidator(c));
         var plain = AttestationValidatorFactory.CreateDefault();
 
-        withVtpm.IsRegistered(AttestationVariant.QemuVtpm).Should().BeTrue();
-        plain.IsRegistered(AttestationVariant.QemuVtpm).Should().BeFalse();
+        replaced.Create(config).Should().BeOfType<PolicyTestValidator>();
+        plain.Create(config).Should().BeOfType<VtpmValidator>();
+        plain.CanCreate(AttestationVariant.QemuVtpm).Should().BeTrue();
     }
 
     [Test]

@@ -1,6 +1,6 @@
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Attestation.Tests.Policy;
 
@@ -19,7 +19,7 @@ public class DummyOnlyByNameTests
 
         var act = () => factory.Create(DummyConfig);
 
-        factory.IsRegistered(AttestationVariant.Dummy).Should().BeFalse();
+        factory.CanCreate(AttestationVariant.Dummy).Should().BeFalse();
         act.Should().Throw<InvalidOperationException>()
             .WithMessage("no validator is registered for attestation variant dummy; dummy accepts every document and is built only when asked for by name (RegisterDummy)*");
     }

@@ -3,7 +3,7 @@ using System.Text;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tests.Tpm;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Policy;
@@ -38,7 +38,7 @@ public class QemuVtpmPolicySwapConcurrencyTests
 
         using var configMap = new ConfigMapDirectory(AttestationConfigJson.Serialize(policyA));
         using var meter = new PolicyMeterRecorder();
-        var factory = new AttestationValidatorFactory().Register(AttestationVariant.QemuVtpm, c => QemuVtpm.CreateValidator(c.Measurements));
+        var factory = new AttestationValidatorFactory().Register(AttestationVariant.QemuVtpm, c => QemuVtpmVariant.CreateValidator(c.Measurements));
         var source = new FileAttestationPolicySource(configMap.FilePath, PolicyFileFormat.Json, AttestationVariant.QemuVtpm);
         var options = PolicyFixtures.FastOptions();
         options.PollInterval = TimeSpan.FromSeconds(1); // a safety net for a missed event; the swaps are normally seen by the watcher

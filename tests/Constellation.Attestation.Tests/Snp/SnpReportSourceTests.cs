@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Constellation.Attestation.ConfigFsTsm;
 using Constellation.Attestation.Snp.Issuers;
 using Constellation.Attestation.Snp.WireFormat;
 
@@ -50,7 +51,15 @@ internal sealed class FakeConfigFsTsm : ITsmFileSystem
 
     public bool FileExists(string path) => File.Exists(path);
 
-    public byte[] ReadAllBytes(string path)
+    public ValueTask<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken) => ValueTask.FromResult(ReadAllBytes(path));
+
+    public ValueTask WriteAllBytesAsync(string path, byte[] data, CancellationToken cancellationToken)
+    {
+        WriteAllBytes(path, data);
+        return ValueTask.CompletedTask;
+    }
+
+    private byte[] ReadAllBytes(string path)
     {
         if (Path.GetFileName(path) == "outblob")
         {
@@ -69,7 +78,7 @@ internal sealed class FakeConfigFsTsm : ITsmFileSystem
         return File.ReadAllBytes(path);
     }
 
-    public void WriteAllBytes(string path, byte[] data)
+    private static void WriteAllBytes(string path, byte[] data)
     {
         File.WriteAllBytes(path, data);
         Bump(Path.GetDirectoryName(path)!);
@@ -99,7 +108,7 @@ public class ConfigFsTsmReportSourceTests
     {
         var fs = new FakeConfigFsTsm(_root) { AuxBlob = [1, 2, 3] };
 
-        var result = await new ConfigFsTsmReportSource(_root, fs).GetReportAsync(ReportData, vmpl: 2);
+        var result = await new ConfigFsTsmReportSource(new ConfigFsTsmOptions { ReportDirectory = _root }, fs).GetReportAsync(ReportData, vmpl: 2);
 
         result.Report.ReportData.ToArray().Should().Equal(ReportData);
         result.Report.Vmpl.Should().Be(2);
@@ -113,7 +122,7 @@ public class ConfigFsTsmReportSourceTests
     {
         var fs = new FakeConfigFsTsm(_root) { Provider = "tdx_guest\n" };
 
-        var act = () => new ConfigFsTsmReportSource(_root, fs).GetReportAsync(ReportData);
+        var act = () => new ConfigFsTsmReportSource(new ConfigFsTsmOptions { ReportDirectory = _root }, fs).GetReportAsync(ReportData);
 
         (await act.Should().ThrowAsync<AttestationException>()).Which.Message.Should().Contain("tdx_guest");
         Directory.GetDirectories(_root).Should().BeEmpty();
@@ -124,7 +133,7 @@ public class ConfigFsTsmReportSourceTests
     {
         var fs = new FakeConfigFsTsm(_root) { OnReadOutblob = FakeConfigFsTsm.Bump };
 
-        var act = () => new ConfigFsTsmReportSource(_root, fs).GetReportAsync(ReportData);
+        var act = () => new ConfigFsTsmReportSource(new ConfigFsTsmOptions { ReportDirectory = _root }, fs).GetReportAsync(ReportData);
 
         (await act.Should().ThrowAsync<AttestationException>()).Which.Message.Should().Contain("generation");
     }
@@ -134,7 +143,7 @@ public class ConfigFsTsmReportSourceTests
     {
         var fs = new FakeConfigFsTsm(_root) { TweakReport = r => r[0x50] ^= 0xFF };
 
-        var act = () => new ConfigFsTsmReportSource(_root, fs).GetReportAsync(ReportData);
+        var act = () => new ConfigFsTsmReportSource(new ConfigFsTsmOptions { ReportDirectory = _root }, fs).GetReportAsync(ReportData);
 
         (await act.Should().ThrowAsync<AttestationBindingException>()).Which.Field.Should().Be("REPORT_DATA");
     }
@@ -142,7 +151,7 @@ public class ConfigFsTsmReportSourceTests
     [Test]
     public async Task A_missing_configfs_tree_is_reported_clearly()
     {
-        var act = () => new ConfigFsTsmReportSource(Path.Combine(_root, "absent")).GetReportAsync(ReportData);
+        var act = () => new ConfigFsTsmReportSource(new ConfigFsTsmOptions { ReportDirectory = Path.Combine(_root, "absent") }).GetReportAsync(ReportData);
 
         (await act.Should().ThrowAsync<AttestationException>()).Which.Message.Should().Contain("configfs-tsm is not available");
     }
@@ -150,7 +159,7 @@ public class ConfigFsTsmReportSourceTests
     [Test]
     public async Task Report_data_must_be_64_bytes()
     {
-        var act = () => new ConfigFsTsmReportSource(_root, new FakeConfigFsTsm(_root)).GetReportAsync(new byte[32]);
+        var act = () => new ConfigFsTsmReportSource(new ConfigFsTsmOptions { ReportDirectory = _root }, new FakeConfigFsTsm(_root)).GetReportAsync(new byte[32]);
 
         await act.Should().ThrowAsync<ArgumentException>();
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Constellation.Attestation.Snp.Validate;
+using Constellation.Attestation.Snp.Verify;
 using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Tests.Snp;
@@ -7,6 +8,10 @@ namespace Constellation.Attestation.Tests.Snp;
 public class SnpReportValidatorTests
 {
     private static SnpReport Azure => SnpReport.Parse(SnpVectors.AzureReportBytes);
+
+    // The policy layer's input for reports whose signature these tests do not keep intact (policy bits edited): a
+    // verification result as the verifier returns it for a valid report. Refusing unverified results has its own test.
+    private static SnpReportVerificationResult Verified(SnpReport report) => new(report, report.ProductLine, null, []);
 
     private static SnpReport WithPolicy(ulong policy)
     {
@@ -20,13 +25,13 @@ public class SnpReportValidatorTests
     {
         var options = SnpValidationOptions.Constellation(new SnpTcbParts(2, 0, 6, 93), alsoCheckReportedTcb: true);
 
-        SnpReportValidator.Validate(Azure, options).Should().BeEmpty();
+        SnpReportValidator.Validate(Verified(Azure), options).Violations.Should().BeEmpty();
     }
 
     [Test]
     public void A_report_whose_policy_allows_debug_is_rejected_by_default()
     {
-        var violations = SnpReportValidator.Validate(WithPolicy(0x3001f | (1UL << 19)), new SnpValidationOptions());
+        var violations = SnpReportValidator.Validate(Verified(WithPolicy(0x3001f | (1UL << 19))), new SnpValidationOptions()).Violations;
 
         violations.Should().ContainSingle().Which.Should().Be(new PolicyViolation("policy.debug", "not allowed", "allowed"));
     }
@@ -48,7 +53,7 @@ public class SnpReportValidatorTests
             MinimumBuild = 200,
         };
 
-        var fields = SnpReportValidator.Validate(WithPolicy(0x3001f | (1UL << 19) | (1UL << 18)), options).Select(v => v.Field);
+        var fields = SnpReportValidator.Validate(Verified(WithPolicy(0x3001f | (1UL << 19) | (1UL << 18))), options).Violations.Select(v => v.Field);
 
         fields.Should().BeEquivalentTo(
             "guest_svn", "policy.debug", "policy.smt", "policy.migrate_ma", "policy.single_socket", "vmpl", "measurement",
@@ -60,7 +65,7 @@ public class SnpReportValidatorTests
     {
         var options = new SnpValidationOptions { Vmpl = 2, ReportData = new byte[64] };
 
-        var act = () => SnpReportValidator.ThrowIfViolated(Azure, options);
+        var act = () => SnpReportValidator.Validate(Verified(Azure), options).ThrowIfInvalid();
 
         var error = act.Should().Throw<AttestationPolicyException>().Which;
         error.Violations.Should().HaveCount(2);
@@ -75,8 +80,8 @@ public class SnpReportValidatorTests
         var trusted = new SnpValidationOptions { RequireIdBlock = true, TrustedIdKeyDigests = [report.IdKeyDigest.ToArray()] };
         var untrusted = new SnpValidationOptions { RequireIdBlock = true, TrustedIdKeyDigests = [new byte[48]] };
 
-        SnpReportValidator.Validate(report, trusted).Should().BeEmpty();
-        SnpReportValidator.Validate(report, untrusted).Should().ContainSingle().Which.Field.Should().Be("id_key_digest");
+        SnpReportValidator.Validate(Verified(report), trusted).Violations.Should().BeEmpty();
+        SnpReportValidator.Validate(Verified(report), untrusted).Violations.Should().ContainSingle().Which.Field.Should().Be("id_key_digest");
     }
 
     [Test]
@@ -85,8 +90,8 @@ public class SnpReportValidatorTests
         var bytes = SnpVectors.ConstellationVlekReportBytes; // committed TCB (ucode 0x73) below current (ucode 0xce)
         var report = SnpReport.Parse(bytes);
 
-        SnpReportValidator.Validate(report, new SnpValidationOptions()).Select(v => v.Field).Should().Contain("committed_tcb");
-        SnpReportValidator.Validate(report, new SnpValidationOptions { PermitProvisionalFirmware = true }).Select(v => v.Field).Should().NotContain("committed_tcb");
+        SnpReportValidator.Validate(Verified(report), new SnpValidationOptions()).Violations.Select(v => v.Field).Should().Contain("committed_tcb");
+        SnpReportValidator.Validate(Verified(report), new SnpValidationOptions { PermitProvisionalFirmware = true }).Violations.Select(v => v.Field).Should().NotContain("committed_tcb");
     }
 
     [Test]
@@ -94,7 +99,7 @@ public class SnpReportValidatorTests
     {
         var aws = SnpReport.Parse(SnpVectors.AwsReportBytes); // platform info 0x27
 
-        var violations = SnpReportValidator.Validate(aws, new SnpValidationOptions { PermitProvisionalFirmware = true, PermittedPlatformInfo = 0x1, RequiredPlatformInfo = 0x8 });
+        var violations = SnpReportValidator.Validate(Verified(aws), new SnpValidationOptions { PermitProvisionalFirmware = true, PermittedPlatformInfo = 0x1, RequiredPlatformInfo = 0x8 }).Violations;
 
         violations.Should().HaveCount(2).And.OnlyContain(v => v.Field == "platform_info");
     }
@@ -102,7 +107,7 @@ public class SnpReportValidatorTests
     [Test]
     public void Mitigation_vectors_must_contain_the_required_bits()
     {
-        var violations = SnpReportValidator.Validate(Azure, new SnpValidationOptions { MinimumLaunchMitigationVector = 0x3, MinimumCurrentMitigationVector = 0x1 });
+        var violations = SnpReportValidator.Validate(Verified(Azure), new SnpValidationOptions { MinimumLaunchMitigationVector = 0x3, MinimumCurrentMitigationVector = 0x1 }).Violations;
 
         violations.Select(v => v.Field).Should().Equal("launch_mit_vector", "current_mit_vector");
     }

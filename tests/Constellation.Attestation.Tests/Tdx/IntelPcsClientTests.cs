@@ -32,16 +32,17 @@ public sealed class IntelPcsClientTests
     }
 
     private static IntelPcsClient Client(LoopbackHttpServer server, HttpClient http, ICollateralCache cache, bool offline = false) =>
-        new(new CollateralFetcher(http, new CollateralFetcherOptions
-            {
-                Offline = offline,
-                InitialBackoff = TimeSpan.FromMilliseconds(1),
-                MaxBackoff = TimeSpan.FromMilliseconds(2),
-                TimeProvider = new RecordingTimeProvider(Now),
-            }),
-            cache,
-            new IntelPcsOptions { BaseUri = server.BaseUri, RootCaCrlUri = new Uri(server.BaseUri, "IntelSGXRootCA.der") },
-            new RecordingTimeProvider(Now));
+        new(new CachedCollateralSource(
+                cache,
+                new CollateralFetcher(http, new CollateralFetcherOptions
+                {
+                    Offline = offline,
+                    InitialBackoff = TimeSpan.FromMilliseconds(1),
+                    MaxBackoff = TimeSpan.FromMilliseconds(2),
+                    TimeProvider = new RecordingTimeProvider(Now),
+                }),
+                new RecordingTimeProvider(Now)),
+            new IntelPcsOptions { BaseUri = server.BaseUri, RootCaCrlUri = new Uri(server.BaseUri, "IntelSGXRootCA.der") });
 
     [Test]
     public async Task Collateral_fetched_over_loopback_is_complete_and_verifies_the_real_quote_chain_with_CRLs()
@@ -72,6 +73,27 @@ public sealed class IntelPcsClientTests
 
         again.TcbInfo!.SignedBytes.ToArray().Should().Equal(TdxTcbInfo.Parse(RealTdx.Collateral("tcb-info.json")).SignedBytes.ToArray());
         server.RequestedPaths.Should().HaveCount(4);
+    }
+
+    [Test]
+    public async Task Concurrent_requests_for_the_same_collateral_share_one_download_of_each_part()
+    {
+        using var gate = new ManualResetEventSlim();
+        await using var server = new LoopbackHttpServer(p =>
+        {
+            gate.Wait(TimeSpan.FromSeconds(10));
+            return Reply(p);
+        });
+        using var http = new HttpClient();
+        var client = Client(server, http, new MemoryCollateralCache());
+
+        // The memory cache answers synchronously, so all four callers join the in-flight downloads before the gate opens.
+        var requests = Enumerable.Range(0, 4).Select(_ => client.GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None)).ToArray();
+        gate.Set();
+        var collaterals = await Task.WhenAll(requests);
+
+        collaterals.Should().AllSatisfy(c => c.TcbInfo!.Fmspc.Should().Be("50806f000000"));
+        server.RequestedPaths.Should().HaveCount(4).And.OnlyHaveUniqueItems();
     }
 
     [Test]
@@ -144,9 +166,9 @@ public sealed class IntelPcsClientTests
         var cache = new MemoryCollateralCache();
         await Client(server, http, cache).GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None);
 
-        var later = new IntelPcsClient(new CollateralFetcher(http), cache,
-            new IntelPcsOptions { BaseUri = server.BaseUri, RootCaCrlUri = new Uri(server.BaseUri, "IntelSGXRootCA.der") },
-            new RecordingTimeProvider(new DateTimeOffset(2023, 7, 10, 0, 0, 0, TimeSpan.Zero)));
+        var later = new IntelPcsClient(
+            new CachedCollateralSource(cache, new CollateralFetcher(http), new RecordingTimeProvider(new DateTimeOffset(2023, 7, 10, 0, 0, 0, TimeSpan.Zero))),
+            new IntelPcsOptions { BaseUri = server.BaseUri, RootCaCrlUri = new Uri(server.BaseUri, "IntelSGXRootCA.der") });
         await later.GetCollateralAsync("50806f000000", PckCaType.Platform, CancellationToken.None);
 
         // QE identity and PCK CRL expired on 2023-07-08; TCB info (07-18) and root CRL (2024) were still fresh.

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
+using Constellation.Attestation.ConfigFsTsm;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Issuers;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.QemuTdx;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
@@ -13,44 +14,44 @@ public sealed class QemuTdxTests : IDisposable
     private static readonly byte[] UserData = "node public key"u8.ToArray();
     private static readonly byte[] Nonce = RandomNumberGenerator.GetBytes(32);
 
-    private SyntheticTdx pki = null!;
-    private string configfs = null!;
+    private SyntheticTdx _pki = null!;
+    private string _configfs = null!;
 
     [SetUp]
     public void SetUp()
     {
-        pki = new SyntheticTdx();
-        configfs = Path.Combine(Path.GetTempPath(), "fake-configfs-" + Guid.NewGuid().ToString("N"));
+        _pki = new SyntheticTdx();
+        _configfs = Path.Combine(Path.GetTempPath(), "fake-configfs-" + Guid.NewGuid().ToString("N"));
     }
 
     [TearDown]
     public void TearDown()
     {
-        pki.Dispose();
-        if (Directory.Exists(configfs))
+        _pki.Dispose();
+        if (Directory.Exists(_configfs))
         {
-            Directory.Delete(configfs, true);
+            Directory.Delete(_configfs, true);
         }
     }
 
-    public void Dispose() => pki?.Dispose();
+    public void Dispose() => _pki?.Dispose();
 
     /// <summary>Plays the kernel: an entry whose outblob is a quote over <paramref name="reportData"/>.</summary>
     private (byte[] Quote, ConfigFsTsmQuoteProvider Provider) FakeKernel(byte[] reportData, string provider = "tdx_guest\n")
     {
-        var entry = Path.Combine(configfs, "entry");
+        var entry = Path.Combine(_configfs, "entry");
         Directory.CreateDirectory(entry);
         File.WriteAllText(Path.Combine(entry, "provider"), provider);
         File.WriteAllText(Path.Combine(entry, "generation"), "1\n");
-        var quote = pki.Quote(body => reportData.CopyTo(body, 0x208));
+        var quote = _pki.Quote(body => reportData.CopyTo(body, 0x208));
         File.WriteAllBytes(Path.Combine(entry, "outblob"), quote);
-        return (quote, new ConfigFsTsmQuoteProvider(new ConfigFsTsmOptions { ReportDirectory = configfs, EntryName = "entry", RemoveEntry = false }));
+        return (quote, new ConfigFsTsmQuoteProvider(new ConfigFsTsmOptions { ReportDirectory = _configfs, EntryName = "entry", RemoveEntry = false }));
     }
 
     private static byte[] Expected(byte[] userData, byte[] nonce) => SHA256.HashData([.. userData, .. nonce]).Concat(new byte[32]).ToArray();
 
     private QemuTdxValidator Validator(MeasurementSet measurements) =>
-        new(measurements, new TdxVerificationOptions { TrustedRoots = [pki.Root], CollateralSource = new FixedCollateral(pki.Collateral()), TimeProvider = new RecordingTimeProvider(SyntheticTdx.At) });
+        new(measurements, new TdxVerificationOptions { TrustedRoots = [_pki.Root], CollateralSource = new FixedCollateral(_pki.Collateral()), TimeProvider = new RecordingTimeProvider(SyntheticTdx.At) });
 
     [Test]
     public async Task A_document_issued_through_configfs_tsm_validates_with_its_MRTD_and_RTMRs()
@@ -65,7 +66,7 @@ public sealed class QemuTdxTests : IDisposable
         result.UserData.ToArray().Should().Equal(UserData);
         result.Measurements.Keys.Should().Equal(0u, 1u, 2u, 3u, 4u);
         result.Measurements[0].ToArray().Should().Equal(mrTd);
-        File.ReadAllBytes(Path.Combine(configfs, "entry", "inblob")).Should().Equal(Expected(UserData, Nonce));
+        File.ReadAllBytes(Path.Combine(_configfs, "entry", "inblob")).Should().Equal(Expected(UserData, Nonce));
     }
 
     [Test]
@@ -115,7 +116,7 @@ public sealed class QemuTdxTests : IDisposable
     [Test]
     public async Task A_missing_configfs_tsm_directory_is_reported_plainly()
     {
-        var provider = new ConfigFsTsmQuoteProvider(new ConfigFsTsmOptions { ReportDirectory = Path.Combine(configfs, "absent") });
+        var provider = new ConfigFsTsmQuoteProvider(new ConfigFsTsmOptions { ReportDirectory = Path.Combine(_configfs, "absent") });
 
         var act = () => provider.GetQuoteAsync(new byte[64], CancellationToken.None).AsTask();
 

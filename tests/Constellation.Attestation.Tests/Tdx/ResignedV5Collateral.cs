@@ -15,13 +15,13 @@ namespace Constellation.Attestation.Tests.Tdx;
 /// </summary>
 internal sealed class ResignedV5Collateral : IDisposable
 {
-    private readonly SyntheticTdx signer = new();
+    private readonly SyntheticTdx _signer = new();
 
     public static TdxQuote Quote => RealTdx.V5;
 
     public static DateTimeOffset At => RealTdx.V5Pinned;
 
-    public TdxQuoteVerifier Verifier => new(new TdxVerificationOptions { TrustedRoots = [RealTdx.Root, signer.Root], RequireRevocationLists = false, VerificationTime = At });
+    public TdxQuoteVerifier Verifier => new(new TdxVerificationOptions { TrustedRoots = [RealTdx.Root, _signer.Root], RequireRevocationLists = false, VerificationTime = At });
 
     public static TdxValidationOptions Policy(TimeSpan? outOfDateGrace = null, params string[] accepted) => new()
     {
@@ -48,17 +48,17 @@ internal sealed class ResignedV5Collateral : IDisposable
         qe["nextUpdate"] = "2026-03-03T00:00:00Z";
         return new TdxCollateral
         {
-            TcbInfo = TdxTcbInfo.Parse(signer.SignedBody("tcbInfo", tcbInfo.ToJsonString())),
-            TcbInfoIssuerChain = [signer.TcbSigning, signer.Root],
-            QeIdentity = TdxQeIdentity.Parse(signer.SignedBody("enclaveIdentity", qe.ToJsonString())),
-            QeIdentityIssuerChain = [signer.TcbSigning, signer.Root],
+            TcbInfo = TdxTcbInfo.Parse(_signer.SignedBody("tcbInfo", tcbInfo.ToJsonString())),
+            TcbInfoIssuerChain = [_signer.TcbSigning, _signer.Root],
+            QeIdentity = TdxQeIdentity.Parse(_signer.SignedBody("enclaveIdentity", qe.ToJsonString())),
+            QeIdentityIssuerChain = [_signer.TcbSigning, _signer.Root],
         };
     }
 
     public TdxQuoteValidationResult Verify(JsonObject tcbInfo, TdxValidationOptions? policy = null) =>
         Verifier.VerifyAndValidate(Quote, Collateral(tcbInfo), policy ?? Policy());
 
-    public void Dispose() => signer.Dispose();
+    public void Dispose() => _signer.Dispose();
 
     private static JsonObject Member(byte[] body, string name) => JsonNode.Parse(body)![name]!.AsObject();
 }

@@ -27,7 +27,7 @@ public sealed class TdxCollateralBindingTests : SyntheticTdxFixture
     [TestCase("\"pceId\":\"0000\"", "\"pceId\":\"0001\"", "tcbInfo.pceId")]
     public void TCB_info_for_another_platform_is_refused_under_the_most_permissive_policy(string from, string to, string field)
     {
-        var verification = Verify(pki.Collateral(editTcbInfo: json => Replace(json, from, to)));
+        var verification = Verify(_pki.Collateral(editTcbInfo: json => Replace(json, from, to)));
 
         verification.Tcb!.IsMatched.Should().BeTrue("the levels match; only the platform is wrong");
         verification.TcbInfoMismatches.Should().ContainSingle().Which.Field.Should().Be(field);
@@ -40,7 +40,7 @@ public sealed class TdxCollateralBindingTests : SyntheticTdxFixture
     [TestCase("\"attributes\":\"11000000", "\"attributes\":\"13000000", "qeIdentity.attributes")]
     public void A_QE_identity_of_another_quoting_enclave_is_refused_under_the_most_permissive_policy(string from, string to, string field)
     {
-        var verification = Verify(pki.Collateral(editQeIdentity: json => Replace(json, from, to)));
+        var verification = Verify(_pki.Collateral(editQeIdentity: json => Replace(json, from, to)));
 
         verification.QeTcbLevel!.Status.Should().Be(TcbStatus.UpToDate, "the level matches; only the enclave is wrong");
         verification.QeIdentityMismatches.Should().ContainSingle().Which.Field.Should().Be(field);
@@ -50,7 +50,7 @@ public sealed class TdxCollateralBindingTests : SyntheticTdxFixture
     [Test]
     public void The_verifier_reports_mismatches_as_facts_and_leaves_the_decision_to_the_validator()
     {
-        var collateral = pki.Collateral(editTcbInfo: json => Replace(json, "\"pceId\":\"0000\"", "\"pceId\":\"0001\""));
+        var collateral = _pki.Collateral(editTcbInfo: json => Replace(json, "\"pceId\":\"0000\"", "\"pceId\":\"0001\""));
 
         var verification = Verify(collateral);
 
@@ -65,7 +65,7 @@ public sealed class TdxCollateralBindingTests : SyntheticTdxFixture
     [Test]
     public void Mismatches_and_policy_violations_are_listed_together_in_checklist_order()
     {
-        var collateral = pki.Collateral(
+        var collateral = _pki.Collateral(
             editTcbInfo: json => Replace(json, "\"fmspc\":\"00906ed50000\"", "\"fmspc\":\"00906ed50001\""),
             editQeIdentity: json => Replace(json, "\"isvprodid\":2", "\"isvprodid\":3"));
         var policy = new TdxValidationOptions { MrTd = [new byte[48]] };
@@ -84,7 +84,7 @@ public sealed class TdxCollateralBindingTests : SyntheticTdxFixture
     }
 
     private TdxQuoteVerificationResult Verify(TdxCollateral collateral) =>
-        new TdxQuoteVerifier(pki.Options).Verify(TdxQuote.Parse(pki.Quote()), collateral);
+        new TdxQuoteVerifier(_pki.Options).Verify(TdxQuote.Parse(_pki.Quote()), collateral);
 
     private static TdxPolicyException Rejection(TdxQuoteVerificationResult verification, TdxValidationOptions? policy = null)
     {

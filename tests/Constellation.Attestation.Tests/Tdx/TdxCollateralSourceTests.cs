@@ -2,7 +2,8 @@ using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Variants.AzureTdx;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.QemuTdx;
 
 namespace Constellation.Attestation.Tests.Tdx;
 
@@ -16,8 +17,8 @@ public sealed class TdxCollateralSourceTests : SyntheticTdxFixture
     [Test]
     public async Task A_full_verification_fetches_the_collateral_for_the_quotes_platform_once_and_evaluates_it()
     {
-        var source = new FixedTdxCollateral(pki.Collateral());
-        var verifier = new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [pki.Root], VerificationTime = SyntheticTdx.At, CollateralSource = source });
+        var source = new FixedTdxCollateral(_pki.Collateral());
+        var verifier = new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [_pki.Root], VerificationTime = SyntheticTdx.At, CollateralSource = source });
 
         var result = await verifier.VerifyAsync(Quote());
 
@@ -29,10 +30,10 @@ public sealed class TdxCollateralSourceTests : SyntheticTdxFixture
     [Test]
     public async Task A_signatures_only_verification_fetches_nothing()
     {
-        var source = new FixedTdxCollateral(pki.Collateral());
+        var source = new FixedTdxCollateral(_pki.Collateral());
         var verifier = new TdxQuoteVerifier(new TdxVerificationOptions
         {
-            TrustedRoots = [pki.Root], VerificationTime = SyntheticTdx.At, CollateralSource = source, RequireTcbEvaluation = false, RequireRevocationLists = false,
+            TrustedRoots = [_pki.Root], VerificationTime = SyntheticTdx.At, CollateralSource = source, RequireTcbEvaluation = false, RequireRevocationLists = false,
         });
 
         var result = await verifier.VerifyAsync(Quote());
@@ -49,7 +50,7 @@ public sealed class TdxCollateralSourceTests : SyntheticTdxFixture
     {
         var verifier = new TdxQuoteVerifier(new TdxVerificationOptions
         {
-            TrustedRoots = [pki.Root], VerificationTime = SyntheticTdx.At, RequireTcbEvaluation = tcb, RequireRevocationLists = crls,
+            TrustedRoots = [_pki.Root], VerificationTime = SyntheticTdx.At, RequireTcbEvaluation = tcb, RequireRevocationLists = crls,
         });
 
         var act = () => verifier.VerifyAsync(Quote());
@@ -60,7 +61,7 @@ public sealed class TdxCollateralSourceTests : SyntheticTdxFixture
     [Test]
     public void The_variants_refuse_verification_options_that_need_collateral_but_have_no_source()
     {
-        var options = new TdxVerificationOptions { TrustedRoots = [pki.Root] };
+        var options = new TdxVerificationOptions { TrustedRoots = [_pki.Root] };
 
         var qemu = () => new QemuTdxValidator(MeasurementSet.EmptyAllowed, options);
         var azure = () => new AzureTdxHooks(options, TdxValidationOptions.Default);
@@ -77,5 +78,5 @@ public sealed class TdxCollateralSourceTests : SyntheticTdxFixture
         act.Should().Throw<ArgumentException>().WithMessage("*trusted root*");
     }
 
-    private TdxQuote Quote() => TdxQuote.Parse(pki.Quote());
+    private TdxQuote Quote() => TdxQuote.Parse(_pki.Quote());
 }

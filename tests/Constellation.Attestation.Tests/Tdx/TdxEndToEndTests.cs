@@ -12,13 +12,13 @@ namespace Constellation.Attestation.Tests.Tdx;
 public sealed class TdxEndToEndTests : SyntheticTdxFixture
 {
     private TdxQuoteValidationResult Verify(byte[] quote, TdxCollateral collateral, TdxValidationOptions? policy = null, TimeSpan collateralGrace = default) =>
-        new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [pki.Root], VerificationTime = SyntheticTdx.At, CollateralGracePeriod = collateralGrace })
+        new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [_pki.Root], VerificationTime = SyntheticTdx.At, CollateralGracePeriod = collateralGrace })
             .VerifyAndValidate(TdxQuote.Parse(quote), collateral, policy);
 
     [Test]
     public void An_up_to_date_quote_with_fresh_signed_collateral_and_CRLs_is_accepted()
     {
-        var result = Verify(pki.Quote(), pki.Collateral());
+        var result = Verify(_pki.Quote(), _pki.Collateral());
 
         result.Verification.TcbEvaluated.Should().BeTrue();
         result.Verification.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
@@ -30,17 +30,17 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     [Test]
     public void A_PCK_listed_in_a_PCK_CRL_signed_by_the_platform_CA_is_rejected_as_revoked()
     {
-        var act = () => Verify(pki.Quote(), pki.Collateral(revokedPcks: [pki.Pck]));
+        var act = () => Verify(_pki.Quote(), _pki.Collateral(revokedPcks: [_pki.Pck]));
 
-        act.Should().Throw<CertificateChainException>().WithMessage($"*Intel SGX PCK Certificate*(serial {pki.Pck.SerialNumber}) is revoked*");
+        act.Should().Throw<CertificateChainException>().WithMessage($"*Intel SGX PCK Certificate*(serial {_pki.Pck.SerialNumber}) is revoked*");
     }
 
     [Test]
     public void Collateral_past_its_next_update_is_rejected()
     {
-        var collateral = pki.Collateral(nextUpdate: SyntheticTdx.At.AddHours(-1));
+        var collateral = _pki.Collateral(nextUpdate: SyntheticTdx.At.AddHours(-1));
 
-        var act = () => Verify(pki.Quote(), collateral);
+        var act = () => Verify(_pki.Quote(), collateral);
 
         act.Should().Throw<AttestationFreshnessException>().WithMessage("TCB info is out of date*");
     }
@@ -48,9 +48,9 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     [Test]
     public void Collateral_past_its_next_update_is_accepted_with_a_warning_within_the_collateral_grace_period()
     {
-        var collateral = pki.Collateral(nextUpdate: SyntheticTdx.At.AddHours(-1));
+        var collateral = _pki.Collateral(nextUpdate: SyntheticTdx.At.AddHours(-1));
 
-        var result = Verify(pki.Quote(), collateral, collateralGrace: TimeSpan.FromDays(1));
+        var result = Verify(_pki.Quote(), collateral, collateralGrace: TimeSpan.FromDays(1));
 
         result.Warnings.Should().Contain(w => w.StartsWith("TCB info is past its nextUpdate", StringComparison.Ordinal));
     }
@@ -58,9 +58,9 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     [Test]
     public void An_out_of_date_TCB_level_is_rejected_by_default()
     {
-        var collateral = pki.Collateral(levels: OutOfDateLevels(SyntheticTdx.At.AddDays(-10)));
+        var collateral = _pki.Collateral(levels: OutOfDateLevels(SyntheticTdx.At.AddDays(-10)));
 
-        var act = () => Verify(pki.Quote(), collateral);
+        var act = () => Verify(_pki.Quote(), collateral);
 
         act.Should().Throw<AttestationPolicyException>().Which.Violations.Should().ContainSingle(v => v.Field == "tcbStatus" && v.Actual == "OutOfDate");
     }
@@ -68,13 +68,13 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     [Test]
     public void An_out_of_date_TCB_level_is_accepted_with_a_warning_inside_the_grace_period_and_rejected_after_it()
     {
-        var collateral = pki.Collateral(levels: OutOfDateLevels(SyntheticTdx.At.AddDays(-10)));
+        var collateral = _pki.Collateral(levels: OutOfDateLevels(SyntheticTdx.At.AddDays(-10)));
 
-        var inside = Verify(pki.Quote(), collateral, new TdxValidationOptions { OutOfDateGracePeriod = TimeSpan.FromDays(30) });
+        var inside = Verify(_pki.Quote(), collateral, new TdxValidationOptions { OutOfDateGracePeriod = TimeSpan.FromDays(30) });
         inside.Verification.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
         inside.Warnings.Should().ContainSingle(w => w.Contains("grace period", StringComparison.Ordinal));
 
-        var after = () => Verify(pki.Quote(), collateral, new TdxValidationOptions { OutOfDateGracePeriod = TimeSpan.FromDays(5) });
+        var after = () => Verify(_pki.Quote(), collateral, new TdxValidationOptions { OutOfDateGracePeriod = TimeSpan.FromDays(5) });
         after.Should().Throw<AttestationPolicyException>().WithMessage("*grace period*elapsed*");
     }
 
@@ -82,10 +82,10 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     public void A_platform_status_Intel_does_not_define_is_refused_even_by_a_policy_that_lists_it()
     {
         // Intel QVL (Verifiers/TcbStatus.h stringToTcbStatus): a status outside VALID_TCB_INFO_STATUSES is STATUS_TCB_UNRECOGNIZED_STATUS.
-        var collateral = pki.Collateral(levels: [(3, 0, "TDRelaunchAdvised", SyntheticTdx.At.AddDays(-100), [])]);
+        var collateral = _pki.Collateral(levels: [(3, 0, "TDRelaunchAdvised", SyntheticTdx.At.AddDays(-100), [])]);
         var policy = new TdxValidationOptions { AcceptedTcbStatuses = new HashSet<string> { TcbStatus.UpToDate, "TDRelaunchAdvised" } };
 
-        var act = () => Verify(pki.Quote(), collateral, policy);
+        var act = () => Verify(_pki.Quote(), collateral, policy);
 
         var rejected = act.Should().Throw<TdxPolicyException>().Which;
         rejected.Tcb!.IsMatched.Should().BeFalse();
@@ -95,14 +95,14 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     [Test]
     public void A_denied_advisory_at_the_matched_level_is_a_violation()
     {
-        var collateral = pki.Collateral(levels: [(3, 0, "SWHardeningNeeded", SyntheticTdx.At.AddDays(-100), ["INTEL-SA-00837", "INTEL-SA-00615"])]);
+        var collateral = _pki.Collateral(levels: [(3, 0, "SWHardeningNeeded", SyntheticTdx.At.AddDays(-100), ["INTEL-SA-00837", "INTEL-SA-00615"])]);
         var policy = new TdxValidationOptions
         {
             AcceptedTcbStatuses = new HashSet<string> { TcbStatus.UpToDate, TcbStatus.SWHardeningNeeded },
             DeniedAdvisoryIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "intel-sa-00837" },
         };
 
-        var act = () => Verify(pki.Quote(), collateral, policy);
+        var act = () => Verify(_pki.Quote(), collateral, policy);
 
         act.Should().Throw<AttestationPolicyException>().Which.Violations.Should().ContainSingle(v => v.Field == "advisoryIds" && v.Actual == "INTEL-SA-00837");
     }
@@ -110,7 +110,7 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     [Test]
     public void An_out_of_date_QE_identity_level_is_a_violation()
     {
-        var act = () => Verify(pki.Quote(), pki.Collateral(qeStatus: "OutOfDate"));
+        var act = () => Verify(_pki.Quote(), _pki.Collateral(qeStatus: "OutOfDate"));
 
         act.Should().Throw<AttestationPolicyException>().Which.Violations.Should().ContainSingle(v => v.Field == "qeIdentity.tcbStatus");
     }
@@ -119,7 +119,7 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     public void Every_violation_is_reported_at_once()
     {
         var mrTd = new byte[48];
-        var quote = pki.Quote(body => BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(0x78), 1), qeIsvSvn: 3);
+        var quote = _pki.Quote(body => BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(0x78), 1), qeIsvSvn: 3);
         var policy = new TdxValidationOptions
         {
             MrTd = [mrTd],
@@ -129,7 +129,7 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
             QeVendorId = new byte[16],
         };
 
-        var act = () => Verify(quote, pki.Collateral(), policy);
+        var act = () => Verify(quote, _pki.Collateral(), policy);
 
         act.Should().Throw<AttestationPolicyException>().Which.Violations.Select(v => v.Field).Should().BeEquivalentTo(
             "qeIdentity.tcbStatus", "qeVendorId", "teeTcbSvn", "mrTd", "rtmr3", "reportData", "tdAttributes.debug");
@@ -139,7 +139,7 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     public void A_quote_matching_every_configured_value_is_accepted()
     {
         byte[] mrTd = [];
-        var quote = TdxQuote.Parse(pki.Quote(body => mrTd = body.AsSpan(0x88, 48).ToArray()));
+        var quote = TdxQuote.Parse(_pki.Quote(body => mrTd = body.AsSpan(0x88, 48).ToArray()));
         var policy = new TdxValidationOptions
         {
             MrTd = [new byte[48], mrTd],
@@ -154,15 +154,15 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
             MinimumPceSvn = 0,
         };
 
-        new TdxQuoteVerifier(pki.Options).VerifyAndValidate(quote, pki.Collateral(), policy).Verification.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
+        new TdxQuoteVerifier(_pki.Options).VerifyAndValidate(quote, _pki.Collateral(), policy).Verification.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
     }
 
     [Test]
     public void A_TDX_module_version_without_an_identity_in_the_TCB_info_matches_no_level()
     {
-        var quote = pki.Quote(teeTcbSvn: [3, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        var quote = _pki.Quote(teeTcbSvn: [3, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
-        var act = () => Verify(quote, pki.Collateral());
+        var act = () => Verify(quote, _pki.Collateral());
 
         act.Should().Throw<AttestationPolicyException>().WithMessage("*no TDX module identity TDX_01*");
     }
@@ -171,14 +171,14 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     public void A_quote_signed_by_a_different_attestation_key_than_the_QE_certified_is_rejected()
     {
         using var other = new SyntheticTdx();
-        var ours = pki.Quote();
+        var ours = _pki.Quote();
         var theirs = other.Quote();
 
         // Keep our QE report/PCK section, take their header, body, signature and key.
         var spliced = theirs.AsSpan(0, 0x27C + 128).ToArray().Concat(ours.AsSpan(0x27C + 128).ToArray()).ToArray();
         BinaryPrimitives.WriteUInt32LittleEndian(spliced.AsSpan(0x278), (uint)(spliced.Length - 0x27C));
 
-        var act = () => Verify(spliced, pki.Collateral());
+        var act = () => Verify(spliced, _pki.Collateral());
 
         act.Should().Throw<AttestationBindingException>().Which.Field.Should().Be("QE report data");
     }
@@ -187,9 +187,9 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
     public void A_warm_verifier_still_rejects_once_the_time_leaves_the_CRL_window_or_the_CRL_changes()
     {
         var clock = new RecordingTimeProvider(SyntheticTdx.At);
-        var verifier = new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [pki.Root], TimeProvider = clock });
-        var quote = TdxQuote.Parse(pki.Quote());
-        var collateral = pki.Collateral();
+        var verifier = new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [_pki.Root], TimeProvider = clock });
+        var quote = TdxQuote.Parse(_pki.Quote());
+        var collateral = _pki.Collateral();
         verifier.VerifyAndValidate(quote, collateral);
         clock.SetNow(SyntheticTdx.At.AddDays(1));
         verifier.VerifyAndValidate(quote, collateral);
@@ -199,7 +199,7 @@ public sealed class TdxEndToEndTests : SyntheticTdxFixture
         late.Should().Throw<AttestationFreshnessException>();
 
         clock.SetNow(SyntheticTdx.At);
-        var revoked = () => verifier.VerifyAndValidate(quote, pki.Collateral(revokedPcks: [pki.Pck]));
+        var revoked = () => verifier.VerifyAndValidate(quote, _pki.Collateral(revokedPcks: [_pki.Pck]));
         revoked.Should().Throw<CertificateChainException>().WithMessage("*revoked*");
     }
 

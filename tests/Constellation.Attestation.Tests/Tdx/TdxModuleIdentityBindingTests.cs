@@ -17,27 +17,27 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
     private static readonly string Zero48 = new('0', 96);
     private static readonly string OtherSigner = "0123456789abcdef" + new string('0', 80);
 
-    private ResignedV5Collateral v5 = null!;
-    private SyntheticTdx pki = null!;
+    private ResignedV5Collateral _v5 = null!;
+    private SyntheticTdx _pki = null!;
 
     [SetUp]
     public void SetUp()
     {
-        v5 = new ResignedV5Collateral();
-        pki = new SyntheticTdx();
+        _v5 = new ResignedV5Collateral();
+        _pki = new SyntheticTdx();
     }
 
     [TearDown]
     public void TearDown()
     {
-        v5.Dispose();
-        pki.Dispose();
+        _v5.Dispose();
+        _pki.Dispose();
     }
 
     public void Dispose()
     {
-        v5?.Dispose();
-        pki?.Dispose();
+        _v5?.Dispose();
+        _pki?.Dispose();
     }
 
     [Test]
@@ -74,7 +74,7 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
         tdx03["mrsigner"] = OtherSigner;
         tdx03["attributes"] = "0000000000000001";
 
-        v5.Verify(info).Verification.Tcb!.ModuleIdentity!.Id.Should().Be("TDX_01");
+        _v5.Verify(info).Verification.Tcb!.ModuleIdentity!.Id.Should().Be("TDX_01");
     }
 
     [Test]
@@ -112,7 +112,7 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
     // The single violation of the real v5 quote against edited, re-signed TCB info.
     private PolicyViolation V5Violation(System.Text.Json.Nodes.JsonObject tcbInfo)
     {
-        var act = () => v5.Verify(tcbInfo);
+        var act = () => _v5.Verify(tcbInfo);
 
         return act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
     }
@@ -120,9 +120,9 @@ public sealed class TdxModuleIdentityBindingTests : IDisposable
     // The single violation of a synthetic quote (TEE_TCB_SVN[1] = 0) whose body was edited before signing.
     private PolicyViolation SyntheticViolation(Action<byte[]> editBody)
     {
-        var quote = TdxQuote.Parse(pki.Quote(editBody));
+        var quote = TdxQuote.Parse(_pki.Quote(editBody));
 
-        var act = () => new TdxQuoteVerifier(pki.Options).VerifyAndValidate(quote, pki.Collateral());
+        var act = () => new TdxQuoteVerifier(_pki.Options).VerifyAndValidate(quote, _pki.Collateral());
 
         return act.Should().Throw<TdxPolicyException>().Which.Violations.Should().ContainSingle().Subject;
     }

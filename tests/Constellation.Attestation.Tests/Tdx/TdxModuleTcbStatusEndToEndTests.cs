@@ -15,20 +15,20 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
     private static readonly DateTimeOffset NewerModuleLevel = new(2026, 2, 10, 0, 0, 0, TimeSpan.Zero);
     private static readonly string[] Lenient = [TcbStatus.UpToDate, TcbStatus.SWHardeningNeeded, TcbStatus.ConfigurationNeeded, TcbStatus.OutOfDate];
 
-    private ResignedV5Collateral v5 = null!;
+    private ResignedV5Collateral _v5 = null!;
 
     [SetUp]
-    public void SetUp() => v5 = new ResignedV5Collateral();
+    public void SetUp() => _v5 = new ResignedV5Collateral();
 
     [TearDown]
-    public void TearDown() => v5.Dispose();
+    public void TearDown() => _v5.Dispose();
 
-    public void Dispose() => v5?.Dispose();
+    public void Dispose() => _v5?.Dispose();
 
     [Test]
     public void The_unedited_v5_TCB_info_resigned_by_the_trusted_test_key_is_accepted_as_UpToDate()
     {
-        var result = v5.Verify(ResignedV5Collateral.TcbInfo());
+        var result = _v5.Verify(ResignedV5Collateral.TcbInfo());
 
         result.Verification.Tcb!.Status.Should().Be(TcbStatus.UpToDate);
         result.Verification.Tcb.ModuleIdentity!.Id.Should().Be("TDX_01");
@@ -41,7 +41,7 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
         var info = ResignedV5Collateral.TcbInfo();
         info["tcbLevels"]![0]!["tcbStatus"] = TcbStatus.Revoked;
 
-        var act = () => v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(3650), Lenient));
+        var act = () => _v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(3650), Lenient));
 
         var rejected = act.Should().Throw<TdxPolicyException>().Which;
         rejected.Tcb!.Status.Should().Be(TcbStatus.Revoked);
@@ -52,7 +52,7 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
     [Test]
     public void An_out_of_date_platform_level_under_an_up_to_date_TDX_module_is_rejected_by_default()
     {
-        var act = () => v5.Verify(PlatformOutOfDateSince(NewerPlatformLevel));
+        var act = () => _v5.Verify(PlatformOutOfDateSince(NewerPlatformLevel));
 
         var rejected = act.Should().Throw<TdxPolicyException>().Which;
         rejected.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
@@ -65,8 +65,8 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
     {
         var info = PlatformOutOfDateSince(NewerPlatformLevel);
 
-        var inside = v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
-        var after = () => v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(7)));
+        var inside = _v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
+        var after = () => _v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(7)));
 
         inside.Verification.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
         inside.Warnings.Should().ContainSingle(w => w.Contains("out of date since 2026-02-01", StringComparison.Ordinal));
@@ -78,8 +78,8 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
     {
         var info = ModuleOutOfDateSince(ResignedV5Collateral.TcbInfo(), NewerModuleLevel);
 
-        var inside = v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
-        var after = () => v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(3)));
+        var inside = _v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
+        var after = () => _v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(3)));
 
         inside.Verification.Tcb!.Status.Should().Be(TcbStatus.OutOfDate);
         inside.Verification.Tcb.OutOfDateSince.Should().Be(NewerModuleLevel);
@@ -93,7 +93,7 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
         // The module went out of date five days ago, the platform more than a year ago: 30 days of grace are long gone.
         var info = ModuleOutOfDateSince(PlatformOutOfDateSince(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)), NewerModuleLevel);
 
-        var act = () => v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
+        var act = () => _v5.Verify(info, ResignedV5Collateral.Policy(TimeSpan.FromDays(30)));
 
         var rejected = act.Should().Throw<TdxPolicyException>().Which;
         rejected.Tcb!.OutOfDateSince.Should().Be(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -106,7 +106,7 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
         var info = ModuleOutOfDateSince(ResignedV5Collateral.TcbInfo(), NewerModuleLevel);
         info["tcbLevels"]![0]!["tcbStatus"] = TcbStatus.ConfigurationNeeded;
 
-        var act = () => v5.Verify(info, ResignedV5Collateral.Policy(null, TcbStatus.UpToDate, TcbStatus.ConfigurationNeeded));
+        var act = () => _v5.Verify(info, ResignedV5Collateral.Policy(null, TcbStatus.UpToDate, TcbStatus.ConfigurationNeeded));
 
         act.Should().Throw<TdxPolicyException>().Which.Tcb!.Status.Should().Be(TcbStatus.OutOfDateConfigurationNeeded);
     }
@@ -117,7 +117,7 @@ public sealed class TdxModuleTcbStatusEndToEndTests : IDisposable
         var info = ResignedV5Collateral.TcbInfo();
         info["tcbLevels"]![0]!["advisoryIDs"] = new JsonArray("INTEL-SA-00837");
 
-        var act = () => v5.Verify(info, new TdxValidationOptions
+        var act = () => _v5.Verify(info, new TdxValidationOptions
         {
             DeniedAdvisoryIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "INTEL-SA-00837" },
         });

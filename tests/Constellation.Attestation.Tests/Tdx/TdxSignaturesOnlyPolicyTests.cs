@@ -43,12 +43,12 @@ public sealed class TdxSignaturesOnlyPolicyTests : SyntheticTdxFixture
     [Test]
     public void A_full_verification_satisfies_the_TCB_evaluation_requirement()
     {
-        var full = new TdxQuoteVerifier(pki.Options).Verify(TdxQuote.Parse(pki.Quote()), pki.Collateral());
+        var full = new TdxQuoteVerifier(_pki.Options).Verify(TdxQuote.Parse(_pki.Quote()), _pki.Collateral());
 
         TdxQuoteValidator.Validate(full, TdxValidationOptions.Default).IsValid.Should().BeTrue();
     }
 
     private TdxQuoteVerificationResult SignaturesOnly() =>
-        new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [pki.Root], VerificationTime = SyntheticTdx.At, RequireTcbEvaluation = false, RequireRevocationLists = false })
-            .Verify(TdxQuote.Parse(pki.Quote()), pki.Collateral());
+        new TdxQuoteVerifier(new TdxVerificationOptions { TrustedRoots = [_pki.Root], VerificationTime = SyntheticTdx.At, RequireTcbEvaluation = false, RequireRevocationLists = false })
+            .Verify(TdxQuote.Parse(_pki.Quote()), _pki.Collateral());
 }

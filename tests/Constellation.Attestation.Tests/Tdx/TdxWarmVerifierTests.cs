@@ -14,9 +14,9 @@ public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
 
     private TdxQuoteVerifier WarmVerifier(out byte[] quote)
     {
-        var verifier = new TdxQuoteVerifier(pki.Options);
-        quote = pki.Quote();
-        verifier.VerifyAndValidate(TdxQuote.Parse(quote), pki.Collateral());
+        var verifier = new TdxQuoteVerifier(_pki.Options);
+        quote = _pki.Quote();
+        verifier.VerifyAndValidate(TdxQuote.Parse(quote), _pki.Collateral());
         return verifier;
     }
 
@@ -24,7 +24,7 @@ public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
     public void Every_signed_header_and_body_byte_flipped_after_warm_up_is_rejected_by_the_warm_verifier()
     {
         var verifier = WarmVerifier(out var quote);
-        var collateral = pki.Collateral();
+        var collateral = _pki.Collateral();
         for (var i = 0; i < 48 + 584; i++)
         {
             var tampered = quote.ToArray();
@@ -43,11 +43,11 @@ public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
     public void A_second_quote_from_the_same_attestation_key_verifies_and_its_tampered_signature_does_not()
     {
         var verifier = WarmVerifier(out _);
-        var second = pki.Quote();
-        verifier.VerifyAndValidate(TdxQuote.Parse(second), pki.Collateral()).Verification.Quote.Should().NotBeNull();
+        var second = _pki.Quote();
+        verifier.VerifyAndValidate(TdxQuote.Parse(second), _pki.Collateral()).Verification.Quote.Should().NotBeNull();
 
         second[SignatureOffset + 10] ^= 0x80;
-        var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(second), pki.Collateral());
+        var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(second), _pki.Collateral());
 
         act.Should().Throw<AttestationSignatureException>();
     }
@@ -60,7 +60,7 @@ public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(quote), pki.Collateral());
+            var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(quote), _pki.Collateral());
             act.Should().Throw<AttestationFormatException>().WithMessage("TDX quote attestation key: not a valid P-256 public key*");
         }
     }
@@ -69,7 +69,7 @@ public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
     public async Task Concurrent_verifications_sharing_pooled_keys_give_the_same_verdicts_as_sequential_ones()
     {
         var verifier = WarmVerifier(out var quote);
-        var collateral = pki.Collateral();
+        var collateral = _pki.Collateral();
         var bad = quote.ToArray();
         bad[SignatureOffset + 5] ^= 0x04;
 
@@ -97,7 +97,7 @@ public sealed class TdxWarmVerifierTests : SyntheticTdxFixture
         quote[qeReportOffset + 0x30] ^= 0x01; // QE report attributes: signed by the PCK, part of the memo key
         BinaryPrimitives.ReadUInt16LittleEndian(quote.AsSpan(SignatureOffset + 128)).Should().Be(6, "the certification data type precedes the QE report");
 
-        var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(quote), pki.Collateral());
+        var act = () => verifier.VerifyAndValidate(TdxQuote.Parse(quote), _pki.Collateral());
 
         act.Should().Throw<AttestationSignatureException>().WithMessage("QE report signature*");
     }

@@ -1,7 +1,7 @@
 using System.Text;
 using Constellation.Attestation.Tpm.Verify;
 using Constellation.Attestation.Tpm.WireFormat;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;
@@ -63,7 +63,7 @@ public class PcrValueBoundaryTests
         var shiftedDocument = SwtpmVtpm.WithQuote(document, TpmAlgorithm.Sha256, q =>
             new TpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank, Shifted(q.Pcrs.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()), from: 1, to: 0)));
 
-        var act = async () => await QemuVtpm.CreateValidator(measurements).ValidateAsync(shiftedDocument, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(measurements).ValidateAsync(shiftedDocument, Nonce);
 
         (await act.Should().ThrowAsync<AttestationFormatException>())
             .Which.Message.Should().Contain("sha256 PCR 0 value: expected 32 bytes").And.Contain("got 64");

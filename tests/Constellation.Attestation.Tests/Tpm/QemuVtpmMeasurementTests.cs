@@ -2,7 +2,7 @@ using System.Text;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;
@@ -24,7 +24,7 @@ public class QemuVtpmMeasurementTests
         var after = await issuer.IssueAsync(new byte[] { 1 }, Nonce);
         var actual16 = VtpmDocument.Parse(after).Attestation.Quotes.First(q => q.Bank == TpmAlgorithm.Sha256).Pcrs[16];
 
-        var act = async () => await QemuVtpm.CreateValidator(expected).ValidateAsync(after, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(expected).ValidateAsync(after, Nonce);
 
         var thrown = await act.Should().ThrowAsync<MeasurementMismatchException>();
         thrown.Which.FailedIndices.Should().Equal(16u);
@@ -43,7 +43,7 @@ public class QemuVtpmMeasurementTests
         await SwtpmVtpm.ExtendAsync(swtpm, 14, "b");
         var after = await issuer.IssueAsync(new byte[] { 1 }, Nonce);
 
-        var act = async () => await QemuVtpm.CreateValidator(expected).ValidateAsync(after, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(expected).ValidateAsync(after, Nonce);
 
         (await act.Should().ThrowAsync<MeasurementMismatchException>()).Which.FailedIndices.Should().Equal(12u, 14u);
     }
@@ -58,7 +58,7 @@ public class QemuVtpmMeasurementTests
         await SwtpmVtpm.ExtendAsync(swtpm, 16, "changed");
         var after = await issuer.IssueAsync(new byte[] { 7 }, Nonce);
 
-        var result = await QemuVtpm.CreateValidator(expected).ValidateAsync(after, Nonce);
+        var result = await QemuVtpmVariant.CreateValidator(expected).ValidateAsync(after, Nonce);
 
         result.UserData.ToArray().Should().Equal(7);
         result.Warnings.Should().ContainSingle().Which.Should().Contain("index 16").And.Contain("warn-only");
@@ -71,7 +71,7 @@ public class QemuVtpmMeasurementTests
         using var issuer = new VtpmIssuer(AttestationVariant.QemuVtpm, SwtpmVtpm.Open(swtpm), new EccIssuerHooks(), SwtpmVtpm.NoEventLog);
         var document = await issuer.IssueAsync(new byte[] { 9 }, Nonce);
 
-        var result = await QemuVtpm.CreateValidator(SwtpmVtpm.MeasurementsOf(document)).ValidateAsync(document, Nonce);
+        var result = await QemuVtpmVariant.CreateValidator(SwtpmVtpm.MeasurementsOf(document)).ValidateAsync(document, Nonce);
 
         result.UserData.ToArray().Should().Equal(9);
         TpmSignature.Parse(VtpmDocument.Parse(document).Attestation.Quotes[0].RawSignature.Span).Algorithm.Should().Be(TpmAlgorithm.Ecdsa);

@@ -2,7 +2,7 @@ using System.Text;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;
@@ -31,7 +31,7 @@ public class QemuVtpmRoundTripTests
     [Test]
     public async Task A_document_issued_on_swtpm_validates_and_returns_the_user_data()
     {
-        var validator = QemuVtpm.CreateValidator(SwtpmVtpm.MeasurementsOf(_document));
+        var validator = QemuVtpmVariant.CreateValidator(SwtpmVtpm.MeasurementsOf(_document));
 
         var result = await validator.ValidateAsync(_document, Nonce);
 
@@ -56,7 +56,7 @@ public class QemuVtpmRoundTripTests
     [Test]
     public async Task A_wrong_nonce_is_rejected_as_a_binding_error()
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
+        var validator = QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed);
 
         var act = async () => await validator.ValidateAsync(_document, Encoding.ASCII.GetBytes("another nonce"));
 
@@ -70,7 +70,7 @@ public class QemuVtpmRoundTripTests
         var replayed = SwtpmVtpm.QuoteOf(await IssueWithOtherNonceAsync(), TpmAlgorithm.Sha256);
         var document = SwtpmVtpm.WithQuote(_document, TpmAlgorithm.Sha256, _ => replayed);
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         (await act.Should().ThrowAsync<AttestationBindingException>()).Which.Field.Should().Be("sha256 quote: quote extraData (nonce)");
     }
@@ -81,7 +81,7 @@ public class QemuVtpmRoundTripTests
         var replayed = SwtpmVtpm.QuoteOf(await IssueWithOtherNonceAsync(), TpmAlgorithm.Sha512);
         var document = SwtpmVtpm.WithQuote(_document, TpmAlgorithm.Sha512, _ => replayed);
 
-        var result = await QemuVtpm.CreateValidator(SwtpmVtpm.MeasurementsOf(_document)).ValidateAsync(document, Nonce);
+        var result = await QemuVtpmVariant.CreateValidator(SwtpmVtpm.MeasurementsOf(_document)).ValidateAsync(document, Nonce);
 
         result.UserData.ToArray().Should().Equal(UserData);
     }
@@ -92,7 +92,7 @@ public class QemuVtpmRoundTripTests
         var doc = VtpmDocument.Parse(_document);
         var forged = new VtpmDocument(doc.Attestation, doc.InstanceInfo.Span, Encoding.ASCII.GetBytes("attacker key")).ToJson();
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(forged, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(forged, Nonce);
 
         await act.Should().ThrowAsync<AttestationBindingException>();
     }
@@ -146,7 +146,7 @@ public class QemuVtpmRoundTripTests
         var foreign = await otherIssuer.IssueAsync(UserData, Nonce);
         var forged = SwtpmVtpm.WithAkPublic(foreign, VtpmDocument.Parse(_document).Attestation.AkPublic.ToArray());
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(forged, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(forged, Nonce);
 
         await act.Should().ThrowAsync<AttestationSignatureException>();
     }
@@ -154,7 +154,7 @@ public class QemuVtpmRoundTripTests
     [Test]
     public async Task Flipping_each_byte_of_the_signed_sha256_attest_structure_is_rejected_as_a_bad_signature()
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
+        var validator = QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed);
         var quote = VtpmDocument.Parse(_document).Attestation.Quotes.First(q => q.Bank == TpmAlgorithm.Sha256);
         var attest = quote.Quote.ToArray();
         for (var i = 0; i < attest.Length; i++)
@@ -170,7 +170,7 @@ public class QemuVtpmRoundTripTests
     [Test]
     public async Task Flipping_each_byte_of_every_banks_attest_structure_is_rejected_when_it_is_the_only_quote()
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
+        var validator = QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed);
         var sha256Only = SwtpmVtpm.WithQuotes(_document, quotes => quotes.Where(q => q.Bank == TpmAlgorithm.Sha256));
         (await validator.ValidateAsync(sha256Only, Nonce)).UserData.ToArray().Should().Equal(UserData);
         var signature = VtpmDocument.Parse(sha256Only).Attestation.Quotes[0].RawSignature.ToArray();
@@ -190,7 +190,7 @@ public class QemuVtpmRoundTripTests
         var document = SwtpmVtpm.WithQuote(_document, TpmAlgorithm.Sha256, q => new TpmQuote(q.Quote.Span, q.RawSignature.Span, q.Bank,
             q.Pcrs.Select(kv => new KeyValuePair<int, byte[]>(kv.Key, kv.Key == 4 ? new byte[32] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } : kv.Value.ToArray()))));
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationBindingException>().WithMessage("*sha256 PCR values*");
     }
@@ -199,7 +199,7 @@ public class QemuVtpmRoundTripTests
     public async Task A_validator_that_just_accepted_a_document_still_rejects_each_changed_PCR_value()
     {
         // The validator remembers the digest of the last PCR values it saw; a changed value must never reuse it.
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
+        var validator = QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed);
         (await validator.ValidateAsync(_document, Nonce)).UserData.ToArray().Should().Equal(UserData);
         for (var index = 0; index < 24; index++)
         {
@@ -225,7 +225,7 @@ public class QemuVtpmRoundTripTests
     [TestCase("raw_sig")]
     public async Task Truncated_structures_are_rejected_with_a_typed_error(string structure)
     {
-        var validator = QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed);
+        var validator = QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed);
         var doc = VtpmDocument.Parse(_document);
         var sha256 = doc.Attestation.Quotes.First(q => q.Bank == TpmAlgorithm.Sha256);
         var length = structure switch { "ak_pub" => doc.Attestation.AkPublic.Length, "quote" => sha256.Quote.Length, _ => sha256.RawSignature.Length };
@@ -249,7 +249,7 @@ public class QemuVtpmRoundTripTests
     {
         var document = SwtpmVtpm.WithQuotes(_document, quotes => quotes.Where(q => q.Bank == TpmAlgorithm.Sha1));
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationFormatException>().WithMessage("*SHA256*SHA-1 is not accepted*");
     }
@@ -259,7 +259,7 @@ public class QemuVtpmRoundTripTests
     {
         var document = SwtpmVtpm.WithQuotes(_document, _ => []);
 
-        var act = async () => await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
+        var act = async () => await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationFormatException>().WithMessage("attestation is missing quotes");
     }

@@ -4,7 +4,7 @@ using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Tpm;
@@ -17,7 +17,7 @@ internal static class SwtpmVtpm
     public static Func<CancellationToken, ValueTask<ITpmTransport>> Open(SwtpmProcess swtpm) =>
         async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct);
 
-    public static VtpmIssuer QemuIssuer(SwtpmProcess swtpm) => QemuVtpm.CreateIssuer(Open(swtpm), NoEventLog);
+    public static VtpmIssuer QemuIssuer(SwtpmProcess swtpm) => QemuVtpmVariant.CreateIssuer(Open(swtpm), NoEventLog);
 
     public static async Task<TpmClient> ClientAsync(SwtpmProcess swtpm) =>
         new(await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port));

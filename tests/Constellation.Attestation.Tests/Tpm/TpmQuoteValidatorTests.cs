@@ -45,6 +45,18 @@ public class TpmQuoteValidatorTests
     }
 
     [Test]
+    public void A_signed_quote_without_its_pcr_values_is_checked_for_the_nonce_alone_with_the_same_rule()
+    {
+        // The CLI's evidence verify tpm-quote has the attest and signature files but no PCR values.
+        var attest = _swtpmQuote.Attest;
+
+        TpmQuoteValidator.ValidateNonce(attest, new TpmValidationOptions(SwtpmNonce)).Should().BeNull();
+        var wrong = TpmQuoteValidator.ValidateNonce(attest, new TpmValidationOptions(SwtpmNonce.AsSpan(0, 31)));
+        wrong.Should().Be(TpmQuoteValidator.Validate(_swtpmQuote, new TpmValidationOptions(SwtpmNonce.AsSpan(0, 31))).Violations.Single());
+        wrong!.Field.Should().Be("quote extraData (nonce)");
+    }
+
+    [Test]
     public void A_quote_that_carries_the_nonce_and_the_measured_values_complies()
     {
         var result = TpmQuoteValidator.Validate(_swtpmQuote, new TpmValidationOptions(SwtpmNonce) { Measurements = Expected(_swtpmQuote) });

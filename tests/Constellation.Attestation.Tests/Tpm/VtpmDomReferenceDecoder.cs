@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
 

@@ -16,7 +16,7 @@ public class VtpmFactoryRegistrationTests
         using var issuer = SwtpmVtpm.QemuIssuer(swtpm);
         var nonce = Encoding.ASCII.GetBytes("factory");
         var document = await issuer.IssueAsync(new byte[] { 4 }, nonce);
-        var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
+        var factory = AttestationValidatorFactory.CreateDefault();
 
         var good = factory.Create(new MeasurementsAttestationConfig(AttestationVariant.QemuVtpm, SwtpmVtpm.MeasurementsOf(document)));
         var bad = factory.Create(new MeasurementsAttestationConfig(AttestationVariant.QemuVtpm, MeasurementSet.Empty.With(9, new Measurement(Enumerable.Repeat((byte)0xab, 32).ToArray()))));

@@ -1,4 +1,5 @@
-using Constellation.Attestation.Measurements.Defaults;
+
+using Constellation.Attestation.Variants;
 
 namespace Constellation.Attestation.Tests.Variants;
 
@@ -23,12 +24,12 @@ public class ClusterIdRegisterTests
         new object?[] { "qemu-tdx", 3u },
     ];
 
-    private static IEnumerable<AttestationVariant> MeasuredVariants() => AttestationVariant.All.Where(v => v.ClusterIdRegister is not null);
+    private static IEnumerable<AttestationVariant> MeasuredVariants() => AttestationVariant.All.Where(v => AttestationVariantRegistry.Default.Get(v).ClusterIdRegister is not null);
 
     [TestCaseSource(nameof(SpecRegisters))]
     public void A_variant_names_the_register_the_spec_gives_for_its_cluster_id(string name, uint? register)
     {
-        AttestationVariant.Parse(name).ClusterIdRegister.Should().Be(register);
+        AttestationVariantRegistry.Default.Parse(name).ClusterIdRegister.Should().Be(register);
     }
 
     [Test]
@@ -42,9 +43,9 @@ public class ClusterIdRegisterTests
     {
         // A node that is not yet bootstrapped has the register untouched; a join policy built from the defaults must
         // therefore refuse a node that already belongs to a cluster.
-        var defaults = DefaultMeasurements.For(variant);
+        var defaults = AttestationVariantRegistry.Default.Get(variant).DefaultMeasurements;
 
-        defaults.TryGetValue(variant.ClusterIdRegister!.Value, out var register).Should().BeTrue();
+        defaults.TryGetValue(AttestationVariantRegistry.Default.Get(variant).ClusterIdRegister!.Value, out var register).Should().BeTrue();
         register!.Expected.Should().OnlyContain(b => b == 0);
         register.WarnOnly.Should().BeFalse();
     }

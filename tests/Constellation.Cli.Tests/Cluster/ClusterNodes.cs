@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.Dummy;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;
@@ -50,9 +50,9 @@ internal sealed class ClusterNodes : IAsyncDisposable
         _owned.Add(swtpm);
         var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
         _owned.Add(tpm);
-        var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, NoEventLog);
+        var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, NoEventLog);
         var measurements = await FreshNodeMeasurements.MeasureAsync(issuer).WaitAsync(Bound);
-        var node = await StartAsync(name, issuer, new TpmClusterIdRegister(tpm.OpenAsync), QemuVtpm.CreateValidator(measurements));
+        var node = await StartAsync(name, issuer, new TpmClusterIdRegister(tpm.OpenAsync), QemuVtpmVariant.CreateValidator(measurements));
         return (node, measurements);
     }
 

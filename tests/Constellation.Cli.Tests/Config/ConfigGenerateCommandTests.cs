@@ -1,6 +1,7 @@
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Measurements.Defaults;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.AzureTdx;
 
 namespace Constellation.Cli.Tests.Config;
 
@@ -29,7 +30,7 @@ public class ConfigGenerateCommandTests
         var config = ConstellationConfigFile.Parse(File.ReadAllText(ConfigPath));
         config.Provider.Should().Be(CloudProviders.Parse(provider));
         config.Attestation.Variant.Name.Should().Be(variantName);
-        config.Attestation.Measurements.Should().BeEquivalentTo(DefaultMeasurements.For(AttestationVariant.FromName(variantName)));
+        config.Attestation.Measurements.Should().BeEquivalentTo(AttestationVariantRegistry.Default.Get(AttestationVariant.FromName(variantName)).DefaultMeasurements);
     }
 
     [Test]

@@ -1,11 +1,11 @@
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Tpm.Issuers;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Tpm.Issuers.Transport;
+using Constellation.Attestation.Variants.Dummy;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.Bootstrapper.NodeLock;
 using Constellation.Cluster.LocalCluster;
 using Constellation.Tests.Swtpm;
-using Constellation.Attestation.Tpm.Issuers.Transport;
 
 namespace Constellation.Cluster.Tests.LocalCluster;
 
@@ -23,7 +23,7 @@ public class FreshNodeMeasurementsTests
     {
         await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
         await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
-        using var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, NoEventLog);
+        using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, NoEventLog);
 
         var measurements = await FreshNodeMeasurements.MeasureAsync(issuer).WaitAsync(Bound);
 
@@ -37,7 +37,7 @@ public class FreshNodeMeasurementsTests
     {
         await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
         await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
-        using var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, NoEventLog);
+        using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, NoEventLog);
         await new TpmClusterIdRegister(tpm.OpenAsync).ExtendAsync(Enumerable.Repeat((byte)0xC1, 32).ToArray()).AsTask().WaitAsync(Bound);
 
         var measure = () => FreshNodeMeasurements.MeasureAsync(issuer).WaitAsync(Bound);

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Atls;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;

@@ -6,7 +6,7 @@ using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.WireFormat;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;
@@ -53,15 +53,15 @@ public class QemuVtpmClusterTests
         _controlPlaneTpm = await StartSwtpmAsync();
 
         // The measurements are taken from a node that has not been bootstrapped: PCR 0-15, with PCR 15 all-zero.
-        using (var probe = QemuVtpm.CreateIssuer(Tpm(_controlPlaneTpm), NoEventLog))
+        using (var probe = QemuVtpmVariant.CreateIssuer(Tpm(_controlPlaneTpm), NoEventLog))
         {
             _measurements = await FreshNodeMeasurements.MeasureAsync(probe).WaitAsync(Bound);
         }
 
         _measurements[15].Expected.Should().OnlyContain(b => b == 0);
-        _joinValidator = new RecordingValidator(QemuVtpm.CreateValidator(_measurements));
+        _joinValidator = new RecordingValidator(QemuVtpmVariant.CreateValidator(_measurements));
         _controlPlane = await StartNodeAsync("cp-0", _controlPlaneTpm).WaitAsync(Bound);
-        using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [QemuVtpm.CreateValidator(_measurements)] }).CreateChannel(_controlPlane.InitAddress);
+        using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [QemuVtpmVariant.CreateValidator(_measurements)] }).CreateChannel(_controlPlane.InitAddress);
         _init = await InitClient.InitAsync(channel, MasterSecret.Generate(), RandomNumberGenerator.GetBytes(32), InitSecret, "vtpm").WaitAsync(Bound);
     }
 
@@ -88,7 +88,7 @@ public class QemuVtpmClusterTests
 
     private async Task<BootstrapperNode> StartNodeAsync(string name, SwtpmProcess swtpm)
     {
-        var issuer = QemuVtpm.CreateIssuer(Tpm(swtpm), NoEventLog);
+        var issuer = QemuVtpmVariant.CreateIssuer(Tpm(swtpm), NoEventLog);
         var options = new BootstrapperNodeOptions
         {
             NodeName = name,
@@ -107,7 +107,7 @@ public class QemuVtpmClusterTests
     /// <summary>What a modified bootstrapper would do: ask for a ticket directly, presenting its real attestation.</summary>
     private async Task<IssueJoinTicketResponse> JoinDirectlyAsync(SwtpmProcess swtpm, string name)
     {
-        using var issuer = QemuVtpm.CreateIssuer(Tpm(swtpm), NoEventLog);
+        using var issuer = QemuVtpmVariant.CreateIssuer(Tpm(swtpm), NoEventLog);
         using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Issuer = issuer, AllowUnverifiedPeer = true }).CreateChannel(_controlPlane.JoinServiceAddress!);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var csr = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN=system:node:{name}, O=system:nodes", key, HashAlgorithmName.SHA256).CreateSigningRequest();
@@ -125,7 +125,7 @@ public class QemuVtpmClusterTests
             pcrs[15].Should().Equal(MeasurementSet.ExtendRegister(new byte[32], _init.ClusterId.Span));
 
             using var verify = PlainGrpcChannelFactory.Instance.CreateChannel(_controlPlane.VerifyGrpcAddress);
-            var result = await VerificationClient.VerifyAsync(verify, QemuVtpm.CreateValidator(_measurements.WithClusterId(15, _init.ClusterId.Span))).WaitAsync(Bound);
+            var result = await VerificationClient.VerifyAsync(verify, QemuVtpmVariant.CreateValidator(_measurements.WithClusterId(15, _init.ClusterId.Span))).WaitAsync(Bound);
             result.Variant.Should().Be(AttestationVariant.QemuVtpm);
         }
     }
@@ -133,7 +133,7 @@ public class QemuVtpmClusterTests
     [Test]
     public async Task A_second_init_on_the_initialized_node_is_refused()
     {
-        using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [QemuVtpm.CreateValidator(_measurements.WithClusterId(15, _init.ClusterId.Span))] }).CreateChannel(_controlPlane.InitAddress);
+        using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [QemuVtpmVariant.CreateValidator(_measurements.WithClusterId(15, _init.ClusterId.Span))] }).CreateChannel(_controlPlane.InitAddress);
 
         var again = async () => await InitClient.InitAsync(channel, MasterSecret.Generate(), RandomNumberGenerator.GetBytes(32), InitSecret, "vtpm").WaitAsync(Bound);
 
@@ -149,9 +149,9 @@ public class QemuVtpmClusterTests
 
         (await node.Activation.Activated.WaitAsync(Bound)).Should().Be(NodeRole.Worker);
         using var verify = PlainGrpcChannelFactory.Instance.CreateChannel(node.VerifyGrpcAddress);
-        await VerificationClient.VerifyAsync(verify, QemuVtpm.CreateValidator(_measurements.WithClusterId(15, _init.ClusterId.Span))).WaitAsync(Bound);
+        await VerificationClient.VerifyAsync(verify, QemuVtpmVariant.CreateValidator(_measurements.WithClusterId(15, _init.ClusterId.Span))).WaitAsync(Bound);
 
-        var withoutClusterId = async () => await VerificationClient.VerifyAsync(verify, QemuVtpm.CreateValidator(_measurements)).WaitAsync(Bound);
+        var withoutClusterId = async () => await VerificationClient.VerifyAsync(verify, QemuVtpmVariant.CreateValidator(_measurements)).WaitAsync(Bound);
         await withoutClusterId.Should().ThrowAsync<MeasurementMismatchException>("a joined node no longer matches the pre-cluster PCR 15");
     }
 

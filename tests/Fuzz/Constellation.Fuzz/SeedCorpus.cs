@@ -4,10 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Constellation.Atls;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
+using Constellation.Attestation.Variants.Dummy;
 
 namespace Constellation.Fuzz;
 

@@ -5,7 +5,7 @@ using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Tpm.Interop.Tests;
@@ -52,7 +52,7 @@ public class OurQuoteCheckedByTpm2ToolsTests
     {
         var userData = Encoding.ASCII.GetBytes("VerifyService");
         var nonce = RandomNumberGenerator.GetBytes(32);
-        using var issuer = QemuVtpm.CreateIssuer(async ct => await SwtpmSocketTransport.ConnectAsync(_swtpm.Host, _swtpm.Port, ct), new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) });
+        using var issuer = QemuVtpmVariant.CreateIssuer(async ct => await SwtpmSocketTransport.ConnectAsync(_swtpm.Host, _swtpm.Port, ct), new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) });
         var document = VtpmDocument.Parse(await issuer.IssueAsync(userData, nonce));
         var tpmNonce = SHA256.HashData(SHA256.HashData([.. userData, .. nonce]));
         var ak = TpmPublic.Parse(document.Attestation.AkPublic.Span);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Measurements.Signed;
 

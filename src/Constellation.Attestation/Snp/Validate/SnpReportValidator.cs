@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Constellation.Attestation.Snp.Verify;
 using Constellation.Attestation.Snp.WireFormat;
 
 namespace Constellation.Attestation.Snp.Validate;
@@ -9,17 +10,24 @@ namespace Constellation.Attestation.Snp.Validate;
 /// <summary>
 /// Applies an <see cref="SnpValidationOptions"/> policy to a verified report and reports <em>every</em> violation.
 /// </summary>
-/// <remarks>Stateless and thread-safe. Call only on a report whose signature and chain were verified.</remarks>
+/// <remarks>
+/// Stateless and thread-safe. Never re-verifies a signature: it takes the <see cref="SnpReportVerificationResult"/> of
+/// <see cref="SnpReportVerifier"/>, refuses one that did not verify, and judges its <see cref="SnpReportVerificationResult.Report"/>
+/// (TCBs decoded in the verified product line's layout).
+/// </remarks>
 public static class SnpReportValidator
 {
-    /// <summary>Lists every way <paramref name="report"/> violates <paramref name="options"/>.</summary>
-    /// <param name="report">The verified report (TCBs decoded for its product line).</param>
+    /// <summary>Lists every way the verified report violates <paramref name="options"/>.</summary>
+    /// <param name="verification">The verification result; it must be valid.</param>
     /// <param name="options">The policy.</param>
-    /// <returns>The violations, in checklist order; empty if the report complies.</returns>
-    public static IReadOnlyList<PolicyViolation> Validate(SnpReport report, SnpValidationOptions options)
+    /// <returns>The violations, in checklist order; call <see cref="SnpReportValidationResult.ThrowIfInvalid"/> to throw on any.</returns>
+    /// <exception cref="AttestationException">The report did not verify: its first failure (policy is applied only to a verified report).</exception>
+    public static SnpReportValidationResult Validate(SnpReportVerificationResult verification, SnpValidationOptions options)
     {
-        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(verification);
         ArgumentNullException.ThrowIfNull(options);
+        verification.ThrowIfInvalid();
+        var report = verification.Report;
         var v = new List<PolicyViolation>();
 
         if (options.MinimumGuestSvn is { } svn && report.GuestSvn < svn)
@@ -58,20 +66,7 @@ public static class SnpReportValidator
             v.Add(new("current_mit_vector", $"contains 0x{currentMit:x}", $"0x{report.CurrentMitigationVector:x}"));
         }
 
-        return v;
-    }
-
-    /// <summary>Throws if <paramref name="report"/> violates <paramref name="options"/>.</summary>
-    /// <param name="report">The verified report.</param>
-    /// <param name="options">The policy.</param>
-    /// <exception cref="AttestationPolicyException">Listing every violation.</exception>
-    public static void ThrowIfViolated(SnpReport report, SnpValidationOptions options)
-    {
-        var violations = Validate(report, options);
-        if (violations.Count > 0)
-        {
-            throw new AttestationPolicyException(violations);
-        }
+        return new SnpReportValidationResult(verification, v);
     }
 
     private static void CheckPolicy(SnpGuestPolicy policy, SnpValidationOptions o, List<PolicyViolation> v)
@@ -150,12 +145,12 @@ public static class SnpReportValidator
         var authorTrusted = r.AuthorKeyEnabled && Contains(o.TrustedAuthorKeyDigests, r.AuthorKeyDigest);
         if (o.RequireAuthorKey && !authorTrusted)
         {
-            v.Add(new("author_key_digest", r.AuthorKeyEnabled ? "one of the trusted author key digests" : "AUTHOR_KEY_EN = 1", r.AuthorKeyEnabled ? Hex(r.AuthorKeyDigest) : "AUTHOR_KEY_EN = 0"));
+            v.Add(new("author_key_digest", r.AuthorKeyEnabled ? "one of the trusted author key digests" : "AUTHOR_KEY_EN = 1", r.AuthorKeyEnabled ? Convert.ToHexStringLower(r.AuthorKeyDigest) : "AUTHOR_KEY_EN = 0"));
         }
 
         if ((o.RequireIdBlock || o.RequireAuthorKey) && !authorTrusted && !Contains(o.TrustedIdKeyDigests, r.IdKeyDigest))
         {
-            v.Add(new("id_key_digest", "one of [" + string.Join(", ", o.TrustedIdKeyDigests.Select(d => Hex(d.Span))) + "]", Hex(r.IdKeyDigest)));
+            v.Add(new("id_key_digest", "one of [" + string.Join(", ", o.TrustedIdKeyDigests.Select(d => Convert.ToHexStringLower(d.Span))) + "]", Convert.ToHexStringLower(r.IdKeyDigest)));
         }
     }
 
@@ -205,11 +200,9 @@ public static class SnpReportValidator
     {
         if (expected is { } want && !want.Span.SequenceEqual(actual))
         {
-            v.Add(new(field, Hex(want.Span), Hex(actual)));
+            v.Add(new(field, Convert.ToHexStringLower(want.Span), Convert.ToHexStringLower(actual)));
         }
     }
-
-    private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
     private static string Str(uint value) => value.ToString(CultureInfo.InvariantCulture);
 }

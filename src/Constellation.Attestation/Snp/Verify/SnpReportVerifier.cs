@@ -1,9 +1,9 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Caching;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Snp.Validate;
@@ -20,9 +20,9 @@ namespace Constellation.Attestation.Snp.Verify;
 /// The report's signing-key bits alone decide which chain is acceptable.
 /// </summary>
 /// <remarks>
-/// <para>Thread-safe. Successfully verified chains are memoised per (signer, intermediate, ARK, product) so that
-/// repeated verifications cost one ECDSA verification plus cheap comparisons; time validity and the report-specific
-/// checks are still evaluated on every call. CRL signatures are memoised per (CRL, ARK). Nothing is memoised per
+/// <para>Thread-safe. Successfully verified chains are memoised (bounded) per (signer, intermediate, ARK, product) and
+/// the signer's imported key is lent from a key pool, so that repeated verifications cost one ECDSA verification plus
+/// cheap comparisons; time validity and the report-specific checks are still evaluated on every call. CRL signatures are memoised per (CRL, ARK). Nothing is memoised per
 /// report: ECDSA signatures are malleable (<c>(r, n−s)</c> verifies too, and AMD firmware emits high-S), so the report
 /// signature is verified on every call and a verdict never outlives the call that produced it.</para>
 /// <para>This is the "verify" layer: it establishes facts and reports every failure. Policy (minimum TCB, debug,
@@ -31,10 +31,13 @@ namespace Constellation.Attestation.Snp.Verify;
 public sealed class SnpReportVerifier
 {
     private const int MaxCachedChains = 256;
-    private readonly ConcurrentDictionary<string, VerifiedChain> _chains = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SnpEndorsementCertificate> _endorsements = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _decodable = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _signedCrls = new(StringComparer.Ordinal);
+    private readonly BoundedMemo<string, VerifiedChain> _chains = new(MaxCachedChains, StringComparer.Ordinal);
+    private readonly BoundedMemo<string, SnpEndorsementCertificate> _endorsements = new(MaxCachedChains, StringComparer.Ordinal);
+    private readonly BoundedMemo<string, bool> _decodable = new(2 * MaxCachedChains, StringComparer.Ordinal);
+    private readonly BoundedMemo<string, bool> _signedCrls = new(MaxCachedChains, StringComparer.Ordinal);
+
+    // The signer's imported key by its certificate's exact bytes, lent to one caller at a time.
+    private readonly KeyPool<ECDsa> _signerKeys = new(MaxCachedChains);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options, or <see langword="null"/> for <see cref="SnpVerificationOptions.Default"/>.</param>
@@ -112,17 +115,17 @@ public sealed class SnpReportVerifier
         CheckValidity(chain.Endorsement.Certificate, at, failures);
         CheckValidity(chain.Intermediate, at, failures);
         CheckValidity(chain.Ark, at, failures);
-        CheckRevocation(certificates.RevocationList, chain, line.Value, at, failures);
+        var revocationChecked = CheckRevocation(certificates.RevocationList, chain, line.Value, at, failures);
         CheckExtensionsAgainstReport(report, chain.Endorsement, line.Value, failures);
 
         var signature = TryConvertSignature(report, failures);
-        if (signature is not null && !chain.VerifySignature(report.SignedRegion, signature))
+        if (signature is not null && !VerifySignature(chain.Endorsement.Certificate, report.SignedRegion, signature))
         {
             failures.Add(new AttestationSignatureException(
                 $"the report signature does not verify with the {chain.Endorsement.Kind.ToString().ToUpperInvariant()} ({chain.Endorsement.Certificate.Subject}, serial {chain.Endorsement.Certificate.SerialNumber.ToLowerInvariant()})"));
         }
 
-        return new SnpReportVerificationResult(report, line, chain.Endorsement, failures);
+        return new SnpReportVerificationResult(report, line, chain.Endorsement, failures, at, chain.Intermediate, chain.Ark, revocationChecked);
     }
 
     private SnpProductLine? DetermineProductLine(SnpReport report, X509Certificate2 signer, List<AttestationException> failures)
@@ -178,7 +181,7 @@ public sealed class SnpReportVerifier
     private VerifiedChain GetOrVerifyChain(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line, SnpEndorsementKind expectedKind, uint signerInfo)
     {
         var key = ChainKey(signer, intermediate, ark, line);
-        if (_chains.TryGetValue(key, out var cached))
+        if (_chains.TryGet(key, out var cached))
         {
             if (cached.Endorsement.Kind != expectedKind)
             {
@@ -189,30 +192,20 @@ public sealed class SnpReportVerifier
         }
 
         var chain = VerifyChain(signer, intermediate, ark, line, expectedKind, signerInfo);
-        if (_chains.Count >= MaxCachedChains)
-        {
-            _chains.Clear();
-        }
-
-        _chains[key] = chain;
+        _chains.Add(key, chain);
         return chain;
     }
 
     private SnpEndorsementCertificate ParseEndorsement(X509Certificate2 signer)
     {
-        var key = Convert.ToHexString(SHA256.HashData(signer.RawDataMemory.Span));
-        if (_endorsements.TryGetValue(key, out var parsed))
+        var key = MemoKey.Of(signer.RawDataMemory.Span);
+        if (_endorsements.TryGet(key, out var parsed))
         {
             return parsed;
         }
 
         parsed = SnpEndorsementCertificate.FromCertificate(signer);
-        if (_endorsements.Count >= MaxCachedChains)
-        {
-            _endorsements.Clear();
-        }
-
-        _endorsements[key] = parsed;
+        _endorsements.Add(key, parsed);
         return parsed;
     }
 
@@ -264,7 +257,7 @@ public sealed class SnpReportVerifier
             }
         }
 
-        return new VerifiedChain(endorsement, intermediate, ark, signer.GetECDsaPublicKey()!);
+        return new VerifiedChain(endorsement, intermediate, ark);
     }
 
     private static CertificateChainException SignerConfusion(SnpEndorsementKind expected, SnpEndorsementCertificate actual, uint signerInfo) => new(
@@ -281,7 +274,8 @@ public sealed class SnpReportVerifier
         }
     }
 
-    private void CheckRevocation(SnpRevocationList? crl, VerifiedChain chain, SnpProductLine line, DateTimeOffset at, List<AttestationException> failures)
+    /// <summary>Applies the CRL; returns whether one was applied without failure.</summary>
+    private bool CheckRevocation(SnpRevocationList? crl, VerifiedChain chain, SnpProductLine line, DateTimeOffset at, List<AttestationException> failures)
     {
         var kind = chain.Endorsement.Kind;
         if (crl is null)
@@ -293,7 +287,7 @@ public sealed class SnpReportVerifier
                     $"revocation checking is on (SnpVerificationOptions.CheckRevocation) but no AMD CRL was supplied for the {AmdNames.IntermediateRole(kind)} {AmdNames.Describe(chain.Intermediate)}: pass the ARK-signed CRL (KDS {(kind == SnpEndorsementKind.Vcek ? "vcek" : "vlek")}/v1/{line.ToKdsName()}/crl) as SnpEvidenceCertificates.RevocationList, or set CheckRevocation = false to opt out explicitly"));
             }
 
-            return;
+            return false;
         }
 
         try
@@ -301,32 +295,31 @@ public sealed class SnpReportVerifier
             EnsureCrlSignedOnce(crl, chain.Ark);
             SnpRevocationListChecks.EnsureCurrent(crl, at);
             SnpRevocationListChecks.EnsureNotListed(crl, chain.Intermediate, chain.Endorsement.Certificate);
+            return true;
         }
         catch (AttestationException ex)
         {
             failures.Add(ex);
+            return false;
         }
     }
 
     // The same CRL is presented with every report until its nextUpdate; its RSA-4096 signature is checked once per ARK.
     private void EnsureCrlSignedOnce(SnpRevocationList crl, X509Certificate2 ark)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(crl.RawData);
-        hash.AppendData(ark.RawDataMemory.Span);
-        var key = Convert.ToHexString(hash.GetHashAndReset());
-        if (_signedCrls.ContainsKey(key))
+        string key;
+        using (var k = new MemoKey())
+        {
+            key = k.Add(crl.RawData).Add(ark.RawDataMemory.Span).Finish();
+        }
+
+        if (_signedCrls.Contains(key))
         {
             return;
         }
 
         SnpRevocationListChecks.EnsureSignedBy(crl, ark);
-        if (_signedCrls.Count >= MaxCachedChains)
-        {
-            _signedCrls.Clear();
-        }
-
-        _signedCrls[key] = true;
+        _signedCrls.Add(key, true);
     }
 
     private void CheckExtensionsAgainstReport(SnpReport report, SnpEndorsementCertificate endorsement, SnpProductLine line, List<AttestationException> failures)
@@ -389,40 +382,36 @@ public sealed class SnpReportVerifier
     // signature check, so byte-identical certificates that decoded once are not decoded again.
     private void EnsureDecodableOnce(X509Certificate2 certificate, string what)
     {
-        var key = Convert.ToHexString(SHA256.HashData(certificate.RawDataMemory.Span));
-        if (_decodable.ContainsKey(key))
+        var key = MemoKey.Of(certificate.RawDataMemory.Span);
+        if (_decodable.Contains(key))
         {
             return;
         }
 
         CertificateDecoding.EnsureDecodable(certificate, what);
-        if (_decodable.Count >= 2 * MaxCachedChains)
-        {
-            _decodable.Clear();
-        }
-
-        _decodable[key] = true;
+        _decodable.Add(key, true);
     }
 
     private static string ChainKey(X509Certificate2 signer, X509Certificate2 intermediate, X509Certificate2 ark, SnpProductLine line)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(signer.RawDataMemory.Span);
-        hash.AppendData(intermediate.RawDataMemory.Span);
-        hash.AppendData(ark.RawDataMemory.Span);
-        return Convert.ToHexString(hash.GetHashAndReset()) + ((int)line).ToString(CultureInfo.InvariantCulture);
+        using var key = new MemoKey();
+        return key.Add(signer.RawDataMemory.Span).Add(intermediate.RawDataMemory.Span).Add(ark.RawDataMemory.Span).Add((long)line).Finish();
     }
 
-    private sealed class VerifiedChain(SnpEndorsementCertificate endorsement, X509Certificate2 intermediate, X509Certificate2 ark, ECDsa key)
+    private bool VerifySignature(X509Certificate2 signer, ReadOnlySpan<byte> data, byte[] p1363)
+    {
+        // The signer parsed as an endorsement certificate, which requires an ECDSA P-384 key.
+        using var lease = _signerKeys.Rent(signer.RawDataMemory.Span, signer, static (_, signer) =>
+            signer.GetECDsaPublicKey() ?? throw new CertificateChainException($"{AmdNames.Describe(signer)} does not hold an ECDSA key"));
+        return lease.Key.VerifyData(data, p1363, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    private sealed class VerifiedChain(SnpEndorsementCertificate endorsement, X509Certificate2 intermediate, X509Certificate2 ark)
     {
         public SnpEndorsementCertificate Endorsement { get; } = endorsement;
 
         public X509Certificate2 Intermediate { get; } = intermediate;
 
         public X509Certificate2 Ark { get; } = ark;
-
-        // ECDsa (OpenSSL-backed) verification does not mutate the key, so one instance serves concurrent callers.
-        public bool VerifySignature(ReadOnlySpan<byte> data, byte[] p1363) =>
-            key.VerifyData(data, p1363, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 }

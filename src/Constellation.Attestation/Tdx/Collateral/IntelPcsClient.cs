@@ -1,18 +1,17 @@
 using System;
-using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation.Collateral;
-using Constellation.Attestation.Diagnostics;
 using Constellation.Attestation.Pki;
 
 namespace Constellation.Attestation.Tdx.Collateral;
 
 /// <summary>
-/// Fetches TDX collateral from Intel PCS v4 through the shared resilient <see cref="CollateralFetcher"/> and keeps it in an
-/// <see cref="ICollateralCache"/> (memory and/or disk) until its nextUpdate. Offline mode serves the cache only.
+/// Fetches TDX collateral from Intel PCS v4 through the shared cache-first <see cref="CachedCollateralSource"/> (memory
+/// and/or disk, concurrent requests sharing one download) and keeps it until its nextUpdate. Offline mode serves the
+/// cache only.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Cached entries hold the response body together with the issuer chain PCS sends in an HTTP header, so a
@@ -24,30 +23,22 @@ public sealed class IntelPcsClient : ITdxCollateralSource
     private const string TcbInfoChainHeader = "TCB-Info-Issuer-Chain";
     private const string QeIdentityChainHeader = "SGX-Enclave-Identity-Issuer-Chain";
 
-    private readonly CollateralFetcher? fetcher;
-    private readonly ICollateralCache cache;
-    private readonly IntelPcsOptions options;
-    private readonly TimeProvider time;
+    private readonly CachedCollateralSource _source;
+    private readonly IntelPcsOptions _options;
 
     /// <summary>Creates a client.</summary>
-    /// <param name="fetcher">The HTTP fetcher, or <see langword="null"/> for offline mode (cache only).</param>
-    /// <param name="cache">Where collateral is kept.</param>
+    /// <param name="source">The cache-first collateral source (its fetcher decides retries and offline mode; its metrics
+    /// source tag is typically <c>pcs</c>).</param>
     /// <param name="options">PCS endpoints; default Intel's.</param>
-    /// <param name="timeProvider">The clock that judges cache expiry; default system.</param>
-    public IntelPcsClient(CollateralFetcher? fetcher, ICollateralCache cache, IntelPcsOptions? options = null, TimeProvider? timeProvider = null)
+    public IntelPcsClient(CachedCollateralSource source, IntelPcsOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(cache);
-        this.fetcher = fetcher;
-        this.cache = cache;
-        this.options = options ?? new IntelPcsOptions();
-        time = timeProvider ?? TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        _options = options ?? new IntelPcsOptions();
     }
 
-    /// <summary>Gets the metrics that record each cache lookup (source <c>pcs</c>), or <see langword="null"/> for none.</summary>
-    public AttestationMetrics? Metrics { get; init; }
-
     /// <summary>Gets a value indicating whether the client never touches the network.</summary>
-    public bool IsOffline => fetcher is null || fetcher.Options.Offline;
+    public bool IsOffline => _source.IsOffline;
 
     /// <inheritdoc />
     public async Task<TdxCollateral> GetCollateralAsync(string fmspc, PckCaType caType, CancellationToken cancellationToken)
@@ -62,7 +53,7 @@ public sealed class IntelPcsClient : ITdxCollateralSource
         var ca = caType == PckCaType.Platform ? "platform" : "processor";
         // Each download is parsed and checked to be what was asked for before it is cached: a well-formed answer for
         // another FMSPC or CA would otherwise sit in the cache until its nextUpdate and fail every validation.
-        var tcbTask = GetAsync($"intel-pcs/tdx-tcb-{fmspcLower}", new Uri(options.BaseUri, $"tdx/certification/v4/tcb?fmspc={fmspcLower}"), TcbInfoChainHeader,
+        var tcbTask = GetAsync($"intel-pcs/tdx-tcb-{fmspcLower}", new Uri(_options.BaseUri, $"tdx/certification/v4/tcb?fmspc={fmspcLower}"), TcbInfoChainHeader,
             body =>
             {
                 var tcbInfo = TdxTcbInfo.Parse(body);
@@ -70,16 +61,16 @@ public sealed class IntelPcsClient : ITdxCollateralSource
                     ? tcbInfo.NextUpdate
                     : throw new CollateralUnavailableException($"TDX TCB info for FMSPC {tcbInfo.Fmspc}, not {fmspcLower}");
             }, cancellationToken);
-        var qeTask = GetAsync("intel-pcs/tdx-qe-identity", new Uri(options.BaseUri, "tdx/certification/v4/qe/identity"), QeIdentityChainHeader,
+        var qeTask = GetAsync("intel-pcs/tdx-qe-identity", new Uri(_options.BaseUri, "tdx/certification/v4/qe/identity"), QeIdentityChainHeader,
             body =>
             {
                 var identity = TdxQeIdentity.Parse(body);
                 return identity.Id == "TD_QE" ? identity.NextUpdate : throw new CollateralUnavailableException($"an identity for {identity.Id}, not TD_QE");
             }, cancellationToken);
         var pckCa = caType == PckCaType.Platform ? "Intel SGX PCK Platform CA" : "Intel SGX PCK Processor CA";
-        var pckCrlTask = GetAsync($"intel-pcs/pck-crl-{ca}", new Uri(options.BaseUri, $"sgx/certification/v4/pckcrl?ca={ca}&encoding=der"), null,
+        var pckCrlTask = GetAsync($"intel-pcs/pck-crl-{ca}", new Uri(_options.BaseUri, $"sgx/certification/v4/pckcrl?ca={ca}&encoding=der"), null,
             body => IssuedBy(CertificateRevocationList.Parse(body), pckCa).NextUpdate, cancellationToken);
-        var rootCrlTask = GetAsync("intel-pcs/root-ca-crl", options.RootCaCrlUri, null,
+        var rootCrlTask = GetAsync("intel-pcs/root-ca-crl", _options.RootCaCrlUri, null,
             body => IssuedBy(CertificateRevocationList.Parse(body), "Intel SGX Root CA").NextUpdate, cancellationToken);
         await Task.WhenAll(tcbTask, qeTask, pckCrlTask, rootCrlTask).ConfigureAwait(false);
 
@@ -104,21 +95,12 @@ public sealed class IntelPcsClient : ITdxCollateralSource
     private async Task<(byte[] Body, string? Chain)> GetAsync(string key, Uri uri, string? chainHeader, Func<byte[], DateTimeOffset?> expiry,
         CancellationToken cancellationToken)
     {
-        var cached = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        var hit = cached is not null && !cached.IsExpired(time.GetUtcNow());
-        Metrics?.RecordCacheLookup("pcs", hit);
-        if (hit)
-        {
-            return Envelope.Read(cached!.Content.Span, key);
-        }
+        var entry = await _source.GetConvertedAsync(key, uri, response => Accept(response, uri, chainHeader, expiry), cancellationToken).ConfigureAwait(false);
+        return Envelope.Read(entry.Content.Span, key);
+    }
 
-        if (IsOffline)
-        {
-            var why = cached is null ? "not in the cache" : $"the cached copy expired at {cached.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture)}";
-            throw new CollateralUnavailableException($"offline mode: Intel PCS collateral {uri} is {why} and may not be fetched");
-        }
-
-        var response = await fetcher!.FetchAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
+    private static AcceptedCollateral Accept(CollateralResponse response, Uri uri, string? chainHeader, Func<byte[], DateTimeOffset?> expiry)
+    {
         var body = response.Content.ToArray();
         string? chain = null;
         if (chainHeader is not null)
@@ -139,7 +121,6 @@ public sealed class IntelPcsClient : ITdxCollateralSource
             }
         }
 
-        var storedAt = time.GetUtcNow();
         DateTimeOffset? expiresAt;
         try
         {
@@ -151,10 +132,7 @@ public sealed class IntelPcsClient : ITdxCollateralSource
             throw new CollateralUnavailableException($"Intel PCS returned unusable collateral from {uri}: {ex.Message}; not cached", ex);
         }
 
-        // Already-stale collateral is stored as expired: it is never served from the cache, so the next call refetches it.
-        var entry = new CollateralEntry(Envelope.Write(body, chain), storedAt, expiresAt is { } e && e < storedAt ? storedAt : expiresAt);
-        await cache.SetAsync(key, entry, cancellationToken).ConfigureAwait(false);
-        return (body, chain);
+        return new AcceptedCollateral(Envelope.Write(body, chain), expiresAt);
     }
 
     /// <summary>The cached form: the body plus the issuer chain header, as a small JSON document.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Tdx.Collateral;
 

@@ -6,16 +6,16 @@ namespace Constellation.Attestation.Tdx.Collateral;
 /// <summary>A TDX module identity (<c>TDX_01</c>, …) from TCB info, with its own ISV SVN levels. Immutable.</summary>
 public sealed class TdxModuleIdentity
 {
-    private readonly byte[] mrSigner;
-    private readonly byte[] attributes;
-    private readonly byte[] attributesMask;
+    private readonly byte[] _mrSigner;
+    private readonly byte[] _attributes;
+    private readonly byte[] _attributesMask;
 
     internal TdxModuleIdentity(string id, byte[] mrSigner, byte[] attributes, byte[] attributesMask, IReadOnlyList<TdxModuleTcbLevel> levels)
     {
         Id = id;
-        this.mrSigner = mrSigner;
-        this.attributes = attributes;
-        this.attributesMask = attributesMask;
+        _mrSigner = mrSigner;
+        _attributes = attributes;
+        _attributesMask = attributesMask;
         TcbLevels = levels;
     }
 
@@ -23,13 +23,13 @@ public sealed class TdxModuleIdentity
     public string Id { get; }
 
     /// <summary>Gets the expected MRSIGNERSEAM (48 bytes).</summary>
-    public ReadOnlySpan<byte> MrSigner => mrSigner;
+    public ReadOnlySpan<byte> MrSigner => _mrSigner;
 
     /// <summary>Gets the expected SEAMATTRIBUTES after masking (8 bytes).</summary>
-    public ReadOnlySpan<byte> Attributes => attributes;
+    public ReadOnlySpan<byte> Attributes => _attributes;
 
     /// <summary>Gets the SEAMATTRIBUTES mask (8 bytes).</summary>
-    public ReadOnlySpan<byte> AttributesMask => attributesMask;
+    public ReadOnlySpan<byte> AttributesMask => _attributesMask;
 
     /// <summary>Gets the module's TCB levels, newest first.</summary>
     public IReadOnlyList<TdxModuleTcbLevel> TcbLevels { get; }

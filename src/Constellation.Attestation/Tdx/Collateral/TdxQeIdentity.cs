@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Tdx.Collateral;
 
@@ -10,15 +11,15 @@ namespace Constellation.Attestation.Tdx.Collateral;
 /// </summary>
 public sealed class TdxQeIdentity
 {
-    private readonly SignedJsonMember signed;
-    private readonly byte[] attributes;
-    private readonly byte[] attributesMask;
-    private readonly byte[] mrSigner;
+    private readonly SignedJsonMember _signed;
+    private readonly byte[] _attributes;
+    private readonly byte[] _attributesMask;
+    private readonly byte[] _mrSigner;
 
     private TdxQeIdentity(SignedJsonMember signed, System.Text.Json.JsonElement e)
     {
         const string W = "QE identity";
-        this.signed = signed;
+        _signed = signed;
         Id = JsonFields.String(e, "id", W);
         Version = JsonFields.Int(e, "version", W);
         if (Id != "TD_QE" || Version != 2)
@@ -31,9 +32,9 @@ public sealed class TdxQeIdentity
         TcbEvaluationDataNumber = JsonFields.Int(e, "tcbEvaluationDataNumber", W);
         MiscSelect = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(JsonFields.HexBytes(e, "miscselect", 4, W));
         MiscSelectMask = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(JsonFields.HexBytes(e, "miscselectMask", 4, W));
-        attributes = JsonFields.HexBytes(e, "attributes", 16, W);
-        attributesMask = JsonFields.HexBytes(e, "attributesMask", 16, W);
-        mrSigner = JsonFields.HexBytes(e, "mrsigner", 32, W);
+        _attributes = JsonFields.HexBytes(e, "attributes", 16, W);
+        _attributesMask = JsonFields.HexBytes(e, "attributesMask", 16, W);
+        _mrSigner = JsonFields.HexBytes(e, "mrsigner", 32, W);
         var prod = JsonFields.Int(e, "isvprodid", W);
         IsvProdId = prod <= ushort.MaxValue ? (ushort)prod : throw new AttestationFormatException($"{W}: isvprodid {prod} out of range");
         TcbLevels = JsonFields.Array(e, "tcbLevels", W).Select(l => TdxTcbInfo.ReadIsvLevel(l, W + " tcbLevels")).ToArray();
@@ -65,13 +66,13 @@ public sealed class TdxQeIdentity
     public uint MiscSelectMask { get; }
 
     /// <summary>Gets the expected ATTRIBUTES after masking (16 bytes).</summary>
-    public ReadOnlySpan<byte> Attributes => attributes;
+    public ReadOnlySpan<byte> Attributes => _attributes;
 
     /// <summary>Gets the ATTRIBUTES mask (16 bytes).</summary>
-    public ReadOnlySpan<byte> AttributesMask => attributesMask;
+    public ReadOnlySpan<byte> AttributesMask => _attributesMask;
 
     /// <summary>Gets the expected MRSIGNER (32 bytes).</summary>
-    public ReadOnlySpan<byte> MrSigner => mrSigner;
+    public ReadOnlySpan<byte> MrSigner => _mrSigner;
 
     /// <summary>Gets the expected ISVPRODID.</summary>
     public ushort IsvProdId { get; }
@@ -80,10 +81,10 @@ public sealed class TdxQeIdentity
     public IReadOnlyList<TdxModuleTcbLevel> TcbLevels { get; }
 
     /// <summary>Gets the exact bytes of the <c>enclaveIdentity</c> member value, which Intel signs.</summary>
-    public ReadOnlySpan<byte> SignedBytes => signed.SignedBytes;
+    public ReadOnlySpan<byte> SignedBytes => _signed.SignedBytes;
 
     /// <summary>Gets the signature, r‖s (64 bytes).</summary>
-    public ReadOnlySpan<byte> Signature => signed.Signature;
+    public ReadOnlySpan<byte> Signature => _signed.Signature;
 
     /// <summary>Parses a PCS QE identity response body.</summary>
     /// <param name="body">The response body, unchanged.</param>

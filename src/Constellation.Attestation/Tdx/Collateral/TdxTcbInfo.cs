@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 using Constellation.Attestation.Tdx.Verify;
 
 namespace Constellation.Attestation.Tdx.Collateral;
@@ -12,15 +13,15 @@ namespace Constellation.Attestation.Tdx.Collateral;
 /// </summary>
 public sealed class TdxTcbInfo
 {
-    private readonly SignedJsonMember signed;
-    private readonly byte[] mrSigner;
-    private readonly byte[] attributes;
-    private readonly byte[] attributesMask;
+    private readonly SignedJsonMember _signed;
+    private readonly byte[] _mrSigner;
+    private readonly byte[] _attributes;
+    private readonly byte[] _attributesMask;
 
     private TdxTcbInfo(SignedJsonMember signed, JsonElement info)
     {
         const string W = "TCB info";
-        this.signed = signed;
+        _signed = signed;
         Id = JsonFields.String(info, "id", W);
         Version = JsonFields.Int(info, "version", W);
         if (Id != "TDX" || Version != 3)
@@ -34,9 +35,9 @@ public sealed class TdxTcbInfo
         PceId = JsonFields.String(info, "pceId", W);
         TcbEvaluationDataNumber = JsonFields.Int(info, "tcbEvaluationDataNumber", W);
         var module = JsonFields.Get(info, "tdxModule", W);
-        mrSigner = JsonFields.HexBytes(module, "mrsigner", 48, W + " tdxModule");
-        attributes = JsonFields.HexBytes(module, "attributes", 8, W + " tdxModule");
-        attributesMask = JsonFields.HexBytes(module, "attributesMask", 8, W + " tdxModule");
+        _mrSigner = JsonFields.HexBytes(module, "mrsigner", 48, W + " tdxModule");
+        _attributes = JsonFields.HexBytes(module, "attributes", 8, W + " tdxModule");
+        _attributesMask = JsonFields.HexBytes(module, "attributesMask", 8, W + " tdxModule");
         ModuleIdentities = info.TryGetProperty("tdxModuleIdentities", out _)
             ? JsonFields.Array(info, "tdxModuleIdentities", W).Select(ReadModuleIdentity).ToArray()
             : Array.Empty<TdxModuleIdentity>();
@@ -69,13 +70,13 @@ public sealed class TdxTcbInfo
     public int TcbEvaluationDataNumber { get; }
 
     /// <summary>Gets the expected MRSIGNERSEAM (48 bytes).</summary>
-    public ReadOnlySpan<byte> ModuleMrSigner => mrSigner;
+    public ReadOnlySpan<byte> ModuleMrSigner => _mrSigner;
 
     /// <summary>Gets the expected SEAMATTRIBUTES after masking (8 bytes, as written).</summary>
-    public ReadOnlySpan<byte> ModuleAttributes => attributes;
+    public ReadOnlySpan<byte> ModuleAttributes => _attributes;
 
     /// <summary>Gets the SEAMATTRIBUTES mask (8 bytes, as written).</summary>
-    public ReadOnlySpan<byte> ModuleAttributesMask => attributesMask;
+    public ReadOnlySpan<byte> ModuleAttributesMask => _attributesMask;
 
     /// <summary>Gets the TDX module identities (may be empty).</summary>
     public IReadOnlyList<TdxModuleIdentity> ModuleIdentities { get; }
@@ -84,10 +85,10 @@ public sealed class TdxTcbInfo
     public IReadOnlyList<TdxTcbLevel> TcbLevels { get; }
 
     /// <summary>Gets the exact bytes of the <c>tcbInfo</c> member value, which Intel signs.</summary>
-    public ReadOnlySpan<byte> SignedBytes => signed.SignedBytes;
+    public ReadOnlySpan<byte> SignedBytes => _signed.SignedBytes;
 
     /// <summary>Gets the signature, r‖s (64 bytes).</summary>
-    public ReadOnlySpan<byte> Signature => signed.Signature;
+    public ReadOnlySpan<byte> Signature => _signed.Signature;
 
     /// <summary>Parses a PCS TCB info response body.</summary>
     /// <param name="body">The response body, unchanged.</param>

@@ -38,7 +38,7 @@ internal static class TdxQuoteFieldChecks
                 // Only a violation pays for the message.
                 var actual = b.TeeTcbSvn.ToArray();
                 var below = Enumerable.Range(0, 16).Where(i => actual[i] < min.Span[i]);
-                v.Add(new("teeTcbSvn", $"each byte >= {Hex.Lower(min.Span)}", $"{Hex.Lower(actual)} (below at byte {string.Join(",", below)})"));
+                v.Add(new("teeTcbSvn", $"each byte >= {Convert.ToHexStringLower(min.Span)}", $"{Convert.ToHexStringLower(actual)} (below at byte {string.Join(",", below)})"));
             }
         }
 
@@ -60,7 +60,7 @@ internal static class TdxQuoteFieldChecks
 
             if (!matched)
             {
-                v.Add(new("mrTd", "one of " + string.Join(", ", policy.MrTd.Select(m => Hex.Lower(m.Span))), Hex.Lower(b.MrTd)));
+                v.Add(new("mrTd", "one of " + string.Join(", ", policy.MrTd.Select(m => Convert.ToHexStringLower(m.Span))), Convert.ToHexStringLower(b.MrTd)));
             }
         }
 
@@ -104,7 +104,7 @@ internal static class TdxQuoteFieldChecks
         Length(field, e, length);
         if (!e.Span.SequenceEqual(actual))
         {
-            v.Add(new(field, Hex.Lower(e.Span), Hex.Lower(actual)));
+            v.Add(new(field, Convert.ToHexStringLower(e.Span), Convert.ToHexStringLower(actual)));
         }
     }
 

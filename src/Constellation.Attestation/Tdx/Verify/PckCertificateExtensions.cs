@@ -19,45 +19,45 @@ public sealed class PckCertificateExtensions
     private const string PceIdOid = SgxExtensionOid + ".3";
     private const string FmspcOid = SgxExtensionOid + ".4";
 
-    private readonly byte[] ppid;
-    private readonly byte[] components;
-    private readonly byte[] cpuSvn;
-    private readonly byte[] pceId;
-    private readonly byte[] fmspc;
+    private readonly byte[] _ppid;
+    private readonly byte[] _components;
+    private readonly byte[] _cpuSvn;
+    private readonly byte[] _pceId;
+    private readonly byte[] _fmspc;
 
     private PckCertificateExtensions(byte[] ppid, byte[] components, ushort pceSvn, byte[] cpuSvn, byte[] pceId, byte[] fmspc)
     {
-        this.ppid = ppid;
-        this.components = components;
+        _ppid = ppid;
+        _components = components;
         PceSvn = pceSvn;
-        this.cpuSvn = cpuSvn;
-        this.pceId = pceId;
-        this.fmspc = fmspc;
+        _cpuSvn = cpuSvn;
+        _pceId = pceId;
+        _fmspc = fmspc;
     }
 
     /// <summary>Gets the platform provisioning ID (16 bytes).</summary>
-    public ReadOnlySpan<byte> Ppid => ppid;
+    public ReadOnlySpan<byte> Ppid => _ppid;
 
     /// <summary>Gets the 16 SGX TCB component SVNs (sgxTcbComp01..16), the values TCB levels are matched against.</summary>
-    public ReadOnlySpan<byte> SgxTcbComponents => components;
+    public ReadOnlySpan<byte> SgxTcbComponents => _components;
 
     /// <summary>Gets the PCE SVN certified by the PCK certificate.</summary>
     public ushort PceSvn { get; }
 
     /// <summary>Gets the CPU SVN octet string (16 bytes); informational, not used for TCB matching.</summary>
-    public ReadOnlySpan<byte> CpuSvn => cpuSvn;
+    public ReadOnlySpan<byte> CpuSvn => _cpuSvn;
 
     /// <summary>Gets the PCE-ID (2 bytes).</summary>
-    public ReadOnlySpan<byte> PceId => pceId;
+    public ReadOnlySpan<byte> PceId => _pceId;
 
     /// <summary>Gets the FMSPC (6 bytes) that selects the platform's TCB info.</summary>
-    public ReadOnlySpan<byte> Fmspc => fmspc;
+    public ReadOnlySpan<byte> Fmspc => _fmspc;
 
     /// <summary>Gets the FMSPC as lowercase hex.</summary>
-    public string FmspcHex => Convert.ToHexStringLower(fmspc);
+    public string FmspcHex => Convert.ToHexStringLower(_fmspc);
 
     /// <summary>Gets the PCE-ID as lowercase hex.</summary>
-    public string PceIdHex => Convert.ToHexStringLower(pceId);
+    public string PceIdHex => Convert.ToHexStringLower(_pceId);
 
     /// <summary>Reads the SGX extension of a PCK certificate.</summary>
     /// <param name="pckCertificate">The PCK leaf certificate.</param>

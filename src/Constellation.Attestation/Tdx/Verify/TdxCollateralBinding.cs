@@ -53,12 +53,12 @@ internal static class TdxCollateralBinding
 
         if (!masked.SequenceEqual(identity.Attributes))
         {
-            v.Add(new("qeIdentity.attributes", $"{Hex.Lower(identity.Attributes)} under mask {Hex.Lower(identity.AttributesMask)}", Hex.Lower(qe.Attributes)));
+            v.Add(new("qeIdentity.attributes", $"{Convert.ToHexStringLower(identity.Attributes)} under mask {Convert.ToHexStringLower(identity.AttributesMask)}", Convert.ToHexStringLower(qe.Attributes)));
         }
 
         if (!qe.MrSigner.SequenceEqual(identity.MrSigner))
         {
-            v.Add(new("qeIdentity.mrsigner", Hex.Lower(identity.MrSigner), Hex.Lower(qe.MrSigner)));
+            v.Add(new("qeIdentity.mrsigner", Convert.ToHexStringLower(identity.MrSigner), Convert.ToHexStringLower(qe.MrSigner)));
         }
 
         if (qe.IsvProdId != identity.IsvProdId)
@@ -75,7 +75,7 @@ internal static class TdxCollateralBinding
     {
         if (!body.MrSignerSeam.SequenceEqual(mrSigner))
         {
-            v.Add(new(mrSignerField, $"{Hex.Lower(mrSigner)} ({source}.mrsigner)", Hex.Lower(body.MrSignerSeam)));
+            v.Add(new(mrSignerField, $"{Convert.ToHexStringLower(mrSigner)} ({source}.mrsigner)", Convert.ToHexStringLower(body.MrSignerSeam)));
         }
 
         var seam = body.SeamAttributesBytes;
@@ -87,7 +87,7 @@ internal static class TdxCollateralBinding
 
         if (!matches)
         {
-            v.Add(new(attributesField, $"{Hex.Lower(attributes)} under mask {Hex.Lower(mask)} ({source}.attributes)", Hex.Lower(seam)));
+            v.Add(new(attributesField, $"{Convert.ToHexStringLower(attributes)} under mask {Convert.ToHexStringLower(mask)} ({source}.attributes)", Convert.ToHexStringLower(seam)));
         }
     }
 }

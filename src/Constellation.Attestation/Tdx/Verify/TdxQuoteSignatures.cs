@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Caching;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.WireFormat;
 
@@ -29,9 +30,16 @@ public static class TdxQuoteSignatures
     }
 
     /// <summary>As <see cref="VerifyQuoteSignature(TdxQuote)"/>, reusing imported attestation keys from <paramref name="keys"/>.</summary>
-    internal static void VerifyQuoteSignature(TdxQuote quote, P256KeyPool keys)
+    internal static void VerifyQuoteSignature(TdxQuote quote, KeyPool<ECDsa> keys)
     {
-        if (!keys.Verify(quote.AttestationKey, AttestationKeyName, quote.SignedData, quote.Signature))
+        var xy = quote.AttestationKey;
+        if (xy.Length != 64)
+        {
+            throw new AttestationFormatException($"{AttestationKeyName}: expected 64 bytes (x‖y), got {xy.Length}");
+        }
+
+        using var lease = keys.Rent(xy, AttestationKeyName, static (xy, what) => P256.ImportKey(xy, what));
+        if (!P256.Verify(lease.Key, quote.SignedData, quote.Signature))
         {
             throw QuoteSignatureFailed(quote);
         }
@@ -70,7 +78,7 @@ public static class TdxQuoteSignatures
         var actual = quote.QeReport.ReportData;
         if (!actual.SequenceEqual(expected))
         {
-            throw new AttestationBindingException("QE report data", Hex.Lower(expected), Hex.Lower(actual));
+            throw new AttestationBindingException("QE report data", Convert.ToHexStringLower(expected), Convert.ToHexStringLower(actual));
         }
     }
 

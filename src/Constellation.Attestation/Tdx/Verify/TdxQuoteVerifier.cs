@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Caching;
 using Constellation.Attestation.Pki;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.WireFormat;
@@ -31,11 +33,12 @@ public sealed class TdxQuoteVerifier
 
     // Successful chain/QE-report and collateral verifications, reused while their inputs are byte-identical and the
     // verification time stays inside every certificate's, CRL's and document's validity window.
-    private readonly VerificationMemo<StrongBox<(VerifiedCertificateChain, PckCertificateExtensions)>> pckMemo = new();
-    private readonly VerificationMemo<string> collateralMemo = new();
+    private readonly VerificationMemo<StrongBox<(VerifiedCertificateChain, PckCertificateExtensions)>> _pckMemo = new();
+    private readonly VerificationMemo<string> _collateralMemo = new();
 
     // Imported attestation keys by exact bytes: importing (and point-validating) costs more than the verification itself.
-    private readonly P256KeyPool attestationKeys = new();
+    private const int MaxAttestationKeys = 256;
+    private readonly KeyPool<ECDsa> _attestationKeys = new(MaxAttestationKeys);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="options">The options, or <see langword="null"/> for <see cref="TdxVerificationOptions.Default"/> (Intel SGX Root CA).</param>
@@ -118,7 +121,7 @@ public sealed class TdxQuoteVerifier
         var requireCrls = Options.RequireRevocationLists;
         var grace = Options.CollateralGracePeriod;
 
-        TdxQuoteSignatures.VerifyQuoteSignature(quote, attestationKeys);
+        TdxQuoteSignatures.VerifyQuoteSignature(quote, _attestationKeys);
         if (requireCrls && (collateral.PckCrl is null || collateral.RootCaCrl is null))
         {
             throw new CollateralUnavailableException(
@@ -161,7 +164,7 @@ public sealed class TdxQuoteVerifier
             key = k.Finish();
         }
 
-        if (pckMemo.TryGet(key, at, out var hit))
+        if (_pckMemo.TryGet(key, at, out var hit))
         {
             return hit!.Value;
         }
@@ -191,7 +194,7 @@ public sealed class TdxQuoteVerifier
         TdxQuoteSignatures.VerifyQeReportSignature(quote, chain.Leaf);
         var pck = PckCertificateExtensions.Read(chain.Leaf);
         var (from, until) = Window(chain.Certificates, crls, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
-        pckMemo.Add(key, new StrongBox<(VerifiedCertificateChain, PckCertificateExtensions)>((chain, pck)), from, until);
+        _pckMemo.Add(key, new StrongBox<(VerifiedCertificateChain, PckCertificateExtensions)>((chain, pck)), from, until);
         return (chain, pck);
     }
 
@@ -210,7 +213,7 @@ public sealed class TdxQuoteVerifier
             key = k.Finish();
         }
 
-        if (collateralMemo.TryGet(key, at, out _))
+        if (_collateralMemo.TryGet(key, at, out _))
         {
             return;
         }
@@ -218,7 +221,7 @@ public sealed class TdxQuoteVerifier
         verify();
         var until = nextUpdate + grace;
         var (from, to) = Window(chain, rootCrl is null ? [] : [rootCrl], issueDate, until);
-        collateralMemo.Add(key, key, from, to);
+        _collateralMemo.Add(key, key, from, to);
     }
 
     private static (DateTimeOffset From, DateTimeOffset Until) Window(IEnumerable<X509Certificate2> certs, IEnumerable<CertificateRevocationList> crls,

@@ -44,7 +44,7 @@ public static class TdxTcbEvaluator
         {
             return NoMatch(null, null, null,
                 "no matching TCB level found: PCK SGX components " + string.Join(",", pck.SgxTcbComponents.ToArray())
-                + $" / PCESVN {pck.PceSvn} and TEE_TCB_SVN {Hex.Lower(teeTcbSvn)} are below every level of TCB info for FMSPC {tcbInfo.Fmspc}");
+                + $" / PCESVN {pck.PceSvn} and TEE_TCB_SVN {Convert.ToHexStringLower(teeTcbSvn)} are below every level of TCB info for FMSPC {tcbInfo.Fmspc}");
         }
 
         var platform = tcbInfo.TcbLevels[index];

@@ -9,30 +9,30 @@ public sealed class SgxReportBody
     /// <summary>The size in bytes.</summary>
     public const int Size = 384;
 
-    private readonly byte[] raw;
+    private readonly byte[] _raw;
 
     private SgxReportBody(byte[] raw)
     {
-        this.raw = raw;
+        _raw = raw;
         MiscSelect = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(0x10));
         IsvProdId = BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(0x100));
         IsvSvn = BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(0x102));
     }
 
     /// <summary>Gets CPUSVN (16 bytes).</summary>
-    public ReadOnlySpan<byte> CpuSvn => raw.AsSpan(0, 16);
+    public ReadOnlySpan<byte> CpuSvn => _raw.AsSpan(0, 16);
 
     /// <summary>Gets MISCSELECT.</summary>
     public uint MiscSelect { get; }
 
     /// <summary>Gets ATTRIBUTES (16 bytes).</summary>
-    public ReadOnlySpan<byte> Attributes => raw.AsSpan(0x30, 16);
+    public ReadOnlySpan<byte> Attributes => _raw.AsSpan(0x30, 16);
 
     /// <summary>Gets MRENCLAVE (32 bytes).</summary>
-    public ReadOnlySpan<byte> MrEnclave => raw.AsSpan(0x40, 32);
+    public ReadOnlySpan<byte> MrEnclave => _raw.AsSpan(0x40, 32);
 
     /// <summary>Gets MRSIGNER (32 bytes).</summary>
-    public ReadOnlySpan<byte> MrSigner => raw.AsSpan(0x80, 32);
+    public ReadOnlySpan<byte> MrSigner => _raw.AsSpan(0x80, 32);
 
     /// <summary>Gets ISVPRODID.</summary>
     public ushort IsvProdId { get; }
@@ -41,10 +41,10 @@ public sealed class SgxReportBody
     public ushort IsvSvn { get; }
 
     /// <summary>Gets REPORTDATA (64 bytes).</summary>
-    public ReadOnlySpan<byte> ReportData => raw.AsSpan(0x140, 64);
+    public ReadOnlySpan<byte> ReportData => _raw.AsSpan(0x140, 64);
 
     /// <summary>Gets the raw 384 bytes (the region the PCK key signs).</summary>
-    public ReadOnlySpan<byte> RawData => raw;
+    public ReadOnlySpan<byte> RawData => _raw;
 
     internal static SgxReportBody Read(ReadOnlySpan<byte> raw) => new(raw[..Size].ToArray());
 }

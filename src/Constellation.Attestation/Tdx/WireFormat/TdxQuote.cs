@@ -22,28 +22,28 @@ public sealed class TdxQuote
     /// <summary>v5 body type of a TDX 1.5 body.</summary>
     public const ushort BodyTypeTdx15 = 3;
 
-    private readonly byte[] raw;
-    private readonly int signedLength;
-    private readonly int signatureOffset;
-    private readonly int qeAuthOffset;
-    private readonly int qeAuthLength;
-    private readonly int pckOffset;
-    private readonly int pckLength;
+    private readonly byte[] _raw;
+    private readonly int _signedLength;
+    private readonly int _signatureOffset;
+    private readonly int _qeAuthOffset;
+    private readonly int _qeAuthLength;
+    private readonly int _pckOffset;
+    private readonly int _pckLength;
 
     private TdxQuote(byte[] raw, TdxQuoteHeader header, ushort bodyType, TdxQuoteBody body, int signedLength, int signatureOffset,
         SgxReportBody qeReport, int qeAuthOffset, int qeAuthLength, int pckOffset, int pckLength, int length)
     {
-        this.raw = raw;
+        _raw = raw;
         Header = header;
         BodyType = bodyType;
         Body = body;
-        this.signedLength = signedLength;
-        this.signatureOffset = signatureOffset;
+        _signedLength = signedLength;
+        _signatureOffset = signatureOffset;
         QeReport = qeReport;
-        this.qeAuthOffset = qeAuthOffset;
-        this.qeAuthLength = qeAuthLength;
-        this.pckOffset = pckOffset;
-        this.pckLength = pckLength;
+        _qeAuthOffset = qeAuthOffset;
+        _qeAuthLength = qeAuthLength;
+        _pckOffset = pckOffset;
+        _pckLength = pckLength;
         Length = length;
     }
 
@@ -60,34 +60,34 @@ public sealed class TdxQuote
     public TdxQuoteBody Body { get; }
 
     /// <summary>Gets the bytes the attestation key signs: header and body (v5: header, body type, body size and body).</summary>
-    public ReadOnlySpan<byte> SignedData => raw.AsSpan(0, signedLength);
+    public ReadOnlySpan<byte> SignedData => _raw.AsSpan(0, _signedLength);
 
     /// <summary>Gets the quote signature, r‖s (64 bytes).</summary>
-    public ReadOnlySpan<byte> Signature => raw.AsSpan(signatureOffset, 64);
+    public ReadOnlySpan<byte> Signature => _raw.AsSpan(_signatureOffset, 64);
 
     /// <summary>Gets the ECDSA attestation public key, x‖y (64 bytes).</summary>
-    public ReadOnlySpan<byte> AttestationKey => raw.AsSpan(signatureOffset + 64, 64);
+    public ReadOnlySpan<byte> AttestationKey => _raw.AsSpan(_signatureOffset + 64, 64);
 
     /// <summary>Gets the quoting enclave's report, signed by the PCK key.</summary>
     public SgxReportBody QeReport { get; }
 
     /// <summary>Gets the QE report signature, r‖s (64 bytes).</summary>
-    public ReadOnlySpan<byte> QeReportSignature => raw.AsSpan(signatureOffset + 134 + SgxReportBody.Size, 64);
+    public ReadOnlySpan<byte> QeReportSignature => _raw.AsSpan(_signatureOffset + 134 + SgxReportBody.Size, 64);
 
     /// <summary>Gets the QE authentication data.</summary>
-    public ReadOnlySpan<byte> QeAuthData => raw.AsSpan(qeAuthOffset, qeAuthLength);
+    public ReadOnlySpan<byte> QeAuthData => _raw.AsSpan(_qeAuthOffset, _qeAuthLength);
 
     /// <summary>Gets the PCK certificate chain as carried in the quote (concatenated PEM, possibly NUL-terminated).</summary>
-    public ReadOnlySpan<byte> PckCertificateChainPem => raw.AsSpan(pckOffset, pckLength);
+    public ReadOnlySpan<byte> PckCertificateChainPem => _raw.AsSpan(_pckOffset, _pckLength);
 
     /// <summary>Gets the length of the quote in bytes, excluding any tolerated trailing bytes.</summary>
     public int Length { get; }
 
     /// <summary>Gets the number of bytes after the quote that <see cref="TdxQuoteParseOptions.AllowTrailingBytes"/> let through.</summary>
-    public int TrailingByteCount => raw.Length - Length;
+    public int TrailingByteCount => _raw.Length - Length;
 
     /// <summary>Gets the quote bytes (without trailing bytes).</summary>
-    public ReadOnlySpan<byte> RawData => raw.AsSpan(0, Length);
+    public ReadOnlySpan<byte> RawData => _raw.AsSpan(0, Length);
 
     /// <summary>Parses a quote strictly: any byte after the signature data is an error.</summary>
     /// <param name="data">The quote bytes.</param>

@@ -15,8 +15,8 @@ public sealed class TdxQuoteHeader
     /// <summary>TEE type of a TDX quote.</summary>
     public const uint TeeTypeTdx = 0x81;
 
-    private readonly byte[] qeVendorId;
-    private readonly byte[] userData;
+    private readonly byte[] _qeVendorId;
+    private readonly byte[] _userData;
 
     private TdxQuoteHeader(ReadOnlySpan<byte> raw)
     {
@@ -25,8 +25,8 @@ public sealed class TdxQuoteHeader
         TeeType = BinaryPrimitives.ReadUInt32LittleEndian(raw[4..]);
         PceSvn = BinaryPrimitives.ReadUInt16LittleEndian(raw[8..]);
         QeSvn = BinaryPrimitives.ReadUInt16LittleEndian(raw[10..]);
-        qeVendorId = raw.Slice(12, 16).ToArray();
-        userData = raw.Slice(28, 20).ToArray();
+        _qeVendorId = raw.Slice(12, 16).ToArray();
+        _userData = raw.Slice(28, 20).ToArray();
     }
 
     /// <summary>Gets the quote version (4 or 5).</summary>
@@ -51,10 +51,10 @@ public sealed class TdxQuoteHeader
     public ushort QeSvn { get; }
 
     /// <summary>Gets the 16-byte QE vendor ID (Intel: <c>939a7233f79c4ca9940a0db3957f0607</c>).</summary>
-    public ReadOnlySpan<byte> QeVendorId => qeVendorId;
+    public ReadOnlySpan<byte> QeVendorId => _qeVendorId;
 
     /// <summary>Gets the 20 bytes of QE-defined user data.</summary>
-    public ReadOnlySpan<byte> UserData => userData;
+    public ReadOnlySpan<byte> UserData => _userData;
 
     internal static TdxQuoteHeader Read(ReadOnlySpan<byte> raw) => new(raw[..Size]);
 }

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Binding;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Verify;
@@ -54,9 +54,9 @@ public sealed class VtpmIssuer : IAttestationIssuer, IDisposable
             var key = await _hooks.LoadAttestationKeyAsync(tpm, cancellationToken).ConfigureAwait(false);
             try
             {
-                var extraData = SHA256.HashData([.. userData.Span, .. nonce.Span]);
+                var extraData = ExtraData.Compute(userData.Span, nonce.Span);
                 var instanceInfo = await _hooks.GetInstanceInfoAsync(tpm, extraData, cancellationToken).ConfigureAwait(false);
-                var tpmNonce = SHA256.HashData([.. instanceInfo.Span, .. extraData]);
+                var tpmNonce = ExtraData.TpmNonce(instanceInfo.Span, extraData);
 
                 var quotes = new List<TpmQuote>();
                 foreach (var bank in await tpm.GetPcrBanksAsync(cancellationToken).ConfigureAwait(false))

@@ -28,12 +28,7 @@ public static class TpmQuoteValidator
         ArgumentNullException.ThrowIfNull(verification);
         ArgumentNullException.ThrowIfNull(options);
 
-        PolicyViolation? nonce = null;
-        var extraData = verification.Attest.ExtraData.Span;
-        if (!CryptographicOperations.FixedTimeEquals(extraData, options.ExpectedNonce.Span))
-        {
-            nonce = new PolicyViolation(NonceField, Convert.ToHexStringLower(options.ExpectedNonce.Span), Convert.ToHexStringLower(extraData));
-        }
+        var nonce = NonceViolation(verification.Attest, options);
 
         var comparison = options.Measurements?.Compare(verification.SortedPcrValues);
         var nothingCompared = options.Measurements is { Count: 0 };
@@ -42,6 +37,29 @@ public static class TpmQuoteValidator
         IReadOnlyList<PolicyViolation> violations = nonce is null && (comparison is null || comparison.Succeeded) ? [] : Violations(verification.Bank, nonce, comparison);
         IReadOnlyList<string> warnings = (comparison is null || comparison.Mismatches.IsEmpty) && !nothingCompared ? [] : Warnings(comparison, nothingCompared);
         return new TpmQuoteValidationResult(verification, nonce, comparison, violations, warnings);
+    }
+
+    /// <summary>
+    /// Checks only the nonce binding of a quote whose PCR values are not at hand (so no verification result exists), after
+    /// its signature has been verified over the very bytes <paramref name="attest"/> was parsed from
+    /// (<see cref="TpmQuoteVerifier.VerifySignature(TpmPublic, ReadOnlySpan{byte}, TpmSignature)"/>). <see cref="TpmValidationOptions.Measurements"/> is not used.
+    /// </summary>
+    /// <param name="attest">The signed TPMS_ATTEST.</param>
+    /// <param name="options">The policy; its <see cref="TpmValidationOptions.ExpectedNonce"/> is compared in constant time.</param>
+    /// <returns>The violation (field <c>quote extraData (nonce)</c>), or <see langword="null"/> when the quote carries the nonce.</returns>
+    public static PolicyViolation? ValidateNonce(TpmAttest attest, TpmValidationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(attest);
+        ArgumentNullException.ThrowIfNull(options);
+        return NonceViolation(attest, options);
+    }
+
+    private static PolicyViolation? NonceViolation(TpmAttest attest, TpmValidationOptions options)
+    {
+        var extraData = attest.ExtraData.Span;
+        return CryptographicOperations.FixedTimeEquals(extraData, options.ExpectedNonce.Span)
+            ? null
+            : new PolicyViolation(NonceField, Convert.ToHexStringLower(options.ExpectedNonce.Span), Convert.ToHexStringLower(extraData));
     }
 
     private static List<PolicyViolation> Violations(TpmAlgorithm bank, PolicyViolation? nonce, MeasurementComparison? comparison)

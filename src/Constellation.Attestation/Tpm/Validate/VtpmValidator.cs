@@ -4,6 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Binding;
 using Constellation.Attestation.Tpm.Verify;
 using Constellation.Attestation.Tpm.Verify.EventLog;
 using Constellation.Attestation.Tpm.WireFormat;
@@ -34,7 +35,7 @@ public sealed class VtpmValidator : IAttestationValidator
     private readonly IVtpmVariantHooks _hooks;
     private readonly MeasurementSet _measurements;
     private readonly TpmQuoteVerifier _verifier = new();
-    private readonly NonceHasher _nonceHasher = new();
+    private readonly BindingHasher _binding = new();
     private volatile DecodedAttestationKey? _lastAk;
 
     /// <summary>Creates a validator.</summary>
@@ -74,7 +75,7 @@ public sealed class VtpmValidator : IAttestationValidator
         var attestation = doc.Attestation;
 
         // 2. extraData = SHA-256(userData ‖ nonce).
-        var extraData = _nonceHasher.Hash(doc.UserData.Span, nonce.Span);
+        var extraData = _binding.ExtraData(doc.UserData.Span, nonce.Span);
 
         // 3. Trusted AK from the variant.
         var (ak, akSpki) = DecodeAttestationKey(attestation.AkPublic.Span);
@@ -83,7 +84,7 @@ public sealed class VtpmValidator : IAttestationValidator
         var trustedKey = await _hooks.GetTrustedAttestationKeyAsync(context, cancellationToken).ConfigureAwait(false);
 
         // 4. tpmNonce = SHA-256(instanceInfo ‖ extraData).
-        var tpmNonce = _nonceHasher.Hash(doc.InstanceInfo.Span, extraData);
+        var tpmNonce = _binding.TpmNonce(doc.InstanceInfo.Span, extraData);
 
         // 5. Quotes.
         // Identical SPKI bytes are the same key; anything else gets the structural comparison.

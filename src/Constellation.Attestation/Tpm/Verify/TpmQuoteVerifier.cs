@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
+using Constellation.Attestation.Caching;
 using Constellation.Attestation.Tpm.Verify.EventLog;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
@@ -22,13 +23,24 @@ namespace Constellation.Attestation.Tpm.Verify;
 /// </remarks>
 public sealed class TpmQuoteVerifier
 {
-    private readonly TpmVerificationKeyPool _keys = new();
+    // Imported attestation keys by their exact TPMT_PUBLIC bytes: importing costs several signature verifications.
+    private const int MaxAttestationKeys = 64;
+    private readonly KeyPool<AsymmetricAlgorithm> _keys = new(MaxAttestationKeys);
     private readonly TpmPcrDigestMemo _pcrDigests = new();
 
+    private readonly TpmSignatureRules _rules;
+
     /// <summary>Creates a verifier with empty caches. Share one instance: the caches are its point.</summary>
-    public TpmQuoteVerifier()
+    /// <param name="options">The accepted signature hashes and attestation keys, or <see langword="null"/> for <see cref="TpmVerificationOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">The options would accept more than the defaults (e.g. SHA-1), or no signature hash at all.</exception>
+    public TpmQuoteVerifier(TpmVerificationOptions? options = null)
     {
+        Options = options ?? TpmVerificationOptions.Default;
+        _rules = ReferenceEquals(Options, TpmVerificationOptions.Default) ? TpmSignatureRules.Default : new TpmSignatureRules(Options);
     }
+
+    /// <summary>Gets the options in force.</summary>
+    public TpmVerificationOptions Options { get; }
 
     /// <summary>
     /// Verifies one quote: its signature (see <see cref="VerifySignature(TpmPublic, ReadOnlySpan{byte}, TpmSignature)"/>),
@@ -50,7 +62,7 @@ public sealed class TpmQuoteVerifier
 
         // The attestation's and the signature's fields are slices of the quote's bytes, which nobody writes to.
         var signature = TpmSignature.ParseShared(quote.RawSignature);
-        VerifySignature(attestationKey, quote.Quote.Span, signature, _keys);
+        VerifySignature(attestationKey, quote.Quote.Span, signature, _rules, _keys);
         var attest = TpmAttest.ParseShared(quote.Quote);
         var bank = quote.Bank;
         var pcrs = quote.SortedPcrs;
@@ -81,8 +93,8 @@ public sealed class TpmQuoteVerifier
     }
 
     /// <summary>
-    /// Verifies a quote signature as go-tpm-tools does: hash SHA-256/384/512; RSA keys need RSASSA (PKCS#1 v1.5),
-    /// ECC keys need ECDSA. RSAPSS and SHA-1 are rejected.
+    /// Verifies a quote signature as go-tpm-tools does (<see cref="TpmVerificationOptions.Default"/>): hash SHA-256/384/512;
+    /// RSA keys need RSASSA (PKCS#1 v1.5), ECC keys need ECDSA on NIST P-256/384/521. RSAPSS and SHA-1 are rejected.
     /// </summary>
     /// <param name="key">The signing key's public area.</param>
     /// <param name="attest">The exact TPMS_ATTEST bytes that were signed.</param>
@@ -92,41 +104,19 @@ public sealed class TpmQuoteVerifier
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(signature);
-        CheckScheme(key, signature);
-        using AsymmetricAlgorithm imported = key.Type == TpmAlgorithm.Rsa ? key.CreateRsa() : key.CreateEcdsa();
+        TpmSignatureRules.Default.Check(key, signature);
+        using var imported = Import(key);
         VerifyWith(imported, key, attest, signature);
     }
 
-    private static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature, TpmVerificationKeyPool pool)
+    private static void VerifySignature(TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature, TpmSignatureRules rules, KeyPool<AsymmetricAlgorithm> pool)
     {
-        CheckScheme(key, signature);
-        var imported = pool.Rent(key, out var shelf);
-        try
-        {
-            VerifyWith(imported, key, attest, signature);
-        }
-        finally
-        {
-            TpmVerificationKeyPool.Return(shelf, imported);
-        }
+        rules.Check(key, signature);
+        using var lease = pool.Rent(key.RawBytes.Span, key, static (_, key) => Import(key));
+        VerifyWith(lease.Key, key, attest, signature);
     }
 
-    private static void CheckScheme(TpmPublic key, TpmSignature signature)
-    {
-        if (signature.Hash is not (TpmAlgorithm.Sha256 or TpmAlgorithm.Sha384 or TpmAlgorithm.Sha512))
-        {
-            throw new AttestationSignatureException(
-                $"quote signature hash: expected sha256, sha384 or sha512, got {TpmHash.ToDisplayName(signature.Hash)}");
-        }
-
-        var expected = key.Type == TpmAlgorithm.Rsa ? TpmAlgorithm.RsaSsa : TpmAlgorithm.Ecdsa;
-        if (signature.Algorithm != expected)
-        {
-            throw new AttestationSignatureException(key.Type == TpmAlgorithm.Rsa
-                ? $"quote signature algorithm: expected RSASSA (0x0014) for an RSA key, got 0x{(ushort)signature.Algorithm:x4}"
-                : $"quote signature algorithm: expected ECDSA (0x0018) for an ECC key, got 0x{(ushort)signature.Algorithm:x4}");
-        }
-    }
+    private static AsymmetricAlgorithm Import(TpmPublic key) => key.Type == TpmAlgorithm.Rsa ? key.CreateRsa() : key.CreateEcdsa();
 
     private static void VerifyWith(AsymmetricAlgorithm imported, TpmPublic key, ReadOnlySpan<byte> attest, TpmSignature signature)
     {

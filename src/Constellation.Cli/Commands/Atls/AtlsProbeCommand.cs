@@ -17,8 +17,9 @@ namespace Constellation.Cli.Commands.Atls;
 
 /// <summary>
 /// <c>constellation atls probe host:port --variant v [--measurements file] [--mutual] [--json]</c>: connects with a
-/// fresh nonce, validates the server, sends <c>GET /</c> and prints the validated user data, the certificate's OIDs
-/// and the body. Exit 0 when attestation succeeded, 1 when rejected (every reason printed), 2 for unusable input or no connection.
+/// fresh nonce, validates the server (any variant of the registry whose validator this CLI can build; the measurements
+/// are required for every variant that measures something), sends <c>GET /</c> and prints the validated user data, the
+/// certificate's OIDs and the body. Exit 0 when attestation succeeded, 1 when rejected (every reason printed), 2 for unusable input or no connection.
 /// </summary>
 public static class AtlsProbeCommand
 {
@@ -46,6 +47,7 @@ public static class AtlsProbeCommand
     private static async Task<int> RunAsync(ProbeRequest request, TextWriter output, CancellationToken cancellationToken)
     {
         var report = new ProbeReport(request.Json, output);
+        using var variants = new CliVariants();
         Uri address;
         AtlsOptions options;
         MeasurementSet? expected;
@@ -53,17 +55,19 @@ public static class AtlsProbeCommand
         {
             address = ParseTarget(request.Target);
             var variant = AtlsVariantSupport.ParseVariant(request.Variant);
-            expected = request.Measurements is null ? null : LoadMeasurements(request.Measurements);
+            expected = request.Measurements is null ? null : AtlsVariantSupport.LoadMeasurements(request.Measurements);
             options = new AtlsOptions
             {
-                Validators = [AtlsVariantSupport.CreateValidator(variant)],
-                Issuer = request.Mutual ? AtlsVariantSupport.CreateIssuer(variant) : null,
+                Validators = [AtlsVariantSupport.CreateValidator(variant, expected, variants)],
+                Issuer = request.Mutual ? AtlsVariantSupport.CreateIssuer(variant, variants) : null,
             };
         }
         catch (Exception ex) when (ex is UnusableInputException or AttestationException or NotSupportedException or FormatException)
         {
-            return await report.FailAsync(ExitCodes.UnusableInput, "unusable input", [ex.Message]).ConfigureAwait(false);
+            return await report.FailAsync(ExitCodes.UnusableInput, "unusable input", [ex is UnusableInputException unusable ? unusable.ToOneLine() : ex.Message]).ConfigureAwait(false);
         }
+
+        using var issuer = options.Issuer as IDisposable;
 
         AtlsPeer? peer = null;
         string body;
@@ -121,19 +125,6 @@ public static class AtlsProbeCommand
 
         var host = target[..colon];
         return new UriBuilder(Uri.UriSchemeHttps, host, port, "/").Uri;
-    }
-
-    private static MeasurementSet LoadMeasurements(FileInfo file)
-    {
-        var text = InputFile.ReadText(file.FullName, "--measurements", InputCap.Measurements);
-        try
-        {
-            return text.TrimStart().StartsWith('{') ? MeasurementJson.Parse(text) : MeasurementYaml.Parse(text);
-        }
-        catch (AttestationException ex)
-        {
-            throw new FormatException($"--measurements {file.FullName}: {ex.Message}", ex);
-        }
     }
 
     private static AttestationException? FindAttestationError(Exception ex)

@@ -20,8 +20,9 @@ using Microsoft.Extensions.Logging;
 namespace Constellation.Cli.Commands.Atls;
 
 /// <summary>
-/// <c>constellation atls serve --variant dummy --port P [--mutual] [--message text]</c>: an aTLS server on
-/// 127.0.0.1:P answering every <c>GET /</c> with the message; prints <c>listening 127.0.0.1:P</c> when ready and runs until stopped.
+/// <c>constellation atls serve --variant v --port P [--mutual [--measurements file]] [--message text]</c>: an aTLS server
+/// on 127.0.0.1:P, attested with any variant whose issuer runs on this machine (dummy always does), answering every
+/// <c>GET /</c> with the message; prints <c>listening 127.0.0.1:P</c> when ready and runs until stopped.
 /// </summary>
 public static class AtlsServeCommand
 {
@@ -29,38 +30,43 @@ public static class AtlsServeCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var variant = new Option<string>("--variant") { Description = "Attestation variant to issue (only dummy can be issued without the hardware).", Required = true };
+        var variant = new Option<string>("--variant") { Description = "Attestation variant to issue (one whose issuer runs on this machine; dummy always does).", Required = true };
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1, 0 to 65535 (0 picks a free one).", Required = true };
         IntegerOptions.Restrict(port, IPEndPoint.MinPort, IPEndPoint.MaxPort);
         var mutual = new Option<bool>("--mutual") { Description = "Also require an attested client certificate (mutual aTLS)." };
         var message = new Option<string>("--message") { Description = "The body of every GET / response.", DefaultValueFactory = _ => "hello" };
+        var measurements = new Option<FileInfo?>("--measurements") { Description = "With --mutual: the clients' expected measurements (Constellation JSON or YAML)." };
         var command = new Command("serve", "Serve aTLS on 127.0.0.1, answering GET / with a message (the aTLS counterpart of openssl s_server).")
         {
-            variant, port, mutual, message,
+            variant, port, mutual, message, measurements,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(variant)!, parse.GetValue(port), parse.GetValue(mutual), parse.GetValue(message)!,
+            new ServeRequest(parse.GetValue(variant)!, parse.GetValue(port), parse.GetValue(mutual), parse.GetValue(message)!, parse.GetValue(measurements)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string variantName, int port, bool mutual, string message, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ServeRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var (variantName, port, mutual, message, measurements) = request;
+        using var variants = new CliVariants();
         AtlsOptions options;
         try
         {
             var variant = AtlsVariantSupport.ParseVariant(variantName);
             options = new AtlsOptions
             {
-                Issuer = AtlsVariantSupport.CreateIssuer(variant),
-                Validators = mutual ? [AtlsVariantSupport.CreateValidator(variant)] : [],
+                Issuer = AtlsVariantSupport.CreateIssuer(variant, variants),
+                Validators = mutual ? [AtlsVariantSupport.CreateValidator(variant, measurements is null ? null : AtlsVariantSupport.LoadMeasurements(measurements), variants)] : [],
             };
         }
-        catch (Exception ex) when (ex is AttestationException or NotSupportedException)
+        catch (Exception ex) when (ex is UnusableInputException or AttestationException or NotSupportedException or FormatException)
         {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {(ex is UnusableInputException unusable ? unusable.ToOneLine() : ex.Message)}").ConfigureAwait(false);
             return ExitCodes.UnusableInput;
         }
+
+        using var issuer = options.Issuer as IDisposable;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -98,4 +104,6 @@ public static class AtlsServeCommand
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return ExitCodes.Success;
     }
+
+    private sealed record ServeRequest(string Variant, int Port, bool Mutual, string Message, FileInfo? Measurements);
 }

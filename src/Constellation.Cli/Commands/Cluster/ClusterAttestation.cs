@@ -6,8 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Policy;
-using Constellation.Attestation.Tpm.Validate;
 using Grpc.Core;
 
 namespace Constellation.Cli.Commands.Cluster;
@@ -47,16 +45,6 @@ internal sealed class ClusterAttestation
         command.Options.Add(Measurements);
     }
 
-    /// <summary>
-    /// The validators this CLI can build without cloud credentials for the variant the user named (--variant, --config,
-    /// mini's --variant); dummy, which accepts every document, only when that variant is dummy.
-    /// </summary>
-    public static AttestationValidatorFactory Factory(AttestationVariant requested)
-    {
-        var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
-        return requested == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
-    }
-
     /// <summary>Reads the attestation config the options select.</summary>
     /// <exception cref="UnusableInputException">The options or files are unusable.</exception>
     public async Task<AttestationConfig> LoadAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -64,21 +52,12 @@ internal sealed class ClusterAttestation
         AttestationConfig config;
         if (parse.GetValue(Variant) is { } variantName)
         {
-            AttestationVariant variant;
-            try
-            {
-                variant = AttestationVariant.Parse(variantName);
-            }
-            catch (UnknownVariantException ex)
-            {
-                throw new UnusableInputException($"--variant: {ex.Message}", "run `constellation variants` for the list");
-            }
-
-            config = AttestationConfig.CreateDefault(variant);
-            if (parse.GetValue(Measurements) is null && variant != AttestationVariant.Dummy)
+            var definition = CliVariants.Parse(variantName, "--variant");
+            config = definition.CreateDefaultConfig();
+            if (parse.GetValue(Measurements) is null && definition.RequiresMeasurements)
             {
                 throw new UnusableInputException(
-                    $"--variant {variant.Name}: the measurements to expect are missing",
+                    $"--variant {definition.Variant.Name}: the measurements to expect are missing",
                     "pass --measurements <file> or use --config with fetched measurements");
             }
         }
@@ -97,7 +76,7 @@ internal sealed class ClusterAttestation
 
             try
             {
-                config = ConstellationConfigFile.Parse(text).Attestation;
+                config = ConstellationConfigFile.Parse(text, CliVariants.Registry).Attestation;
             }
             catch (AttestationFormatException ex)
             {
@@ -121,16 +100,15 @@ internal sealed class ClusterAttestation
         return config;
     }
 
-    /// <summary>Builds the validator for a config.</summary>
-    /// <exception cref="UnusableInputException">This CLI cannot validate the variant, or the config is unusable.</exception>
-    public static IAttestationValidator CreateValidator(AttestationConfig config)
+    /// <summary>Builds the validator for a config with what this CLI offers the variant.</summary>
+    /// <exception cref="UnusableInputException">This CLI cannot validate the variant (the reason names what is missing), or the config is unusable.</exception>
+    public static IAttestationValidator CreateValidator(AttestationConfig config, CliVariants variants)
     {
-        var factory = Factory(config.Variant);
-        if (!factory.IsRegistered(config.Variant))
+        var factory = variants.Factory(config.Variant);
+        var capability = factory.GetCapability(config.Variant);
+        if (!capability.IsAvailable)
         {
-            throw new UnusableInputException(
-                $"variant {config.Variant.Name}: this CLI validates dummy and qemu-vtpm nodes only",
-                "cloud variants need their provider's collateral; validate them with the library's validators");
+            throw CliVariants.Unavailable(config.Definition, "validation", capability);
         }
 
         try
@@ -139,7 +117,8 @@ internal sealed class ClusterAttestation
         }
         catch (AttestationException ex)
         {
-            throw new UnusableInputException($"attestation config for {config.Variant.Name}: {ex.Message}", "fix the measurements");
+            throw new UnusableInputException(
+                $"attestation config for {config.Variant.Name}: {ex.Message}", "fix the measurements, and resolve \"latest\" versions (constellation config fetch-measurements)");
         }
     }
 

@@ -8,11 +8,10 @@ using System.Threading.Tasks;
 using Constellation.Atls;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Dummy;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;
@@ -30,8 +29,8 @@ namespace Constellation.Cli.Commands.Cluster;
 internal sealed record MiniNodeSummary(string Name, string Role, string Variant, bool Verified, string? Error);
 
 /// <summary>
-/// The local cluster behind <c>mini up</c>: N bootstrapper nodes in this process on loopback, each attesting with its
-/// own swtpm (qemu-vtpm) or the dummy issuer; the measurements are those of a fresh node (PCR 0-15, PCR 15 zero), the
+/// The local cluster behind <c>mini up</c>: N bootstrapper nodes in this process on loopback, each attesting with the
+/// variant's issuer over its own swtpm (qemu-vtpm) or over nothing (dummy); the measurements are those of a fresh node (PCR 0-15, PCR 15 zero), the
 /// control plane's join service admits nodes by the ConfigMap-style <c>join-config/attestationConfig</c>, init runs on
 /// node-0 over aTLS, and every node is then verified with a fresh nonce and the cluster ID folded into PCR 15.
 /// </summary>
@@ -39,9 +38,30 @@ internal static class MiniCluster
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
 
-    public static async Task<IReadOnlyList<MiniNodeSummary>> RunAsync(
-        string root, int count, AttestationVariant variant, string? swtpmExecutable, Action<string> progress, CancellationToken ct)
+    /// <summary>What a node of the local cluster offers its issuer: nothing, or its own software TPM.</summary>
+    public static VariantIssuerServices SoftwareTpm(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm) =>
+        new() { OpenTpm = openTpm, VtpmIssuerOptions = new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) } };
+
+    /// <summary>
+    /// Whether the variant's nodes need a software TPM each: their issuer cannot be built from nothing but can from a TPM.
+    /// A variant whose issuer needs neither (dummy) runs without one; any other cannot run in a local cluster.
+    /// </summary>
+    /// <returns>The capability with what the local cluster offers, and whether that includes a TPM.</returns>
+    public static (VariantCapability Capability, bool NeedsTpm) Issuing(AttestationVariantDefinition definition)
     {
+        var bare = definition.GetIssuerCapability(VariantIssuerServices.None);
+        return bare.IsAvailable
+            ? (bare, false)
+            : (definition.GetIssuerCapability(SoftwareTpm(_ => throw new InvalidOperationException("the capability check opens no TPM"))), true);
+    }
+
+    public static async Task<IReadOnlyList<MiniNodeSummary>> RunAsync(
+        string root, int count, AttestationVariantDefinition definition, string? swtpmExecutable, Action<string> progress, CancellationToken ct)
+    {
+        var variant = definition.Variant;
+        var needsTpm = Issuing(definition).NeedsTpm;
+        using var variants = new CliVariants();
+        var factory = variants.Factory(variant);
         var state = new MiniState { Variant = variant.Name };
         await state.WriteAsync(root, ct).ConfigureAwait(false);
         var owned = new List<IAsyncDisposable>();
@@ -55,7 +75,7 @@ internal static class MiniCluster
             for (var i = 0; i < count; i++)
             {
                 var name = $"node-{i}";
-                if (variant == AttestationVariant.QemuVtpm)
+                if (needsTpm)
                 {
                     progress($"starting swtpm for {name}");
                     var swtpm = await SwtpmInstance.StartAsync(swtpmExecutable!, name, ct).ConfigureAwait(false);
@@ -65,12 +85,18 @@ internal static class MiniCluster
                     // One serialized connection per swtpm, shared by the node's issuer and its cluster-ID register.
                     var tpm = new SharedTpmConnection(async c => await SwtpmSocketTransport.ConnectAsync(SwtpmInstance.Host, swtpm.Port, c).ConfigureAwait(false));
                     owned.Add(tpm);
-                    var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) });
-                    issuers.Add((issuer, new TpmClusterIdRegister(tpm.OpenAsync)));
+                    var register = new TpmClusterIdRegister(tpm.OpenAsync);
+                    if (definition.ClusterIdRegister != register.Index)
+                    {
+                        throw new InvalidOperationException(
+                            $"{variant.Name} extends the cluster ID into index {definition.ClusterIdRegister}, a local cluster's software TPM into PCR {register.Index}");
+                    }
+
+                    issuers.Add((definition.CreateIssuer(SoftwareTpm(tpm.OpenAsync)), register));
                 }
                 else
                 {
-                    issuers.Add((new DummyIssuer(), new InMemoryClusterIdRegister()));
+                    issuers.Add((definition.CreateIssuer(VariantIssuerServices.None), new InMemoryClusterIdRegister()));
                 }
             }
 
@@ -78,8 +104,8 @@ internal static class MiniCluster
             var measurements = await FreshNodeMeasurements.MeasureAsync(issuers[0].Issuer, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(root, "measurements.json"), MeasurementJson.Serialize(measurements), ct).ConfigureAwait(false);
             var joinConfig = await JoinServicePolicy.PublishAsync(
-                new ConfigMapDirectory(Path.Combine(root, "join-config")), new MeasurementsAttestationConfig(variant, measurements), ct).ConfigureAwait(false);
-            var joinPolicy = await JoinServicePolicy.LoadValidatorAsync(joinConfig, variant, ClusterAttestation.Factory(variant), cancellationToken: ct).ConfigureAwait(false);
+                new ConfigMapDirectory(Path.Combine(root, "join-config")), new MeasurementsAttestationConfig(definition, measurements), ct).ConfigureAwait(false);
+            var joinPolicy = await JoinServicePolicy.LoadValidatorAsync(joinConfig, variant, factory, cancellationToken: ct).ConfigureAwait(false);
             owned.Add(joinPolicy);
 
             for (var i = 0; i < count; i++)
@@ -104,7 +130,7 @@ internal static class MiniCluster
             var master = MasterSecret.Generate();
             await master.WriteFileAsync(Path.Combine(root, Init.InitCommand.MasterSecretFileName), ct).ConfigureAwait(false);
             InitResult init;
-            var validator = ClusterAttestation.Factory(variant).Create(new MeasurementsAttestationConfig(variant, measurements));
+            var validator = factory.Create(new MeasurementsAttestationConfig(definition, measurements));
             using (var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator] }).CreateChannel(nodes[0].InitAddress))
             {
                 init = await InitClient.InitAsync(channel, master, RandomNumberGenerator.GetBytes(32), initSecret, "constellation-mini", ct)
@@ -112,8 +138,8 @@ internal static class MiniCluster
             }
 
             await SecretFile.WriteNewAsync(Path.Combine(root, Init.InitCommand.KubeconfigFileName), init.Kubeconfig, ct).ConfigureAwait(false);
-            var verifier = ClusterAttestation.Factory(variant).Create(new MeasurementsAttestationConfig(
-                variant, variant.ClusterIdRegister is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
+            var verifier = factory.Create(new MeasurementsAttestationConfig(
+                definition, definition.ClusterIdRegister is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
 
             var summary = new List<MiniNodeSummary>();
             foreach (var node in nodes)

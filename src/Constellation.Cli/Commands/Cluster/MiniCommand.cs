@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
+using Constellation.Attestation.Variants;
 using Constellation.Cluster.Bootstrapper.Init;
 using Spectre.Console;
 
@@ -42,7 +43,7 @@ public static class MiniCommand
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes (the first initialises the cluster).", DefaultValueFactory = _ => 3 };
         var variantOption = new Option<string>("--variant")
         {
-            Description = "qemu-vtpm (each node on its own swtpm) or dummy (no TPM).",
+            Description = "A variant whose issuer runs on a software TPM (qemu-vtpm: each node on its own swtpm) or on nothing (dummy).",
             DefaultValueFactory = _ => AttestationVariant.QemuVtpm.Name,
         };
         var swtpmOption = new Option<string?>("--swtpm") { Description = "The swtpm executable (default: swtpm on PATH)." };
@@ -59,28 +60,31 @@ public static class MiniCommand
                 return ExitCodes.UnusableInput;
             }
 
-            AttestationVariant variant;
+            AttestationVariantDefinition definition;
             try
             {
-                variant = AttestationVariant.Parse(parse.GetValue(variantOption)!);
+                definition = CliVariants.Parse(parse.GetValue(variantOption)!, "--variant");
             }
-            catch (UnknownVariantException ex)
+            catch (UnusableInputException ex)
             {
-                await error.WriteLineAsync($"mini up: --variant: {ex.Message}. Hint: use qemu-vtpm or dummy.").ConfigureAwait(false);
+                await error.WriteLineAsync($"mini up: {ex.ToOneLine()}").ConfigureAwait(false);
                 return ExitCodes.UnusableInput;
             }
 
-            if (variant != AttestationVariant.QemuVtpm && variant != AttestationVariant.Dummy)
+            // Each node gets a software TPM and nothing else: the variant runs here if its issuer can be built from that.
+            var (issuing, needsTpm) = MiniCluster.Issuing(definition);
+            if (!issuing.IsAvailable)
             {
-                await error.WriteLineAsync($"mini up: --variant {variant.Name}: a local cluster can run qemu-vtpm (swtpm) or dummy nodes only. Hint: use --variant qemu-vtpm.").ConfigureAwait(false);
+                await error.WriteLineAsync(
+                    $"mini up: --variant {definition.Variant.Name}: a local cluster's nodes cannot issue it ({issuing.Reason}). Hint: a local cluster offers each node a software TPM; run `constellation variants` to see what can be issued.").ConfigureAwait(false);
                 return ExitCodes.UnusableInput;
             }
 
             string? swtpm = null;
-            if (variant == AttestationVariant.QemuVtpm && (swtpm = SwtpmInstance.Find(parse.GetValue(swtpmOption))) is null)
+            if (needsTpm && (swtpm = SwtpmInstance.Find(parse.GetValue(swtpmOption))) is null)
             {
                 var where = parse.GetValue(swtpmOption) is { } given ? $"{given} does not exist" : "it is not on PATH";
-                await error.WriteLineAsync($"mini up: swtpm is not installed ({where}); qemu-vtpm nodes need one software TPM each. Hint: apt-get install swtpm swtpm-tools, or run with --variant dummy.").ConfigureAwait(false);
+                await error.WriteLineAsync($"mini up: swtpm is not installed ({where}); {definition.Variant.Name} nodes need one software TPM each. Hint: apt-get install swtpm swtpm-tools, or run with --variant dummy.").ConfigureAwait(false);
                 return ExitCodes.UnusableInput;
             }
 
@@ -94,7 +98,7 @@ public static class MiniCommand
             Directory.CreateDirectory(root);
             try
             {
-                var summary = await MiniCluster.RunAsync(root, count, variant, swtpm, _ => { }, ct).ConfigureAwait(false);
+                var summary = await MiniCluster.RunAsync(root, count, definition, swtpm, _ => { }, ct).ConfigureAwait(false);
                 await WriteSummaryAsync(parse.InvocationConfiguration.Output, summary, parse.GetValue(json), root).ConfigureAwait(false);
                 return summary.All(s => s.Verified) ? ExitCodes.Success : ExitCodes.Rejected;
             }

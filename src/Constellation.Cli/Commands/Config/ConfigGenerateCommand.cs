@@ -34,24 +34,26 @@ public static class ConfigGenerateCommand
             }
 
             AttestationVariant variant;
+            var registry = CliVariants.Registry;
+            var allowed = registry.AllowedVariants(cloud);
             var variantText = parse.GetValue(attestation);
             if (variantText is null)
             {
-                variant = cloud.DefaultVariant();
+                variant = registry.DefaultVariant(cloud);
             }
-            else if (!AttestationVariant.TryParse(variantText, out var parsed) || parsed.Oid == variantText)
+            else if (!registry.TryParse(variantText, out var parsed) || parsed.Variant.Oid == variantText)
             {
-                error.WriteLine($"Error: unknown attestation variant \"{variantText}\"; {cloud.ToConfigString()} allows: {string.Join(", ", cloud.AllowedVariants())}.");
+                error.WriteLine($"Error: unknown attestation variant \"{variantText}\"; {cloud.ToConfigString()} allows: {string.Join(", ", allowed)}.");
                 return ExitCodes.UnusableInput;
             }
-            else if (!cloud.AllowedVariants().Contains(parsed))
+            else if (!allowed.Contains(parsed.Variant))
             {
-                error.WriteLine($"Error: attestation variant {parsed.Name} is not available on {cloud.ToConfigString()}; allowed: {string.Join(", ", cloud.AllowedVariants())}.");
+                error.WriteLine($"Error: attestation variant {parsed.Variant.Name} is not available on {cloud.ToConfigString()}; allowed: {string.Join(", ", allowed)}.");
                 return ExitCodes.UnusableInput;
             }
             else
             {
-                variant = parsed;
+                variant = parsed.Variant;
             }
 
             var path = Path.Combine(parse.GetValue(workspace) ?? Directory.GetCurrentDirectory(), ConstellationConfigFile.DefaultFileName);

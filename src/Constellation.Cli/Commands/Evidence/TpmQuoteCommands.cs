@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Constellation.Attestation;
+using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.Verify;
 using Constellation.Attestation.Tpm.WireFormat;
 
@@ -129,9 +130,9 @@ public static class TpmQuoteCommands
                 reasons.Add(ex.Message);
             }
 
-            if (expectedNonce is not null && !CryptographicOperations.FixedTimeEquals(expectedNonce, attest.ExtraData.Span))
+            if (expectedNonce is not null && TpmQuoteValidator.ValidateNonce(attest, new TpmValidationOptions(expectedNonce)) is { } nonceViolation)
             {
-                reasons.Add($"extraData (nonce): expected {Convert.ToHexStringLower(expectedNonce)}, got {Convert.ToHexStringLower(attest.ExtraData.Span)}");
+                reasons.Add(nonceViolation.ToString());
             }
 
             var valid = reasons.Count == 0;

@@ -50,7 +50,8 @@ internal static class InitCommand
             try
             {
                 var config = await attestation.LoadAsync(parse, ct).ConfigureAwait(false);
-                var validator = ClusterAttestation.CreateValidator(config);
+                using var variants = new CliVariants();
+                var validator = ClusterAttestation.CreateValidator(config, variants);
                 var secret = ReadInitSecret(parse.GetValue(initSecret)!);
                 var dir = Path.GetFullPath(parse.GetValue(workspace)!);
                 var kubeconfigPath = Path.Combine(dir, KubeconfigFileName);

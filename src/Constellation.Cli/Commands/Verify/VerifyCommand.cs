@@ -17,8 +17,9 @@ namespace Constellation.Cli.Commands.Verify;
 
 /// <summary>
 /// <c>constellation verify</c>: sends a fresh nonce to a node's verification service (plain gRPC: the document is the
-/// proof), validates the answer with the configured variant and measurements — PCR 15 (qemu-tdx: index 3) extended with
-/// <c>--cluster-id</c>, or not checked without it, as the Go CLI does — and prints the measurements.
+/// proof), validates the answer with the configured variant and measurements — the variant's cluster-ID register
+/// extended with <c>--cluster-id</c>, or not checked without it, as the Go CLI does — and prints the measurements. Every
+/// variant of the registry is accepted; one whose validator this CLI cannot build is refused naming what is missing.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -43,12 +44,13 @@ internal static class VerifyCommand
             {
                 config = await attestation.LoadAsync(parse, ct).ConfigureAwait(false);
                 var id = ParseClusterId(parse.GetValue(clusterId));
-                if (config.Variant.ClusterIdRegister is { } index)
+                if (config.Definition.ClusterIdRegister is { } index)
                 {
                     config = config.WithMeasurements(config.Measurements.WithClusterId(index, id));
                 }
 
-                var validator = ClusterAttestation.CreateValidator(config);
+                using var variants = new CliVariants();
+                var validator = ClusterAttestation.CreateValidator(config, variants);
                 var result = await ProgressDisplay.RunAsync(
                     error,
                     $"Verifying {endpoint} ({config.Variant.Name})…",

@@ -32,14 +32,15 @@ public static class JoinServicePolicy
     /// </summary>
     /// <param name="attestationConfigPath">The JSON file (may be a ConfigMap symlink).</param>
     /// <param name="variant">The variant the join service admits (the join service's <c>--attestation-variant</c>).</param>
-    /// <param name="factory">Builds validators for that variant.</param>
+    /// <param name="factory">Builds validators for that variant (its registry reads the file, its services serve the validator).</param>
     /// <param name="options">Reload settings; <see langword="null"/> for the defaults.</param>
     /// <param name="logger">Receives reload messages.</param>
     /// <param name="meterFactory">Creates the policy meter; <see langword="null"/> for an owned meter.</param>
     /// <param name="cancellationToken">Cancels the first load.</param>
     /// <returns>The validator; dispose it when the join service stops.</returns>
     /// <exception cref="AttestationException">The first policy cannot be read or parsed (the join service must not start).</exception>
-    /// <exception cref="InvalidOperationException">The factory has no builder for the variant.</exception>
+    /// <exception cref="UnknownVariantException">The variant is not in the factory's registry.</exception>
+    /// <exception cref="Attestation.Variants.VariantUnavailableException">The variant's validator needs a service the factory lacks.</exception>
     public static Task<UpdateableAttestationValidator> LoadValidatorAsync(
         string attestationConfigPath,
         AttestationVariant variant,
@@ -52,7 +53,7 @@ public static class JoinServicePolicy
         ArgumentException.ThrowIfNullOrEmpty(attestationConfigPath);
         ArgumentNullException.ThrowIfNull(variant);
         ArgumentNullException.ThrowIfNull(factory);
-        var source = new FileAttestationPolicySource(attestationConfigPath, PolicyFileFormat.Json, variant);
+        var source = new FileAttestationPolicySource(attestationConfigPath, PolicyFileFormat.Json, variant, factory.Registry);
         return UpdateableAttestationValidator.CreateAsync(source, factory, options, logger, meterFactory, cancellationToken);
     }
 

@@ -142,8 +142,9 @@ public sealed class CollateralCacheMetricsTests
         var kds = new AmdKdsClient(
             new CachedCollateralSource(new MemoryCollateralCache(), new CollateralFetcher(http), clock) { Metrics = metrics, MetricsSource = "kds" },
             new AmdKdsOptions { BaseUri = server.BaseUri });
-        var pcs = new IntelPcsClient(new CollateralFetcher(http), new MemoryCollateralCache(),
-            new IntelPcsOptions { BaseUri = server.BaseUri, RootCaCrlUri = new Uri(server.BaseUri, "IntelSGXRootCA.der") }, clock) { Metrics = metrics };
+        var pcs = new IntelPcsClient(
+            new CachedCollateralSource(new MemoryCollateralCache(), new CollateralFetcher(http), clock) { Metrics = metrics, MetricsSource = "pcs" },
+            new IntelPcsOptions { BaseUri = server.BaseUri, RootCaCrlUri = new Uri(server.BaseUri, "IntelSGXRootCA.der") });
 
         for (var i = 0; i < 2; i++)
         {

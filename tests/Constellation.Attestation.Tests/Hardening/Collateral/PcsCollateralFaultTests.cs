@@ -54,8 +54,8 @@ public sealed class PcsCollateralFaultTests
     private static byte[] BodyOf(string path) => Good(path) is HttpFault.Reply reply ? reply.Body : [];
 
     private IntelPcsClient Client(Uri baseUri, DateTimeOffset now) =>
-        new(new CollateralFetcher(Http, CollateralFaults.FetcherOptions(now)), new FileCollateralCache(_dir),
-            new IntelPcsOptions { BaseUri = baseUri, RootCaCrlUri = new Uri(baseUri, "IntelSGXRootCA.der") }, new RecordingTimeProvider(now));
+        new(new CachedCollateralSource(new FileCollateralCache(_dir), new CollateralFetcher(Http, CollateralFaults.FetcherOptions(now)), new RecordingTimeProvider(now)),
+            new IntelPcsOptions { BaseUri = baseUri, RootCaCrlUri = new Uri(baseUri, "IntelSGXRootCA.der") });
 
     private async Task WarmAsync()
     {

@@ -1,4 +1,5 @@
 using Constellation.Attestation.Measurements.Signed;
+using Constellation.Attestation.Variants;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Measurements.Signed;
@@ -198,7 +199,7 @@ public class SignedMeasurementsFetcherTests
     [Test]
     public void Fetched_measurements_overlay_the_configured_ones()
     {
-        var current = Constellation.Attestation.Measurements.Defaults.DefaultMeasurements.For(AttestationVariant.QemuVtpm);
+        var current = AttestationVariantRegistry.Default.Get(AttestationVariant.QemuVtpm).DefaultMeasurements;
         var fetched = new MeasurementSet([new(4, Measurement.FromHex(SignedMeasurementsFixture.Pcr4)), new(10, Measurement.FromHex(SignedMeasurementsFixture.Pcr9))]);
 
         var merged = MeasurementsMerge.Overlay(current, fetched);

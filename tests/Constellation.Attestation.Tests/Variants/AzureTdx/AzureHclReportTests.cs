@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Constellation.Attestation.Variants.Azure.Hcl;
+using Constellation.Attestation.Variants.Common.Azure;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;

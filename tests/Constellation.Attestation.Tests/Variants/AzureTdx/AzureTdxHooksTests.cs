@@ -2,15 +2,16 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Policy;
+using Constellation.Attestation.Tdx;
 using Constellation.Attestation.Tdx.Collateral;
 using Constellation.Attestation.Tdx.Validate;
 using Constellation.Attestation.Tdx.Verify;
-using Constellation.Attestation.Tdx;
-using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Collateral;
+using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Azure.Hcl;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants;
+using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.Common.Azure;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;
 
@@ -20,14 +21,14 @@ namespace Constellation.Attestation.Tests.Variants.AzureTdx;
 /// </summary>
 public sealed class AzureTdxHooksTests : IDisposable
 {
-    private SyntheticTdx pki = null!;
-    private RSA ak = null!;
+    private SyntheticTdx _pki = null!;
+    private RSA _ak = null!;
 
     [SetUp]
     public void SetUp()
     {
-        pki = new SyntheticTdx();
-        ak = RSA.Create(2048);
+        _pki = new SyntheticTdx();
+        _ak = RSA.Create(2048);
     }
 
     [TearDown]
@@ -35,19 +36,19 @@ public sealed class AzureTdxHooksTests : IDisposable
 
     public void Dispose()
     {
-        pki?.Dispose();
-        ak?.Dispose();
+        _pki?.Dispose();
+        _ak?.Dispose();
     }
 
     private byte[] Info(byte[] runtimeData, Action<byte[]>? edit = null) =>
-        new AzureTdxInstanceInfo(pki.Quote(body =>
+        new AzureTdxInstanceInfo(_pki.Quote(body =>
         {
             AzureTdxEvidence.ReportData(runtimeData).CopyTo(body, 0x208);
             edit?.Invoke(body);
         }), runtimeData).ToJson();
 
     private AzureTdxHooks Hooks(TdxValidationOptions? policy = null, DateTimeOffset? at = null) =>
-        new(Verification(new FixedTdxCollateral(pki.Collateral()), at ?? SyntheticTdx.At, [pki.Root]), policy ?? TdxValidationOptions.Default);
+        new(Verification(new FixedTdxCollateral(_pki.Collateral()), at ?? SyntheticTdx.At, [_pki.Root]), policy ?? TdxValidationOptions.Default);
 
     // Full verification (TCB evaluation and CRLs required) against `source`, judged at `at`.
     private static TdxVerificationOptions Verification(ITdxCollateralSource source, DateTimeOffset at, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? roots = null) => new()
@@ -58,20 +59,20 @@ public sealed class AzureTdxHooksTests : IDisposable
     };
 
     private ValueTask<ReadOnlyMemory<byte>> Run(AzureTdxHooks hooks, byte[] info, byte[]? akSpki = null) =>
-        hooks.GetTrustedAttestationKeyAsync(new VtpmAttestationContext(AttestationVariant.AzureTdx, info, new byte[32], [], akSpki ?? ak.ExportSubjectPublicKeyInfo(), [], []), default);
+        hooks.GetTrustedAttestationKeyAsync(new VtpmAttestationContext(AttestationVariant.AzureTdx, info, new byte[32], [], akSpki ?? _ak.ExportSubjectPublicKeyInfo(), [], []), default);
 
     [Test]
     public async Task A_verified_quote_whose_REPORTDATA_binds_runtime_data_holding_the_AK_makes_the_AK_trusted()
     {
-        var trusted = await Run(Hooks(), Info(AzureTdxEvidence.RuntimeData(ak)));
+        var trusted = await Run(Hooks(), Info(AzureTdxEvidence.RuntimeData(_ak)));
 
-        trusted.ToArray().Should().Equal(ak.ExportSubjectPublicKeyInfo());
+        trusted.ToArray().Should().Equal(_ak.ExportSubjectPublicKeyInfo());
     }
 
     [Test]
     public async Task A_flipped_runtime_data_byte_is_rejected_on_REPORTDATA()
     {
-        var runtimeData = AzureTdxEvidence.RuntimeData(ak);
+        var runtimeData = AzureTdxEvidence.RuntimeData(_ak);
         var info = AzureTdxInstanceInfo.Parse(Info(runtimeData));
         var tampered = runtimeData.ToArray();
         tampered[^3] ^= 0x20;
@@ -88,7 +89,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     {
         using var other = RSA.Create(2048);
 
-        var act = async () => await Run(Hooks(), Info(AzureTdxEvidence.RuntimeData(ak)), other.ExportSubjectPublicKeyInfo());
+        var act = async () => await Run(Hooks(), Info(AzureTdxEvidence.RuntimeData(_ak)), other.ExportSubjectPublicKeyInfo());
 
         await act.Should().ThrowAsync<AttestationTrustException>().WithMessage("*keys[0]*");
     }
@@ -98,7 +99,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     {
         var policy = new TdxValidationOptions { QeVendorId = new byte[16], MrSeam = new byte[48].Select(_ => (byte)1).ToArray() };
 
-        var act = async () => await Run(Hooks(policy), Info(AzureTdxEvidence.RuntimeData(ak)));
+        var act = async () => await Run(Hooks(policy), Info(AzureTdxEvidence.RuntimeData(_ak)));
 
         var error = (await act.Should().ThrowAsync<TdxPolicyException>()).Which;
         error.Violations.Select(v => v.Field).Should().BeEquivalentTo("qeVendorId", "mrSeam");
@@ -107,7 +108,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     [Test]
     public async Task A_quote_signed_by_another_attestation_key_is_rejected()
     {
-        var info = AzureTdxInstanceInfo.Parse(Info(AzureTdxEvidence.RuntimeData(ak)));
+        var info = AzureTdxInstanceInfo.Parse(Info(AzureTdxEvidence.RuntimeData(_ak)));
         var quote = info.AttestationReport.ToArray();
         quote[48 + 0x208 + 40] ^= 1; // inside REPORTDATA's zero half: signed, not part of the binding
 
@@ -119,7 +120,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     [Test]
     public async Task A_quote_outside_the_PCK_validity_is_rejected()
     {
-        var act = async () => await Run(Hooks(at: SyntheticTdx.At.AddYears(10)), Info(AzureTdxEvidence.RuntimeData(ak)));
+        var act = async () => await Run(Hooks(at: SyntheticTdx.At.AddYears(10)), Info(AzureTdxEvidence.RuntimeData(_ak)));
 
         await act.Should().ThrowAsync<AttestationException>();
     }
@@ -127,7 +128,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     [Test]
     public async Task A_v5_quote_is_refused_because_azure_tdx_sends_v4()
     {
-        var info = new AzureTdxInstanceInfo(RealTdx.V5Bytes, AzureTdxEvidence.RuntimeData(ak)).ToJson();
+        var info = new AzureTdxInstanceInfo(RealTdx.V5Bytes, AzureTdxEvidence.RuntimeData(_ak)).ToJson();
 
         var act = async () => await Run(Hooks(), info);
 
@@ -201,7 +202,7 @@ public sealed class AzureTdxHooksTests : IDisposable
     [Test]
     public void A_policy_that_fixes_REPORTDATA_is_refused_because_the_HCL_binding_owns_it()
     {
-        var act = () => new AzureTdxHooks(Verification(new FixedTdxCollateral(pki.Collateral()), SyntheticTdx.At), new TdxValidationOptions { ReportData = new byte[64] });
+        var act = () => new AzureTdxHooks(Verification(new FixedTdxCollateral(_pki.Collateral()), SyntheticTdx.At), new TdxValidationOptions { ReportData = new byte[64] });
 
         act.Should().Throw<ArgumentException>().WithMessage("*REPORTDATA*");
     }
@@ -266,12 +267,11 @@ public class AzureTdxConfigTests
     }
 
     [Test]
-    public void The_factory_builds_azure_tdx_validators_once_registered()
+    public void The_factory_builds_azure_tdx_validators_once_it_has_a_collateral_source()
     {
-        var factory = AttestationValidatorFactory.CreateDefault();
-        factory.IsRegistered(AttestationVariant.AzureTdx).Should().BeFalse();
+        AttestationValidatorFactory.CreateDefault().CanCreate(AttestationVariant.AzureTdx).Should().BeFalse();
 
-        factory.RegisterAzureTdx(new FixedTdxCollateral(new TdxCollateral())).RegisterQemuTdx(new FixedTdxCollateral(new TdxCollateral()));
+        var factory = new AttestationValidatorFactory(AttestationVariantRegistry.Default, new VariantServices { TdxCollateral = new FixedTdxCollateral(new TdxCollateral()) });
 
         factory.Create(Config()).Variant.Should().Be(AttestationVariant.AzureTdx);
         factory.Create(new MeasurementsAttestationConfig(AttestationVariant.QemuTdx, MeasurementSet.Empty.With(3, new Measurement(new byte[48])))).Variant.Should().Be(AttestationVariant.QemuTdx);

@@ -11,10 +11,9 @@ using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.WireFormat.Document;
-using Constellation.Attestation.Variants.Tdx;
+using Constellation.Attestation.Variants.AzureTdx;
 using Constellation.Tests;
 using Constellation.Tests.Swtpm;
-using AzureTdxVariant = Constellation.Attestation.Variants.Tdx.AzureTdx;
 
 namespace Constellation.Attestation.Tests.Variants.AzureTdx;
 
@@ -28,41 +27,41 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     private static readonly byte[] UserData = "node public key"u8.ToArray();
     private static readonly byte[] Nonce = RandomNumberGenerator.GetBytes(32);
 
-    private SwtpmProcess swtpm = null!;
-    private string dir = null!;
-    private SyntheticTdx pki = null!;
-    private byte[] hclReport = null!;
+    private SwtpmProcess _swtpm = null!;
+    private string _dir = null!;
+    private SyntheticTdx _pki = null!;
+    private byte[] _hclReport = null!;
 
     [SetUp]
     public async Task SetUpAsync()
     {
-        swtpm = await SwtpmProcess.StartAsync();
-        dir = Directory.CreateTempSubdirectory("azure-tdx-").FullName;
-        pki = new SyntheticTdx();
-        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_createprimary", "-C", "o", "-G", "rsa2048:rsassa-sha256:null", "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", "ak.ctx");
-        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", "0x81000003");
-        await using var tpm = await SwtpmVtpm.ClientAsync(swtpm);
+        _swtpm = await SwtpmProcess.StartAsync();
+        _dir = Directory.CreateTempSubdirectory("azure-tdx-").FullName;
+        _pki = new SyntheticTdx();
+        await Tpm2Tools.RunOkAsync(_swtpm, _dir, "tpm2_createprimary", "-C", "o", "-G", "rsa2048:rsassa-sha256:null", "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign", "-c", "ak.ctx");
+        await Tpm2Tools.RunOkAsync(_swtpm, _dir, "tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", "0x81000003");
+        await using var tpm = await SwtpmVtpm.ClientAsync(_swtpm);
         using var ak = RSA.Create();
         ak.ImportSubjectPublicKeyInfo((await tpm.ReadPublicAsync(TpmHandles.AzureAttestationKey)).Public.ToSubjectPublicKeyInfo(), out _);
-        hclReport = AzureTdxEvidence.HclReport(AzureTdxEvidence.RuntimeData(ak), padding: 16);
+        _hclReport = AzureTdxEvidence.HclReport(AzureTdxEvidence.RuntimeData(ak), padding: 16);
     }
 
     [TearDown]
     public async Task TearDownAsync()
     {
-        await swtpm.DisposeAsync();
-        Directory.Delete(dir, recursive: true);
-        pki.Dispose();
+        await _swtpm.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+        _pki.Dispose();
     }
 
-    public void Dispose() => pki?.Dispose();
+    public void Dispose() => _pki?.Dispose();
 
     private async Task StoreHclReportAsync(byte[] report)
     {
-        var file = Path.Combine(dir, "hcl.bin");
+        var file = Path.Combine(_dir, "hcl.bin");
         await File.WriteAllBytesAsync(file, report);
-        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_nvdefine", "0x01400001", "-C", "o", "-s", report.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "ownerread|ownerwrite");
-        await Tpm2Tools.RunOkAsync(swtpm, dir, "tpm2_nvwrite", "0x01400001", "-C", "o", "-i", file);
+        await Tpm2Tools.RunOkAsync(_swtpm, _dir, "tpm2_nvdefine", "0x01400001", "-C", "o", "-s", report.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "ownerread|ownerwrite");
+        await Tpm2Tools.RunOkAsync(_swtpm, _dir, "tpm2_nvwrite", "0x01400001", "-C", "o", "-i", file);
     }
 
     /// <summary>Plays IMDS: quotes the REPORTDATA of the posted TDREPORT, or what <paramref name="reportDataFor"/> picks.</summary>
@@ -81,22 +80,22 @@ public sealed class AzureTdxRoundTripTests : IDisposable
         using var json = JsonDocument.Parse(body);
         var tdReport = Base64Url.DecodeFromChars(json.RootElement.GetProperty("report").GetString());
         var reportData = reportDataFor?.Invoke(tdReport) ?? tdReport.AsSpan(0x80, 64).ToArray();
-        var quote = pki.Quote(b => reportData.CopyTo(b, 0x208));
+        var quote = _pki.Quote(b => reportData.CopyTo(b, 0x208));
         return LoopbackReply.Ok(Encoding.UTF8.GetBytes($"{{\"quote\":\"{Base64Url.EncodeToString(quote)}\"}}"));
     });
 
-    private VtpmIssuer Issuer(AzureTdxIssuerHooks hooks) => AzureTdxVariant.CreateIssuer(SwtpmVtpm.Open(swtpm), hooks, SwtpmVtpm.NoEventLog);
+    private VtpmIssuer Issuer(AzureTdxIssuerHooks hooks) => AzureTdxVariant.CreateIssuer(SwtpmVtpm.Open(_swtpm), hooks, SwtpmVtpm.NoEventLog);
 
     private VtpmValidator Validator(MeasurementSet measurements) =>
         AzureTdxVariant.CreateValidator(
             measurements,
-            new TdxVerificationOptions { TrustedRoots = [pki.Root], CollateralSource = new FixedTdxCollateral(pki.Collateral()), TimeProvider = new RecordingTimeProvider(SyntheticTdx.At) },
+            new TdxVerificationOptions { TrustedRoots = [_pki.Root], CollateralSource = new FixedTdxCollateral(_pki.Collateral()), TimeProvider = new RecordingTimeProvider(SyntheticTdx.At) },
             TdxValidationOptions.Default);
 
     [Test]
     public async Task A_document_issued_from_the_vTPM_HCL_report_and_an_IMDS_quote_validates()
     {
-        await StoreHclReportAsync(hclReport);
+        await StoreHclReportAsync(_hclReport);
         await using var imds = Imds();
         using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
 
@@ -107,15 +106,15 @@ public sealed class AzureTdxRoundTripTests : IDisposable
         result.UserData.ToArray().Should().Equal(UserData);
         imds.RequestedPaths.Should().Equal("/acc/tdquote");
         using var posted = JsonDocument.Parse(imds.RequestBodies.Single());
-        posted.RootElement.GetProperty("report").GetString().Should().Be(Base64Url.EncodeToString(hclReport.AsSpan(0x20, 1024)), "the TDREPORT goes to IMDS base64url-encoded without padding");
+        posted.RootElement.GetProperty("report").GetString().Should().Be(Base64Url.EncodeToString(_hclReport.AsSpan(0x20, 1024)), "the TDREPORT goes to IMDS base64url-encoded without padding");
         var info = AzureTdxInstanceInfo.Parse(VtpmDocument.Parse(document).InstanceInfo.Span);
-        info.RuntimeData.ToArray().Should().Equal(hclReport.AsSpan(0x4D4, BitConverter.ToInt32(hclReport, 0x4D0)).ToArray());
+        info.RuntimeData.ToArray().Should().Equal(_hclReport.AsSpan(0x4D4, BitConverter.ToInt32(_hclReport, 0x4D0)).ToArray());
     }
 
     [Test]
     public async Task A_document_checked_with_another_nonce_is_rejected()
     {
-        await StoreHclReportAsync(hclReport);
+        await StoreHclReportAsync(_hclReport);
         await using var imds = Imds();
         using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
         var document = await Issuer(hooks).IssueAsync(UserData, Nonce);
@@ -128,11 +127,11 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     [Test]
     public async Task A_changed_PCR_is_a_measurement_mismatch()
     {
-        await StoreHclReportAsync(hclReport);
+        await StoreHclReportAsync(_hclReport);
         await using var imds = Imds();
         using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
         var expected = SwtpmVtpm.MeasurementsOf(await Issuer(hooks).IssueAsync(UserData, Nonce));
-        await SwtpmVtpm.ExtendAsync(swtpm, 4, "another boot loader");
+        await SwtpmVtpm.ExtendAsync(_swtpm, 4, "another boot loader");
         var document = await Issuer(hooks).IssueAsync(UserData, Nonce);
 
         var act = async () => await Validator(expected).ValidateAsync(document, Nonce);
@@ -143,7 +142,7 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     [Test]
     public async Task An_HCL_report_of_an_SNP_VM_is_refused_by_the_issuer_before_IMDS_is_asked()
     {
-        var snp = hclReport.ToArray();
+        var snp = _hclReport.ToArray();
         BitConverter.GetBytes(2u).CopyTo(snp, 0x4C8);
         await StoreHclReportAsync(snp);
         await using var imds = Imds();
@@ -169,7 +168,7 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     [Test]
     public async Task An_IMDS_error_status_is_reported_with_the_endpoint()
     {
-        await StoreHclReportAsync(hclReport);
+        await StoreHclReportAsync(_hclReport);
         await using var imds = Imds(status: 503);
         using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
 
@@ -181,7 +180,7 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     [Test]
     public async Task An_unreachable_IMDS_is_reported_as_an_attestation_error()
     {
-        await StoreHclReportAsync(hclReport);
+        await StoreHclReportAsync(_hclReport);
         var down = LoopbackHttpServer.UnusedLoopbackUri("/");
         using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = down });
 
@@ -193,7 +192,7 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     [Test]
     public async Task A_quote_for_other_report_data_is_never_sent_by_the_issuer()
     {
-        await StoreHclReportAsync(hclReport);
+        await StoreHclReportAsync(_hclReport);
         await using var imds = Imds(reportDataFor: _ => new byte[64]);
         using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
 
@@ -205,7 +204,7 @@ public sealed class AzureTdxRoundTripTests : IDisposable
     [Test]
     public async Task An_IMDS_answer_without_a_quote_is_a_format_error()
     {
-        await StoreHclReportAsync(hclReport);
+        await StoreHclReportAsync(_hclReport);
         await using var imds = new LoopbackHttpServer((_, _) => LoopbackReply.Text(200, "{\"report\":\"x\"}"));
         using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
 

@@ -5,7 +5,7 @@ using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.WireFormat;
-using Constellation.Attestation.Variants.Aws;
+using Constellation.Attestation.Variants.AwsNitroTpm;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;
@@ -28,7 +28,7 @@ public class AwsNitroTpmTests
         await using var api = new HttpStub(_ => (200, "text/xml", DescribeImagesXml("v2.0")));
         var document = await IssueAsync();
 
-        var result = await AwsNitroTpm.CreateValidator(MeasurementSet.EmptyAllowed, Ec2(api)).ValidateAsync(document, Nonce);
+        var result = await AwsNitroTpmVariant.CreateValidator(MeasurementSet.EmptyAllowed, Ec2(api)).ValidateAsync(document, Nonce);
 
         result.UserData.ToArray().Should().Equal(3);
         var request = api.Requests.Should().ContainSingle().Subject;
@@ -42,7 +42,7 @@ public class AwsNitroTpmTests
         await using var api = new HttpStub(_ => (200, "text/xml", DescribeImagesXml(null)));
         var document = await IssueAsync();
 
-        var act = async () => await AwsNitroTpm.CreateValidator(MeasurementSet.EmptyAllowed, Ec2(api)).ValidateAsync(document, Nonce);
+        var act = async () => await AwsNitroTpmVariant.CreateValidator(MeasurementSet.EmptyAllowed, Ec2(api)).ValidateAsync(document, Nonce);
 
         (await act.Should().ThrowAsync<AttestationPolicyException>()).Which.Violations.Should().ContainSingle()
             .Which.Should().Be(new PolicyViolation("ami.tpmSupport", "v2.0", "not set"));
@@ -54,7 +54,7 @@ public class AwsNitroTpmTests
         await using var api = new HttpStub(_ => (400, "text/xml", "<?xml version=\"1.0\"?><Response><Errors><Error><Code>InvalidAMIID.NotFound</Code><Message>The image id does not exist</Message></Error></Errors><RequestID>r</RequestID></Response>"));
         var document = await IssueAsync();
 
-        var act = async () => await AwsNitroTpm.CreateValidator(MeasurementSet.EmptyAllowed, Ec2(api)).ValidateAsync(document, Nonce);
+        var act = async () => await AwsNitroTpmVariant.CreateValidator(MeasurementSet.EmptyAllowed, Ec2(api)).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<CollateralUnavailableException>().WithMessage("*ami-0123456789abcdef0*");
     }

@@ -5,7 +5,7 @@ using Constellation.Attestation.Tests.Tpm;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.WireFormat;
-using Constellation.Attestation.Variants.Azure.TrustedLaunch;
+using Constellation.Attestation.Variants.AzureTrustedLaunch;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;
@@ -72,7 +72,7 @@ public class AzureTrustedLaunchTests
     {
         var document = await IssueAsync(ak => _pki.Certify(ak));
 
-        var act = async () => await AzureTrustedLaunch.CreateValidator([_pki.Root], MeasurementSet.EmptyAllowed, new FixedTime(Now.AddYears(5))).ValidateAsync(document, Nonce);
+        var act = async () => await AzureTrustedLaunchVariant.CreateValidator([_pki.Root], MeasurementSet.EmptyAllowed, new FixedTime(Now.AddYears(5))).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationFreshnessException>();
     }
@@ -91,7 +91,7 @@ public class AzureTrustedLaunchTests
     [Test]
     public void Without_a_configured_root_no_validator_can_be_built()
     {
-        var act = () => AzureTrustedLaunch.CreateValidator([], MeasurementSet.EmptyAllowed);
+        var act = () => AzureTrustedLaunchVariant.CreateValidator([], MeasurementSet.EmptyAllowed);
 
         act.Should().Throw<ArgumentException>().WithMessage("*ameroot*");
     }
@@ -105,7 +105,7 @@ public class AzureTrustedLaunchTests
     }
 
     private static IAttestationValidator Validator(X509Certificate2 root) =>
-        AzureTrustedLaunch.CreateValidator([root], MeasurementSet.EmptyAllowed, new FixedTime(Now));
+        AzureTrustedLaunchVariant.CreateValidator([root], MeasurementSet.EmptyAllowed, new FixedTime(Now));
 
     private async Task<byte[]> IssueAsync(Func<RSA, (byte[] AkCert, byte[] Ca)> certify)
     {

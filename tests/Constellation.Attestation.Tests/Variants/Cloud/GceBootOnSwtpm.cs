@@ -4,7 +4,8 @@ using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
-using Constellation.Attestation.Variants.Gcp;
+using Constellation.Attestation.Variants.GcpSevEs;
+using Constellation.Attestation.Variants.Common.Gcp;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;
@@ -56,7 +57,7 @@ internal sealed class GceBootOnSwtpm : IAsyncDisposable
         using var issuer = new VtpmIssuer(AttestationVariant.GcpSevEs, SwtpmVtpm.Open(_swtpm), new GceLikeIssuerHooks(Instance), options);
         var document = await issuer.IssueAsync(new byte[] { 7 }, Nonce);
         var ak = TpmPublic.Parse(VtpmDocument.Parse(document).Attestation.AkPublic.Span).ToSubjectPublicKeyInfo();
-        var validator = GcpSevEs.CreateValidator(new VouchingComputeApi(ak), SwtpmVtpm.MeasurementsOf(document));
+        var validator = GcpSevEsVariant.CreateValidator(new VouchingComputeApi(ak), SwtpmVtpm.MeasurementsOf(document));
         return await validator.ValidateAsync(document, Nonce);
     }
 

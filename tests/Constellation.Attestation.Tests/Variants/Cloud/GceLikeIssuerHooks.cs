@@ -1,7 +1,7 @@
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.WireFormat;
-using Constellation.Attestation.Variants.Gcp;
+using Constellation.Attestation.Variants.Common.Gcp;
 
 namespace Constellation.Attestation.Tests.Variants.Cloud;
 

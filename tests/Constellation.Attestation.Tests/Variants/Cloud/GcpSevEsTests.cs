@@ -7,7 +7,8 @@ using Constellation.Attestation.Tpm.Verify.EventLog;
 using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
-using Constellation.Attestation.Variants.Gcp;
+using Constellation.Attestation.Variants.GcpSevEs;
+using Constellation.Attestation.Variants.Common.Gcp;
 using Constellation.Tests.Swtpm;
 using Google.Apis.Auth.OAuth2;
 
@@ -29,7 +30,7 @@ public class GcpSevEsTests
         var akPem = PemOf(document);
         await using var api = new HttpStub(_ => (200, "application/json", $"{{\"kind\":\"compute#shieldedInstanceIdentity\",\"signingKey\":{{\"ekPub\":{System.Text.Json.JsonSerializer.Serialize(akPem)}}}}}"));
         using var http = new HttpClient();
-        var validator = GcpSevEs.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("test-token"), api.BaseUri), MeasurementSet.EmptyAllowed);
+        var validator = GcpSevEsVariant.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("test-token"), api.BaseUri), MeasurementSet.EmptyAllowed);
 
         var act = async () => await validator.ValidateAsync(document, Nonce);
 
@@ -51,7 +52,7 @@ public class GcpSevEsTests
         await using var api = new HttpStub(_ => (200, "application/json", $"{{\"signingKey\":{{\"ekPub\":{System.Text.Json.JsonSerializer.Serialize(other.ExportSubjectPublicKeyInfoPem())}}}}}"));
         using var http = new HttpClient();
 
-        var act = async () => await GcpSevEs.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("t"), api.BaseUri), MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
+        var act = async () => await GcpSevEsVariant.CreateValidator(new GceShieldedIdentityClient(http, new StaticToken("t"), api.BaseUri), MeasurementSet.EmptyAllowed).ValidateAsync(document, Nonce);
 
         await act.Should().ThrowAsync<AttestationTrustException>().WithMessage("key not trusted*gcp-sev-es*");
     }

@@ -5,7 +5,8 @@ using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Snp.Validate;
 using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Snp;
-using Constellation.Attestation.Variants.Snp;
+using Constellation.Attestation.Variants.GcpSevSnp;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;
 

@@ -7,7 +7,9 @@ using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Snp;
+using Constellation.Attestation.Variants.AwsSevSnp;
+using Constellation.Attestation.Variants.GcpSevSnp;
+using Constellation.Attestation.Variants.Common.Snp;
 using Constellation.Tests;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;

@@ -9,7 +9,9 @@ using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Snp;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Snp;
+using Constellation.Attestation.Variants.AwsSevSnp;
+using Constellation.Attestation.Variants.AzureSevSnp;
+using Constellation.Attestation.Variants.Common.Snp;
 using Constellation.Tests;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -103,7 +105,7 @@ public class AzureSevSnpHookTests
 
     // No ARK-signed AMD CRL is in testdata, so the real Azure evidence is checked with revocation explicitly off
     // (except where the refusal without a CRL is the point).
-    private static AzureSevSnpHooks Hooks(AzureIdKeyEnforcement enforcement, byte[] accepted, MaaTokenValidator? maa = null, Uri? maaUrl = null, bool checkRevocation = false) => new(
+    private static AzureSevSnpHooks Hooks(EnforcementPolicy enforcement, byte[] accepted, MaaTokenValidator? maa = null, Uri? maaUrl = null, bool checkRevocation = false) => new(
         new SnpVariantOptions { MinimumTcb = new SnpTcbParts(2, 0, 6, 93), VerificationTime = SnpVectors.AzureValidAt, CheckRevocation = checkRevocation },
         [accepted], enforcement, maa, maaUrl);
 
@@ -113,7 +115,7 @@ public class AzureSevSnpHookTests
     [Test]
     public async Task The_real_Azure_evidence_binds_the_HCL_AK_when_its_ID_key_digest_is_accepted()
     {
-        var trusted = await Run(Hooks(AzureIdKeyEnforcement.Equal, AzureIdKeyDigest), Info());
+        var trusted = await Run(Hooks(EnforcementPolicy.Equal, AzureIdKeyDigest), Info());
 
         trusted.ToArray().Should().Equal(HclAkSpki());
     }
@@ -121,7 +123,7 @@ public class AzureSevSnpHookTests
     [Test]
     public async Task The_real_Azure_evidence_is_refused_by_default_when_no_CRL_can_be_had()
     {
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.Equal, AzureIdKeyDigest, checkRevocation: true), Info());
+        var act = async () => await Run(Hooks(EnforcementPolicy.Equal, AzureIdKeyDigest, checkRevocation: true), Info());
 
         (await act.Should().ThrowAsync<CollateralUnavailableException>()).Which.Message.Should().Contain("revocation").And.Contain("CheckRevocation");
     }
@@ -131,7 +133,7 @@ public class AzureSevSnpHookTests
     {
         using var other = RSA.Create(2048);
 
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.Equal, AzureIdKeyDigest), Info(), other.ExportSubjectPublicKeyInfo());
+        var act = async () => await Run(Hooks(EnforcementPolicy.Equal, AzureIdKeyDigest), Info(), other.ExportSubjectPublicKeyInfo());
 
         await act.Should().ThrowAsync<AttestationTrustException>();
     }
@@ -141,7 +143,7 @@ public class AzureSevSnpHookTests
     {
         var tampered = RuntimeData.Concat(" "u8.ToArray()).ToArray();
 
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.Equal, AzureIdKeyDigest), Info(runtimeData: tampered));
+        var act = async () => await Run(Hooks(EnforcementPolicy.Equal, AzureIdKeyDigest), Info(runtimeData: tampered));
 
         (await act.Should().ThrowAsync<AttestationBindingException>()).Which.Field.Should().Be("REPORT_DATA[0:32]");
     }
@@ -149,7 +151,7 @@ public class AzureSevSnpHookTests
     [Test]
     public async Task An_unlisted_ID_key_digest_is_rejected_under_equal()
     {
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.Equal, OtherDigest), Info());
+        var act = async () => await Run(Hooks(EnforcementPolicy.Equal, OtherDigest), Info());
 
         (await act.Should().ThrowAsync<AttestationPolicyException>()).Which.Violations.Should().Contain(v => v.Field == "id_key_digest");
     }
@@ -157,7 +159,7 @@ public class AzureSevSnpHookTests
     [Test]
     public async Task An_unlisted_ID_key_digest_is_accepted_under_warnOnly()
     {
-        (await Run(Hooks(AzureIdKeyEnforcement.WarnOnly, OtherDigest), Info())).ToArray().Should().Equal(HclAkSpki());
+        (await Run(Hooks(EnforcementPolicy.WarnOnly, OtherDigest), Info())).ToArray().Should().Equal(HclAkSpki());
     }
 
     [Test]
@@ -168,7 +170,7 @@ public class AzureSevSnpHookTests
         await using var server = maa.Serve();
         using var http = new HttpClient();
 
-        var trusted = await Run(Hooks(AzureIdKeyEnforcement.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now)), server.BaseUri), Info(token));
+        var trusted = await Run(Hooks(EnforcementPolicy.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now)), server.BaseUri), Info(token));
 
         trusted.ToArray().Should().Equal(HclAkSpki());
         server.RequestedPaths.Should().Equal("/certs");
@@ -181,7 +183,7 @@ public class AzureSevSnpHookTests
         await using var server = maa.Serve();
         using var http = new HttpClient();
 
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now)), server.BaseUri), Info(maa.Token(Convert.ToBase64String(new byte[32]))));
+        var act = async () => await Run(Hooks(EnforcementPolicy.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now)), server.BaseUri), Info(maa.Token(Convert.ToBase64String(new byte[32]))));
 
         (await act.Should().ThrowAsync<AttestationBindingException>()).Which.Field.Should().Be("x-ms-runtime.client-payload.nonce");
     }
@@ -194,7 +196,7 @@ public class AzureSevSnpHookTests
         await using var server = maa.Serve();
         using var http = new HttpClient();
 
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now)), server.BaseUri), Info(impostor.Token(Convert.ToBase64String(ExtraData))));
+        var act = async () => await Run(Hooks(EnforcementPolicy.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now)), server.BaseUri), Info(impostor.Token(Convert.ToBase64String(ExtraData))));
 
         await act.Should().ThrowAsync<AttestationSignatureException>();
     }
@@ -206,7 +208,7 @@ public class AzureSevSnpHookTests
         await using var server = maa.Serve();
         using var http = new HttpClient();
 
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now.AddHours(3))), server.BaseUri), Info(maa.Token(Convert.ToBase64String(ExtraData))));
+        var act = async () => await Run(Hooks(EnforcementPolicy.MaaFallback, OtherDigest, new MaaTokenValidator(http, new RecordingTimeProvider(LocalMaa.Now.AddHours(3))), server.BaseUri), Info(maa.Token(Convert.ToBase64String(ExtraData))));
 
         await act.Should().ThrowAsync<AttestationSignatureException>();
     }
@@ -217,7 +219,7 @@ public class AzureSevSnpHookTests
         using var maa = new LocalMaa();
         using var http = new HttpClient();
 
-        var act = async () => await Run(Hooks(AzureIdKeyEnforcement.MaaFallback, OtherDigest, new MaaTokenValidator(http), maaUrl: null), Info(maa.Token(Convert.ToBase64String(ExtraData))));
+        var act = async () => await Run(Hooks(EnforcementPolicy.MaaFallback, OtherDigest, new MaaTokenValidator(http), maaUrl: null), Info(maa.Token(Convert.ToBase64String(ExtraData))));
 
         await act.Should().ThrowAsync<CollateralUnavailableException>();
     }

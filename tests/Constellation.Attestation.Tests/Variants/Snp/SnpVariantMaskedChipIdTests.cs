@@ -1,6 +1,6 @@
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp.Collateral;
-using Constellation.Attestation.Variants.Snp;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;
 

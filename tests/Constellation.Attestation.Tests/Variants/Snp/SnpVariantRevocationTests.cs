@@ -3,7 +3,7 @@ using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Snp.WireFormat;
 using Constellation.Attestation.Tests.Snp;
-using Constellation.Attestation.Variants.Snp;
+using Constellation.Attestation.Variants.Common.Snp;
 
 namespace Constellation.Attestation.Tests.Variants.Snp;
 

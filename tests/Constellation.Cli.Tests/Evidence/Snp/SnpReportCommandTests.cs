@@ -153,6 +153,19 @@ public class SnpReportCommandTests
     }
 
     [Test]
+    public async Task Verify_does_not_apply_policy_to_a_report_that_did_not_verify()
+    {
+        var (exit, output, _) = await RunAsync("evidence", "verify", "snp-report", Vector("aws-milan-vlek-report.bin"),
+            "--signer", Vector("aws-milan-vlek.pem"), "--chain", Vector("milan-ask-ark.pem"), "--at", "2025-06-01T00:00:00Z", "--offline", "--no-revocation-check", "--json",
+            "--vmpl", "1");
+
+        exit.Should().Be(1);
+        var errors = JsonDocument.Parse(output).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
+        errors.Should().NotBeEmpty().And.OnlyContain(e => !e.StartsWith("policy:", StringComparison.Ordinal));
+        errors[0].Should().Contain("signer binding mismatch");
+    }
+
+    [Test]
     public async Task Verify_of_a_missing_file_or_a_non_report_exits_2()
     {
         (await RunAsync("evidence", "verify", "snp-report", "/nonexistent.bin", "--offline")).ExitCode.Should().Be(2);

@@ -1,4 +1,5 @@
 using Constellation.Attestation;
+using Constellation.Attestation.Variants;
 using Constellation.Cluster.Bootstrapper.NodeLock;
 
 namespace Constellation.Cluster.Tests.Bootstrapper.NodeLock;
@@ -17,12 +18,12 @@ public class ClusterIdRegisterIndexTests
     {
         var register = new TpmClusterIdRegister(_ => throw new InvalidOperationException("no TPM is opened to read the index"));
 
-        register.Index.Should().Be(variant.ClusterIdRegister);
+        register.Index.Should().Be(AttestationVariantRegistry.Default.Get(variant).ClusterIdRegister);
     }
 
     [Test]
     public void The_in_memory_register_stands_in_for_the_vtpm_pcr()
     {
-        new InMemoryClusterIdRegister().Index.Should().Be(AttestationVariant.QemuVtpm.ClusterIdRegister);
+        new InMemoryClusterIdRegister().Index.Should().Be(AttestationVariantRegistry.Default.Get(AttestationVariant.QemuVtpm).ClusterIdRegister);
     }
 }

@@ -4,7 +4,7 @@ using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.WireFormat;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.Bootstrapper.NodeLock;
 using Constellation.Tests.Swtpm;
 
@@ -27,11 +27,11 @@ public class SharedTpmConnectionTests
         await using var holder = new TpmClient(await shared.OpenAsync());
         await holder.PcrReadAsync(new TpmPcrSelection(TpmAlgorithm.Sha256, [0])).AsTask().WaitAsync(Bound);
 
-        using var issuer = QemuVtpm.CreateIssuer(shared.OpenAsync, NoEventLog);
+        using var issuer = QemuVtpmVariant.CreateIssuer(shared.OpenAsync, NoEventLog);
         var nonce = RandomNumberGenerator.GetBytes(32);
         var document = await issuer.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound);
 
-        var result = await QemuVtpm.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
+        var result = await QemuVtpmVariant.CreateValidator(MeasurementSet.EmptyAllowed).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
         result.Measurements.Should().ContainKey(15u);
     }
 
@@ -40,7 +40,7 @@ public class SharedTpmConnectionTests
     {
         await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
         await using var shared = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
-        using var issuer = QemuVtpm.CreateIssuer(shared.OpenAsync, NoEventLog);
+        using var issuer = QemuVtpmVariant.CreateIssuer(shared.OpenAsync, NoEventLog);
         var register = new TpmClusterIdRegister(shared.OpenAsync);
         var clusterId = RandomNumberGenerator.GetBytes(32);
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Constellation.Atls;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;

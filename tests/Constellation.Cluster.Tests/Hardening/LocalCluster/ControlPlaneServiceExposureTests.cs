@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Atls;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Constellation.Atls;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cluster.Bootstrapper.Kubernetes;
 using Constellation.Cluster.Bootstrapper.Node;
 using Constellation.Cluster.Keys;

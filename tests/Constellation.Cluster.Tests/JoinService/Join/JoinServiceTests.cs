@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Constellation.Atls;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cluster.Keys;
 using Constellation.Cluster.Protos.Join;
 using Constellation.Cluster.Transport;

@@ -7,7 +7,7 @@ using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.JoinService.Policy;
 using Constellation.Cluster.LocalCluster;
 using Constellation.Cluster.Protos.Join;
@@ -36,7 +36,7 @@ public class JoinPolicyReloadTests
         {
             await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
             await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
-            using var issuer = QemuVtpm.CreateIssuer(tpm.OpenAsync, NoEventLog);
+            using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, NoEventLog);
             var good = await FreshNodeMeasurements.MeasureAsync(issuer).WaitAsync(Bound);
             var bad = good.With(4, new Measurement(Enumerable.Repeat((byte)0x44, 32).ToArray(), false));
 
@@ -44,7 +44,7 @@ public class JoinPolicyReloadTests
             await PublishAsync(configMap, good);
             await using var policy = await JoinServicePolicy.LoadValidatorAsync(
                 configMap.PathOf(JoinServicePolicy.AttestationConfigFileName), AttestationVariant.QemuVtpm,
-                AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm(),
+                AttestationValidatorFactory.CreateDefault(),
                 new UpdateableValidatorOptions { Debounce = TimeSpan.FromMilliseconds(20), PollInterval = null },
                 NullLogger.Instance).WaitAsync(Bound);
             await using var stack = await ServiceStack.StartAsync(NullLoggerFactory.Instance, JoinServicePolicy.CreateTransport(policy));
@@ -73,7 +73,7 @@ public class JoinPolicyReloadTests
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-policy-" + Guid.NewGuid().ToString("N"), JoinServicePolicy.AttestationConfigFileName);
 
-        var load = async () => await JoinServicePolicy.LoadValidatorAsync(missing, AttestationVariant.QemuVtpm, AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm());
+        var load = async () => await JoinServicePolicy.LoadValidatorAsync(missing, AttestationVariant.QemuVtpm, AttestationValidatorFactory.CreateDefault());
 
         (await load.Should().ThrowAsync<AttestationFormatException>()).Which.Message.Should().Contain(missing);
     }

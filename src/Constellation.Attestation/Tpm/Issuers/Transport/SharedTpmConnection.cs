@@ -41,7 +41,7 @@ public sealed class SharedTpmConnection : IAsyncDisposable
     /// <summary>
     /// Returns a transport that sends its commands over the shared connection. Disposing it does not close the
     /// shared connection. Fits wherever a <c>Func&lt;CancellationToken, ValueTask&lt;ITpmTransport&gt;&gt;</c> opener is
-    /// expected (e.g. <c>QemuVtpm.CreateIssuer(shared.OpenAsync)</c>).
+    /// expected (e.g. <c>QemuVtpmVariant.CreateIssuer(shared.OpenAsync)</c>).
     /// </summary>
     /// <param name="cancellationToken">Not used; present to match the opener signature.</param>
     /// <returns>A lease on the shared connection.</returns>

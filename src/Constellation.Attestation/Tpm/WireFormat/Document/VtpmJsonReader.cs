@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Tpm.WireFormat.Document;
 
@@ -448,14 +449,8 @@ internal static partial class VtpmJsonReader
     // Escapes, whitespace or malformed text: the general decoder decides, with its exact acceptance rules.
     private static byte[] DecodeGeneral(ref Utf8JsonReader reader, JsonPath path)
     {
-        try
-        {
-            return Convert.FromBase64String(GetText(ref reader, path.ToString()));
-        }
-        catch (FormatException ex)
-        {
-            throw new AttestationFormatException($"{path}: expected standard Base64, got malformed text", ex);
-        }
+        var where = path.ToString();
+        return GoJson.DecodeBase64(GetText(ref reader, where), where);
     }
 
     private static int DecodedLength(ReadOnlySpan<byte> text)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Constellation.Attestation.Json;
 
 namespace Constellation.Attestation.Tpm.WireFormat.Document;
 

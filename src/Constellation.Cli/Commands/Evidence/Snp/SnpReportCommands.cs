@@ -129,7 +129,8 @@ public static class SnpReportCommands
                 }
 
                 var result = new SnpReportVerifier(options).Verify(report, new SnpEvidenceCertificates(signerCertificate, intermediate, revocationList));
-                var violations = validation is null ? [] : SnpReportValidator.Validate(report, validation);
+                // Policy is applied to the verified report (product line applied), never to one that did not verify.
+                var violations = validation is null || !result.IsValid ? [] : SnpReportValidator.Validate(result, validation).Violations;
                 WriteResult(output, result, violations, asJson);
                 return result.IsValid && violations.Count == 0 ? ExitCodes.Success : ExitCodes.Rejected;
             }

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
+using Constellation.Attestation.Config;
+using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Variants.Common.Vtpm;
+
+namespace Constellation.Attestation.Variants.AzureTrustedLaunch;
+
+/// <summary>
+/// The <c>azure-trustedlaunch</c> variant (1.3.9900.4.2): a vTPM quote whose AK certificate chains to Microsoft's
+/// "ameroot". No root is built in, so its validator needs <see cref="VariantServices.AzureTrustedLaunchRoots"/>.
+/// </summary>
+public sealed class AzureTrustedLaunchVariant : VtpmVariantDefinition
+{
+    private AzureTrustedLaunchVariant()
+        : base(new AttestationVariant("azure-trustedlaunch", "1.3.9900.4.2", EvidenceFamily.Vtpm, CloudProvider.Azure, "azureTrustedLaunch"))
+    {
+    }
+
+    /// <summary>Gets the definition.</summary>
+    public static AzureTrustedLaunchVariant Instance { get; } = new();
+
+    /// <inheritdoc />
+    /// <remarks>2: Azure prefers azure-sev-snp, then azure-tdx.</remarks>
+    public override int ProviderRank => 2;
+
+    /// <summary>Creates an azure-trustedlaunch validator.</summary>
+    /// <param name="trustedRoots">The pinned roots (Microsoft ameroot); none is built in.</param>
+    /// <param name="measurements">The expected SHA-256 PCR values.</param>
+    /// <param name="timeProvider">The clock for certificate validity.</param>
+    /// <returns>The validator.</returns>
+    public static VtpmValidator CreateValidator(IReadOnlyList<X509Certificate2> trustedRoots, MeasurementSet measurements, TimeProvider? timeProvider = null) =>
+        new(Instance.Variant, new AzureTrustedLaunchHooks(trustedRoots, timeProvider), measurements);
+
+    /// <inheritdoc />
+    public override VariantCapability GetValidatorCapability(VariantServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return Needs(
+            services.AzureTrustedLaunchRoots is { Count: > 0 } roots ? roots : null,
+            "validation",
+            "the pinned root of Azure's AK certificates, Microsoft \"ameroot\", which the library does not ship (VariantServices.AzureTrustedLaunchRoots)",
+            nameof(VariantServices.AzureTrustedLaunchRoots));
+    }
+
+    /// <inheritdoc />
+    public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
+        NoIssuer("the vTPM of an Azure Trusted Launch VM");
+
+    /// <inheritdoc />
+    protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services) =>
+        CreateValidator(services.AzureTrustedLaunchRoots!, config.Measurements, services.TimeProvider);
+}
