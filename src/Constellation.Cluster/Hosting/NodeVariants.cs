@@ -3,12 +3,12 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
-using Constellation.Attestation.Dummy;
+using Constellation.Attestation.Variants.Dummy;
 using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
-using Constellation.Attestation.Variants.Qemu;
+using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.Bootstrapper.NodeLock;
 
 namespace Constellation.Cluster.Hosting;
@@ -29,7 +29,7 @@ internal static class NodeVariants
     /// <summary>The validators the join service builds from its policy: the node's variant only (dummy only by name).</summary>
     public static AttestationValidatorFactory ValidatorFactory(AttestationVariant variant)
     {
-        var factory = AttestationValidatorFactory.CreateDefault().RegisterQemuVtpm();
+        var factory = AttestationValidatorFactory.CreateDefault();
         return variant == AttestationVariant.Dummy ? factory.RegisterDummy() : factory;
     }
 
@@ -51,7 +51,7 @@ internal static class NodeVariants
         var options = eventLogPath is null
             ? new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) }
             : new VtpmIssuerOptions { EventLogReader = async ct => await File.ReadAllBytesAsync(eventLogPath, ct).ConfigureAwait(false) };
-        return new NodeAttestation(QemuVtpm.CreateIssuer(connection.OpenAsync, options), new TpmClusterIdRegister(connection.OpenAsync), connection);
+        return new NodeAttestation(QemuVtpmVariant.CreateIssuer(connection.OpenAsync, options), new TpmClusterIdRegister(connection.OpenAsync), connection);
     }
 }
 

@@ -36,7 +36,8 @@ internal static class RecoverCommand
             try
             {
                 var config = await attestation.LoadAsync(parse, ct).ConfigureAwait(false);
-                var validator = ClusterAttestation.CreateValidator(config);
+                using var variants = new CliVariants();
+                var validator = ClusterAttestation.CreateValidator(config, variants);
                 var master = ReadMasterSecret(parse.GetValue(masterSecret)!);
                 await ProgressDisplay.RunAsync(
                     error,
