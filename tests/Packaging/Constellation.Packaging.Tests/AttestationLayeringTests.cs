@@ -13,7 +13,7 @@ public class AttestationLayeringTests
 
     // The pieces the families share. Collateral/ is not among them: besides the shared cache-first fetch it holds
     // CollateralClients, the recipe that builds the families' KDS and PCS clients.
-    private static readonly string[] SharedBelowFamilies = ["Binding", "Caching", "ConfigFsTsm", "Errors", "IO", "Json", "Pki"];
+    private static readonly string[] SharedBelowFamilies = ["Binding", "Caching", "ConfigFsTsm", "IO", "Json", "Pki"];
 
     [TestCaseSource(nameof(SharedBelowFamilies))]
     public void A_shared_piece_names_no_family_and_no_variant(string folder)
@@ -21,6 +21,21 @@ public class AttestationLayeringTests
         var upward = References(folder, [.. Families, "Variants"]);
 
         upward.Should().BeEmpty($"{folder}/ lies below the families and the variants");
+    }
+
+    [Test]
+    public void The_root_vocabulary_names_no_family_and_no_variant()
+    {
+        // The files in the project's root folder (namespace Constellation.Attestation: the errors, measurements,
+        // AttestationVariant, the issuer and validator interfaces) are what every layer speaks.
+        // Two files are the exception by design: AttestationVariant's well-known values (AttestationVariant.QemuVtpm, ...)
+        // and CloudProviders read the variant definitions, so the registry stays the one list of variants.
+        string[] readTheRegistry = ["AttestationVariant.cs", "CloudProviders.cs"];
+        var upward = References(".", [.. Families, "Variants"], SearchOption.TopDirectoryOnly)
+            .Where(reference => !readTheRegistry.Any(file => reference.StartsWith(file + ":", StringComparison.Ordinal)))
+            .ToList();
+
+        upward.Should().BeEmpty("the root namespace lies below the families and the variants");
     }
 
     [TestCaseSource(nameof(Families))]
@@ -37,12 +52,12 @@ public class AttestationLayeringTests
         References("Variants", Families).Should().NotBeEmpty("the variants compose the families");
     }
 
-    private static List<string> References(string folder, string[] targets)
+    private static List<string> References(string folder, string[] targets, SearchOption search = SearchOption.AllDirectories)
     {
         var pattern = new Regex($@"\bConstellation\.Attestation\.({string.Join('|', targets)})\b", RegexOptions.CultureInvariant);
         var root = Path.Combine(TestData.Root, "src", "Constellation.Attestation", folder);
         Directory.Exists(root).Should().BeTrue($"src/Constellation.Attestation/{folder} exists");
-        return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+        return Directory.EnumerateFiles(root, "*.cs", search)
             .Where(path => !path.Contains("/obj/", StringComparison.Ordinal) && !path.Contains("/bin/", StringComparison.Ordinal))
             .SelectMany(path => File.ReadLines(path).Select((line, i) => (path, line, i)))
             .Where(x => pattern.IsMatch(x.line))

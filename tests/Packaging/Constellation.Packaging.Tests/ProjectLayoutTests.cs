@@ -58,6 +58,15 @@ public class ProjectLayoutTests
         }
     }
 
+    [TestCase("Constellation.Attestation", new[] { "Constellation.Attestation.AttestationException", "Constellation.Attestation.Snp.WireFormat.SnpReport", "Constellation.Attestation.Tdx.Verify.TdxQuoteVerifier", "Constellation.Attestation.Tpm.Validate.TpmQuoteValidator", "Constellation.Attestation.Variants.AttestationVariantRegistry" })]
+    [TestCase("Constellation.Atls", new[] { "Constellation.Atls.AtlsClient", "Constellation.Atls.AtlsServer", "Constellation.Atls.AtlsOptions" })]
+    public void The_packages_have_shipped_their_surface(string project, string[] types)
+    {
+        // The packages' API is the shipped baseline: a change to it shows as an Unshipped (or *REMOVED*) line in review.
+        var shipped = File.ReadAllLines(Path.Combine(TestData.Root, "src", project, "PublicAPI.Shipped.txt"));
+        shipped.Should().Contain(types, $"{project}'s PublicAPI.Shipped.txt lists the package's public types");
+    }
+
     [Test]
     public void Every_project_under_src_has_one_test_project_named_after_it()
     {
