@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Cluster.JoinService.Join;
 using Constellation.Cluster.KeyService;
 using Constellation.Cluster.Protos.Kms;
+using Constellation.Cluster.Tests.Hardening.KeyService;
 using Constellation.Cluster.Transport;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -21,7 +21,7 @@ namespace Constellation.ClusterServices.Tests;
 [NonParallelizable]
 public class KeyServiceReachabilityTests
 {
-    private static readonly GetDataKeyRequest MeasurementSecret = new() { DataKeyId = "measurementSecret", Length = 32 };
+    private static readonly GetDataKeyRequest MeasurementSecret = KeyServiceCallers.MeasurementSecret;
     private RunningClusterServices _services = null!;
 
     [OneTimeSetUp]
@@ -104,27 +104,7 @@ public class KeyServiceReachabilityTests
         await Refused(channel);
     }
 
-    private static async Task Refused(GrpcChannel channel)
-    {
-        var call = async () => await new API.APIClient(channel).GetDataKeyAsync(MeasurementSecret, deadline: DateTime.UtcNow.Add(RunningClusterServices.Bound));
+    private static Task Refused(GrpcChannel channel) => KeyServiceCallers.RefusedAsync(channel, RunningClusterServices.Bound);
 
-        var error = (await call.Should().ThrowAsync<RpcException>()).Which;
-        error.StatusCode.Should().BeOneOf(StatusCode.Unavailable, StatusCode.Internal, StatusCode.Unauthenticated, StatusCode.PermissionDenied);
-    }
-
-    private GrpcChannel AnyServerChannel(X509Certificate2? clientCertificate) =>
-        GrpcChannel.ForAddress(new Uri("https://" + _services.KeyServiceEndpoint), new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                SslOptions = new SslClientAuthenticationOptions
-                {
-                    LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate!,
-#pragma warning disable CA5359 // an attacker's client: what is tested is whether the server accepts it
-                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
-#pragma warning restore CA5359
-                },
-            },
-            DisposeHttpClient = true,
-        });
+    private GrpcChannel AnyServerChannel(X509Certificate2? clientCertificate) => KeyServiceCallers.AnyServerChannel(_services.KeyServiceEndpoint, clientCertificate);
 }
