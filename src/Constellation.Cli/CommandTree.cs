@@ -22,6 +22,7 @@ public static class CommandTree
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(Commands.Init.InitCommand.Create());
         root.Subcommands.Add(Commands.Verify.VerifyCommand.Create());
+        root.Subcommands.Add(Commands.Recover.RecoverCommand.Create());
         return root;
     }
 }

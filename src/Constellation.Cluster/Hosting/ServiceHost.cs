@@ -63,6 +63,10 @@ public sealed class ServiceHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+
+        // Embedded in a process that owns its lifetime: no console lifetime of its own (which would take SIGTERM and
+        // Ctrl+C and print start-up banners); the owner stops this server in order.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Services.AddGrpc(options =>
         {
             // Errors are mapped to status messages deliberately; never leak exception details.
@@ -102,4 +106,12 @@ public sealed class ServiceHost : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>A lifetime that leaves signals and shutdown to the process that embeds the server.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

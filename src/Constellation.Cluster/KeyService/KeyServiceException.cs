@@ -6,7 +6,7 @@ namespace Constellation.Cluster.KeyService;
 /// The key service refused a data-key request, could not be reached, or answered with a key of the wrong length.
 /// The join service answers its own caller with a fixed <c>Unavailable</c> status and keeps these details to its log.
 /// </summary>
-public class KeyServiceException : Exception
+public class KeyServiceException : ClusterException
 {
     /// <summary>Creates an exception with a generic message.</summary>
     public KeyServiceException()

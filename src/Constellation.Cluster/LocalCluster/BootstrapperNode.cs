@@ -1,67 +1,53 @@
 using System;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Attestation;
-using Constellation.Cluster.Bootstrapper.Init;
+using Constellation.Cluster.Bootstrapper;
 using Constellation.Cluster.Bootstrapper.Join;
-using Constellation.Cluster.Bootstrapper.Kubernetes;
 using Constellation.Cluster.Bootstrapper.Node;
 using Constellation.Cluster.Bootstrapper.NodeLock;
 using Constellation.Cluster.Bootstrapper.StateDisk;
-using Constellation.Cluster.Hosting;
-using Constellation.Cluster.Transport;
-using Constellation.Cluster.Verification;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Constellation.Cluster.LocalCluster;
 
 /// <summary>
-/// One bootstrapper node: the init server and the join client run in parallel and race for the node lock; the
-/// verification service answers attestation requests throughout. After init the node also runs the key and join services.
+/// One bootstrapper node of the in-process local cluster: a <see cref="BootstrapperHost"/> whose membership is the
+/// in-process control plane (<see cref="LocalClusterMembership"/>): after init the node also runs the key and join
+/// services in this process. The daemon (<c>constellation-bootstrapper</c>) composes the same host with a membership
+/// that runs the cluster services as a child process.
 /// </summary>
 /// <remarks>Start with <see cref="StartAsync"/>; dispose to stop every endpoint.</remarks>
-public sealed partial class BootstrapperNode : IAsyncDisposable
+public sealed class BootstrapperNode : IAsyncDisposable
 {
-    private int _disposed;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly ServiceHost _initServer;
-    private readonly ServiceHost _verifyGrpc;
-    private readonly ServiceHost _verifyHttp;
+    private readonly BootstrapperHost _host;
     private readonly LocalClusterMembership _cluster;
-    private readonly IDisposable? _diskLifetime;
+    private readonly IAsyncDisposable? _diskLifetime;
+    private int _disposed;
 
-    private BootstrapperNode(
-        BootstrapperNodeOptions options, NodeActivation activation, LocalClusterMembership cluster, ServiceHost initServer, ServiceHost verifyGrpc, ServiceHost verifyHttp, IDisposable? diskLifetime)
+    private BootstrapperNode(BootstrapperNodeOptions options, BootstrapperHost host, LocalClusterMembership cluster, IAsyncDisposable? diskLifetime)
     {
         Options = options;
-        Activation = activation;
+        _host = host;
         _cluster = cluster;
-        _initServer = initServer;
-        _verifyGrpc = verifyGrpc;
-        _verifyHttp = verifyHttp;
         _diskLifetime = diskLifetime;
-        JoinClientCompletion = Task.FromResult(false);
     }
 
     /// <summary>Gets the node's settings.</summary>
     public BootstrapperNodeOptions Options { get; }
 
     /// <summary>Gets the node's activation (lock, disk, role).</summary>
-    public NodeActivation Activation { get; }
+    public NodeActivation Activation => _host.Activation;
 
     /// <summary>Gets the init server endpoint.</summary>
-    public string InitAddress => _initServer.Address;
+    /// <exception cref="InvalidOperationException">The init server does not listen: the node is not fresh (its register or its state disk shows an earlier activation).</exception>
+    public string InitAddress => _host.InitAddress ?? throw new InvalidOperationException($"node {Options.NodeName}: the init server listens on fresh nodes only");
 
     /// <summary>Gets the verification service's gRPC endpoint.</summary>
-    public string VerifyGrpcAddress => _verifyGrpc.Address;
+    public string VerifyGrpcAddress => _host.VerifyGrpcAddress;
 
     /// <summary>Gets the verification service's HTTP endpoint.</summary>
-    public string VerifyHttpAddress => _verifyHttp.Address;
+    public string VerifyHttpAddress => _host.VerifyHttpAddress;
 
     /// <summary>Gets the join service endpoint once this node runs the control plane.</summary>
     public string? JoinServiceAddress => _cluster.JoinServiceAddress;
@@ -69,8 +55,11 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
     /// <summary>Gets the local control plane (CA, key and join services) once this node runs it.</summary>
     public LocalClusterMembership Cluster => _cluster;
 
+    /// <summary>Gets the node's status.</summary>
+    public BootstrapperStatus Status => _host.Status;
+
     /// <summary>Gets the join client's run: <see langword="true"/> if it joined the node, <see langword="false"/> if the lock was taken by init.</summary>
-    public Task<bool> JoinClientCompletion { get; private set; }
+    public Task<bool> JoinClientCompletion => _host.ClientCompletion;
 
     /// <summary>Starts a node.</summary>
     /// <param name="options">The node's settings.</param>
@@ -103,22 +92,9 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(time);
 
-        IStateDisk disk;
-        IDisposable? diskLifetime = null;
-        if (options.StateDisk is null)
-        {
-            disk = new InMemoryStateDisk();
-        }
-        else
-        {
-            var luks = await LuksStateDisk.OpenAsync(options.StateDisk, cancellationToken).ConfigureAwait(false);
-            disk = luks;
-            diskLifetime = luks;
-        }
+        var luks = options.StateDisk is null ? null : await LuksStateDisk.OpenAsync(options.StateDisk, cancellationToken).ConfigureAwait(false);
+        IStateDisk disk = (IStateDisk?)luks ?? new InMemoryStateDisk();
 
-        var nodeLock = new Bootstrapper.NodeLock.NodeLock(register);
-        var alreadyBootstrapped = await nodeLock.LockIfAlreadyBootstrappedAsync(cancellationToken).ConfigureAwait(false);
-        var activation = new NodeActivation(nodeLock, disk, options.StateDirectory);
         var clusterOptions = new LocalClusterOptions
         {
             StateDirectory = options.StateDirectory,
@@ -132,61 +108,37 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
             MetadataFile = options.MetadataFile,
         };
         clusterOptions.ControlPlaneNodeNames.UnionWith(options.ControlPlaneNodeNames);
-        var cluster = new LocalClusterMembership(
-            clusterOptions,
-            loggerFactory,
-            time);
-        var verification = new VerificationService(issuer);
-
-        var initServer = await ServiceHost.StartAsync(
-            new IPEndPoint(options.ListenAddress, options.InitPort),
-            transports.InitServer,
-            loggerFactory,
-            services => services.AddSingleton(new InitApi(activation, cluster, options.InitSecretHash, loggerFactory.CreateLogger<InitApi>())),
-            app => app.MapGrpcService<InitApi>(),
-            cancellationToken).ConfigureAwait(false);
-        var verifyGrpc = await ServiceHost.StartAsync(
-            new IPEndPoint(options.ListenAddress, options.VerifyGrpcPort),
-            PlainHttp2Transport.Instance,
-            loggerFactory,
-            services => services.AddSingleton(verification),
-            app => app.MapGrpcService<VerificationServiceApi>(),
-            cancellationToken).ConfigureAwait(false);
-        var verifyHttp = await ServiceHost.StartAsync(
-            new IPEndPoint(options.ListenAddress, options.VerifyHttpPort),
-            PlainHttp1Transport.Instance,
-            loggerFactory,
-            services => services.AddSingleton(verification),
-            app => app.Run(context => VerificationHttpEndpoint.HandleAsync(context, context.RequestServices.GetRequiredService<VerificationService>())),
-            cancellationToken).ConfigureAwait(false);
-
-        var node = new BootstrapperNode(options, activation, cluster, initServer, verifyGrpc, verifyHttp, diskLifetime);
-        var logger = loggerFactory.CreateLogger<BootstrapperNode>();
-        if (alreadyBootstrapped)
+        var cluster = new LocalClusterMembership(clusterOptions, loggerFactory, time);
+        var hostOptions = new BootstrapperHostOptions
         {
-            LogAlreadyBootstrapped(logger, options.NodeName, register.Index);
-        }
-        else
+            NodeName = options.NodeName,
+            StateDirectory = options.StateDirectory,
+            ListenAddress = options.ListenAddress,
+            InitPort = options.InitPort,
+            VerifyGrpcPort = options.VerifyGrpcPort,
+            VerifyHttpPort = options.VerifyHttpPort,
+            RecoveryPort = 0,
+            ControlPlane = options.JoinAsControlPlane,
+            InitSecretHash = options.InitSecretHash,
+            JoinRetryInterval = options.JoinRetryInterval,
+            SshHostPublicKey = options.SshHostPublicKey,
+        };
+        try
         {
-            var joinClient = new JoinClient(
-                new JoinClientOptions
-                {
-                    NodeName = options.NodeName,
-                    IsControlPlane = options.JoinAsControlPlane,
-                    RetryInterval = options.JoinRetryInterval,
-                    NodeAddresses = [options.ListenAddress],
-                    SshHostPublicKey = options.SshHostPublicKey,
-                    SshDirectory = System.IO.Path.Combine(options.StateDirectory, "ssh"),
-                },
-                joinEndpoints,
-                transports.JoinClient,
-                activation,
-                cluster,
-                loggerFactory.CreateLogger<JoinClient>());
-            node.JoinClientCompletion = Task.Run(() => joinClient.RunAsync(node._stopping.Token), CancellationToken.None);
+            var host = await BootstrapperHost.StartAsync(
+                hostOptions, new BootstrapperHostServices(issuer, register, disk, transports, joinEndpoints, cluster, loggerFactory, time), cancellationToken).ConfigureAwait(false);
+            return new BootstrapperNode(options, host, cluster, luks);
         }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            if (luks is not null)
+            {
+                await luks.DisposeAsync().ConfigureAwait(false);
+            }
 
-        return node;
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -198,28 +150,11 @@ public sealed partial class BootstrapperNode : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await JoinClientCompletion.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping cancels a join client that is still waiting for a control plane.
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The failure was already surfaced through Activation/JoinClientCompletion; disposal must still stop everything.
-        }
-
-        await _initServer.DisposeAsync().ConfigureAwait(false);
-        await _verifyGrpc.DisposeAsync().ConfigureAwait(false);
-        await _verifyHttp.DisposeAsync().ConfigureAwait(false);
+        await _host.DisposeAsync().ConfigureAwait(false);
         await _cluster.DisposeAsync().ConfigureAwait(false);
-        _diskLifetime?.Dispose();
-        _stopping.Dispose();
+        if (_diskLifetime is not null)
+        {
+            await _diskLifetime.DisposeAsync().ConfigureAwait(false);
+        }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "node {NodeName}: register {Index} is already extended; the node was bootstrapped and will neither init nor join")]
-    private static partial void LogAlreadyBootstrapped(ILogger logger, string nodeName, uint index);
 }

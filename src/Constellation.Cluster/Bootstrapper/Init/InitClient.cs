@@ -19,7 +19,7 @@ public sealed record InitResult(ReadOnlyMemory<byte> Kubeconfig, ReadOnlyMemory<
 }
 
 /// <summary>The node refused or failed the init; the message is the node's reason.</summary>
-public class InitFailedException : Exception
+public class InitFailedException : ClusterException
 {
     /// <summary>Creates an exception with a generic message.</summary>
     public InitFailedException()

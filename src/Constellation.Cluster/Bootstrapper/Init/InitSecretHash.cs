@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Generators;
@@ -19,6 +20,7 @@ public static class InitSecretHash
     public const int DefaultCost = 10;
 
     private const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static readonly SearchValues<char> AlphabetCharacters = SearchValues.Create(Alphabet);
     private const int MaxKeyLength = 72;
 
     /// <summary>Hashes a secret with a fresh 16-byte salt.</summary>
@@ -42,8 +44,7 @@ public static class InitSecretHash
     public static bool Verify(string hash, ReadOnlySpan<byte> secret)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        if (hash.Length != 60 || hash[0] != '$' || hash[1] != '2' || (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') || hash[3] != '$' || hash[6] != '$'
-            || !int.TryParse(hash.AsSpan(4, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var cost) || cost < 4 || cost > 31)
+        if (!TryReadCost(hash, out var cost))
         {
             throw new FormatException("init secret hash: expected a bcrypt string $2a$NN$<53 characters>");
         }
@@ -57,6 +58,19 @@ public static class InitSecretHash
         var expected = Decode(hash.AsSpan(29, 31), 23);
         var actual = Compute(secret, salt, cost);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    /// <summary>Checks that <paramref name="hash"/> is a bcrypt string this class verifies, without verifying anything.</summary>
+    /// <param name="hash">The candidate hash.</param>
+    /// <returns><see langword="true"/> for a <c>$2a$</c>/<c>$2b$</c>/<c>$2y$</c> string of cost 4 … 31 in bcrypt's Base64.</returns>
+    public static bool IsWellFormed(string? hash) =>
+        hash is not null && TryReadCost(hash, out _) && hash.AsSpan(7).IndexOfAnyExcept(AlphabetCharacters) < 0;
+
+    private static bool TryReadCost(string hash, out int cost)
+    {
+        cost = 0;
+        return hash.Length == 60 && hash[0] == '$' && hash[1] == '2' && (hash[2] == 'a' || hash[2] == 'b' || hash[2] == 'y') && hash[3] == '$' && hash[6] == '$'
+            && int.TryParse(hash.AsSpan(4, 2), NumberStyles.None, CultureInfo.InvariantCulture, out cost) && cost >= 4 && cost <= 31;
     }
 
     private static byte[] Compute(ReadOnlySpan<byte> secret, byte[] salt, int cost)

@@ -1,13 +1,15 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Cluster.Bootstrapper.Node;
 using Constellation.Cluster.Keys;
 
 namespace Constellation.Cluster.Bootstrapper.Kubernetes;
 
 /// <summary>
 /// What <c>kubeadm init</c> and <c>kubeadm join</c> do on a node once it is activated: bring up the control plane
-/// (including the key and join services) or join the node to an existing one.
+/// (including the key and join services) or join the node to an existing one; and, after a reboot, what a node that
+/// returned to its cluster starts again.
 /// </summary>
 public interface IClusterMembership
 {
@@ -24,4 +26,13 @@ public interface IClusterMembership
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the node has joined.</returns>
     Task JoinAsync(KubernetesJoinMaterial ticket, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Continues on a node that returned to its cluster after a reboot (rejoin or recovery): starts again what init or
+    /// a join started on this node before, from its state directory.
+    /// </summary>
+    /// <param name="state">The node state stored on the node's state disk (role and measurement salt).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the node runs what it ran before.</returns>
+    Task ResumeAsync(NodeState state, CancellationToken cancellationToken = default);
 }

@@ -2,6 +2,7 @@ using System;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Cluster.Bootstrapper.Node;
 using Constellation.Cluster.Keys;
 
 namespace Constellation.Cluster.Bootstrapper.StateDisk;
@@ -15,6 +16,7 @@ public sealed class InMemoryStateDisk : IStateDisk
 {
     private readonly Lock _gate = new();
     private byte[]? _key;
+    private NodeState? _state;
 
     /// <summary>Creates a disk with a fresh random UUID.</summary>
     public InMemoryStateDisk()
@@ -24,6 +26,19 @@ public sealed class InMemoryStateDisk : IStateDisk
 
     /// <inheritdoc />
     public string Uuid { get; }
+
+    /// <inheritdoc />
+    /// <remarks>Memory does not survive a restart: a new instance is never formatted.</remarks>
+    public bool IsFormatted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _key is not null;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public Task SetKeyAsync(ReadOnlyMemory<byte> diskKey, CancellationToken cancellationToken = default)
@@ -39,7 +54,7 @@ public sealed class InMemoryStateDisk : IStateDisk
 
             if (!CryptographicOperations.FixedTimeEquals(_key, diskKey.Span))
             {
-                throw new StateDiskException($"state disk {Uuid}: the key does not unlock the disk");
+                throw new StateDiskException($"state disk {StateDiskUuid.Parse(Uuid).Fingerprint}: the key does not unlock the disk");
             }
         }
 
@@ -53,6 +68,39 @@ public sealed class InMemoryStateDisk : IStateDisk
         lock (_gate)
         {
             return Task.FromResult(_key is not null && CryptographicOperations.FixedTimeEquals(_key, diskKey.Span));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task WriteNodeStateAsync(NodeState state, ReadOnlyMemory<byte> diskKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            RequireKey(diskKey.Span);
+            _state = state;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<NodeState> ReadNodeStateAsync(ReadOnlyMemory<byte> diskKey, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            RequireKey(diskKey.Span);
+            return Task.FromResult(_state ?? throw new StateDiskException($"state disk {StateDiskUuid.Parse(Uuid).Fingerprint}: expected a node state, got none"));
+        }
+    }
+
+    private void RequireKey(ReadOnlySpan<byte> diskKey)
+    {
+        if (_key is null || !CryptographicOperations.FixedTimeEquals(_key, diskKey))
+        {
+            throw new StateDiskException($"state disk {StateDiskUuid.Parse(Uuid).Fingerprint}: expected the disk key, got {(_key is null ? "a disk without one" : "a key that does not unlock it")}");
         }
     }
 }

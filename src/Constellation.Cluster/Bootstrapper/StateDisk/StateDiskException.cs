@@ -3,7 +3,7 @@ using System;
 namespace Constellation.Cluster.Bootstrapper.StateDisk;
 
 /// <summary>The state disk could not be formatted, unlocked or mapped. Messages never contain key material.</summary>
-public class StateDiskException : Exception
+public class StateDiskException : ClusterException
 {
     /// <summary>Creates an exception with a generic message.</summary>
     public StateDiskException()

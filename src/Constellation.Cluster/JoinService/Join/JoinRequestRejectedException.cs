@@ -8,7 +8,7 @@ namespace Constellation.Cluster.JoinService.Join;
 /// Malformed fields are the subclass <see cref="MalformedJoinRequestException"/> (<c>InvalidArgument</c>). The message
 /// names the field, the expected and the actual value, and never another node's identifiers.
 /// </summary>
-public class JoinRequestRejectedException : Exception
+public class JoinRequestRejectedException : ClusterException
 {
     /// <summary>Creates an exception with a generic message.</summary>
     public JoinRequestRejectedException()

@@ -64,6 +64,11 @@ internal sealed partial class JoinServiceApi : API.APIBase
             LogKeyServiceFailed(_logger, ex.Message);
             throw new RpcException(new Status(StatusCode.Unavailable, "the join service could not obtain the keys for this ticket; retry later"));
         }
+        catch (NodeRegistryException ex)
+        {
+            LogKeyServiceFailed(_logger, ex.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, "the join service could not record this node's binding; retry later"));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refusing a ticket: {Error}")]

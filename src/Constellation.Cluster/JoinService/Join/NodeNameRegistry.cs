@@ -12,19 +12,65 @@ namespace Constellation.Cluster.JoinService.Join;
 /// </summary>
 /// <remarks>
 /// Thread-safe: a claim checks and binds both directions under one lock, so concurrent claims produce one binding.
-/// Refusals name the field and the requested node name only, never the other node's disk or name. The bindings live
-/// in memory: a restarted join service starts empty (see docs/hosts.md).
+/// Refusals name the field and the requested node name only, never the other node's disk or name. A registry made
+/// with <see cref="Open"/> records every new binding in its file before the claim returns (a binding that cannot be
+/// recorded is not made), so a restarted join service keeps them; <c>new NodeNameRegistry()</c> keeps them in memory.
 /// </remarks>
 public sealed class NodeNameRegistry
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StateDiskUuid> _diskByName = new(StringComparer.Ordinal);
     private readonly Dictionary<StateDiskUuid, string> _nameByDisk = [];
+    private readonly string? _path;
+
+    /// <summary>Creates an empty registry kept in memory.</summary>
+    public NodeNameRegistry()
+    {
+    }
+
+    private NodeNameRegistry(string path, IEnumerable<(string Name, StateDiskUuid Disk)> bindings)
+    {
+        _path = path;
+        foreach (var (name, disk) in bindings)
+        {
+            _diskByName.Add(name, disk);
+            _nameByDisk.Add(disk, name);
+        }
+    }
+
+    /// <summary>Gets the file the bindings are recorded in, or <see langword="null"/> for a registry in memory.</summary>
+    public string? FilePath => _path;
+
+    /// <summary>Gets the number of bindings.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _diskByName.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the registry recorded in <paramref name="path"/> (mode 0600, replaced whole on each new binding); a missing
+    /// file is an empty registry.
+    /// </summary>
+    /// <param name="path">The registry file.</param>
+    /// <returns>The registry with the recorded bindings.</returns>
+    /// <exception cref="NodeRegistryException">The file cannot be read, or is not a registry this service can trust (malformed, a name or disk bound twice).</exception>
+    public static NodeNameRegistry Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new NodeNameRegistry(System.IO.Path.GetFullPath(path), NodeRegistryFile.Read(path));
+    }
 
     /// <summary>Binds <paramref name="nodeName"/> and <paramref name="disk"/> to each other, or checks that they already are.</summary>
     /// <param name="nodeName">The node name from the CSR.</param>
     /// <param name="disk">The requesting node's state disk.</param>
     /// <exception cref="JoinRequestRejectedException">The name is bound to another disk, or the disk to another name; nothing was bound.</exception>
+    /// <exception cref="NodeRegistryException">The new binding could not be recorded in the registry file; nothing was bound.</exception>
     public void Claim(string nodeName, StateDiskUuid disk)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
@@ -52,6 +98,20 @@ public sealed class NodeNameRegistry
 
             _diskByName.Add(nodeName, disk);
             _nameByDisk.Add(disk, nodeName);
+            if (_path is not null)
+            {
+                try
+                {
+                    NodeRegistryFile.Write(_path, _diskByName);
+                }
+                catch
+                {
+                    // Not recorded, not made: a ticket must never rest on a binding a restart would forget.
+                    _diskByName.Remove(nodeName);
+                    _nameByDisk.Remove(disk);
+                    throw;
+                }
+            }
         }
     }
 

@@ -7,8 +7,9 @@ using System.Threading.Tasks;
 namespace Constellation.Attestation.Tpm.Issuers.Transport;
 
 /// <summary>
-/// Talks to <c>swtpm socket --server type=tcp</c>: the server port carries plain TPM command and response bytes
-/// (no MS-simulator framing), as tpm2-tools' <c>swtpm</c> TCTI uses it. Not thread-safe.
+/// Talks to <c>swtpm socket --server type=tcp</c> (<see cref="ConnectAsync"/>) or <c>--server type=unixio</c>
+/// (<see cref="ConnectUnixAsync"/>): the server socket carries plain TPM command and response bytes (no MS-simulator
+/// framing), as tpm2-tools' <c>swtpm</c> TCTI uses it. Not thread-safe.
 /// </summary>
 /// <remarks>
 /// swtpm serves one connection at a time: a second connection is accepted but not read until the first closes. When
@@ -17,14 +18,14 @@ namespace Constellation.Attestation.Tpm.Issuers.Transport;
 /// </remarks>
 public sealed class SwtpmSocketTransport : ITpmTransport
 {
-    private readonly TcpClient _client;
+    private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly string _source;
 
-    private SwtpmSocketTransport(TcpClient client, string source)
+    private SwtpmSocketTransport(Socket socket, string source)
     {
-        _client = client;
-        _stream = client.GetStream();
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
         _source = source;
     }
 
@@ -41,12 +42,33 @@ public sealed class SwtpmSocketTransport : ITpmTransport
         try
         {
             await client.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-            return new SwtpmSocketTransport(client, $"swtpm {host}:{port}");
+            return new SwtpmSocketTransport(client.Client, $"swtpm {host}:{port}");
         }
         catch (SocketException ex)
         {
             client.Dispose();
             throw new TpmTransportException($"swtpm {host}:{port}: connect failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Connects to a swtpm server Unix socket (<c>swtpm socket --server type=unixio,path=…</c>).</summary>
+    /// <param name="path">The socket path.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <returns>The transport.</returns>
+    /// <exception cref="TpmTransportException">The connection failed.</exception>
+    public static async ValueTask<SwtpmSocketTransport> ConnectUnixAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return new SwtpmSocketTransport(socket, $"swtpm unix:{path}");
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new TpmTransportException($"swtpm unix:{path}: connect failed: {ex.Message}", ex);
         }
     }
 
@@ -69,6 +91,6 @@ public sealed class SwtpmSocketTransport : ITpmTransport
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
-        _client.Dispose();
+        _socket.Dispose();
     }
 }
