@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -87,7 +88,9 @@ public static class SingleLineConsoleLoggingExtensions
             options.FormatterName = SingleLineConsoleFormatter.FormatterName;
             options.LogToStandardErrorThreshold = LogLevel.Trace;
         });
-        builder.AddConsoleFormatter<SingleLineConsoleFormatter, ConsoleFormatterOptions>();
+        // Registered directly rather than with AddConsoleFormatter<TFormatter, TOptions>, which binds formatter options
+        // from configuration by reflection (not available under Native AOT); this formatter has no options.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, SingleLineConsoleFormatter>());
         return builder;
     }
 }
