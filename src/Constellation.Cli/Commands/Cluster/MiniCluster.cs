@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Atls;
@@ -276,10 +278,13 @@ internal sealed class MiniCluster
         }
     }
 
-    /// <summary>The join service's reason for refusing this node's attestation, from the control planes' logs (its handshake is refused before any request).</summary>
+    /// <summary>
+    /// The join service's reason for refusing this node's attestation, from the control planes' logs (the aTLS handshake
+    /// is refused before any request, so the node itself only sees a reset connection), with the PCRs it names.
+    /// </summary>
     private string? RefusalOf(MiniNodeRecord node)
     {
-        var marker = $"aTLS handshake with {node.Address}:";
+        var pattern = new Regex($@"aTLS (?:client|handshake with) {Regex.Escape(node.Address)}:\d+ rejected: (?<reason>.*)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         foreach (var plane in State.Nodes.Where(n => n.ControlPlane && n.Name != node.Name))
         {
             var path = MiniLayout.BootstrapperLog(_root, plane.Name);
@@ -292,10 +297,14 @@ internal sealed class MiniCluster
             using var reader = new StreamReader(stream);
             while (reader.ReadLine() is { } line)
             {
-                var at = line.IndexOf(marker, StringComparison.Ordinal);
-                if (at >= 0 && line.IndexOf("rejected: ", at, StringComparison.Ordinal) is var reason and > 0)
+                // Only lines of this start: the log timestamp leads each line (ISO 8601, UTC).
+                if (pattern.Match(line) is { Success: true } match
+                    && DateTime.TryParse(line.Split(' ', 2)[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                    && at >= node.StartedUtc)
                 {
-                    return line[(reason + "rejected: ".Length)..];
+                    var reason = match.Groups["reason"].Value;
+                    var pcrs = Regex.Matches(reason, @"at index (\d+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)).Select(m => "PCR " + m.Groups[1].Value).Distinct().ToList();
+                    return pcrs.Count > 0 ? $"{string.Join(", ", pcrs)} {(pcrs.Count == 1 ? "differs" : "differ")} from the cluster's measurements ({reason})" : reason;
                 }
             }
         }

@@ -81,6 +81,9 @@ internal sealed class MiniNodeRecord
 
     public DetachedProcess? Bootstrapper { get; set; }
 
+    /// <summary>Gets or sets when the bootstrapper was last started (log lines before it belong to an earlier start).</summary>
+    public DateTime StartedUtc { get; set; }
+
     public string Role => ControlPlane ? "control-plane" : "worker";
 
     public string InitEndpoint => $"{Address}:9000";

@@ -206,13 +206,14 @@ public static class MiniCommand
         command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "restart", async (root, state) =>
         {
             var definition = CliVariants.Parse(state.Variant, "mini-state.json variant");
+            // --all: the nodes that run (a node `mini add` refused stays stopped).
             var targets = parse.GetValue(all)
-                ? state.Nodes
+                ? state.Nodes.Where(n => n.Bootstrapper is not null).ToList()
                 : [state.Node(parse.GetValue(node) ?? throw new UnusableInputException("NODE: expected a node name, got none", "pass a node name or --all"))];
             var cluster = new MiniCluster(root, state, Progress(parse.InvocationConfiguration.Error, parse.GetValue(json)));
             var summary = await cluster.RestartAsync(definition, targets, !parse.GetValue(noWait), ct).ConfigureAwait(false);
             await WriteSummaryAsync(parse.InvocationConfiguration.Output, summary, parse.GetValue(json), root, state).ConfigureAwait(false);
-            return summary.All(s => s.Verify != "FAILED" && !s.Verify.StartsWith("FAILED", StringComparison.Ordinal)) ? ExitCodes.Success : ExitCodes.Rejected;
+            return summary.Any(s => s.Verify.StartsWith("FAILED", StringComparison.Ordinal)) ? ExitCodes.Rejected : ExitCodes.Success;
         }).ConfigureAwait(false));
         return command;
     }

@@ -109,6 +109,7 @@ internal static class MiniNodeLauncher
         }
 
         File.Delete(MiniLayout.StatusFile(root, node.Name));
+        node.StartedUtc = DateTime.UtcNow.AddSeconds(-1);
         var network = state.Network.Enter(node.Index);
         node.Bootstrapper = DetachedProcess.Start(
             [.. network, DotnetHost(), Path.Combine(node.BootstrapperDirectory, BootstrapperDll), "--config", MiniLayout.BootConfiguration(root)],
