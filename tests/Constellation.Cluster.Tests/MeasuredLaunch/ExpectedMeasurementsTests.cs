@@ -1,4 +1,5 @@
 using Constellation.Cluster.MeasuredLaunch;
+using Constellation.Tests.MeasuredLaunch;
 
 namespace Constellation.Cluster.Tests.MeasuredLaunch;
 

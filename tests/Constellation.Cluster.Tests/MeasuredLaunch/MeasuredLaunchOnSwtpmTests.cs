@@ -7,6 +7,7 @@ using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Attestation.Variants.QemuVtpm;
 using Constellation.Cluster.MeasuredLaunch;
+using Constellation.Tests.MeasuredLaunch;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Cluster.Tests.MeasuredLaunch;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Constellation.Cluster.Tests.MeasuredLaunch;
+namespace Constellation.Tests.MeasuredLaunch;
 
 /// <summary>
 /// The event rules of docs/hosts.md ("Measured node launch") implemented again from the text, sharing no code with the
