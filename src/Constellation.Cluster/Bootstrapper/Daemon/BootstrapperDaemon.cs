@@ -50,7 +50,7 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
             LogImageCreated(_logger, _settings.StateDisk, _settings.StateDiskSizeMiB);
         }
 
-        _attestation = NodeVariants.Create(_settings.Variant, _settings.TpmEndpoint, _settings.EventLog);
+        _attestation = _settings.NodeVariant.Create();
         var map = _settings.MapStateDisk ?? DeviceMapper.IsAvailable();
         _disk = await LuksStateDisk.OpenAsync(
             new LuksStateDiskOptions { DevicePath = _settings.StateDisk, MappingName = "constellation-" + _settings.NodeName, MapAfterUnlock = map },

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using Constellation.Attestation;
+using Constellation.Attestation.Variants;
 using Constellation.Cluster.Bootstrapper.Init;
 using Constellation.Cluster.Bootstrapper.StateDisk;
 using Constellation.Cluster.Hosting;
@@ -108,6 +109,9 @@ public sealed class BootstrapperDaemonSettings
 
     internal TpmEndpoint? TpmEndpoint { get; private init; }
 
+    /// <summary>Gets the node's variant with what this node offers it (checked: the node can issue it).</summary>
+    internal NodeVariant NodeVariant { get; private init; } = null!;
+
     /// <summary>Reads and checks the settings.</summary>
     /// <param name="configuration">The configuration (the daemon reads section <see cref="Section"/>).</param>
     /// <param name="defaultClusterServicesPath">The cluster-services executable beside the bootstrapper.</param>
@@ -118,27 +122,22 @@ public sealed class BootstrapperDaemonSettings
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrEmpty(defaultClusterServicesPath);
         var s = new DaemonSettings(configuration.GetSection(Section), Keys);
-        var variant = DaemonSettingValues.Variant(s);
+        var definition = DaemonSettingValues.Variant(s);
         var stateDirectory = s.RequiredPath("StateDirectory");
         var tpm = s.Text("Tpm");
         TpmEndpoint? endpoint = null;
-        if (NodeVariants.NeedsTpm(variant))
+        if (tpm is not null && !TpmEndpoint.TryParse(tpm, out endpoint))
         {
-            if (tpm is null || !TpmEndpoint.TryParse(tpm, out endpoint))
-            {
-                throw new ClusterConfigurationException(s.Name("Tpm"), TpmEndpoint.Expected, tpm is null ? "nothing (required for " + variant.Name + ")" : DaemonSettings.Quote(tpm));
-            }
-        }
-        else if (tpm is not null)
-        {
-            throw new ClusterConfigurationException(s.Name("Tpm"), $"no TPM for the {variant.Name} variant (it measures nothing)", DaemonSettings.Quote(tpm));
+            throw new ClusterConfigurationException(s.Name("Tpm"), TpmEndpoint.Expected, DaemonSettings.Quote(tpm));
         }
 
         var eventLog = s.ExistingFile("EventLog");
         if (eventLog is not null && endpoint is null)
         {
-            throw new ClusterConfigurationException(s.Name("EventLog"), $"no event log for the {variant.Name} variant", DaemonSettings.Quote(eventLog));
+            throw new ClusterConfigurationException(s.Name("EventLog"), "an event log only with a TPM (the Tpm setting)", DaemonSettings.Quote(eventLog));
         }
+
+        var nodeVariant = CheckNodeVariant(s, NodeVariant.For(definition, endpoint, eventLog), tpm);
 
         var stateDisk = s.Path("StateDisk", Path.Combine(stateDirectory, "state-disk.img"))!;
         if (!File.Exists(stateDisk) && !IsUnder(stateDisk, stateDirectory))
@@ -188,7 +187,8 @@ public sealed class BootstrapperDaemonSettings
 
         return new BootstrapperDaemonSettings
         {
-            Variant = variant,
+            Variant = definition.Variant,
+            NodeVariant = nodeVariant,
             TpmEndpoint = endpoint,
             EventLog = eventLog,
             StateDirectory = stateDirectory,
@@ -213,6 +213,26 @@ public sealed class BootstrapperDaemonSettings
         };
     }
 
+    // The variant must be one this node can issue, with a cluster-ID register it can extend; a TPM it does not use is a mistake.
+    private static NodeVariant CheckNodeVariant(DaemonSettings s, NodeVariant variant, string? tpm)
+    {
+        var name = variant.Definition.Variant.Name;
+        if (variant.Capability is { IsAvailable: false } missing)
+        {
+            throw missing.MissingService == nameof(VariantIssuerServices.OpenTpm) && tpm is null
+                ? new ClusterConfigurationException(s.Name("Tpm"), $"a TPM ({TpmEndpoint.Expected}): {missing.Reason}", $"nothing (required for {name})")
+                : new ClusterConfigurationException(s.Name("Variant"), "a variant this node can issue and whose cluster-ID register it can extend", $"{name}, which it cannot: {missing.Reason}");
+        }
+
+        if (tpm is not null && !variant.UsesTpm)
+        {
+            throw new ClusterConfigurationException(
+                s.Name("Tpm"), $"no TPM for the {name} variant (neither its issuer nor its cluster-ID register uses one)", DaemonSettings.Quote(tpm));
+        }
+
+        return variant;
+    }
+
     private static bool IsUnder(string path, string directory) =>
         Path.GetFullPath(path).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }
@@ -220,22 +240,15 @@ public sealed class BootstrapperDaemonSettings
 /// <summary>Values both daemons read the same way.</summary>
 internal static class DaemonSettingValues
 {
-    public static AttestationVariant Variant(DaemonSettings s)
+    /// <summary>The variant the <c>Variant</c> setting names: a name or OID of the variant registry.</summary>
+    public static AttestationVariantDefinition Variant(DaemonSettings s)
     {
-        var name = s.RequiredText("Variant", NodeVariants.Supported);
-        AttestationVariant variant;
-        try
-        {
-            variant = AttestationVariant.Parse(name);
-        }
-        catch (UnknownVariantException)
-        {
-            throw new ClusterConfigurationException(s.Name("Variant"), NodeVariants.Supported, DaemonSettings.Quote(name));
-        }
-
-        return NodeVariants.IsSupported(variant)
-            ? variant
-            : throw new ClusterConfigurationException(s.Name("Variant"), $"{NodeVariants.Supported} (the variants a node on this machine can attest as)", variant.Name);
+        var registry = AttestationVariantRegistry.Default;
+        var expected = "a variant of the registry: " + string.Join(", ", registry.Variants.Select(v => v.Name));
+        var name = s.RequiredText("Variant", expected);
+        return registry.TryParse(name, out var definition)
+            ? definition
+            : throw new ClusterConfigurationException(s.Name("Variant"), expected, DaemonSettings.Quote(name));
     }
 
     public static IReadOnlyList<string> Endpoints(DaemonSettings s, string key)

@@ -12,10 +12,10 @@ using Constellation.Attestation;
 namespace Constellation.Cluster.Bootstrapper.NodeLock;
 
 /// <summary>
-/// PCR 15 of the node's (v)TPM (<see cref="ClusterIdRegisters.VtpmPcr"/>, the register of every vTPM-based variant) as
-/// the cluster-ID register. Extending applies <c>TPM2_PCR_Event</c> semantics: every
-/// allocated SHA-1/SHA-256/SHA-384 bank is extended with that bank's hash of the cluster ID, so the SHA-256 bank becomes
-/// <c>SHA-256(PCR15 ‖ SHA-256(clusterID))</c>, which is what verifiers expect.
+/// A PCR of the node's (v)TPM as the cluster-ID register: the one the variant's definition names
+/// (<see cref="ClusterIdRegisters.VtpmPcr"/>, PCR 15, for every vTPM-based variant). Extending applies
+/// <c>TPM2_PCR_Event</c> semantics: every allocated SHA-1/SHA-256/SHA-384 bank is extended with that bank's hash of the
+/// cluster ID, so the SHA-256 bank becomes <c>SHA-256(PCR ‖ SHA-256(clusterID))</c>, which is what verifiers expect.
 /// </summary>
 /// <remarks>
 /// Each call opens a transport with the given opener and closes it before returning; safe to call concurrently.
@@ -24,20 +24,33 @@ namespace Constellation.Cluster.Bootstrapper.NodeLock;
 /// </remarks>
 public sealed class TpmClusterIdRegister : IClusterIdRegister
 {
-    private const int ClusterIdPcr = (int)ClusterIdRegisters.VtpmPcr;
+    // TPM 2.0 PC Client platforms have 24 PCRs.
+    private const uint PcrCount = 24;
 
     private readonly Func<CancellationToken, ValueTask<ITpmTransport>> _openTpm;
+    private readonly int _pcr;
 
-    /// <summary>Creates the register.</summary>
+    /// <summary>Creates the register on PCR 15 (<see cref="ClusterIdRegisters.VtpmPcr"/>).</summary>
     /// <param name="openTpm">Opens a connection to the TPM (device or swtpm socket).</param>
     public TpmClusterIdRegister(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm)
+        : this(openTpm, ClusterIdRegisters.VtpmPcr)
+    {
+    }
+
+    /// <summary>Creates the register on a given PCR (the variant definition's <c>ClusterIdRegister</c>).</summary>
+    /// <param name="openTpm">Opens a connection to the TPM (device or swtpm socket).</param>
+    /// <param name="pcr">The PCR index, 0 to 23.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pcr"/> is not a PCR of a TPM 2.0 PC Client platform.</exception>
+    public TpmClusterIdRegister(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm, uint pcr)
     {
         ArgumentNullException.ThrowIfNull(openTpm);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(pcr, PcrCount);
         _openTpm = openTpm;
+        _pcr = (int)pcr;
     }
 
     /// <inheritdoc />
-    public uint Index => ClusterIdRegisters.VtpmPcr;
+    public uint Index => (uint)_pcr;
 
     /// <inheritdoc />
     public async ValueTask<bool> IsExtendedAsync(CancellationToken cancellationToken = default)
@@ -45,8 +58,8 @@ public sealed class TpmClusterIdRegister : IClusterIdRegister
         var tpm = new TpmClient(await _openTpm(cancellationToken).ConfigureAwait(false));
         await using (tpm.ConfigureAwait(false))
         {
-            var values = await tpm.PcrReadAsync(new TpmPcrSelection(TpmAlgorithm.Sha256, [ClusterIdPcr]), cancellationToken).ConfigureAwait(false);
-            return values.TryGetValue(ClusterIdPcr, out var value) && value.Any(b => b != 0);
+            var values = await tpm.PcrReadAsync(new TpmPcrSelection(TpmAlgorithm.Sha256, [_pcr]), cancellationToken).ConfigureAwait(false);
+            return values.TryGetValue(_pcr, out var value) && value.Any(b => b != 0);
         }
     }
 
@@ -58,7 +71,7 @@ public sealed class TpmClusterIdRegister : IClusterIdRegister
         {
             var banks = await tpm.GetPcrBanksAsync(cancellationToken).ConfigureAwait(false);
             var extended = false;
-            foreach (var bank in banks.Where(b => b.Contains(ClusterIdPcr)).Select(b => b.Hash))
+            foreach (var bank in banks.Where(b => b.Contains(_pcr)).Select(b => b.Hash))
             {
                 byte[]? digest = bank switch
                 {
@@ -71,14 +84,14 @@ public sealed class TpmClusterIdRegister : IClusterIdRegister
                 };
                 if (digest is not null)
                 {
-                    await tpm.PcrExtendAsync(ClusterIdPcr, bank, digest, cancellationToken).ConfigureAwait(false);
+                    await tpm.PcrExtendAsync(_pcr, bank, digest, cancellationToken).ConfigureAwait(false);
                     extended |= bank == TpmAlgorithm.Sha256;
                 }
             }
 
             if (!extended)
             {
-                throw new InvalidOperationException($"TPM: no SHA-256 bank with PCR {ClusterIdPcr} is allocated; the cluster ID cannot be measured");
+                throw new InvalidOperationException($"TPM: no SHA-256 bank with PCR {_pcr} is allocated; the cluster ID cannot be measured");
             }
         }
     }

@@ -26,6 +26,7 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ClusterServicesDaemon> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private JoinServiceValidators? _validators;
     private UpdateableAttestationValidator? _policy;
     private ClusterServicesHost? _services;
     private Task _parentWatch = Task.CompletedTask;
@@ -51,10 +52,11 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
             _parentWatch = Task.Run(() => WatchParentAsync(parent, _stopping.Token), CancellationToken.None);
         }
 
+        _validators = JoinServiceValidators.Create(_settings.StateDirectory, _settings.Variant, _loggerFactory);
         _policy = await JoinServicePolicy.LoadValidatorAsync(
             _settings.AttestationConfig,
             _settings.Variant,
-            NodeVariants.ValidatorFactory(_settings.Variant),
+            _validators.Factory,
             new UpdateableValidatorOptions { PollInterval = _settings.PolicyPollInterval },
             _loggerFactory.CreateLogger<UpdateableAttestationValidator>(),
             cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -92,6 +94,8 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
         {
             await _policy.DisposeAsync().ConfigureAwait(false);
         }
+
+        _validators?.Dispose();
 
         _stopping.Dispose();
         LogStopped(_logger);

@@ -6,6 +6,7 @@ using Constellation.Cluster.Bootstrapper.Daemon;
 using Constellation.Cluster.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Constellation.Cluster.ClusterServices.Daemon;
 
@@ -68,7 +69,7 @@ public sealed class ClusterServicesDaemonSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var s = new DaemonSettings(configuration.GetSection(Section), Keys);
-        var variant = DaemonSettingValues.Variant(s);
+        var variant = DaemonSettingValues.Variant(s).Variant;
         var stateDirectory = s.RequiredPath("StateDirectory");
         if (!ClusterServicesState.Exists(stateDirectory))
         {
@@ -83,6 +84,14 @@ public sealed class ClusterServicesDaemonSettings
         if (!Convert.TryFromBase64String(saltText, salt, out var written) || written != 32)
         {
             throw new ClusterConfigurationException(s.Name("MeasurementSalt"), "32 bytes in Base64", $"{saltText.Length} characters that are not");
+        }
+
+        using (var validators = JoinServiceValidators.Create(stateDirectory, variant, NullLoggerFactory.Instance))
+        {
+            if (validators.Capability is { IsAvailable: false } missing)
+            {
+                throw new ClusterConfigurationException(s.Name("Variant"), "a variant the join service can validate here", $"{variant.Name}, which it cannot: {missing.Reason}");
+            }
         }
 
         var parentText = s.Text("ParentProcessId");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Cluster.Hosting;
@@ -40,7 +39,7 @@ public sealed class KeyServiceAuthenticationTests
         _ca.Dispose();
     }
 
-    private static GetDataKeyRequest MeasurementSecret => new() { DataKeyId = "measurementSecret", Length = 32 };
+    private static GetDataKeyRequest MeasurementSecret => KeyServiceCallers.MeasurementSecret;
 
     [Test]
     public async Task The_join_service_with_its_certificate_gets_keys()
@@ -171,29 +170,9 @@ public sealed class KeyServiceAuthenticationTests
         await call.Should().ThrowAsync<KeyServiceException>();
     }
 
-    private static async Task Refused(GrpcChannel channel)
-    {
-        var call = async () => await new API.APIClient(channel).GetDataKeyAsync(MeasurementSecret);
+    private static Task Refused(GrpcChannel channel) => KeyServiceCallers.RefusedAsync(channel, TimeSpan.FromSeconds(60));
 
-        var error = (await call.Should().ThrowAsync<RpcException>()).Which;
-        error.StatusCode.Should().BeOneOf(StatusCode.Unavailable, StatusCode.Internal, StatusCode.Unauthenticated, StatusCode.PermissionDenied);
-    }
-
-    private GrpcChannel AnyServerChannel(X509Certificate2? clientCertificate) =>
-        GrpcChannel.ForAddress(new Uri("https://" + _keyService.Address), new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                SslOptions = new SslClientAuthenticationOptions
-                {
-                    LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate!,
-#pragma warning disable CA5359 // an attacker's client: what is tested is whether the server accepts it
-                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
-#pragma warning restore CA5359
-                },
-            },
-            DisposeHttpClient = true,
-        });
+    private GrpcChannel AnyServerChannel(X509Certificate2? clientCertificate) => KeyServiceCallers.AnyServerChannel(_keyService.Address, clientCertificate);
 
     private static X509Certificate2 Issue(Func<PublicKey, X509Certificate2> sign) =>
         Issue(key => sign(new CertificateRequest("CN=unused", key, HashAlgorithmName.SHA256).PublicKey));
