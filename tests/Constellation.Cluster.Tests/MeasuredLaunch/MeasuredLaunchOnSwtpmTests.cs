@@ -52,11 +52,8 @@ public class MeasuredLaunchOnSwtpmTests
         using var image = new BootImageFixture();
         var events = Events(image.Directory);
         await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
-        await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
         var log = await LaunchAsync(swtpm, events);
-        using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(log) });
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        var document = await issuer.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound);
+        var (document, nonce) = await AttestAsync(swtpm, log);
 
         var result = await QemuVtpmVariant.CreateValidator(ExpectedMeasurements.Compute(events)).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
 
@@ -70,11 +67,8 @@ public class MeasuredLaunchOnSwtpmTests
         var expected = ExpectedMeasurements.Compute(Events(image.Directory));
         File.AppendAllText(Path.Combine(image.Directory, "constellation-bootstrapper.dll"), "!");
         await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
-        await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
         var log = await LaunchAsync(swtpm, Events(image.Directory));
-        using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(log) });
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        var document = await issuer.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound);
+        var (document, nonce) = await AttestAsync(swtpm, log);
 
         var validate = () => QemuVtpmVariant.CreateValidator(expected).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
 
@@ -88,7 +82,6 @@ public class MeasuredLaunchOnSwtpmTests
         using var image = new BootImageFixture();
         var events = Events(image.Directory);
         await using var swtpm = await SwtpmProcess.StartAsync().WaitAsync(Bound);
-        await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
         await LaunchAsync(swtpm, events);
         var last = events[^1];
         List<TpmAlgorithm> banks;
@@ -100,9 +93,7 @@ public class MeasuredLaunchOnSwtpmTests
 
         // The same records, but the last one claims the digest of other bytes than were extended.
         var log = BootEventLogWriter.Write([.. events.SkipLast(1), new MeasuredBootEvent(last.Pcr, last.EventType, last.EventData, "something else"u8.ToArray())], banks);
-        using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(log) });
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        var document = await issuer.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound);
+        var (document, nonce) = await AttestAsync(swtpm, log);
 
         var validate = () => QemuVtpmVariant.CreateValidator(ExpectedMeasurements.Compute(events)).ValidateAsync(document, nonce).AsTask().WaitAsync(Bound);
 
@@ -120,6 +111,15 @@ public class MeasuredLaunchOnSwtpmTests
         var again = () => LaunchAsync(swtpm, events);
 
         (await again.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("expected zero after a TPM reset");
+    }
+
+    /// <summary>The node's attestation as its issuer sends it: a quote of every bank and the launch's event log.</summary>
+    private static async Task<(byte[] Document, byte[] Nonce)> AttestAsync(SwtpmProcess swtpm, byte[] log)
+    {
+        await using var tpm = new SharedTpmConnection(async ct => await SwtpmSocketTransport.ConnectAsync(swtpm.Host, swtpm.Port, ct));
+        using var issuer = QemuVtpmVariant.CreateIssuer(tpm.OpenAsync, new VtpmIssuerOptions { EventLogReader = _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(log) });
+        var nonce = RandomNumberGenerator.GetBytes(32);
+        return (await issuer.IssueAsync(new byte[32], nonce).AsTask().WaitAsync(Bound), nonce);
     }
 
     private static async Task<byte[]> LaunchAsync(SwtpmProcess swtpm, IReadOnlyList<MeasuredBootEvent> events)
