@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +16,7 @@ namespace Constellation.Cluster.Hosting;
 /// one log line per event on standard error (<see cref="SingleLineConsoleFormatter"/>).
 /// </summary>
 /// <remarks>
-/// Exit codes: 0 after a stop (SIGTERM, SIGINT); 2 when the configuration is invalid (one line on standard error naming
+/// Exit codes: 0 after a stop (SIGTERM, SIGINT, also while the daemon is still starting); 2 when the configuration is invalid (one line on standard error naming
 /// the setting, what is expected and what was given); 1 when the daemon could not start or failed (one line).
 /// </remarks>
 public static class DaemonHost
@@ -45,6 +47,11 @@ public static class DaemonHost
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(register);
+        // A stop requested before the host's console lifetime listens (settings, host build) or while the services are
+        // still starting is a clean stop too: the start is cancelled, what started is disposed, the exit code is 0.
+        using var stop = new CancellationTokenSource();
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = name });
         LogLevel level;
         try
@@ -65,18 +72,33 @@ public static class DaemonHost
 
         // ASP.NET Core's per-request and routing logs are noise in a node log; warnings still show.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // The host's own start and stop errors are the daemon's one "failed:" line below (and a stop during start is no
+        // error): logging them here too would make two lines of one event, or a "fail" line for a clean stop.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.Configure<Microsoft.Extensions.Hosting.ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        using var host = builder.Build();
+        var host = builder.Build();
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
+            // RunAsync disposes the host (and with it every service that started) however it ends.
+            await host.RunAsync(stop.Token).ConfigureAwait(false);
+            return Stopped;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
             return Stopped;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             await Console.Error.WriteLineAsync($"{name}: failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             return Failed;
+        }
+
+        void RequestStop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
         }
     }
 }
