@@ -34,8 +34,7 @@ public class MiniClusterAcceptanceTests
         }
 
         Environment.UserName.Should().Be("root", "network namespaces need root, as the README says");
-        _image = Path.Combine(TestData.Root, "artifacts", "node-image-tests");
-        await RunAsync("bash", Path.Combine(TestData.Root, "scripts", "node-image.sh"), _image);
+        _image = await NodeImage.EnsurePublishedAsync();
         _dir = Path.Combine(Path.GetTempPath(), "mini-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
         var (exitCode, output, error) = await CliRunner.RunAsync("mini", "up", "--nodes", "3", "--network", "netns", "--json", "--dir", _dir, "--bootstrapper-dir", _image).WaitAsync(Bound);
