@@ -21,5 +21,6 @@ namespace Constellation.Cli.Commands;
 [JsonSerializable(typeof(ProbeSuccess))]
 [JsonSerializable(typeof(SnpReportFailure))]
 [JsonSerializable(typeof(List<VariantRow>))]
-[JsonSerializable(typeof(List<MiniNodeJson>))]
+[JsonSerializable(typeof(MiniUpJson))]
+[JsonSerializable(typeof(MiniStatusJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

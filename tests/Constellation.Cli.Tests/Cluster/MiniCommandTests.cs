@@ -1,113 +1,76 @@
-using System.CommandLine;
-using System.Text.Json;
-using Constellation.Cli;
+using Constellation.Cli.Commands.Cluster;
 
 namespace Constellation.Cli.Tests.Cluster;
 
+/// <summary>What <c>mini</c> refuses before it starts anything, and how it recognises its own processes.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class MiniCommandTests
 {
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CommandTree.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).WaitAsync(TimeSpan.FromMinutes(3));
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static string NewDirectory() => Path.Combine(Path.GetTempPath(), "mini-args-" + Guid.NewGuid().ToString("N")[..8]);
 
     [Test]
-    public async Task Mini_up_with_three_nodes_inits_joins_and_verifies_every_node_and_mini_down_cleans_up()
+    public async Task Mini_up_without_the_published_node_image_fails_naming_the_script_and_starts_nothing()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "hosts-mini-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var (exitCode, output, error) = await RunAsync("mini", "up", "--nodes", "3", "--variant", "dummy", "--json", "--dir", dir);
+        var dir = NewDirectory();
 
-            exitCode.Should().Be(0, error);
-            using var json = JsonDocument.Parse(output);
-            var nodes = json.RootElement.EnumerateArray().ToArray();
-            nodes.Select(n => n.GetProperty("name").GetString()).Should().Equal("node-0", "node-1", "node-2");
-            nodes.Select(n => n.GetProperty("role").GetString()).Should().Equal("ControlPlane", "Worker", "Worker");
-            nodes.Should().OnlyContain(n => n.GetProperty("verified").GetBoolean() && n.GetProperty("variant").GetString() == "dummy");
-            File.Exists(Path.Combine(dir, "constellation-admin.conf")).Should().BeTrue();
-
-            var again = await RunAsync("mini", "up", "--nodes", "1", "--variant", "dummy", "--dir", dir);
-            again.ExitCode.Should().Be(2);
-            again.Error.Should().Contain("mini down");
-
-            (await RunAsync("mini", "down", "--dir", dir)).ExitCode.Should().Be(0);
-            Directory.Exists(dir).Should().BeFalse();
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
-    }
-
-    [Test]
-    public async Task Mini_up_on_swtpm_joins_and_verifies_qemu_vtpm_nodes_and_mini_down_stops_every_swtpm()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "hosts-mini-vtpm-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var (exitCode, output, error) = await RunAsync("mini", "up", "--nodes", "2", "--json", "--dir", dir);
-
-            exitCode.Should().Be(0, error);
-            using var json = JsonDocument.Parse(output);
-            var nodes = json.RootElement.EnumerateArray().ToArray();
-            nodes.Select(n => n.GetProperty("name").GetString()).Should().Equal("node-0", "node-1");
-            nodes.Select(n => n.GetProperty("role").GetString()).Should().Equal("ControlPlane", "Worker");
-            nodes.Should().OnlyContain(n => n.GetProperty("verified").GetBoolean() && n.GetProperty("variant").GetString() == "qemu-vtpm");
-            File.GetUnixFileMode(Path.Combine(dir, "constellation-admin.conf")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.GetUnixFileMode(Path.Combine(dir, "constellation-mastersecret.json")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Exists(Path.Combine(dir, "join-config", "attestationConfig")).Should().BeTrue();
-
-            using var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "mini-state.json")));
-            var swtpms = state.RootElement.GetProperty("Swtpm").EnumerateArray()
-                .Select(s => (Pid: s.GetProperty("Pid").GetInt32(), StateDirectory: s.GetProperty("StateDirectory").GetString()!)).ToArray();
-            swtpms.Should().HaveCount(2);
-            swtpms.Should().OnlyContain(s => IsSwtpm(s.Pid) && Directory.Exists(s.StateDirectory));
-
-            var down = await RunAsync("mini", "down", "--dir", dir);
-
-            down.ExitCode.Should().Be(0, down.Error);
-            swtpms.Should().OnlyContain(s => !IsSwtpm(s.Pid) && !Directory.Exists(s.StateDirectory));
-            Directory.Exists(dir).Should().BeFalse();
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-            {
-                await RunAsync("mini", "down", "--dir", dir);
-            }
-        }
-    }
-
-    [Test]
-    public async Task Mini_up_without_swtpm_fails_with_a_clear_message_and_a_hint()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "hosts-mini-noswtpm-" + Guid.NewGuid().ToString("N"));
-
-        var (exitCode, _, error) = await RunAsync("mini", "up", "--nodes", "1", "--swtpm", "/nonexistent/swtpm", "--dir", dir);
+        var (exitCode, _, error) = await CliRunner.RunAsync("mini", "up", "--dir", dir, "--bootstrapper-dir", Path.Combine(dir, "no-image"));
 
         exitCode.Should().Be(2);
-        error.Should().Contain("swtpm is not installed").And.Contain("apt-get install swtpm").And.Contain("--variant dummy");
+        error.Should().Contain("--bootstrapper-dir").And.Contain("scripts/node-image.sh");
         Directory.Exists(dir).Should().BeFalse();
     }
 
-    private static bool IsSwtpm(int pid)
+    [Test]
+    public async Task Mini_up_refuses_an_unknown_network_mode()
     {
+        var (exitCode, _, error) = await CliRunner.RunAsync("mini", "up", "--dir", NewDirectory(), "--network", "host", "--variant", "dummy", "--bootstrapper-dir", TestImage());
+
+        exitCode.Should().Be(2);
+        error.Should().Contain("--network: expected netns or loopback, got host");
+    }
+
+    [Test]
+    public async Task Mini_up_refuses_more_control_planes_than_nodes()
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync("mini", "up", "--nodes", "2", "--control-planes", "3", "--dir", NewDirectory());
+
+        exitCode.Should().Be(2);
+        error.Should().Contain("--control-planes: expected 1 to 2, got 3");
+    }
+
+    [Test]
+    public async Task Mini_status_without_a_cluster_in_the_directory_says_so()
+    {
+        var dir = Directory.CreateTempSubdirectory("mini-status-").FullName;
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited && process.ProcessName == "swtpm";
+            var (exitCode, _, error) = await CliRunner.RunAsync("mini", "status", "--dir", dir);
+
+            exitCode.Should().Be(2);
+            error.Should().Contain("no local cluster").And.Contain("mini-state.json");
         }
-        catch (ArgumentException)
+        finally
         {
-            return false;
+            Directory.Delete(dir);
         }
+    }
+
+    [Test]
+    public void A_recorded_process_whose_pid_now_belongs_to_another_process_is_not_taken_for_it()
+    {
+        var ticks = DetachedProcess.StartTicksOf(Environment.ProcessId);
+
+        ticks.Should().NotBeNull();
+        new DetachedProcess(Environment.ProcessId, ticks!.Value).IsRunning.Should().BeTrue();
+        new DetachedProcess(Environment.ProcessId, ticks.Value + 1).IsRunning.Should().BeFalse("same PID, other start time: another process");
+    }
+
+    // A directory that passes the image check (the refusal under test comes after it).
+    private static string TestImage()
+    {
+        var image = Path.Combine(Path.GetTempPath(), "mini-args-image");
+        Directory.CreateDirectory(image);
+        File.WriteAllText(Path.Combine(image, MiniNodeLauncher.BootstrapperDll), string.Empty);
+        return image;
     }
 }

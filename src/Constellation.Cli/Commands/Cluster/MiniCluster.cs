@@ -1,42 +1,54 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Atls;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
-using Constellation.Attestation.Policy;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Variants;
 using Constellation.Cluster.Bootstrapper.Init;
-using Constellation.Cluster.Bootstrapper.Join;
-using Constellation.Cluster.Bootstrapper.Node;
-using Constellation.Cluster.Bootstrapper.NodeLock;
 using Constellation.Cluster.JoinService.Policy;
 using Constellation.Cluster.Keys;
-using Constellation.Cluster.LocalCluster;
+using Constellation.Cluster.MeasuredLaunch;
 using Constellation.Cluster.Transport;
 using Constellation.Cluster.Verification;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Constellation.Cli.Commands.Cluster;
 
 /// <summary>One node's line in the summary.</summary>
-internal sealed record MiniNodeSummary(string Name, string Role, string Variant, bool Verified, string? Error);
+internal sealed record MiniNodeSummary(string Name, string Role, int? Pid, string InitEndpoint, string VerifyEndpoint, string Verify);
 
 /// <summary>
-/// The local cluster behind <c>mini up</c>: N bootstrapper nodes in this process on loopback, each attesting with the
-/// variant's issuer over its own swtpm (qemu-vtpm) or over nothing (dummy); the measurements are those of a fresh node (PCR 0-15, PCR 15 zero), the
-/// control plane's join service admits nodes by the ConfigMap-style <c>join-config/attestationConfig</c>, init runs on
-/// node-0 over aTLS, and every node is then verified with a fresh nonce and the cluster ID folded into PCR 15.
+/// A local cluster that keeps running: every node is its own <c>constellation-bootstrapper</c> process with its own
+/// swtpm and state directory (in its own network namespace with <c>--network netns</c>), measured at launch from the
+/// files it boots. The expected measurements are computed from the files before any node starts and published as the
+/// join policy and in <c>constellation-conf.yaml</c>; the CLI inits node-0 over aTLS, waits until every node joined,
+/// verifies each with a fresh nonce and returns with the cluster running.
 /// </summary>
-internal static class MiniCluster
+internal sealed class MiniCluster
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly string _root;
+    private readonly Action<string> _progress;
+
+    public MiniCluster(string root, MiniClusterState state, Action<string> progress)
+    {
+        _root = root;
+        State = state;
+        _progress = progress;
+    }
+
+    public MiniClusterState State { get; }
 
     /// <summary>What a node of the local cluster offers its issuer: nothing, or its own software TPM.</summary>
     public static VariantIssuerServices SoftwareTpm(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm) =>
@@ -46,7 +58,6 @@ internal static class MiniCluster
     /// Whether the variant's nodes need a software TPM each: their issuer cannot be built from nothing but can from a TPM.
     /// A variant whose issuer needs neither (dummy) runs without one; any other cannot run in a local cluster.
     /// </summary>
-    /// <returns>The capability with what the local cluster offers, and whether that includes a TPM.</returns>
     public static (VariantCapability Capability, bool NeedsTpm) Issuing(AttestationVariantDefinition definition)
     {
         var bare = definition.GetIssuerCapability(VariantIssuerServices.None);
@@ -55,127 +66,296 @@ internal static class MiniCluster
             : (definition.GetIssuerCapability(SoftwareTpm(_ => throw new InvalidOperationException("the capability check opens no TPM"))), true);
     }
 
-    public static async Task<IReadOnlyList<MiniNodeSummary>> RunAsync(
-        string root, int count, AttestationVariantDefinition definition, string? swtpmExecutable, Action<string> progress, CancellationToken ct)
+    public Task SaveAsync() => State.WriteAsync(_root, CancellationToken.None);
+
+    /// <summary>Creates the cluster: network, boot configuration, expected measurements, policy, nodes; then init, join, verify.</summary>
+    public async Task<IReadOnlyList<MiniNodeSummary>> UpAsync(AttestationVariantDefinition definition, int count, int controlPlanes, bool init, CancellationToken ct)
     {
-        var variant = definition.Variant;
-        var needsTpm = Issuing(definition).NeedsTpm;
+        await SaveAsync().ConfigureAwait(false);
+        await State.Network.SetUpAsync(SaveAsync, ct).ConfigureAwait(false);
+
+        var initSecret = RandomNumberGenerator.GetBytes(32);
+        await SecretFile.WriteNewAsync(MiniLayout.InitSecret(_root), Encoding.ASCII.GetBytes(Convert.ToHexStringLower(initSecret)), ct).ConfigureAwait(false);
+        Directory.CreateDirectory(Path.GetDirectoryName(MiniLayout.BootConfiguration(_root))!);
+        await File.WriteAllBytesAsync(MiniLayout.BootConfiguration(_root), BootConfiguration(definition, InitSecretHash.Hash(initSecret)), ct).ConfigureAwait(false);
+
+        _progress("computing the expected measurements from the files");
+        var measurements = State.MeasuredLaunch
+            ? ExpectedMeasurements.Compute(MiniNodeLauncher.BootEvents(_root, State.BootstrapperDirectory))
+            : MeasurementSet.Empty;
+        var config = new MeasurementsAttestationConfig(definition, measurements);
+        await JoinServicePolicy.PublishAsync(new ConfigMapDirectory(MiniLayout.JoinConfig(_root)), config, ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(_root, "measurements.json"), MeasurementJson.Serialize(measurements), ct).ConfigureAwait(false);
+        await WriteConfigFileAsync(definition, measurements, ct).ConfigureAwait(false);
+
+        for (var i = 0; i < count; i++)
+        {
+            await AddRecordAsync(i < controlPlanes, State.BootstrapperDirectory, ct).ConfigureAwait(false);
+        }
+
+        foreach (var node in State.Nodes)
+        {
+            _progress($"starting {node.Name} ({node.Address})");
+            await MiniNodeLauncher.StartAsync(_root, State, node, SaveAsync, ct).ConfigureAwait(false);
+        }
+
+        if (!init)
+        {
+            await Task.WhenAll(State.Nodes.Select(n => WaitForStateAsync(n, ["awaiting-init", "joining"], ct))).ConfigureAwait(false);
+            return Summaries(State.Nodes.ToDictionary(n => n.Name, _ => "not initialized"));
+        }
+
+        var first = State.Nodes[0];
+        _progress($"init on {first.Name} over aTLS");
+        var master = MasterSecret.Generate();
+        await master.WriteFileAsync(Path.Combine(_root, Init.InitCommand.MasterSecretFileName), ct).ConfigureAwait(false);
         using var variants = new CliVariants();
-        var factory = variants.Factory(variant);
-        var state = new MiniState { Variant = variant.Name };
-        await state.WriteAsync(root, ct).ConfigureAwait(false);
-        var owned = new List<IAsyncDisposable>();
-        var nodes = new List<BootstrapperNode>();
-        var issuers = new List<(IAttestationIssuer Issuer, IClusterIdRegister Register)>();
+        var validator = ClusterAttestation.CreateValidator(LoadConfig(definition), variants);
+        await WaitForStateAsync(first, ["awaiting-init"], ct).ConfigureAwait(false);
+        InitResult result;
+        using (var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator] }).CreateChannel(first.InitEndpoint))
+        {
+            result = await InitClient.InitAsync(channel, master, RandomNumberGenerator.GetBytes(32), initSecret, "constellation-mini", ct)
+                .WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+        }
+
+        await SecretFile.WriteNewAsync(Path.Combine(_root, Init.InitCommand.KubeconfigFileName), result.Kubeconfig, ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(_root, "cluster-id"), Convert.ToHexStringLower(result.ClusterId.Span) + "\n", ct).ConfigureAwait(false);
+        return await VerifyAllAsync(definition, State.Nodes, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a node booted from <paramref name="bootstrapperDirectory"/>, measured from its files; it must join.</summary>
+    /// <exception cref="MiniNodeRefusedException">The join service refused it (the reason names the PCR).</exception>
+    public async Task<MiniNodeSummary> AddAsync(AttestationVariantDefinition definition, bool controlPlane, string bootstrapperDirectory, CancellationToken ct)
+    {
+        var node = await AddRecordAsync(controlPlane, bootstrapperDirectory, ct).ConfigureAwait(false);
+        _progress($"starting {node.Name} ({node.Address}) from {bootstrapperDirectory}");
+        await MiniNodeLauncher.StartAsync(_root, State, node, SaveAsync, ct).ConfigureAwait(false);
         try
         {
-            var initSecret = RandomNumberGenerator.GetBytes(32);
-            var hash = InitSecretHash.Hash(initSecret);
-            var metadata = Path.Combine(root, "metadata");
-            for (var i = 0; i < count; i++)
-            {
-                var name = $"node-{i}";
-                if (needsTpm)
-                {
-                    progress($"starting swtpm for {name}");
-                    var swtpm = await SwtpmInstance.StartAsync(swtpmExecutable!, name, ct).ConfigureAwait(false);
-                    state.Swtpm.Add(swtpm);
-                    await state.WriteAsync(root, ct).ConfigureAwait(false);
-
-                    // One serialized connection per swtpm, shared by the node's issuer and its cluster-ID register.
-                    var tpm = new SharedTpmConnection(async c => await SwtpmSocketTransport.ConnectAsync(SwtpmInstance.Host, swtpm.Port, c).ConfigureAwait(false));
-                    owned.Add(tpm);
-                    var register = new TpmClusterIdRegister(tpm.OpenAsync);
-                    if (definition.ClusterIdRegister != register.Index)
-                    {
-                        throw new InvalidOperationException(
-                            $"{variant.Name} extends the cluster ID into index {definition.ClusterIdRegister}, a local cluster's software TPM into PCR {register.Index}");
-                    }
-
-                    issuers.Add((definition.CreateIssuer(SoftwareTpm(tpm.OpenAsync)), register));
-                }
-                else
-                {
-                    issuers.Add((definition.CreateIssuer(VariantIssuerServices.None), new InMemoryClusterIdRegister()));
-                }
-            }
-
-            progress("measuring a fresh node");
-            var measurements = await FreshNodeMeasurements.MeasureAsync(issuers[0].Issuer, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(root, "measurements.json"), MeasurementJson.Serialize(measurements), ct).ConfigureAwait(false);
-            var joinConfig = await JoinServicePolicy.PublishAsync(
-                new ConfigMapDirectory(Path.Combine(root, "join-config")), new MeasurementsAttestationConfig(definition, measurements), ct).ConfigureAwait(false);
-            var joinPolicy = await JoinServicePolicy.LoadValidatorAsync(joinConfig, variant, factory, cancellationToken: ct).ConfigureAwait(false);
-            owned.Add(joinPolicy);
-
-            for (var i = 0; i < count; i++)
-            {
-                var options = new BootstrapperNodeOptions
-                {
-                    NodeName = $"node-{i}",
-                    StateDirectory = Path.Combine(root, $"node-{i}"),
-                    InitSecretHash = hash,
-                    JoinRetryInterval = TimeSpan.FromMilliseconds(250),
-                    MetadataFile = metadata,
-                };
-                var (issuer, register) = issuers[i];
-                progress($"starting {options.NodeName}");
-                var node = await BootstrapperNode.StartAsync(
-                    options, issuer, register, NodeTransports.Attested(issuer, joinPolicy),
-                    new MetadataFileJoinEndpointSource(metadata), NullLoggerFactory.Instance, TimeProvider.System, ct).ConfigureAwait(false);
-                nodes.Add(node);
-            }
-
-            progress("init on node-0");
-            var master = MasterSecret.Generate();
-            await master.WriteFileAsync(Path.Combine(root, Init.InitCommand.MasterSecretFileName), ct).ConfigureAwait(false);
-            InitResult init;
-            var validator = factory.Create(new MeasurementsAttestationConfig(definition, measurements));
-            using (var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator] }).CreateChannel(nodes[0].InitAddress))
-            {
-                init = await InitClient.InitAsync(channel, master, RandomNumberGenerator.GetBytes(32), initSecret, "constellation-mini", ct)
-                    .WaitAsync(StepTimeout, ct).ConfigureAwait(false);
-            }
-
-            await SecretFile.WriteNewAsync(Path.Combine(root, Init.InitCommand.KubeconfigFileName), init.Kubeconfig, ct).ConfigureAwait(false);
-            var verifier = factory.Create(new MeasurementsAttestationConfig(
-                definition, definition.ClusterIdRegister is { } index ? measurements.WithClusterId(index, init.ClusterId.Span) : measurements));
-
-            var summary = new List<MiniNodeSummary>();
-            foreach (var node in nodes)
-            {
-                progress($"waiting for {node.Options.NodeName} and verifying it");
-                var role = await node.Activation.Activated.WaitAsync(StepTimeout, ct).ConfigureAwait(false);
-                try
-                {
-                    using var channel = PlainGrpcChannelFactory.Instance.CreateChannel(node.VerifyGrpcAddress);
-                    var result = await VerificationClient.VerifyAsync(channel, verifier, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
-                    summary.Add(new MiniNodeSummary(node.Options.NodeName, role.ToString(), result.Variant.Name, true, null));
-                }
-                catch (AttestationException ex)
-                {
-                    summary.Add(new MiniNodeSummary(node.Options.NodeName, role.ToString(), variant.Name, false, ex.Message));
-                }
-            }
-
-            return summary;
+            return (await VerifyAllAsync(definition, [node], ct).ConfigureAwait(false))[0];
         }
-        finally
+        catch (MiniNodeRefusedException)
         {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync().ConfigureAwait(false);
-            }
-
-            foreach (var (issuer, _) in issuers)
-            {
-                (issuer as IDisposable)?.Dispose();
-            }
-
-            foreach (var item in Enumerable.Reverse(owned))
-            {
-                await item.DisposeAsync().ConfigureAwait(false);
-            }
+            await MiniNodeLauncher.StopAsync(node, SaveAsync).ConfigureAwait(false);
+            throw;
         }
     }
+
+    /// <summary>Stops nodes (bootstrapper, then swtpm), then starts each again: a reset TPM, the measured launch, the daemon.</summary>
+    public async Task<IReadOnlyList<MiniNodeSummary>> RestartAsync(AttestationVariantDefinition definition, IReadOnlyList<MiniNodeRecord> nodes, bool wait, CancellationToken ct)
+    {
+        foreach (var node in nodes)
+        {
+            _progress($"stopping {node.Name}");
+            await MiniNodeLauncher.StopAsync(node, SaveAsync).ConfigureAwait(false);
+        }
+
+        foreach (var node in nodes)
+        {
+            _progress($"starting {node.Name} on a reset TPM");
+            await MiniNodeLauncher.StartAsync(_root, State, node, SaveAsync, ct).ConfigureAwait(false);
+        }
+
+        if (!wait)
+        {
+            await Task.WhenAll(nodes.Select(n => WaitForStatusAsync(n, ct))).ConfigureAwait(false);
+            return Summaries(nodes.ToDictionary(n => n.Name, n => MiniNodeLauncher.StateOf(_root, n) ?? "starting"));
+        }
+
+        return await VerifyAllAsync(definition, nodes, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every process the cluster started and removes its namespaces; returns what it did.</summary>
+    public async Task<IReadOnlyList<string>> DownAsync(CancellationToken ct)
+    {
+        var done = new List<string>();
+        foreach (var node in State.Nodes)
+        {
+            var pids = new[] { node.Bootstrapper, node.Swtpm }.OfType<DetachedProcess>().Where(p => p.IsRunning).Select(p => p.Pid).ToList();
+            await MiniNodeLauncher.StopAsync(node, SaveAsync).ConfigureAwait(false);
+            if (pids.Count > 0)
+            {
+                done.Add($"stopped {node.Name} (pids {string.Join(", ", pids)})");
+            }
+        }
+
+        done.AddRange((await State.Network.RemoveAsync(ct).ConfigureAwait(false)).Select(r => "removed " + r));
+        return done;
+    }
+
+    /// <summary>Waits until the nodes are members (initialized or joined), then verifies each with a fresh nonce and the cluster ID folded in.</summary>
+    private async Task<IReadOnlyList<MiniNodeSummary>> VerifyAllAsync(AttestationVariantDefinition definition, IReadOnlyList<MiniNodeRecord> nodes, CancellationToken ct)
+    {
+        await Task.WhenAll(nodes.Select(n => WaitForStateAsync(n, ["initialized", "joined"], ct))).ConfigureAwait(false);
+        var config = LoadConfig(definition);
+        var clusterId = Convert.FromHexString((await File.ReadAllTextAsync(Path.Combine(_root, "cluster-id"), ct).ConfigureAwait(false)).Trim());
+        if (definition.ClusterIdRegister is { } index)
+        {
+            config = config.WithMeasurements(config.Measurements.WithClusterId(index, clusterId));
+        }
+
+        using var variants = new CliVariants();
+        var verifier = ClusterAttestation.CreateValidator(config, variants);
+        var results = new Dictionary<string, string>();
+        foreach (var node in nodes)
+        {
+            _progress($"verifying {node.Name}");
+            try
+            {
+                using var channel = PlainGrpcChannelFactory.Instance.CreateChannel(node.VerifyEndpoint);
+                await VerificationClient.VerifyAsync(channel, verifier, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+                results[node.Name] = "ok";
+            }
+            catch (AttestationException ex)
+            {
+                results[node.Name] = "FAILED: " + ex.Message;
+            }
+        }
+
+        return Summaries(results);
+    }
+
+    private List<MiniNodeSummary> Summaries(Dictionary<string, string> verify) =>
+        State.Nodes.Where(n => verify.ContainsKey(n.Name))
+            .Select(n => new MiniNodeSummary(n.Name, n.Role, n.Bootstrapper?.Pid, n.InitEndpoint, n.VerifyEndpoint, verify[n.Name]))
+            .ToList();
+
+    private async Task<MiniNodeRecord> AddRecordAsync(bool controlPlane, string bootstrapperDirectory, CancellationToken ct)
+    {
+        var index = State.Nodes.Count;
+        var node = new MiniNodeRecord
+        {
+            Name = State.NextNodeName(),
+            Index = index,
+            ControlPlane = controlPlane,
+            Address = State.Network.NodeAddress(index),
+            Namespace = State.Network.NodeNamespace(index),
+            BootstrapperDirectory = bootstrapperDirectory,
+        };
+        State.Nodes.Add(node);
+        await SaveAsync().ConfigureAwait(false);
+        await State.Network.AddNodeAsync(index, SaveAsync, ct).ConfigureAwait(false);
+        return node;
+    }
+
+    private Task WaitForStatusAsync(MiniNodeRecord node, CancellationToken ct) =>
+        WaitForStateAsync(node, ["awaiting-init", "joining", "rejoining", "recovering", "initialized", "joined"], ct);
+
+    /// <summary>Polls the node's status.json until its state is one of <paramref name="states"/>; fails early when the daemon died, failed, or was refused.</summary>
+    private async Task WaitForStateAsync(MiniNodeRecord node, string[] states, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + StepTimeout;
+        while (true)
+        {
+            var state = MiniNodeLauncher.StateOf(_root, node);
+            if (state is not null && states.Contains(state))
+            {
+                return;
+            }
+
+            if (node.Bootstrapper is not { IsRunning: true })
+            {
+                throw new IOException($"{node.Name}: constellation-bootstrapper exited (log: {MiniNodeLauncher.Tail(_root, node)})");
+            }
+
+            if (state == "failed")
+            {
+                throw new IOException($"{node.Name}: failed: {MiniNodeLauncher.Tail(_root, node)}");
+            }
+
+            if (RefusalOf(node) is { } refusal)
+            {
+                throw new MiniNodeRefusedException($"{node.Name}: the join service refused it: {refusal}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{node.Name}: expected state {string.Join(" or ", states)} within {StepTimeout.TotalSeconds} s, got {state ?? "no status"} (log: {MiniNodeLauncher.Tail(_root, node)})");
+            }
+
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The join service's reason for refusing this node's attestation, from the control planes' logs (the aTLS handshake
+    /// is refused before any request, so the node itself only sees a reset connection), with the PCRs it names.
+    /// </summary>
+    private string? RefusalOf(MiniNodeRecord node)
+    {
+        var pattern = new Regex($@"aTLS (?:client|handshake with) {Regex.Escape(node.Address)}:\d+ rejected: (?<reason>.*)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        foreach (var plane in State.Nodes.Where(n => n.ControlPlane && n.Name != node.Name))
+        {
+            var path = MiniLayout.BootstrapperLog(_root, plane.Name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                // Only lines of this start: the log timestamp leads each line (ISO 8601, UTC).
+                if (pattern.Match(line) is { Success: true } match
+                    && DateTime.TryParse(line.Split(' ', 2)[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                    && at >= node.StartedUtc)
+                {
+                    var reason = match.Groups["reason"].Value;
+                    var pcrs = Regex.Matches(reason, @"at index (\d+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)).Select(m => "PCR " + m.Groups[1].Value).Distinct().ToList();
+                    return pcrs.Count > 0 ? $"{string.Join(", ", pcrs)} {(pcrs.Count == 1 ? "differs" : "differ")} from the cluster's measurements ({reason})" : reason;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private AttestationConfig LoadConfig(AttestationVariantDefinition definition)
+    {
+        var path = MiniLayout.ConfigFile(_root);
+        return File.Exists(path)
+            ? ConstellationConfigFile.Parse(File.ReadAllText(path), CliVariants.Registry).Attestation
+            : new MeasurementsAttestationConfig(definition, MeasurementSet.Empty);
+    }
+
+    private async Task WriteConfigFileAsync(AttestationVariantDefinition definition, MeasurementSet measurements, CancellationToken ct)
+    {
+        string yaml;
+        try
+        {
+            yaml = ConstellationConfigFile.Generate(CloudProvider.Qemu, definition.Variant);
+        }
+        catch (ArgumentException)
+        {
+            // A variant no provider offers (dummy): no configuration file; init and verify take --variant.
+            return;
+        }
+
+        await File.WriteAllTextAsync(MiniLayout.ConfigFile(_root), ConstellationConfigFile.WithMeasurements(yaml, measurements), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The cluster-wide node configuration (the nodes' "initrd", measured into PCR 9); per-node settings come from the environment, as metadata would.</summary>
+    private byte[] BootConfiguration(AttestationVariantDefinition definition, string initSecretHash)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("Bootstrapper");
+            json.WriteString("Variant", definition.Variant.Name);
+            json.WriteString("InitSecretHash", initSecretHash);
+            json.WriteString("AttestationConfig", Path.Combine(MiniLayout.JoinConfig(_root), JoinServicePolicy.AttestationConfigFileName));
+            json.WriteString("MapStateDisk", "false");
+            json.WriteString("RetryIntervalSeconds", "1");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
 }
+
+/// <summary>The join service refused a node.</summary>
+internal sealed class MiniNodeRefusedException(string message) : Exception(message);

@@ -14,11 +14,10 @@ using Spectre.Console;
 namespace Constellation.Cli.Commands.Cluster;
 
 /// <summary>
-/// <c>constellation mini up --nodes N</c> / <c>mini down</c>: a local attested cluster on loopback. The nodes run inside
-/// this process; with the default <c>qemu-vtpm</c> variant each attests with its own <c>swtpm</c> (started by this
-/// command, PIDs in <c>mini-state.json</c>); <c>up</c> inits the first node, lets the others join, verifies every node,
-/// prints a summary and stops the nodes (the swtpm instances keep their state until <c>down</c>); <c>down</c> stops the
-/// swtpm processes and removes their state and the cluster directory.
+/// <c>constellation mini up|status|add|restart|logs|down</c>: a local attested cluster whose nodes are their own
+/// <c>constellation-bootstrapper</c> processes (each with its own swtpm, measured launch and state directory, in its own
+/// network namespace where the machine allows) that keep running after <c>up</c> returns; <c>down</c> stops every
+/// process and removes every namespace it made. The work is in <see cref="MiniCluster"/>.
 /// </summary>
 public static class MiniCommand
 {
@@ -26,95 +25,222 @@ public static class MiniCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var mini = new Command("mini", "Run a local attested cluster on this machine.");
+        var mini = new Command("mini", "Run a local attested cluster on this machine (nodes keep running until `mini down`).");
         mini.Subcommands.Add(CreateUp());
+        mini.Subcommands.Add(CreateStatus());
+        mini.Subcommands.Add(CreateAdd());
+        mini.Subcommands.Add(CreateRestart());
+        mini.Subcommands.Add(CreateLogs());
         mini.Subcommands.Add(CreateDown());
         return mini;
     }
 
     private static Option<string> DirectoryOption() => new("--dir")
     {
-        Description = "The cluster directory (node state, kubeconfig, master secret, mini-state.json).",
+        Description = "The cluster directory (node state, logs, constellation-conf.yaml, kubeconfig, master secret, mini-state.json).",
         DefaultValueFactory = _ => Path.Combine(Directory.GetCurrentDirectory(), "constellation-mini"),
+    };
+
+    private static Option<string?> BootstrapperDirectoryOption() => new("--bootstrapper-dir")
+    {
+        Description = "The published node image (constellation-bootstrapper and constellation-cluster-services; default: artifacts/node-image from scripts/node-image.sh).",
     };
 
     private static Command CreateUp()
     {
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes (the first initialises the cluster).", DefaultValueFactory = _ => 3 };
+        var controlPlanes = new Option<int>("--control-planes") { Description = "How many of them are control planes (the first K).", DefaultValueFactory = _ => 1 };
         var variantOption = new Option<string>("--variant")
         {
-            Description = "A variant whose issuer runs on a software TPM (qemu-vtpm: each node on its own swtpm) or on nothing (dummy).",
+            Description = "A variant whose issuer runs on a software TPM (qemu-vtpm: each node on its own swtpm, measured at launch) or on nothing (dummy).",
             DefaultValueFactory = _ => AttestationVariant.QemuVtpm.Name,
         };
-        var swtpmOption = new Option<string?>("--swtpm") { Description = "The swtpm executable (default: swtpm on PATH)." };
-        var json = new Option<bool>("--json") { Description = "Print a JSON summary: each node's name, role, variant and verify result." };
+        var noInit = new Option<bool>("--no-init") { Description = "Start the nodes but do not init (run `constellation init` against node-0 yourself)." };
+        var json = new Option<bool>("--json") { Description = "Print {\"nodes\":[{name, role, pid, initEndpoint, verifyEndpoint, verify}]}." };
+        var network = new Option<string?>("--network") { Description = "netns (a namespace per node; default where the machine allows) or loopback (a 127.x.y.z per node)." };
+        var bootstrapperDir = BootstrapperDirectoryOption();
         var dir = DirectoryOption();
-        var command = new Command("up", "Start N nodes, init the first, join the others and verify every node.") { nodes, variantOption, swtpmOption, json, dir };
+        var command = new Command("up", "Start N nodes, init the first, wait until all joined, verify each, and leave them running.")
+        {
+            nodes, controlPlanes, variantOption, noInit, json, network, bootstrapperDir, dir,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var count = parse.GetValue(nodes);
-            if (count < 1)
-            {
-                await error.WriteLineAsync($"mini up: --nodes: expected at least 1, got {count}").ConfigureAwait(false);
-                return ExitCodes.UnusableInput;
-            }
-
-            AttestationVariantDefinition definition;
+            var root = Path.GetFullPath(parse.GetValue(dir)!);
             try
             {
-                definition = CliVariants.Parse(parse.GetValue(variantOption)!, "--variant");
+                var count = parse.GetValue(nodes);
+                var planes = parse.GetValue(controlPlanes);
+                if (count < 1)
+                {
+                    throw new UnusableInputException($"--nodes: expected at least 1, got {count}", "pass --nodes 1 or more");
+                }
+
+                if (planes < 1 || planes > count)
+                {
+                    throw new UnusableInputException($"--control-planes: expected 1 to {count}, got {planes}", "the first node is a control plane");
+                }
+
+                var definition = CliVariants.Parse(parse.GetValue(variantOption)!, "--variant");
+
+                // Each node gets a software TPM and nothing else: the variant runs here if its issuer can be built from that.
+                var (issuing, needsTpm) = MiniCluster.Issuing(definition);
+                if (!issuing.IsAvailable)
+                {
+                    throw new UnusableInputException(
+                        $"--variant {definition.Variant.Name}: a local cluster's nodes cannot issue it ({issuing.Reason})",
+                        "a local cluster offers each node a software TPM; run `constellation variants` to see what can be issued");
+                }
+
+                if (needsTpm && !OnPath("swtpm"))
+                {
+                    throw new UnusableInputException($"swtpm is not installed; {definition.Variant.Name} nodes need one software TPM each", "apt-get install swtpm swtpm-tools, or run with --variant dummy");
+                }
+
+                var bootstrapper = MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir), "--bootstrapper-dir");
+                if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+                {
+                    throw new UnusableInputException($"cluster directory {root} is not empty", $"run `constellation mini down --dir {root}` first");
+                }
+
+                var mode = await NetworkModeAsync(parse.GetValue(network), error, ct).ConfigureAwait(false);
+                Directory.CreateDirectory(root);
+                var state = new MiniClusterState
+                {
+                    Variant = definition.Variant.Name,
+                    MeasuredLaunch = needsTpm,
+                    BootstrapperDirectory = bootstrapper,
+                    Network = await MiniNetwork.CreateAsync(mode, ct).ConfigureAwait(false),
+                };
+                var cluster = new MiniCluster(root, state, Progress(error, parse.GetValue(json)));
+                var summary = await cluster.UpAsync(definition, count, planes, !parse.GetValue(noInit), ct).ConfigureAwait(false);
+                await WriteSummaryAsync(parse.InvocationConfiguration.Output, summary, parse.GetValue(json), root, state).ConfigureAwait(false);
+                return summary.All(s => s.Verify is "ok" or "not initialized") ? ExitCodes.Success : ExitCodes.Rejected;
             }
             catch (UnusableInputException ex)
             {
                 await error.WriteLineAsync($"mini up: {ex.ToOneLine()}").ConfigureAwait(false);
                 return ExitCodes.UnusableInput;
             }
-
-            // Each node gets a software TPM and nothing else: the variant runs here if its issuer can be built from that.
-            var (issuing, needsTpm) = MiniCluster.Issuing(definition);
-            if (!issuing.IsAvailable)
+            catch (Exception ex) when (IsRuntimeFailure(ex))
             {
-                await error.WriteLineAsync(
-                    $"mini up: --variant {definition.Variant.Name}: a local cluster's nodes cannot issue it ({issuing.Reason}). Hint: a local cluster offers each node a software TPM; run `constellation variants` to see what can be issued.").ConfigureAwait(false);
-                return ExitCodes.UnusableInput;
-            }
-
-            string? swtpm = null;
-            if (needsTpm && (swtpm = SwtpmInstance.Find(parse.GetValue(swtpmOption))) is null)
-            {
-                var where = parse.GetValue(swtpmOption) is { } given ? $"{given} does not exist" : "it is not on PATH";
-                await error.WriteLineAsync($"mini up: swtpm is not installed ({where}); {definition.Variant.Name} nodes need one software TPM each. Hint: apt-get install swtpm swtpm-tools, or run with --variant dummy.").ConfigureAwait(false);
-                return ExitCodes.UnusableInput;
-            }
-
-            var root = Path.GetFullPath(parse.GetValue(dir)!);
-            if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
-            {
-                await error.WriteLineAsync($"mini up: cluster directory {root} is not empty. Hint: run `constellation mini down --dir {root}` first.").ConfigureAwait(false);
-                return ExitCodes.UnusableInput;
-            }
-
-            Directory.CreateDirectory(root);
-            try
-            {
-                var summary = await MiniCluster.RunAsync(root, count, definition, swtpm, _ => { }, ct).ConfigureAwait(false);
-                await WriteSummaryAsync(parse.InvocationConfiguration.Output, summary, parse.GetValue(json), root).ConfigureAwait(false);
-                return summary.All(s => s.Verified) ? ExitCodes.Success : ExitCodes.Rejected;
-            }
-            catch (Exception ex) when (ex is InitFailedException or TimeoutException or IOException or Grpc.Core.RpcException or AttestationException or InvalidOperationException)
-            {
-                await error.WriteLineAsync($"mini up failed: {ex.Message}. Hint: see {root}; run `constellation mini down --dir {root}` to clean up.").ConfigureAwait(false);
+                await error.WriteLineAsync($"mini up failed: {ex.Message}. Hint: see the logs with `constellation mini logs NODE --dir {root}`; clean up with `constellation mini down --dir {root}`.").ConfigureAwait(false);
                 return ExitCodes.Rejected;
             }
         });
         return command;
     }
 
+    private static Command CreateStatus()
+    {
+        var json = new Option<bool>("--json") { Description = "Print {\"nodes\":[{name, role, state, pid, initEndpoint, verifyEndpoint}]}." };
+        var dir = DirectoryOption();
+        var command = new Command("status", "Show each node: running / joined / stopped, pid, endpoints.") { json, dir };
+        command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "status", async (root, state) =>
+        {
+            var rows = state.Nodes.Select(n =>
+            {
+                var running = n.Bootstrapper is { IsRunning: true };
+                var reported = MiniNodeLauncher.StateOf(root, n);
+                return new MiniStatusNodeJson(
+                    n.Name,
+                    n.Role,
+                    running ? reported ?? "starting" : "stopped",
+                    running ? n.Bootstrapper!.Pid : null,
+                    n.InitEndpoint,
+                    n.VerifyEndpoint,
+                    n.Namespace);
+            }).ToList();
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(new MiniStatusJson(rows), CliJsonContext.Default.MiniStatusJson)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var table = new Table().AddColumns("Node", "Role", "State", "PID", "Init", "Verify");
+            foreach (var row in rows)
+            {
+                table.AddRow(row.Name, row.Role, row.State, row.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", row.InitEndpoint, row.VerifyEndpoint);
+            }
+
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
+            return ExitCodes.Success;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command CreateAdd()
+    {
+        var controlPlane = new Option<bool>("--control-plane") { Description = "Add a control-plane node (default: a worker)." };
+        var bootstrapperDir = BootstrapperDirectoryOption();
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var dir = DirectoryOption();
+        var command = new Command("add", "Add a node, measured from the files of its --bootstrapper-dir (another build is refused by the join service, naming the PCR).")
+        {
+            controlPlane, bootstrapperDir, json, dir,
+        };
+        command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "add", async (root, state) =>
+        {
+            var definition = CliVariants.Parse(state.Variant, "mini-state.json variant");
+            var bootstrapper = MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir) ?? state.BootstrapperDirectory, "--bootstrapper-dir");
+            var cluster = new MiniCluster(root, state, Progress(parse.InvocationConfiguration.Error, parse.GetValue(json)));
+            var summary = await cluster.AddAsync(definition, parse.GetValue(controlPlane), bootstrapper, ct).ConfigureAwait(false);
+            await WriteSummaryAsync(parse.InvocationConfiguration.Output, [summary], parse.GetValue(json), root, state).ConfigureAwait(false);
+            return summary.Verify == "ok" ? ExitCodes.Success : ExitCodes.Rejected;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command CreateRestart()
+    {
+        var node = new Argument<string?>("NODE") { Description = "The node to restart (e.g. node-2).", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Stop every node, then start every node (a whole-cluster restart; recover node-0 with `constellation recover`)." };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the daemons run, without waiting until they rejoined." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var dir = DirectoryOption();
+        var command = new Command("restart", "Stop a node, reset its TPM, measure and start it again: it rejoins with its state disk.") { node, all, noWait, json, dir };
+        command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "restart", async (root, state) =>
+        {
+            var definition = CliVariants.Parse(state.Variant, "mini-state.json variant");
+            // --all: the nodes that run (a node `mini add` refused stays stopped).
+            var targets = parse.GetValue(all)
+                ? state.Nodes.Where(n => n.Bootstrapper is not null).ToList()
+                : [state.Node(parse.GetValue(node) ?? throw new UnusableInputException("NODE: expected a node name, got none", "pass a node name or --all"))];
+            var cluster = new MiniCluster(root, state, Progress(parse.InvocationConfiguration.Error, parse.GetValue(json)));
+            var summary = await cluster.RestartAsync(definition, targets, !parse.GetValue(noWait), ct).ConfigureAwait(false);
+            await WriteSummaryAsync(parse.InvocationConfiguration.Output, summary, parse.GetValue(json), root, state).ConfigureAwait(false);
+            return summary.Any(s => s.Verify.StartsWith("FAILED", StringComparison.Ordinal)) ? ExitCodes.Rejected : ExitCodes.Success;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command CreateLogs()
+    {
+        var node = new Argument<string>("NODE") { Description = "The node (e.g. node-0)." };
+        var dir = DirectoryOption();
+        var command = new Command("logs", "Print a node's bootstrapper log (and its cluster services', which log into it).") { node, dir };
+        command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "logs", async (root, state) =>
+        {
+            var record = state.Node(parse.GetValue(node)!);
+            var path = MiniLayout.BootstrapperLog(root, record.Name);
+            if (File.Exists(path))
+            {
+                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream);
+                await parse.InvocationConfiguration.Output.WriteAsync(await reader.ReadToEndAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
     private static Command CreateDown()
     {
         var dir = DirectoryOption();
-        var command = new Command("down", "Stop the local cluster's swtpm processes and remove its directories.") { dir };
+        var command = new Command("down", "Stop every process the cluster started, remove its namespaces and its directory.") { dir };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -125,46 +251,111 @@ public static class MiniCommand
                 return ExitCodes.Success;
             }
 
-            MiniState? state;
-            try
+            return await WithClusterAsync(parse, dir, "down", async (_, state) =>
             {
-                state = await MiniState.ReadAsync(root, ct).ConfigureAwait(false);
-            }
-            catch (JsonException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(
-                    $"mini down: {MiniState.PathIn(root)} is unreadable: {ex.Message}. Hint: stop its swtpm processes by hand, then remove {root}.").ConfigureAwait(false);
-                return ExitCodes.UnusableInput;
-            }
+                foreach (var line in await new MiniCluster(root, state, _ => { }).DownAsync(ct).ConfigureAwait(false))
+                {
+                    await output.WriteLineAsync(line).ConfigureAwait(false);
+                }
 
-            foreach (var swtpm in state?.Swtpm ?? [])
-            {
-                await swtpm.StopAsync().ConfigureAwait(false);
-                await output.WriteLineAsync($"stopped swtpm of {swtpm.Node} (pid {swtpm.Pid}) and removed {swtpm.StateDirectory}").ConfigureAwait(false);
-            }
-
-            Directory.Delete(root, recursive: true);
-            await output.WriteLineAsync($"removed {root}").ConfigureAwait(false);
-            return ExitCodes.Success;
+                Directory.Delete(root, recursive: true);
+                await output.WriteLineAsync($"removed {root}").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task WriteSummaryAsync(TextWriter output, IReadOnlyList<MiniNodeSummary> summary, bool json, string root)
+    private static async Task<int> WithClusterAsync(ParseResult parse, Option<string> dir, string name, Func<string, MiniClusterState, Task<int>> action)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        var root = Path.GetFullPath(parse.GetValue(dir)!);
+        try
+        {
+            MiniClusterState? state;
+            try
+            {
+                state = MiniClusterState.Read(root);
+            }
+            catch (JsonException ex)
+            {
+                throw new UnusableInputException($"{MiniClusterState.PathIn(root)} is unreadable: {ex.Message}", $"stop its processes by hand, then remove {root}");
+            }
+
+            return state is null
+                ? throw new UnusableInputException($"{root}: no local cluster ({MiniClusterState.FileName} is missing)", "pass the --dir of `mini up`")
+                : await action(root, state).ConfigureAwait(false);
+        }
+        catch (UnusableInputException ex)
+        {
+            await error.WriteLineAsync($"mini {name}: {ex.ToOneLine()}").ConfigureAwait(false);
+            return ExitCodes.UnusableInput;
+        }
+        catch (MiniNodeRefusedException ex)
+        {
+            await error.WriteLineAsync($"mini {name}: {ex.Message}. Hint: the node's measurements differ from the cluster's (constellation-conf.yaml); it was stopped.").ConfigureAwait(false);
+            return ExitCodes.Rejected;
+        }
+        catch (Exception ex) when (IsRuntimeFailure(ex))
+        {
+            await error.WriteLineAsync($"mini {name} failed: {ex.Message}. Hint: see `constellation mini logs NODE --dir {root}`.").ConfigureAwait(false);
+            return ExitCodes.Rejected;
+        }
+    }
+
+    private static bool IsRuntimeFailure(Exception ex) =>
+        ex is InitFailedException or TimeoutException or IOException or Grpc.Core.RpcException or AttestationException or InvalidOperationException or UnauthorizedAccessException;
+
+    private static async Task<string> NetworkModeAsync(string? requested, TextWriter error, CancellationToken ct)
+    {
+        if (requested is not (null or MiniNetwork.Netns or MiniNetwork.Loopback))
+        {
+            throw new UnusableInputException($"--network: expected netns or loopback, got {requested}", "use --network loopback where network namespaces are unavailable");
+        }
+
+        if (requested == MiniNetwork.Loopback)
+        {
+            return MiniNetwork.Loopback;
+        }
+
+        if (await MiniNetwork.ProbeNetnsAsync(ct).ConfigureAwait(false) is { } problem)
+        {
+            if (requested == MiniNetwork.Netns)
+            {
+                throw new UnusableInputException($"--network netns: this machine cannot make network namespaces ({problem})", "run as root on Linux, or use --network loopback");
+            }
+
+            await error.WriteLineAsync($"mini up: network namespaces are unavailable ({problem}); the nodes run on loopback").ConfigureAwait(false);
+            return MiniNetwork.Loopback;
+        }
+
+        return MiniNetwork.Netns;
+    }
+
+    private static Action<string> Progress(TextWriter error, bool quiet) => quiet ? _ => { } : line => error.WriteLine("… " + line);
+
+    private static bool OnPath(string executable) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/bin", "/usr/sbin", "/usr/local/bin"]).Any(d => File.Exists(Path.Combine(d, executable)));
+
+    private static async Task WriteSummaryAsync(TextWriter output, IReadOnlyList<MiniNodeSummary> summary, bool json, string root, MiniClusterState state)
     {
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(summary.Select(s => new MiniNodeJson(s.Name, s.Role, s.Variant, s.Verified, s.Error)).ToList(), CliJsonContext.Default.ListMiniNodeJson)).ConfigureAwait(false);
+            var nodes = summary.Select(s => new MiniUpNodeJson(s.Name, s.Role, s.Pid, s.InitEndpoint, s.VerifyEndpoint, s.Verify)).ToList();
+            await output.WriteLineAsync(JsonSerializer.Serialize(new MiniUpJson(nodes), CliJsonContext.Default.MiniUpJson)).ConfigureAwait(false);
             return;
         }
 
-        var table = new Table().AddColumns("Node", "Role", "Variant", "Verify");
+        var table = new Table().AddColumns("Node", "Role", "PID", "Init", "Verify endpoint", "Verify");
         foreach (var node in summary)
         {
-            table.AddRow(node.Name, node.Role, node.Variant, node.Verified ? "ok" : Markup.Escape($"FAILED: {node.Error}"));
+            table.AddRow(node.Name, node.Role, node.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", node.InitEndpoint, node.VerifyEndpoint, Markup.Escape(node.Verify));
         }
 
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
-        await output.WriteLineAsync($"Kubeconfig and master secret (0600) in {root}; stop with `constellation mini down --dir {root}`.").ConfigureAwait(false);
+        await output.WriteLineAsync($"The nodes keep running ({state.Network.Mode}). Config: {MiniLayout.ConfigFile(root)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Next: constellation verify --endpoint {summary[0].VerifyEndpoint} --config {MiniLayout.ConfigFile(root)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"      constellation mini status --dir {root}; constellation mini down --dir {root}").ConfigureAwait(false);
     }
 }

@@ -1,4 +1,15 @@
+using System.Collections.Generic;
+
 namespace Constellation.Cli.Commands.Cluster;
 
-/// <summary>One node in <c>constellation mini up --json</c>.</summary>
-internal sealed record MiniNodeJson(string Name, string Role, string Variant, bool Verified, string? Error);
+/// <summary><c>constellation mini up --json</c>: every node with its verification result.</summary>
+internal sealed record MiniUpJson(IReadOnlyList<MiniUpNodeJson> Nodes);
+
+/// <summary>One node of <c>mini up --json</c>.</summary>
+internal sealed record MiniUpNodeJson(string Name, string Role, int? Pid, string InitEndpoint, string VerifyEndpoint, string Verify);
+
+/// <summary><c>constellation mini status --json</c>: every node's state.</summary>
+internal sealed record MiniStatusJson(IReadOnlyList<MiniStatusNodeJson> Nodes);
+
+/// <summary>One node of <c>mini status --json</c>.</summary>
+internal sealed record MiniStatusNodeJson(string Name, string Role, string State, int? Pid, string InitEndpoint, string VerifyEndpoint, string? Namespace);

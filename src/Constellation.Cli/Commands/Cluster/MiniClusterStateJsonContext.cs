@@ -4,5 +4,5 @@ namespace Constellation.Cli.Commands.Cluster;
 
 /// <summary>The mini state file's JSON (member names as the properties, indented), by the source generator (Native AOT).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(MiniState))]
-internal sealed partial class MiniStateJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(MiniClusterState))]
+internal sealed partial class MiniClusterStateJsonContext : JsonSerializerContext;

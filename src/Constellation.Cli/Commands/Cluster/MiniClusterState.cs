@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Constellation.Cli.Commands.Cluster;
+
+/// <summary>
+/// <c>&lt;dir&gt;/mini-state.json</c>: everything <c>mini</c> made outside the cluster directory or that outlives the
+/// CLI (namespaces, host interfaces, every process by PID and start time), rewritten (atomically) before each thing is
+/// made, so <c>mini down</c> removes exactly that even after a crash.
+/// </summary>
+internal sealed class MiniClusterState
+{
+    public const string FileName = "mini-state.json";
+
+    public string Variant { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets whether the variant's nodes run on a software TPM each (and get a measured launch).</summary>
+    public bool MeasuredLaunch { get; set; }
+
+    /// <summary>Gets or sets the bootstrapper directory the cluster's expected measurements were computed from.</summary>
+    public string BootstrapperDirectory { get; set; } = string.Empty;
+
+    public MiniNetwork Network { get; set; } = new();
+
+    public List<MiniNodeRecord> Nodes { get; set; } = [];
+
+    public static string PathIn(string root) => Path.Combine(root, FileName);
+
+    public static MiniClusterState? Read(string root)
+    {
+        var path = PathIn(root);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var bytes = InputFile.ReadBytes(path, "mini state", InputCap.ConfigFile);
+        return JsonSerializer.Deserialize(bytes, MiniClusterStateJsonContext.Default.MiniClusterState) ?? throw new JsonException($"{path}: empty state");
+    }
+
+    public MiniNodeRecord Node(string name) =>
+        Nodes.FirstOrDefault(n => n.Name == name)
+        ?? throw new UnusableInputException($"node {name}: not in this cluster (nodes: {string.Join(", ", Nodes.Select(n => n.Name))})", "see `constellation mini status`");
+
+    public string NextNodeName() => "node-" + Nodes.Count.ToString(CultureInfo.InvariantCulture);
+
+    public async Task WriteAsync(string root, CancellationToken cancellationToken)
+    {
+        var path = PathIn(root);
+        var temporary = path + ".tmp";
+        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(this, MiniClusterStateJsonContext.Default.MiniClusterState), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+/// <summary>One node as recorded: where it lives and which processes are its.</summary>
+internal sealed class MiniNodeRecord
+{
+    public string Name { get; set; } = string.Empty;
+
+    public int Index { get; set; }
+
+    public bool ControlPlane { get; set; }
+
+    public string Address { get; set; } = string.Empty;
+
+    public string? Namespace { get; set; }
+
+    /// <summary>Gets or sets the published bootstrapper directory this node boots (and is measured from).</summary>
+    public string BootstrapperDirectory { get; set; } = string.Empty;
+
+    public DetachedProcess? Swtpm { get; set; }
+
+    public DetachedProcess? Bootstrapper { get; set; }
+
+    /// <summary>Gets or sets when the bootstrapper was last started (log lines before it belong to an earlier start).</summary>
+    public DateTime StartedUtc { get; set; }
+
+    public string Role => ControlPlane ? "control-plane" : "worker";
+
+    public string InitEndpoint => $"{Address}:9000";
+
+    public string VerifyEndpoint => $"{Address}:30081";
+
+    public string JoinEndpoint => $"{Address}:30090";
+
+    public string RecoveryEndpoint => $"{Address}:9999";
+}
+
+/// <summary>The files of a cluster directory.</summary>
+internal static class MiniLayout
+{
+    public static string BootConfiguration(string root) => Path.Combine(root, "boot", "bootstrapper.json");
+
+    public static string JoinConfig(string root) => Path.Combine(root, "join-config");
+
+    public static string ConfigFile(string root) => Path.Combine(root, Attestation.Config.ConstellationConfigFile.DefaultFileName);
+
+    public static string InitSecret(string root) => Path.Combine(root, "init-secret");
+
+    public static string NodeDirectory(string root, string node) => Path.Combine(root, "nodes", node);
+
+    public static string StateDirectory(string root, string node) => Path.Combine(NodeDirectory(root, node), "state");
+
+    public static string TpmDirectory(string root, string node) => Path.Combine(NodeDirectory(root, node), "tpm");
+
+    public static string TpmSocket(string root, string node) => Path.Combine(TpmDirectory(root, node), "sock");
+
+    public static string EventLog(string root, string node) => Path.Combine(NodeDirectory(root, node), "event-log.bin");
+
+    public static string BootstrapperLog(string root, string node) => Path.Combine(NodeDirectory(root, node), "bootstrapper.log");
+
+    public static string SwtpmLog(string root, string node) => Path.Combine(NodeDirectory(root, node), "swtpm.log");
+
+    public static string StatusFile(string root, string node) => Path.Combine(StateDirectory(root, node), "status.json");
+}
