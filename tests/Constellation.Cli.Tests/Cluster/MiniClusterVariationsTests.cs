@@ -39,7 +39,8 @@ public class MiniClusterVariationsTests
                 : await CliRunner.RunAsync("verify", "--endpoint", nodes[1].GetProperty("verifyEndpoint").GetString()!, "--config", Path.Combine(dir, "constellation-conf.yaml"));
             verify.ExitCode.Should().Be(0, verify.Error);
 
-            (await CliRunner.RunAsync("mini", "down", "--dir", dir).WaitAsync(Bound)).ExitCode.Should().Be(0);
+            var down = await CliRunner.RunAsync("mini", "down", "--dir", dir).WaitAsync(Bound);
+            down.ExitCode.Should().Be(0, down.Error);
             await Task.Delay(200);
             pids.Should().OnlyContain(p => !File.Exists($"/proc/{p}/cmdline") || File.ReadAllText($"/proc/{p}/cmdline").Length == 0);
         }

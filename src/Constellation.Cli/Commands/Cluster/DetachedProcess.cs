@@ -76,14 +76,51 @@ internal sealed record DetachedProcess(int Pid, ulong StartTicks)
             _ = Kill(-Pid, SigKill);
         }
 
-        // Other members of the group (a child the process left behind) go too; the group ID is ours.
+        // Other members of the group (a child the process left behind) go too; the group ID is ours. Wait until none
+        // is left, not just the leader: a child still exiting may hold files in the directory `down` removes next.
         _ = Kill(-Pid, SigKill);
-        for (var i = 0; i < 100 && IsRunning; i++)
+        for (var i = 0; i < 100 && (IsRunning || GroupHasMembers(Pid)); i++)
         {
             await Task.Delay(50).ConfigureAwait(false);
         }
 
         return graceful;
+    }
+
+    /// <summary>Whether any live process (not a zombie) is in process group <paramref name="group"/>.</summary>
+    internal static bool GroupHasMembers(int group)
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(entry, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            // After "pid (comm) ": state ppid pgrp ...
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 2 && fields[0] is not ("Z" or "X")
+                && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pgrp) && pgrp == group)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The kernel start time (clock ticks since boot) of a running process, or null when it does not exist or is a zombie.</summary>
