@@ -1,7 +1,11 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Config;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Common.Vtpm;
 
@@ -45,8 +49,24 @@ public sealed class AzureTrustedLaunchVariant : VtpmVariantDefinition
     }
 
     /// <inheritdoc />
-    public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        NoIssuer("the vTPM of an Azure Trusted Launch VM");
+    public override VariantCapability GetIssuerCapability(VariantIssuerServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return Needs(services.OpenTpm, "issuing", "the vTPM of an Azure Trusted Launch VM (VariantIssuerServices.OpenTpm)", nameof(VariantIssuerServices.OpenTpm))
+            .And(Needs(services.AzureAkCa, "issuing", "a client for the AK certificate's issuing CA (VariantIssuerServices.AzureAkCa)", nameof(VariantIssuerServices.AzureAkCa)));
+    }
+
+    /// <summary>Creates an azure-trustedlaunch issuer.</summary>
+    /// <param name="openTpm">Opens a transport to the vTPM (one per issue).</param>
+    /// <param name="ca">Fetches the AK certificate's issuing CA.</param>
+    /// <param name="options">vTPM issuer options (event log), or <see langword="null"/> for defaults.</param>
+    /// <returns>The issuer.</returns>
+    public static VtpmIssuer CreateIssuer(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm, AzureAkCaClient ca, VtpmIssuerOptions? options = null) =>
+        new(Instance.Variant, openTpm, new AzureTrustedLaunchIssuerHooks(ca), options);
+
+    /// <inheritdoc />
+    protected override IAttestationIssuer BuildIssuer(VariantIssuerServices services) =>
+        CreateIssuer(services.OpenTpm!, services.AzureAkCa!, services.VtpmIssuerOptions);
 
     /// <inheritdoc />
     protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services) =>
