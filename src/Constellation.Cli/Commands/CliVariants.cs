@@ -81,7 +81,6 @@ internal sealed class CliVariants : IDisposable
     private static string Hint(VariantCapability capability, string operation) => capability.MissingService switch
     {
         nameof(VariantServices.GceShieldedIdentity) => "this CLI has no GCE credentials; validate GCP nodes with the library and a GceShieldedIdentityClient",
-        nameof(VariantServices.AzureTrustedLaunchRoots) => "the library ships no Microsoft ameroot; validate Trusted Launch nodes with the library and the root pinned",
         nameof(VariantIssuerServices.OpenTpm) => $"{operation} needs a TPM ({TpmDeviceTransport.DefaultPath}), which this machine does not have",
         nameof(VariantIssuerServices.TdxQuotes) => $"{operation} needs a TDX guest (configfs-tsm), which this machine is not",
         nameof(VariantIssuerServices.AzureImds) => $"{operation} needs an Azure TDX CVM, which this machine is not",

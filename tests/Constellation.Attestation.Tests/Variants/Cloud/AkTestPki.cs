@@ -11,16 +11,17 @@ internal sealed class AkTestPki : IDisposable
     private readonly RSA _rootKey = RSA.Create(2048);
     private readonly RSA _caKey = RSA.Create(2048);
 
-    public AkTestPki(string rootSubject = "CN=ameroot-test, DC=AME, DC=GBL")
+    public AkTestPki(string rootSubject = "CN=ameroot-test, DC=AME, DC=GBL", DateTimeOffset? rootNotAfter = null)
     {
         var root = new CertificateRequest(rootSubject, _rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         root.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         root.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        Root = root.CreateSelfSigned(At.AddYears(-1), At.AddYears(3));
+        Root = root.CreateSelfSigned(At.AddYears(-1), rootNotAfter ?? At.AddYears(3));
         var ca = new CertificateRequest("CN=Azure Virtual TPM Root Certificate Authority 2023 (test)", _caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         ca.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         ca.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var caCertificate = ca.Create(Root, At.AddYears(-1), At.AddYears(2), [1]);
+        // Signed with the generator so the CA may outlive its root, as Azure's CAs outlive ameroot.
+        using var caCertificate = ca.Create(Root.SubjectName, X509SignatureGenerator.CreateForRSA(_rootKey, RSASignaturePadding.Pkcs1), At.AddYears(-1), At.AddYears(2), [1]);
         Ca = caCertificate.RawData;
     }
 

@@ -139,6 +139,40 @@ public sealed class AzureTrustedLaunchIssuerTests
         peer.ExtensionOids.Should().Equal(AttestationVariant.AzureTrustedLaunch.Oid);
     }
 
+    [Test]
+    public async Task The_registry_validator_pins_the_built_in_ameroot_when_no_roots_are_configured()
+    {
+        using var rsa = _ak.CreateRsa();
+        await _firmware.WriteNvAsync(TpmHandles.AzureAkCertificate, _pki.Certify(rsa, CaUrl));
+        var document = await IssueAsync();
+        var definition = AzureTrustedLaunchVariant.Instance;
+        var config = definition.CreateDefaultConfig().WithMeasurements(SwtpmVtpm.MeasurementsOf(document));
+        var time = new Constellation.Attestation.Tests.Collateral.RecordingTimeProvider(AkTestPki.At);
+
+        var builtIn = async () => await definition.CreateValidator(config, new VariantServices { TimeProvider = time }).ValidateAsync(document, Nonce);
+        var pinned = await definition.CreateValidator(config, new VariantServices { TimeProvider = time, AzureTrustedLaunchRoots = [_pki.Root] }).ValidateAsync(document, Nonce);
+
+        definition.GetValidatorCapability(VariantServices.None).IsAvailable.Should().BeTrue();
+        await builtIn.Should().ThrowAsync<CertificateChainException>().WithMessage("*is not a pinned root*");
+        pinned.UserData.ToArray().Should().Equal(UserData);
+    }
+
+    [Test]
+    public async Task A_chain_to_a_root_that_has_expired_is_refused_though_the_CA_and_AK_certificates_are_valid()
+    {
+        using var expired = new AkTestPki(rootNotAfter: AkTestPki.At.AddDays(-1));
+        await using var aia = new HttpStub(_ => new StubReply(200, expired.Ca, "application/pkix-cert"));
+        using var rsa = _ak.CreateRsa();
+        await _firmware.WriteNvAsync(TpmHandles.AzureAkCertificate, expired.Certify(rsa, new Uri(aia.BaseUri, "ca.crt")));
+        var document = await IssueAsync();
+        var time = new Constellation.Attestation.Tests.Collateral.RecordingTimeProvider(AkTestPki.At);
+
+        var act = async () => await AzureTrustedLaunchVariant.CreateValidator([expired.Root], SwtpmVtpm.MeasurementsOf(document), time).ValidateAsync(document, Nonce);
+
+        // As every chain to ameroot after 2026-05-24 22:57:03 UTC.
+        await act.Should().ThrowAsync<AttestationFreshnessException>();
+    }
+
     private async Task<byte[]> IssueAsync()
     {
         using var issuer = (IDisposable)AzureTrustedLaunchVariant.Instance.CreateIssuer(Services());

@@ -20,7 +20,7 @@ public class VariantCapabilityTests
         ["gcp-sev-es", "GceShieldedIdentity", "OpenTpm"],
         ["gcp-sev-snp", "AmdKds", "OpenTpm"],
         ["azure-sev-snp", "AmdKds", "OpenTpm"],
-        ["azure-trustedlaunch", "AzureTrustedLaunchRoots", "OpenTpm"],
+        ["azure-trustedlaunch", null, "OpenTpm"],
         ["azure-tdx", "TdxCollateral", "OpenTpm"],
         ["qemu-vtpm", null, "OpenTpm"],
         ["qemu-tdx", "TdxCollateral", "TdxQuotes"],
