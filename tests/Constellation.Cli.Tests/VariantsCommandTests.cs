@@ -29,6 +29,36 @@ public class VariantsCommandTests
     }
 
     [Test]
+    public async Task Variants_json_reports_an_issuer_and_a_validator_for_all_ten_and_what_this_machine_lacks()
+    {
+        var (exitCode, output, _) = await CliRunner.RunAsync("variants", "--json");
+
+        exitCode.Should().Be(0);
+        using var json = JsonDocument.Parse(output);
+        var rows = json.RootElement.EnumerateArray().ToList();
+        rows.Should().HaveCount(10);
+        foreach (var row in rows)
+        {
+            var name = row.GetProperty("name").GetString();
+            foreach (var operation in new[] { "issuer", "validator" })
+            {
+                var capability = row.GetProperty(operation);
+                capability.GetProperty("supported").GetBoolean().Should().BeTrue($"{name} {operation}");
+                if (!capability.GetProperty("available").GetBoolean())
+                {
+                    capability.GetProperty("needs").GetString().Should().NotBeNullOrEmpty($"{name} {operation} names the service it lacks");
+                    capability.GetProperty("reason").GetString().Should().StartWith(name);
+                }
+            }
+        }
+
+        var dummy = rows.Single(r => r.GetProperty("name").GetString() == "dummy");
+        dummy.GetProperty("issuer").GetProperty("available").GetBoolean().Should().BeTrue();
+        var trustedLaunch = rows.Single(r => r.GetProperty("name").GetString() == "azure-trustedlaunch");
+        trustedLaunch.GetProperty("validator").GetProperty("available").GetBoolean().Should().BeTrue("the ameroot is built in");
+    }
+
+    [Test]
     public async Task Help_names_the_command_and_its_subcommands()
     {
         var (exitCode, output, _) = await CliRunner.RunAsync("--help");

@@ -182,7 +182,7 @@ public abstract class AttestationVariantDefinition
     /// <param name="needs">What an issuer would need, e.g. <c>the NitroTPM of an AWS instance</c>.</param>
     /// <returns>The capability, unavailable with that reason.</returns>
     protected VariantCapability NoIssuer(string needs) =>
-        VariantCapability.Unavailable($"{Variant.Name} issuing is not available: this library has no {Variant.Name} issuer (it needs {needs})");
+        VariantCapability.NotSupported($"{Variant.Name} issuing is not available: this library has no {Variant.Name} issuer (it needs {needs})");
 
     /// <summary>Writes <c>measurements</c> into a JSON object, unless the variant needs none and the config has none (Go's <c>omitempty</c> of <c>dummy</c>).</summary>
     /// <param name="writer">The writer, inside the object.</param>

@@ -9,9 +9,10 @@ namespace Constellation.Attestation.Variants;
 /// <remarks>Immutable.</remarks>
 public sealed class VariantCapability
 {
-    private VariantCapability(bool isAvailable, string? reason, string? missingService)
+    private VariantCapability(bool isAvailable, string? reason, string? missingService, bool isSupported = true)
     {
         IsAvailable = isAvailable;
+        IsSupported = isSupported;
         Reason = reason;
         MissingService = missingService;
     }
@@ -21,6 +22,12 @@ public sealed class VariantCapability
 
     /// <summary>Gets a value indicating whether the operation can be performed.</summary>
     public bool IsAvailable { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the library implements the operation for the variant at all: <see langword="false"/>
+    /// only for <see cref="NotSupported"/>; an operation that is supported may still be unavailable here for want of a service.
+    /// </summary>
+    public bool IsSupported { get; }
 
     /// <summary>Gets why the operation cannot be performed, or <see langword="null"/> when it can.</summary>
     public string? Reason { get; }
@@ -49,6 +56,24 @@ public sealed class VariantCapability
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
         return new(false, reason, null);
+    }
+
+    /// <summary>Describes an operation the library does not implement for the variant.</summary>
+    /// <param name="reason">What is missing, naming the variant.</param>
+    /// <returns>The capability.</returns>
+    public static VariantCapability NotSupported(string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return new(false, reason, null, isSupported: false);
+    }
+
+    /// <summary>Combines two requirements: this one when it is unavailable (it is the first thing missing), otherwise <paramref name="next"/>.</summary>
+    /// <param name="next">The next requirement.</param>
+    /// <returns>The combined capability.</returns>
+    public VariantCapability And(VariantCapability next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return IsAvailable ? next : this;
     }
 
     /// <summary>Returns <c>available</c> or the reason.</summary>

@@ -54,7 +54,10 @@ public sealed class VariantServices
     /// </summary>
     public Func<string, IAmazonEC2>? Ec2Clients { get; init; }
 
-    /// <summary>Gets the pinned roots of Azure's AK certificates (Microsoft "ameroot"; none is built in): needed by azure-trustedlaunch.</summary>
+    /// <summary>
+    /// Gets the roots azure-trustedlaunch pins for Azure's AK certificates instead of the built-in Microsoft "ameroot"
+    /// (<see cref="Config.BuiltInRoots.AzureAmeRootPem"/>, valid until 2026-05-24), e.g. its successor; <see langword="null"/> for the built-in one.
+    /// </summary>
     public IReadOnlyList<X509Certificate2>? AzureTrustedLaunchRoots { get; init; }
 
     /// <summary>Gets services with the AMD KDS and Intel PCS clients of <paramref name="collateral"/>, and otherwise these.</summary>

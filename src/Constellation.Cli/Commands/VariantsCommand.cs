@@ -10,6 +10,8 @@ namespace Constellation.Cli.Commands;
 /// <summary>
 /// <c>constellation variants</c>: lists the attestation variants of the registry with their OIDs, and whether this CLI
 /// can validate and issue each (from the variants' capabilities with what this CLI and machine offer; with the reason when not).
+/// In JSON each of <c>validator</c> and <c>issuer</c> is <c>{"supported", "available"}</c>, plus <c>"needs"</c> (the missing
+/// service) and <c>"reason"</c> when it is not available here.
 /// </summary>
 public static class VariantsCommand
 {
@@ -61,8 +63,12 @@ public static class VariantsCommand
         return command;
     }
 
+    // "supported": the library implements the operation for the variant (all ten do); "available": it can run here with
+    // what this CLI and machine offer; otherwise "needs" names the missing service and "reason" says what it is.
     private static CapabilityJson Capability(VariantCapability capability) =>
-        new(capability.IsAvailable, capability.IsAvailable ? null : capability.Reason);
+        capability.IsAvailable
+            ? new(true, true, null, null)
+            : new(capability.IsSupported, false, capability.MissingService, capability.Reason);
 
     private static string YesNo(VariantCapability capability) => capability.IsAvailable ? "yes" : "no";
 }

@@ -23,12 +23,12 @@ public class UnservableVariantTests
     }
 
     [Test]
-    public async Task Atls_serve_refuses_a_variant_the_library_has_no_issuer_for()
+    public async Task Atls_serve_refuses_a_variant_whose_evidence_this_machine_cannot_provide_naming_what_is_missing()
     {
         var (exitCode, _, error) = await CliRunner.RunAsync("atls", "serve", "--variant", "aws-sev-snp", "--port", "0").WaitAsync(ClusterNodes.Bound);
 
         exitCode.Should().Be(ExitCodes.UnusableInput);
-        error.Should().Contain("this library has no aws-sev-snp issuer").And.Contain("Hint:");
+        error.Should().Contain("aws-sev-snp issuing needs").And.Contain("VariantIssuerServices.").And.Contain("Hint:");
     }
 
     [Test]

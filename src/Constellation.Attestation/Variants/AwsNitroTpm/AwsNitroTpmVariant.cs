@@ -1,15 +1,20 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using Amazon;
 using Amazon.EC2;
 using Constellation.Attestation.Config;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Variants.Common.Aws;
 using Constellation.Attestation.Variants.Common.Vtpm;
 
 namespace Constellation.Attestation.Variants.AwsNitroTpm;
 
 /// <summary>
 /// The <c>aws-nitro-tpm</c> variant (1.3.9900.2.1): a NitroTPM quote whose AK is accepted as sent (as upstream), with EC2
-/// asked whether the instance's AMI has NitroTPM support. Its validator needs <see cref="VariantServices.Ec2Clients"/>.
+/// asked whether the instance's AMI has NitroTPM support. Its validator needs <see cref="VariantServices.Ec2Clients"/>; its issuer the NitroTPM and IMDSv2.
 /// </summary>
 public sealed class AwsNitroTpmVariant : VtpmVariantDefinition
 {
@@ -43,8 +48,24 @@ public sealed class AwsNitroTpmVariant : VtpmVariantDefinition
     }
 
     /// <inheritdoc />
-    public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        NoIssuer("the NitroTPM of an AWS instance");
+    public override VariantCapability GetIssuerCapability(VariantIssuerServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return Needs(services.OpenTpm, "issuing", "the NitroTPM of an EC2 instance (VariantIssuerServices.OpenTpm)", nameof(VariantIssuerServices.OpenTpm))
+            .And(Needs(services.AwsImds, "issuing", "the EC2 instance metadata service for the instance identity document (VariantIssuerServices.AwsImds)", nameof(VariantIssuerServices.AwsImds)));
+    }
+
+    /// <summary>Creates an aws-nitro-tpm issuer.</summary>
+    /// <param name="openTpm">Opens a transport to the NitroTPM (one per issue).</param>
+    /// <param name="imds">The IMDSv2 client.</param>
+    /// <param name="options">vTPM issuer options (event log), or <see langword="null"/> for defaults.</param>
+    /// <returns>The issuer.</returns>
+    public static VtpmIssuer CreateIssuer(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm, AwsImdsClient imds, VtpmIssuerOptions? options = null) =>
+        new(Instance.Variant, openTpm, new AwsNitroTpmIssuerHooks(imds), options);
+
+    /// <inheritdoc />
+    protected override IAttestationIssuer BuildIssuer(VariantIssuerServices services) =>
+        CreateIssuer(services.OpenTpm!, services.AwsImds!, services.VtpmIssuerOptions);
 
     /// <inheritdoc />
     protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services) =>

@@ -1,8 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Constellation.Attestation.Config;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
+using Constellation.Attestation.Variants.Common.Azure;
 using Constellation.Attestation.Variants.Common.Snp;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +42,27 @@ public sealed class AzureSevSnpVariant : SnpVariantDefinition
     /// <returns>The validator.</returns>
     public static VtpmValidator CreateValidator(SnpVariantOptions options, IEnumerable<ReadOnlyMemory<byte>> acceptedKeyDigests, EnforcementPolicy enforcement, MeasurementSet measurements, MaaTokenValidator? maa = null, Uri? maaUrl = null) =>
         new(Instance.Variant, new AzureSevSnpHooks(options, acceptedKeyDigests, enforcement, maa, maaUrl), measurements);
+
+    /// <summary>Creates an azure-sev-snp issuer.</summary>
+    /// <param name="openTpm">Opens a transport to the vTPM (one per issue).</param>
+    /// <param name="imds">The Azure IMDS client (THIM VCEK chain, the MAA URL tag).</param>
+    /// <param name="maa">Creates MAA tokens, or <see langword="null"/> (issuing then fails on a VM with a MAA URL tag).</param>
+    /// <param name="options">vTPM issuer options (event log), or <see langword="null"/> for defaults.</param>
+    /// <returns>The issuer.</returns>
+    public static VtpmIssuer CreateIssuer(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm, AzureImdsClient imds, IMaaTokenSource? maa = null, VtpmIssuerOptions? options = null) =>
+        new(Instance.Variant, openTpm, new AzureSevSnpIssuerHooks(imds, maa), options);
+
+    /// <inheritdoc />
+    public override VariantCapability GetIssuerCapability(VariantIssuerServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return Needs(services.OpenTpm, "issuing", "the vTPM of an Azure SEV-SNP CVM (VariantIssuerServices.OpenTpm)", nameof(VariantIssuerServices.OpenTpm))
+            .And(Needs(services.AzureInstanceMetadata, "issuing", "Azure's instance metadata service for THIM's VCEK chain and the VM tags (VariantIssuerServices.AzureInstanceMetadata)", nameof(VariantIssuerServices.AzureInstanceMetadata)));
+    }
+
+    /// <inheritdoc />
+    protected override IAttestationIssuer BuildIssuer(VariantIssuerServices services) =>
+        CreateIssuer(services.OpenTpm!, services.AzureInstanceMetadata!, services.MaaTokens, services.VtpmIssuerOptions);
 
     /// <inheritdoc />
     protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services)

@@ -11,8 +11,8 @@ namespace Constellation.Attestation.Variants.AzureTrustedLaunch;
 
 /// <summary>
 /// azure-trustedlaunch validation hooks: the AK certificate in InstanceInfo must chain via the sent CA to a
-/// configured root (the family's <see cref="AkCertificateChain"/>; upstream embeds Microsoft's "ameroot", this library
-/// ships none — configure it), its key must be RSA (Azure's rule), and that key is the trusted AK. No CVM check. Thread-safe.
+/// pinned root (the family's <see cref="AkCertificateChain"/>; the variant pins Microsoft's "ameroot" as upstream does,
+/// <see cref="Config.BuiltInRoots.AzureAmeRootPem"/>), its key must be RSA (Azure's rule), and that key is the trusted AK. No CVM check. Thread-safe.
 /// </summary>
 public sealed class AzureTrustedLaunchHooks : IVtpmVariantHooks
 {
@@ -27,7 +27,7 @@ public sealed class AzureTrustedLaunchHooks : IVtpmVariantHooks
         ArgumentNullException.ThrowIfNull(trustedRoots);
         if (trustedRoots.Count == 0)
         {
-            throw new ArgumentException("azure-trustedlaunch needs at least one trusted root (Microsoft ameroot); none is built in.", nameof(trustedRoots));
+            throw new ArgumentException("azure-trustedlaunch needs at least one trusted root (Microsoft ameroot: AzureTrustedLaunchVariant.CreateAmeRoot())", nameof(trustedRoots));
         }
 
         _roots = trustedRoots;

@@ -1,5 +1,9 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using Constellation.Attestation.Config;
+using Constellation.Attestation.Tpm.Issuers;
+using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Variants.Common.Gcp;
 using Constellation.Attestation.Variants.Common.Vtpm;
@@ -39,8 +43,24 @@ public sealed class GcpSevEsVariant : VtpmVariantDefinition
     }
 
     /// <inheritdoc />
-    public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        NoIssuer("the vTPM of a GCE confidential VM");
+    public override VariantCapability GetIssuerCapability(VariantIssuerServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return Needs(services.OpenTpm, "issuing", "the vTPM of a GCE confidential VM (VariantIssuerServices.OpenTpm)", nameof(VariantIssuerServices.OpenTpm))
+            .And(Needs(services.GceMetadata, "issuing", "the GCE metadata server for the instance's zone, project and name (VariantIssuerServices.GceMetadata)", nameof(VariantIssuerServices.GceMetadata)));
+    }
+
+    /// <summary>Creates a gcp-sev-es issuer.</summary>
+    /// <param name="openTpm">Opens a transport to the vTPM (one per issue).</param>
+    /// <param name="metadata">The GCE metadata client.</param>
+    /// <param name="options">vTPM issuer options (event log), or <see langword="null"/> for defaults.</param>
+    /// <returns>The issuer.</returns>
+    public static VtpmIssuer CreateIssuer(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm, GceMetadataClient metadata, VtpmIssuerOptions? options = null) =>
+        new(Instance.Variant, openTpm, new GcpSevEsIssuerHooks(metadata), options);
+
+    /// <inheritdoc />
+    protected override IAttestationIssuer BuildIssuer(VariantIssuerServices services) =>
+        CreateIssuer(services.OpenTpm!, services.GceMetadata!, services.VtpmIssuerOptions);
 
     /// <inheritdoc />
     protected override IAttestationValidator BuildValidator(AttestationConfig config, VariantServices services) =>

@@ -17,7 +17,7 @@ public class AwsNitroTpmTests
     private const string Identity = "{\"accountId\":\"123456789012\",\"architecture\":\"x86_64\",\"availabilityZone\":\"eu-central-1a\",\"imageId\":\"ami-0123456789abcdef0\",\"instanceId\":\"i-0abc\",\"instanceType\":\"m6a.xlarge\",\"privateIp\":\"10.0.0.1\",\"region\":\"eu-central-1\",\"version\":\"2017-09-30\"}";
     private static readonly byte[] Nonce = Encoding.ASCII.GetBytes("aws nonce");
 
-    private static string DescribeImagesXml(string? tpmSupport) =>
+    internal static string DescribeImagesXml(string? tpmSupport) =>
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeImagesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r-1</requestId><imagesSet><item><imageId>ami-0123456789abcdef0</imageId><imageState>available</imageState>"
         + (tpmSupport is null ? string.Empty : $"<tpmSupport>{tpmSupport}</tpmSupport>")
         + "</item></imagesSet></DescribeImagesResponse>";
@@ -67,7 +67,7 @@ public class AwsNitroTpmTests
         act.Should().Throw<AttestationFormatException>().WithMessage("*region*");
     }
 
-    private static Func<string, IAmazonEC2> Ec2(HttpStub api) => region => new AmazonEC2Client(
+    internal static Func<string, IAmazonEC2> Ec2(HttpStub api) => region => new AmazonEC2Client(
         new BasicAWSCredentials("AKIDEXAMPLE", "test-secret"),
         new AmazonEC2Config { ServiceURL = api.BaseUri.ToString(), AuthenticationRegion = region, MaxErrorRetry = 0 });
 

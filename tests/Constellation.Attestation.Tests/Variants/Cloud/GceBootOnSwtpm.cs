@@ -31,22 +31,27 @@ internal sealed class GceBootOnSwtpm : IAsyncDisposable
         var swtpm = await SwtpmProcess.StartAsync();
         try
         {
-            await using var tpm = await SwtpmVtpm.ClientAsync(swtpm);
-            var allocated = (await tpm.GetPcrBanksAsync()).Where(b => b.Indices.Length > 0).Select(b => b.Hash).ToHashSet();
-            foreach (var e in TcgEventLog.Parse(measuredLog).Events.Where(e => e.EventType != TcgEvent.NoAction))
-            {
-                foreach (var (bank, digest) in e.Digests.Where(d => allocated.Contains(d.Key)))
-                {
-                    await tpm.PcrExtendAsync((int)e.PcrIndex, bank, digest.AsMemory());
-                }
-            }
-
+            await MeasureAsync(swtpm, measuredLog);
             return new GceBootOnSwtpm(swtpm);
         }
         catch
         {
             await swtpm.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Extends the digests of <paramref name="measuredLog"/> into every PCR bank <paramref name="swtpm"/> allocates, as firmware does.</summary>
+    public static async Task MeasureAsync(SwtpmProcess swtpm, byte[] measuredLog)
+    {
+        await using var tpm = await SwtpmVtpm.ClientAsync(swtpm);
+        var allocated = (await tpm.GetPcrBanksAsync()).Where(b => b.Indices.Length > 0).Select(b => b.Hash).ToHashSet();
+        foreach (var e in TcgEventLog.Parse(measuredLog).Events.Where(e => e.EventType != TcgEvent.NoAction))
+        {
+            foreach (var (bank, digest) in e.Digests.Where(d => allocated.Contains(d.Key)))
+            {
+                await tpm.PcrExtendAsync((int)e.PcrIndex, bank, digest.AsMemory());
+            }
         }
     }
 

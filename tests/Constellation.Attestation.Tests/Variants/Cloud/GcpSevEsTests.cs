@@ -8,6 +8,7 @@ using Constellation.Attestation.Tpm.WireFormat;
 using Constellation.Attestation.Tpm.WireFormat.Document;
 using Constellation.Attestation.Tpm.WireFormat.EventLog;
 using Constellation.Attestation.Variants.GcpSevEs;
+using Constellation.Attestation.Variants.GcpSevSnp;
 using Constellation.Attestation.Variants.Common.Gcp;
 using Constellation.Tests.Swtpm;
 using Google.Apis.Auth.OAuth2;
@@ -100,6 +101,23 @@ public class GcpSevEsTests
 
     private static string PemOf(byte[] document) =>
         PemEncoding.WriteString("PUBLIC KEY", TpmPublic.Parse(VtpmDocument.Parse(document).Attestation.AkPublic.Span).ToSubjectPublicKeyInfo());
+
+    [Test]
+    public async Task The_Compute_API_client_serves_gcp_sev_snp_with_the_same_key_as_PEM()
+    {
+        using var key = RSA.Create(2048);
+        var pem = key.ExportSubjectPublicKeyInfoPem();
+        await using var api = new HttpStub(_ => (200, "application/json", $"{{\"signingKey\":{{\"ekPub\":{System.Text.Json.JsonSerializer.Serialize(pem)}}}}}"));
+        using var http = new HttpClient();
+        IGceShieldedIdentitySource source = new GceShieldedIdentityClient(http, new StaticToken("t"), api.BaseUri);
+
+        var answer = await source.GetSigningKeyPemAsync("constellation-test", "europe-west3-b", "worker-0", CancellationToken.None);
+
+        using var parsed = RSA.Create();
+        parsed.ImportFromPem(answer);
+        parsed.ExportSubjectPublicKeyInfo().Should().Equal(key.ExportSubjectPublicKeyInfo());
+        api.Requests.Single().Path.Should().Be("/projects/constellation-test/zones/europe-west3-b/instances/worker-0/getShieldedInstanceIdentity");
+    }
 
     private sealed class StaticToken(string token) : ITokenAccess
     {

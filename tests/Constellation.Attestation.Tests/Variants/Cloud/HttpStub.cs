@@ -9,6 +9,12 @@ namespace Constellation.Attestation.Tests.Variants.Cloud;
 /// <summary>A recorded request: method, path, headers (lower-case names) and body.</summary>
 internal sealed record StubRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
 
+/// <summary>A reply: status, body bytes, content type and extra headers.</summary>
+internal sealed record StubReply(int Status, byte[] Body, string ContentType = "text/plain", IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public static StubReply Text(int status, string body, IReadOnlyDictionary<string, string>? headers = null) => new(status, Encoding.UTF8.GetBytes(body), "text/plain", headers);
+}
+
 /// <summary>
 /// A loopback HTTP/1.1 server (127.0.0.1, OS-assigned port) that answers every request with a handler's
 /// (status, content type, body) and records the requests, bodies included. Stands in for cloud APIs.
@@ -16,11 +22,20 @@ internal sealed record StubRequest(string Method, string Path, IReadOnlyDictiona
 internal sealed class HttpStub : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Func<StubRequest, (int Status, string ContentType, string Body)> _handler;
+    private readonly Func<StubRequest, StubReply> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
     public HttpStub(Func<StubRequest, (int Status, string ContentType, string Body)> handler)
+        : this(request =>
+        {
+            var (status, contentType, body) = handler(request);
+            return new StubReply(status, Encoding.UTF8.GetBytes(body), contentType);
+        })
+    {
+    }
+
+    public HttpStub(Func<StubRequest, StubReply> handler)
     {
         _handler = handler;
         _listener.Start();
@@ -88,9 +103,10 @@ internal sealed class HttpStub : IAsyncDisposable
 
             var request = new StubRequest(parts[0], parts[1], headers, body);
             Requests.Enqueue(request);
-            var (status, contentType, reply) = _handler(request);
-            var bytes = Encoding.UTF8.GetBytes(reply);
-            var header = $"HTTP/1.1 {status} {(status == 200 ? "OK" : "Error")}\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+            var reply = _handler(request);
+            var bytes = reply.Body;
+            var extra = string.Concat((reply.Headers ?? new Dictionary<string, string>()).Select(h => $"{h.Key}: {h.Value}\r\n"));
+            var header = $"HTTP/1.1 {reply.Status} {(reply.Status == 200 ? "OK" : "Error")}\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {bytes.Length}\r\n{extra}Connection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(header));
             await stream.WriteAsync(bytes);
             await stream.FlushAsync();

@@ -15,12 +15,12 @@ public class VariantCapabilityTests
     private static readonly object?[][] Table =
     [
         ["dummy", null, null],
-        ["aws-nitro-tpm", "Ec2Clients", "none"],
-        ["aws-sev-snp", "AmdKds", "none"],
-        ["gcp-sev-es", "GceShieldedIdentity", "none"],
-        ["gcp-sev-snp", "AmdKds", "none"],
-        ["azure-sev-snp", "AmdKds", "none"],
-        ["azure-trustedlaunch", "AzureTrustedLaunchRoots", "none"],
+        ["aws-nitro-tpm", "Ec2Clients", "OpenTpm"],
+        ["aws-sev-snp", "AmdKds", "OpenTpm"],
+        ["gcp-sev-es", "GceShieldedIdentity", "OpenTpm"],
+        ["gcp-sev-snp", "AmdKds", "OpenTpm"],
+        ["azure-sev-snp", "AmdKds", "OpenTpm"],
+        ["azure-trustedlaunch", null, "OpenTpm"],
         ["azure-tdx", "TdxCollateral", "OpenTpm"],
         ["qemu-vtpm", null, "OpenTpm"],
         ["qemu-tdx", "TdxCollateral", "TdxQuotes"],
@@ -91,6 +91,50 @@ public class VariantCapabilityTests
                 bare.MissingService.Should().Be(issuing);
                 bare.Reason.Should().StartWith($"{name} issuing needs ").And.Contain($"VariantIssuerServices.{issuing}");
                 break;
+        }
+    }
+
+    // What each cloud issuer needs besides the TPM, in the order its capability names them (spec variants.md §2).
+    private static readonly Dictionary<string, string[]> IssuerNeedsBesidesTheTpm = new()
+    {
+        ["aws-nitro-tpm"] = ["AwsImds"],
+        ["aws-sev-snp"] = ["SnpReports"],
+        ["gcp-sev-es"] = ["GceMetadata"],
+        ["gcp-sev-snp"] = ["SnpReports", "GceMetadata"],
+        ["azure-sev-snp"] = ["AzureInstanceMetadata"],
+        ["azure-trustedlaunch"] = ["AzureAkCa"],
+        ["azure-tdx"] = ["AzureImds"],
+    };
+
+    [Test]
+    public void The_library_has_an_issuer_for_every_variant_of_the_registry()
+    {
+        foreach (var definition in AttestationVariantRegistry.Default.Definitions)
+        {
+            var capability = definition.GetIssuerCapability(VariantIssuerServices.None);
+            capability.IsSupported.Should().BeTrue($"{definition.Variant.Name}: {capability.Reason}");
+            definition.GetIssuerCapability(VariantTestServices.AllIssuerServices()).IsAvailable.Should().BeTrue(definition.Variant.Name);
+        }
+    }
+
+    [Test]
+    public void A_cloud_issuer_with_a_TPM_names_each_metadata_service_it_still_lacks_in_turn()
+    {
+        foreach (var (name, needs) in IssuerNeedsBesidesTheTpm)
+        {
+            var definition = AttestationVariantRegistry.Default.Parse(name);
+            var services = new VariantIssuerServices { OpenTpm = _ => throw new InvalidOperationException("no TPM in these tests") };
+            foreach (var need in needs)
+            {
+                var capability = definition.GetIssuerCapability(services);
+                capability.IsAvailable.Should().BeFalse(name);
+                capability.IsSupported.Should().BeTrue(name);
+                capability.MissingService.Should().Be(need, name);
+                capability.Reason.Should().StartWith($"{name} issuing needs ").And.Contain($"VariantIssuerServices.{need}");
+                services = VariantTestServices.WithIssuerService(services, need);
+            }
+
+            definition.GetIssuerCapability(services).IsAvailable.Should().BeTrue(name);
         }
     }
 

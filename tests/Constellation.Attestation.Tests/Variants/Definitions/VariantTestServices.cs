@@ -3,11 +3,15 @@ using System.Security.Cryptography.X509Certificates;
 using Constellation.Attestation.Collateral;
 using Constellation.Attestation.Snp.Collateral;
 using Constellation.Attestation.Tdx.Collateral;
+using Constellation.Attestation.Snp.Issuers;
 using Constellation.Attestation.Tdx.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Variants;
 using Constellation.Attestation.Variants.AzureSevSnp;
 using Constellation.Attestation.Variants.AzureTdx;
+using Constellation.Attestation.Variants.AzureTrustedLaunch;
+using Constellation.Attestation.Variants.Common.Aws;
+using Constellation.Attestation.Variants.Common.Azure;
 using Constellation.Attestation.Variants.Common.Gcp;
 
 namespace Constellation.Attestation.Tests.Variants.Definitions;
@@ -35,7 +39,29 @@ internal static class VariantTestServices
         OpenTpm = _ => throw new InvalidOperationException("no TPM in these tests"),
         TdxQuotes = new NoTdxQuotes(),
         AzureImds = new AzureTdxIssuerOptions { HttpClient = Http },
+        SnpReports = new NoSnpReports(),
+        AwsImds = new AwsImdsClient(Http),
+        GceMetadata = new GceMetadataClient(Http),
+        AzureInstanceMetadata = new AzureImdsClient(Http),
+        AzureAkCa = new AzureAkCaClient(Http),
     };
+
+    /// <summary><paramref name="services"/> with one more service of <see cref="AllIssuerServices"/>, by property name.</summary>
+    public static VariantIssuerServices WithIssuerService(VariantIssuerServices services, string name)
+    {
+        var all = AllIssuerServices();
+        return new VariantIssuerServices
+        {
+            OpenTpm = services.OpenTpm ?? (name == "OpenTpm" ? all.OpenTpm : null),
+            TdxQuotes = services.TdxQuotes ?? (name == "TdxQuotes" ? all.TdxQuotes : null),
+            AzureImds = services.AzureImds ?? (name == "AzureImds" ? all.AzureImds : null),
+            SnpReports = services.SnpReports ?? (name == "SnpReports" ? all.SnpReports : null),
+            AwsImds = services.AwsImds ?? (name == "AwsImds" ? all.AwsImds : null),
+            GceMetadata = services.GceMetadata ?? (name == "GceMetadata" ? all.GceMetadata : null),
+            AzureInstanceMetadata = services.AzureInstanceMetadata ?? (name == "AzureInstanceMetadata" ? all.AzureInstanceMetadata : null),
+            AzureAkCa = services.AzureAkCa ?? (name == "AzureAkCa" ? all.AzureAkCa : null),
+        };
+    }
 
     private static X509Certificate2 SelfSignedRoot()
     {
@@ -54,6 +80,12 @@ internal static class VariantTestServices
     {
         public ValueTask<byte[]> GetQuoteAsync(ReadOnlyMemory<byte> reportData, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("no TDX guest in these tests");
+    }
+
+    private sealed class NoSnpReports : ISnpReportSource
+    {
+        public Task<SnpGuestReport> GetReportAsync(ReadOnlyMemory<byte> reportData, uint vmpl = 0, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("no SEV-SNP guest in these tests");
     }
 
     private sealed class NoGce : IGceShieldedIdentityClient

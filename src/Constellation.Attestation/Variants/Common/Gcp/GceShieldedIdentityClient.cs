@@ -6,15 +6,17 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Attestation.Variants.GcpSevSnp;
 using Google.Apis.Auth.OAuth2;
 
 namespace Constellation.Attestation.Variants.Common.Gcp;
 
 /// <summary>
 /// Calls the GCE Compute REST API <c>GET {endpoint}projects/{project}/zones/{zone}/instances/{instance}/getShieldedInstanceIdentity</c>
-/// with an OAuth2 bearer token from Google.Apis.Auth credentials. Thread-safe.
+/// with an OAuth2 bearer token from Google.Apis.Auth credentials. It serves gcp-sev-es (<see cref="IGceShieldedIdentityClient"/>)
+/// and gcp-sev-snp (<see cref="IGceShieldedIdentitySource"/>) alike. Thread-safe.
 /// </summary>
-public sealed class GceShieldedIdentityClient : IGceShieldedIdentityClient
+public sealed class GceShieldedIdentityClient : IGceShieldedIdentityClient, IGceShieldedIdentitySource
 {
     /// <summary>The public Compute API v1 endpoint.</summary>
     public static readonly Uri DefaultEndpoint = new("https://compute.googleapis.com/compute/v1/");
@@ -79,6 +81,13 @@ public sealed class GceShieldedIdentityClient : IGceShieldedIdentityClient
         }
 
         return ParseSigningKey(body);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> GetSigningKeyPemAsync(string projectId, string zone, string instanceName, CancellationToken cancellationToken)
+    {
+        var key = await GetSigningKeyAsync(new GceInstanceInfo(zone, projectId, instanceName), cancellationToken).ConfigureAwait(false);
+        return PemEncoding.WriteString("PUBLIC KEY", key.Span);
     }
 
     internal static byte[] ParseSigningKey(string body)

@@ -1,6 +1,10 @@
 using System;
+using System.IO;
+using System.Text;
 using System.Text.Json;
 using Constellation.Attestation.Json;
+using Constellation.Attestation.Snp.WireFormat;
+using Constellation.Attestation.Variants.Common.Gcp;
 
 namespace Constellation.Attestation.Variants.Common.Snp;
 
@@ -39,6 +43,86 @@ public sealed class SnpInstanceInfo
     /// <summary>Gets the GCE instance name, or <see langword="null"/>.</summary>
     public string? GcpInstanceName { get; private init; }
 
+    /// <summary>Creates the instance info an SNP issuer sends.</summary>
+    /// <param name="attestationReport">The raw 1184-byte report.</param>
+    /// <param name="reportSigner">The VCEK or VLEK PEM text, or empty.</param>
+    /// <param name="certChain">The ASK/ASVK and/or ARK PEM text, or empty.</param>
+    /// <param name="azureRuntimeData">azure-sev-snp: the HCL runtime data; <see langword="null"/> for no <c>Azure</c> part.</param>
+    /// <param name="azureMaaToken">azure-sev-snp: the MAA token, or empty.</param>
+    /// <param name="gcp">gcp-sev-snp: the instance; <see langword="null"/> for no <c>GCP</c> part.</param>
+    /// <returns>The instance info.</returns>
+    /// <exception cref="ArgumentException">The report is not 1184 bytes.</exception>
+    public static SnpInstanceInfo Create(
+        ReadOnlySpan<byte> attestationReport,
+        string reportSigner,
+        string certChain,
+        ReadOnlyMemory<byte>? azureRuntimeData = null,
+        string? azureMaaToken = null,
+        GceInstanceInfo? gcp = null)
+    {
+        ArgumentNullException.ThrowIfNull(reportSigner);
+        ArgumentNullException.ThrowIfNull(certChain);
+        if (attestationReport.Length != SnpReport.Size)
+        {
+            throw new ArgumentException($"the attestation report must be {SnpReport.Size} bytes, got {attestationReport.Length}", nameof(attestationReport));
+        }
+
+        return new SnpInstanceInfo
+        {
+            ReportSigner = reportSigner,
+            CertChain = certChain,
+            AttestationReport = attestationReport.ToArray(),
+            AzureRuntimeData = azureRuntimeData is { } data ? new ReadOnlyMemory<byte>(data.ToArray()) : (ReadOnlyMemory<byte>?)null,
+            AzureMaaToken = azureRuntimeData is null ? null : azureMaaToken ?? string.Empty,
+            GcpProjectId = gcp?.ProjectId,
+            GcpZone = gcp?.Zone,
+            GcpInstanceName = gcp?.InstanceName,
+        };
+    }
+
+    /// <summary>
+    /// Serializes as Go's <c>json.Marshal</c> of Constellation's <c>snp.InstanceInfo</c> does: fields in struct order
+    /// (<c>ReportSigner</c>, <c>CertChain</c>, <c>AttestationReport</c>, <c>Azure</c>, <c>GCP</c>), byte slices as standard
+    /// Base64, unset ones and absent parts as <c>null</c>, the GCP part with its proto JSON names and empty values omitted.
+    /// </summary>
+    /// <returns>The JSON bytes.</returns>
+    public byte[] ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            WritePem(writer, "ReportSigner", ReportSigner);
+            WritePem(writer, "CertChain", CertChain);
+            writer.WriteBase64String(nameof(AttestationReport), AttestationReport.Span);
+            if (AzureRuntimeData is { } runtimeData)
+            {
+                writer.WriteStartObject("Azure");
+                writer.WriteBase64String("RuntimeData", runtimeData.Span);
+                writer.WriteString("MAAToken", AzureMaaToken ?? string.Empty);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNull("Azure");
+            }
+
+            if (GcpProjectId is not null || GcpZone is not null || GcpInstanceName is not null)
+            {
+                writer.WritePropertyName("GCP");
+                writer.WriteRawValue(new GceInstanceInfo(GcpZone ?? string.Empty, GcpProjectId ?? string.Empty, GcpInstanceName ?? string.Empty).ToJson());
+            }
+            else
+            {
+                writer.WriteNull("GCP");
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
     /// <summary>Parses the JSON.</summary>
     /// <param name="json">The InstanceInfo bytes.</param>
     /// <returns>The parsed info.</returns>
@@ -59,10 +143,10 @@ public sealed class SnpInstanceInfo
             var gcp = Get(root, "GCP");
             return new SnpInstanceInfo
             {
-                ReportSigner = System.Text.Encoding.UTF8.GetString(Bytes(root, "ReportSigner")),
-                CertChain = System.Text.Encoding.UTF8.GetString(Bytes(root, "CertChain")),
+                ReportSigner = Encoding.UTF8.GetString(Bytes(root, "ReportSigner")),
+                CertChain = Encoding.UTF8.GetString(Bytes(root, "CertChain")),
                 AttestationReport = Bytes(root, "AttestationReport"),
-                AzureRuntimeData = azure is { } a ? Bytes(a, "RuntimeData") : null,
+                AzureRuntimeData = azure is { } a ? new ReadOnlyMemory<byte>(Bytes(a, "RuntimeData")) : (ReadOnlyMemory<byte>?)null,
                 AzureMaaToken = azure is { } m ? Text(m, "MAAToken") : null,
                 GcpProjectId = gcp is { } p ? Text(p, "project_id") : null,
                 GcpZone = gcp is { } z ? Text(z, "zone") : null,
@@ -80,6 +164,19 @@ public sealed class SnpInstanceInfo
         catch (InvalidOperationException ex)
         {
             throw new AttestationFormatException($"SNP instance info has a field of the wrong type: {ex.Message}", ex);
+        }
+    }
+
+    private static void WritePem(Utf8JsonWriter writer, string name, string pem)
+    {
+        // Go leaves an unset []byte nil, which it writes as null (aws-sev-snp sends no CertChain).
+        if (pem.Length == 0)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteBase64String(name, Encoding.UTF8.GetBytes(pem));
         }
     }
 

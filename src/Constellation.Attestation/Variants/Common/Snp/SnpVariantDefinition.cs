@@ -158,10 +158,6 @@ public abstract class SnpVariantDefinition : VtpmVariantDefinition
         return Needs(services.AmdKds, "validation", "an AMD KDS client for the certificates the evidence lacks and the AMD CRL (VariantServices.AmdKds)", nameof(VariantServices.AmdKds));
     }
 
-    /// <inheritdoc />
-    public override VariantCapability GetIssuerCapability(VariantIssuerServices services) =>
-        NoIssuer($"the SEV-SNP guest device and vTPM of a confidential VM on {Variant.Provider.ToConfigString()}");
-
     /// <summary>
     /// Maps the config to the options of <see cref="SnpEvidenceChecker"/>: minimum TCB, pinned ARK, cached ASK/ASVK, the
     /// KDS client and the clock (revocation checked, masked chip IDs refused).
