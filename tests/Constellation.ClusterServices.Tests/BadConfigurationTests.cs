@@ -32,7 +32,7 @@ public class BadConfigurationTests
     private string Policy => Path.Combine(_dir, "attestationConfig");
 
     [TestCase("gcp-sev-es", "gcp-sev-es, which it cannot: gcp-sev-es validation needs", "GceShieldedIdentity")]
-    [TestCase("azure-trustedlaunch", "azure-trustedlaunch, which it cannot", "AzureTrustedLaunchRoots")]
+    [TestCase("aws-nitro-tpm", "aws-nitro-tpm, which it cannot: aws-nitro-tpm validation needs", "Ec2Clients")]
     [TestCase("qemu-vtmp", "a variant of the registry: dummy, ", "\"qemu-vtmp\"")]
     public async Task A_variant_the_join_service_cannot_validate_here_is_refused_naming_what_is_missing(string variant, string expected, string missing)
     {

@@ -26,7 +26,7 @@ public class BadConfigurationTests
         yield return new TestCaseData(new[] { "--listen-adress", "127.0.0.1" }, "\"--listen-adress\"", "unknown argument").SetName("A misspelt flag");
         yield return new TestCaseData(new[] { "--listen-address", "not-an-ip" }, "Bootstrapper:ListenAddress (--listen-address)", "\"not-an-ip\"").SetName("A listen address that is not an IP");
         yield return new TestCaseData(new[] { "--listen-address", "0.0.0.0" }, "Bootstrapper:ListenAddress (--listen-address)", "not a wildcard").SetName("A wildcard listen address");
-        yield return new TestCaseData(new[] { "--variant", "aws-sev-snp" }, "Bootstrapper:Variant (--variant)", "aws-sev-snp, which it cannot: aws-sev-snp issuing is not available").SetName("A variant the library has no issuer for, with the definition's reason");
+        yield return new TestCaseData(new[] { "--variant", "aws-sev-snp" }, "Bootstrapper:Tpm (--tpm)", "aws-sev-snp issuing needs the NitroTPM of an EC2 SEV-SNP instance").SetName("A cloud variant without its TPM, with the definition's reason");
         yield return new TestCaseData(new[] { "--variant", "qemu-tdx" }, "Bootstrapper:Variant (--variant)", "qemu-tdx, which it cannot: qemu-tdx").SetName("A variant whose issuer or cluster-ID register this node lacks");
         yield return new TestCaseData(new[] { "--variant", "azure-tdx", "--tpm", "swtpm:tcp:127.0.0.1:9" }, "Bootstrapper:Variant (--variant)", "VariantIssuerServices.AzureImds").SetName("A variant with a TPM that still lacks a service, named");
         yield return new TestCaseData(new[] { "--variant", "qemu-vtpmx" }, "Bootstrapper:Variant (--variant)", "a variant of the registry: dummy, ").SetName("A name that is no variant of the registry");
