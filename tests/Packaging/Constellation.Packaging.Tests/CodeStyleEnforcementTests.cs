@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Constellation.Tests;
 using FluentAssertions;
 using NUnit.Framework;
@@ -54,17 +53,9 @@ public class CodeStyleEnforcementTests
                 "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><OutputType>Library</OutputType><ImplicitUsings>disable</ImplicitUsings><IsPackable>false</IsPackable></PropertyGroup></Project>");
             File.WriteAllText(Path.Combine(project, Path.GetRelativePath("Probe", folder), "Holder.cs"), source);
 
-            var start = new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "--nologo", "-v", "quiet"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, await stdout + await stderr);
+            return await Processes.RunAsync(
+                "dotnet", ["build", project, "-c", "Release", "--nologo", "-v", "quiet"], root, TimeSpan.FromMinutes(5),
+                new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
         }
         finally
         {

@@ -79,7 +79,7 @@ internal sealed record DetachedProcess(int Pid, ulong StartTicks)
         // Other members of the group (a child the process left behind) go too; the group ID is ours. Wait until none
         // is left, not just the leader: a child still exiting may hold files in the directory `down` removes next.
         _ = Kill(-Pid, SigKill);
-        for (var i = 0; i < 100 && (IsRunning || GroupHasMembers(Pid)); i++)
+        for (var i = 0; i < 100 && (IsRunning || GroupMembers(Pid).Count > 0); i++)
         {
             await Task.Delay(50).ConfigureAwait(false);
         }
@@ -87,49 +87,38 @@ internal sealed record DetachedProcess(int Pid, ulong StartTicks)
         return graceful;
     }
 
-    /// <summary>Whether any live process (not a zombie) is in process group <paramref name="group"/>.</summary>
-    internal static bool GroupHasMembers(int group)
+    /// <summary>The kernel start time (clock ticks since boot) of a running process, or null when it does not exist or is a zombie.</summary>
+    internal static ulong? StartTicksOf(int pid) =>
+        LiveStatFields($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat") is { Length: > 19 } fields
+        && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            ? ticks
+            : null;
+
+    /// <summary>The IDs of running processes (not zombies) in a process group.</summary>
+    internal static IReadOnlyList<int> GroupMembers(int pgid)
     {
+        var members = new List<int>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && LiveStatFields(Path.Combine(entry, "stat")) is { Length: > 2 } fields
+                && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var group) && group == pgid)
             {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(entry, "stat"));
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            // After "pid (comm) ": state ppid pgrp ...
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields.Length > 2 && fields[0] is not ("Z" or "X")
-                && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pgrp) && pgrp == group)
-            {
-                return true;
+                members.Add(pid);
             }
         }
 
-        return false;
+        return members;
     }
 
-    /// <summary>The kernel start time (clock ticks since boot) of a running process, or null when it does not exist or is a zombie.</summary>
-    internal static ulong? StartTicksOf(int pid)
+    // The fields of /proc/<pid>/stat after "pid (comm) " (comm may hold spaces and parentheses): state, ppid, pgrp, ...,
+    // starttime at index 19. Null when the process is gone (also while listing), unreadable, or a zombie.
+    private static string[]? LiveStatFields(string statPath)
     {
         string stat;
         try
         {
-            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            stat = File.ReadAllText(statPath);
         }
         catch (IOException)
         {
@@ -140,40 +129,8 @@ internal sealed record DetachedProcess(int Pid, ulong StartTicks)
             return null;
         }
 
-        // pid (comm) state ppid pgrp ... field 22 starttime; comm may hold spaces and parentheses.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return fields.Length > 19 && fields[0] is not ("Z" or "X") && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            ? ticks
-            : null;
-    }
-
-    /// <summary>The IDs of running processes in a process group.</summary>
-    internal static IReadOnlyList<int> GroupMembers(int pgid)
-    {
-        var members = new List<int>();
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(entry, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields.Length > 2 && fields[0] is not ("Z" or "X") && fields[2] == pgid.ToString(CultureInfo.InvariantCulture))
-                {
-                    members.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // Exited while listing.
-            }
-        }
-
-        return members;
+        return fields[0] is "Z" or "X" ? null : fields;
     }
 
     // Only ints cross: nothing to marshal.
