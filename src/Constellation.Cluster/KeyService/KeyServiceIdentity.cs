@@ -74,7 +74,7 @@ public static class KeyServiceIdentity
 
     private static X500DistinguishedName Subject(string commonName) => new("CN=" + commonName);
 
-    private static X509Certificate2 Issue(Func<PublicKey, X509Certificate2> sign)
+    internal static X509Certificate2 Issue(Func<PublicKey, X509Certificate2> sign)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = sign(new CertificateRequest("CN=unused", key, HashAlgorithmName.SHA256).PublicKey);
