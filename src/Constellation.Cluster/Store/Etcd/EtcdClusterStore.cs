@@ -29,6 +29,7 @@ internal sealed class EtcdClusterStore : IClusterStore
     private readonly List<Task> _watches = [];
     private readonly Lock _gate = new();
     private int _preferred;
+    private int _disposeCalled;
 
     /// <summary>Creates the store client (no connection is made before the first call).</summary>
     /// <param name="options">Endpoints and credentials.</param>
@@ -164,6 +165,11 @@ internal sealed class EtcdClusterStore : IClusterStore
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeCalled, 1) != 0)
+        {
+            return;
+        }
+
         await _disposed.CancelAsync().ConfigureAwait(false);
         Task[] watches;
         lock (_gate)
