@@ -122,4 +122,20 @@ public class ThreeMemberStoreTests
 
         views.Distinct().Should().ContainSingle("all three members hold the same registry and peer list");
     }
+
+    [Test, Order(4)]
+    public async Task With_two_of_three_members_stopped_writes_and_reads_fail_naming_the_endpoints()
+    {
+        await _cluster.StopAsync(1);
+        await _cluster.StopAsync(2);
+        await using var client = _cluster.Client(operationTimeout: TimeSpan.FromSeconds(4));
+
+        var write = () => new StoreNodeNameRegistry(client).ClaimAsync("after-majority-loss", StateDiskUuid.NewRandom(), CancellationToken.None);
+        var read = () => new StoreVpnPeerDirectory(client).GetPeersAsync(CancellationToken.None);
+
+        var refused = await write.Should().ThrowAsync<ClusterException>();
+        TestContext.Out.WriteLine(refused.Which.Message);
+        refused.Which.Message.Should().Contain(_cluster.Endpoints[0]).And.Contain(_cluster.Endpoints[1]);
+        await read.Should().ThrowAsync<ClusterException>("linearizable reads need a majority too");
+    }
 }

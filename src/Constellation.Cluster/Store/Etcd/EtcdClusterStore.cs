@@ -236,7 +236,11 @@ internal sealed class EtcdClusterStore : IClusterStore
                 catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && IsTransient(ex))
                 {
                     last = ex;
-                    failures.Add($"{member.Endpoint}: {ex.StatusCode} {ex.Status.Detail}");
+
+                    // Our own attempt deadline: the member took the call but did not answer (typically no leader, as when a majority is down).
+                    failures.Add(attempt.IsCancellationRequested
+                        ? $"{member.Endpoint}: no answer within {_options.AttemptTimeout.TotalSeconds} s (no leader? a majority of members may be down)"
+                        : $"{member.Endpoint}: {ex.StatusCode} {ex.Status.Detail}");
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_disposed.IsCancellationRequested)
                 {
