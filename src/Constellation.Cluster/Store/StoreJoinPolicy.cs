@@ -77,14 +77,17 @@ internal sealed class StoreJoinPolicy : IAttestationPolicySource, IJoinPolicyPub
     /// is cancelled. Changes made while a member was down are not missed (the watch resumes from the last revision seen).
     /// </summary>
     /// <returns>A task that completes when the watch is established.</returns>
-    public Task WatchAsync(UpdateableAttestationValidator validator, CancellationToken cancellationToken)
+    public async Task WatchAsync(UpdateableAttestationValidator validator, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(validator);
-        return _store.WatchPrefixAsync(
+
+        // From the revision the validator could have loaded, not from the key's whole history.
+        var current = await _store.GetAsync(StoreKeys.AttestationConfig, cancellationToken).ConfigureAwait(false);
+        await _store.WatchPrefixAsync(
             StoreKeys.AttestationConfig,
-            afterRevision: 0,
+            afterRevision: current?.ModRevision ?? 0,
             async (_, token) => await validator.ReloadAsync(token).ConfigureAwait(false),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the policy bytes as given (tests use it to publish a value the validators must refuse).</summary>

@@ -85,8 +85,7 @@ public abstract class JoinPolicyOnStoreTests : StoreFixture
             var factory = AttestationValidatorFactory.CreateDefault();
             var policy = new StoreJoinPolicy(store, AttestationVariant.QemuVtpm, factory.Registry);
             var validator = await UpdateableAttestationValidator.CreateAsync(policy, factory, new UpdateableValidatorOptions { PollInterval = null }, NullLogger.Instance);
-            var current = (await store.GetAsync(StoreKeys.AttestationConfig, CancellationToken.None))!.ModRevision;
-            await store.WatchPrefixAsync(StoreKeys.AttestationConfig, current, async (_, ct) => await validator.ReloadAsync(ct), watching.Token);
+            await policy.WatchAsync(validator, watching.Token);
             replicas.Add(validator);
         }
 
