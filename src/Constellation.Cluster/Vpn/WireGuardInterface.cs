@@ -54,6 +54,9 @@ public sealed partial class WireGuardInterface : IAsyncDisposable
     /// <summary>Gets whether the interface is <c>wireguard-go</c>'s (user space) rather than the kernel's.</summary>
     public bool IsUserspace => _userspace is not null;
 
+    /// <summary>Gets the PID of <c>wireguard-go</c> while it runs (user-space interfaces only).</summary>
+    internal int? ProcessId => _userspace?.ProcessId;
+
     /// <summary>Gets whether <c>wireguard-go</c> was restarted since the last change, so its peers must be applied again.</summary>
     public bool IsReconfigurationPending => Volatile.Read(ref _reconfigure) != 0;
 

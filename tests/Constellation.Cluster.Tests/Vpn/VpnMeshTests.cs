@@ -56,8 +56,9 @@ public sealed partial class VpnMeshTests
     {
         var current = (await _cluster.Api.Directory.GetPeersAsync()).Version;
 
-        await VpnTestCluster.EventuallyAsync(
-            () => Task.FromResult(_cluster.Agents.All(a => a!.PeerListVersion == current)), $"every node to apply peer list version {current}");
+        await _cluster.WaitConvergedAsync();
+
+        _cluster.Agents.Should().OnlyContain(a => a!.PeerListVersion == current);
         _cluster.Agents.Select(a => a!.VpnAddress).Distinct().Should().HaveCount(3);
         _cluster.Agents.Should().OnlyContain(a => VpnAddressPool.Default.IsHostAddress(a!.VpnAddress));
     }

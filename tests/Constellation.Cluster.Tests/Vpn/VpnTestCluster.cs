@@ -49,6 +49,7 @@ internal sealed class VpnTestCluster : IAsyncDisposable
                 cluster.Agents.Add(await cluster.StartAgentAsync(i));
             }
 
+            await cluster.WaitConvergedAsync();
             return cluster;
         }
         catch
@@ -77,9 +78,11 @@ internal sealed class VpnTestCluster : IAsyncDisposable
     public string KeyDirectory(int index) => Path.Combine(_root, NodeName(index));
 
     /// <summary>Starts node <paramref name="index"/>'s agent (its key directory survives restarts).</summary>
-    public async Task<VpnAgent> StartAgentAsync(int index)
+    public Task<VpnAgent> StartAgentAsync(int index) => StartAgentAsync(index, [Api.Address], NodeCertificates.Kubelet(Api.Ca, NodeName(index)));
+
+    /// <summary>Starts node <paramref name="index"/>'s agent with the given VPN API endpoints and node certificate (disposed with the cluster).</summary>
+    public async Task<VpnAgent> StartAgentAsync(int index, IEnumerable<string> apiEndpoints, X509Certificate2 certificate)
     {
-        var certificate = NodeCertificates.Kubelet(Api.Ca, NodeName(index));
         _certificates.Add(certificate);
         var options = new VpnAgentOptions
         {
@@ -90,8 +93,19 @@ internal sealed class VpnTestCluster : IAsyncDisposable
         options.Interface.Name = Network.WireGuardName(index);
         options.Interface.ListenPort = 51820;
         options.Interface.NetworkNamespace = Network.Nodes[index];
-        options.ApiEndpoints.Add(Api.Address);
+        foreach (var endpoint in apiEndpoints)
+        {
+            options.ApiEndpoints.Add(endpoint);
+        }
+
         return await VpnAgent.StartAsync(options, Api.NodeChannels(certificate), LoggerFactory.CreateLogger($"node {index}"));
+    }
+
+    /// <summary>Waits until every running agent has applied the directory's current peer list.</summary>
+    public async Task WaitConvergedAsync()
+    {
+        var current = (await Api.Directory.GetPeersAsync()).Version;
+        await EventuallyAsync(() => Task.FromResult(Agents.All(a => a is null || a.PeerListVersion == current)), $"every node to apply peer list version {current}");
     }
 
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds; fails with <paramref name="what"/> otherwise.</summary>
