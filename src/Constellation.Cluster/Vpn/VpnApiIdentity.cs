@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Constellation.Cluster.JoinService.Join;
+using Constellation.Cluster.KeyService;
 using Constellation.Cluster.Transport;
 
 namespace Constellation.Cluster.Vpn;
@@ -27,9 +27,7 @@ public static class VpnApiIdentity
     {
         ArgumentNullException.ThrowIfNull(ca);
         ArgumentNullException.ThrowIfNull(addresses);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = ca.SignServerCertificate(new X500DistinguishedName("CN=" + ServerName), new CertificateRequest("CN=unused", key, HashAlgorithmName.SHA256).PublicKey, addresses, now);
-        return certificate.CopyWithPrivateKey(key);
+        return KeyServiceIdentity.Issue(key => ca.SignServerCertificate(new X500DistinguishedName("CN=" + ServerName), key, addresses, now));
     }
 
     /// <summary>Creates the VPN API's transport: mutual TLS that admits the cluster's nodes only.</summary>

@@ -6,39 +6,28 @@ using Constellation.Cluster.Vpn;
 namespace Constellation.Cluster.Tests.Vpn;
 
 /// <summary>A node's agent tries the VPN API endpoints in turn, and fails loudly (leaving nothing behind) when none accepts it.</summary>
-public sealed class VpnAgentEndpointTests
+public sealed class VpnAgentEndpointTests() : VpnClusterFixture(1)
 {
-    private VpnTestCluster _cluster = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
+    private protected override async Task OnStartedAsync()
     {
-        _cluster = await VpnTestCluster.StartAsync(1);
-        await _cluster.Agents[0]!.DisposeAsync();
-        _cluster.Agents[0] = null;
+        // The node is published; its own agent is stopped so each test starts one with other endpoints or certificates.
+        await Cluster.Agents[0]!.DisposeAsync();
+        Cluster.Agents[0] = null;
     }
 
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task An_agent_whose_certificate_no_endpoint_accepts_fails_naming_every_endpoint_and_removes_its_interface()
     {
         using var otherCa = ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow);
         var dead = DeadEndpoint();
-        var before = await _cluster.Api.Directory.GetPeersAsync();
+        var before = await Cluster.Api.Directory.GetPeersAsync();
 
-        var start = async () => await _cluster.StartAgentAsync(0, [dead, _cluster.Api.Address], NodeCertificates.Kubelet(otherCa, VpnTestCluster.NodeName(0)));
+        var start = async () => await Cluster.StartAgentAsync(0, [dead, Cluster.Api.Address], NodeCertificates.Kubelet(otherCa, VpnTestCluster.NodeName(0)));
 
-        (await start.Should().ThrowAsync<VpnException>()).Which.Message.Should().Contain(dead).And.Contain(_cluster.Api.Address);
-        UnderlayNetwork.RunIn(_cluster.Network.Nodes[0], "ip", "-o", "link", "show").Should().NotContain(_cluster.Network.WireGuardName(0));
-        (await _cluster.Api.Directory.GetPeersAsync()).Should().BeEquivalentTo(before, "nothing was published");
+        (await start.Should().ThrowAsync<VpnException>()).Which.Message.Should().Contain(dead).And.Contain(Cluster.Api.Address);
+        UnderlayNetwork.RunIn(Cluster.Network.Nodes[0], "ip", "-o", "link", "show").Should().NotContain(Cluster.Network.WireGuardName(0));
+        (await Cluster.Api.Directory.GetPeersAsync()).Should().BeEquivalentTo(before, "nothing was published");
     }
 
     [Test]
@@ -46,9 +35,9 @@ public sealed class VpnAgentEndpointTests
     {
         var dead = DeadEndpoint();
 
-        await using var agent = await _cluster.StartAgentAsync(0, [dead, _cluster.Api.Address], NodeCertificates.Kubelet(_cluster.Api.Ca, VpnTestCluster.NodeName(0)));
+        await using var agent = await Cluster.StartAgentAsync(0, [dead, Cluster.Api.Address], NodeCertificates.Kubelet(Cluster.Api.Ca, VpnTestCluster.NodeName(0)));
 
-        (await _cluster.Api.Directory.GetPeersAsync()).Peers.Should().ContainSingle().Which.Should().Be(
+        (await Cluster.Api.Directory.GetPeersAsync()).Peers.Should().ContainSingle().Which.Should().Be(
             new VpnPeer(VpnTestCluster.NodeName(0), agent.PublicKey, UnderlayNetwork.UnderlayAddress(0) + ":51820", agent.VpnAddress));
     }
 

@@ -8,23 +8,10 @@ namespace Constellation.Cluster.Tests.Vpn;
 /// in one WireGuard mesh: every pair has a handshake, TCP between VPN addresses works, and the underlay sees only
 /// WireGuard's UDP.
 /// </summary>
-public sealed partial class VpnMeshTests
+public sealed partial class VpnMeshTests() : VpnClusterFixture(3)
 {
-    private VpnTestCluster _cluster = null!;
 
-    [OneTimeSetUp]
-    public async Task Start() => _cluster = await VpnTestCluster.StartAsync(3);
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-
-    private VpnAgent Agent(int index) => _cluster.Agents[index]!;
+    private VpnAgent Agent(int index) => Cluster.Agents[index]!;
 
     [Test]
     public async Task Every_node_gets_a_handshake_with_every_other_node()
@@ -32,7 +19,7 @@ public sealed partial class VpnMeshTests
         await VpnTestCluster.EventuallyAsync(
             async () =>
             {
-                foreach (var agent in _cluster.Agents)
+                foreach (var agent in Cluster.Agents)
                 {
                     if (await agent!.GetHandshakeCountAsync() != 2)
                     {
@@ -54,20 +41,20 @@ public sealed partial class VpnMeshTests
     [Test]
     public async Task Every_node_has_a_distinct_vpn_address_from_the_pool_and_applies_the_current_peer_list_version()
     {
-        var current = (await _cluster.Api.Directory.GetPeersAsync()).Version;
+        var current = (await Cluster.Api.Directory.GetPeersAsync()).Version;
 
-        await _cluster.WaitConvergedAsync();
+        await Cluster.WaitConvergedAsync();
 
-        _cluster.Agents.Should().OnlyContain(a => a!.PeerListVersion == current);
-        _cluster.Agents.Select(a => a!.VpnAddress).Distinct().Should().HaveCount(3);
-        _cluster.Agents.Should().OnlyContain(a => VpnAddressPool.Default.IsHostAddress(a!.VpnAddress));
+        Cluster.Agents.Should().OnlyContain(a => a!.PeerListVersion == current);
+        Cluster.Agents.Select(a => a!.VpnAddress).Distinct().Should().HaveCount(3);
+        Cluster.Agents.Should().OnlyContain(a => VpnAddressPool.Default.IsHostAddress(a!.VpnAddress));
     }
 
     [Test]
     public void Every_peer_is_configured_with_its_vpn_address_as_32_its_endpoint_and_a_25_second_keepalive()
     {
-        var ns = _cluster.Network.Nodes[0];
-        var name = _cluster.Network.WireGuardName(0);
+        var ns = Cluster.Network.Nodes[0];
+        var name = Cluster.Network.WireGuardName(0);
 
         var allowed = UnderlayNetwork.RunIn(ns, "wg", "show", name, "allowed-ips");
         var endpoints = UnderlayNetwork.RunIn(ns, "wg", "show", name, "endpoints");
@@ -82,11 +69,11 @@ public sealed partial class VpnMeshTests
     [Test]
     public async Task A_tcp_connection_over_the_vpn_shows_on_the_underlay_only_as_wireguard_udp()
     {
-        var ns0 = _cluster.Network.Nodes[0];
-        var ns1 = _cluster.Network.Nodes[1];
+        var ns0 = Cluster.Network.Nodes[0];
+        var ns1 = Cluster.Network.Nodes[1];
         var target = Agent(1).VpnAddress.ToString();
         using var underlay = await Capture.StartAsync(ns0, UnderlayNetwork.UnderlayInterface);
-        using var tunnel = await Capture.StartAsync(ns0, _cluster.Network.WireGuardName(0));
+        using var tunnel = await Capture.StartAsync(ns0, Cluster.Network.WireGuardName(0));
 
         var transferred = await TcpOverVpnAsync(ns0, ns1, target);
 
