@@ -74,7 +74,8 @@ public static class KeyServiceIdentity
 
     private static X500DistinguishedName Subject(string commonName) => new("CN=" + commonName);
 
-    private static X509Certificate2 Issue(Func<PublicKey, X509Certificate2> sign)
+    /// <summary>Signs a fresh ECDSA P-256 key with <paramref name="sign"/> and returns the certificate with that key (the VPN API identity uses it too).</summary>
+    internal static X509Certificate2 Issue(Func<PublicKey, X509Certificate2> sign)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = sign(new CertificateRequest("CN=unused", key, HashAlgorithmName.SHA256).PublicKey);

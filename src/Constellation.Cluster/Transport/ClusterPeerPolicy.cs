@@ -24,7 +24,7 @@ public sealed class ClusterPeerPolicy
     public const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 
     private readonly X509Certificate2 _trustAnchor;
-    private readonly string _subject;
+    private readonly string? _subject;
 
     /// <summary>Creates a policy.</summary>
     /// <param name="trustAnchor">The cluster CA certificate.</param>
@@ -40,6 +40,24 @@ public sealed class ClusterPeerPolicy
         CommonName = commonName;
         ExtendedKeyUsage = extendedKeyUsage;
     }
+
+    private ClusterPeerPolicy(X509Certificate2 trustAnchor)
+    {
+        ArgumentNullException.ThrowIfNull(trustAnchor);
+        _trustAnchor = X509CertificateLoader.LoadCertificate(trustAnchor.RawData);
+        _subject = null;
+        CommonName = NodeCertificateSubject.CommonNamePrefix + "<node name>";
+        ExtendedKeyUsage = ClientAuthentication;
+    }
+
+    /// <summary>
+    /// Creates the policy for nodes as TLS clients: any kubelet certificate of the cluster CA (subject exactly
+    /// <c>CN=system:node:&lt;name&gt;, O=system:nodes</c> with a valid node name, client authentication). Which node it
+    /// is comes from <see cref="NodeCertificateSubject.TryGetNodeName"/>.
+    /// </summary>
+    /// <param name="trustAnchor">The cluster CA certificate.</param>
+    /// <returns>The policy.</returns>
+    public static ClusterPeerPolicy Nodes(X509Certificate2 trustAnchor) => new(trustAnchor);
 
     /// <summary>Gets the common name the peer must have.</summary>
     public string CommonName { get; }
@@ -59,7 +77,15 @@ public sealed class ClusterPeerPolicy
             return false;
         }
 
-        if (!string.Equals(certificate.SubjectName.Name, _subject, StringComparison.Ordinal))
+        if (_subject is null)
+        {
+            if (!NodeCertificateSubject.TryGetNodeName(certificate, out _, out var problem))
+            {
+                failure = problem;
+                return false;
+            }
+        }
+        else if (!string.Equals(certificate.SubjectName.Name, _subject, StringComparison.Ordinal))
         {
             failure = $"certificate subject: expected CN={CommonName} exactly, got another subject";
             return false;
