@@ -116,6 +116,13 @@ public sealed class AtlsClientSession
             return ClientCertificate;
         }
 
+        // A request without a server nonce asks for a plain credential (a server with a client-certificate validator):
+        // an unattested client that holds none sends none, and that server names what is missing.
+        if (_options.Issuer is null && acceptableIssuers.Length == 0)
+        {
+            return null;
+        }
+
         try
         {
             var serverNonce = AtlsNonce.FromAcceptableIssuers(acceptableIssuers);

@@ -87,8 +87,9 @@ public sealed class AtlsServerSession : IDisposable
                 CertificateChainPolicy = requireClientCertificate ? AtlsClientSession.CreateChainPolicy() : null,
                 ClientCertificateRequired = requireClientCertificate,
                 // Trust comes from the attestation document or the client-certificate validator, checked right after
-                // the handshake; here only "a certificate was sent" (Go's RequireAnyClientCert).
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null || !requireClientCertificate,
+                // the handshake; here only "a certificate was sent" (Go's RequireAnyClientCert). A missing plain
+                // certificate is refused by that check too, with a message that names it instead of a bare alert.
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null || _serverNonce is null,
             };
         }
         catch (Exception ex)
