@@ -22,21 +22,8 @@ public static class AdminCredential
     /// <exception cref="ClusterException">The kubeconfig is not YAML, names no current user, or its user has no usable client certificate and key; the message names the field (never the key).</exception>
     public static X509Certificate2 FromKubeconfig(ReadOnlySpan<byte> kubeconfig)
     {
-        YamlMappingNode root;
-        try
-        {
-            var yaml = new YamlStream();
-            yaml.Load(new StringReader(Encoding.UTF8.GetString(kubeconfig)));
-            root = yaml.Documents.Count == 1 && yaml.Documents[0].RootNode is YamlMappingNode mapping
-                ? mapping
-                : throw new ClusterException("kubeconfig: expected one YAML mapping");
-        }
-        catch (YamlException ex)
-        {
-            throw new ClusterException($"kubeconfig: not YAML: {ex.Message}", ex);
-        }
-
-        var userName = CurrentUser(root);
+        var root = Load(kubeconfig);
+        var userName = CurrentContextField(root, "user");
         var user = Sequence(root, "users").OfType<YamlMappingNode>().FirstOrDefault(u => Scalar(u, "name") == userName)
             ?? throw new ClusterException($"kubeconfig users: expected an entry named {userName}, got none");
         var details = user.Children.TryGetValue(new YamlScalarNode("user"), out var node) && node is YamlMappingNode m
@@ -55,14 +42,46 @@ public static class AdminCredential
         }
     }
 
-    private static string CurrentUser(YamlMappingNode root)
+    /// <summary>Reads the host of the current cluster's API server (the node <c>init</c> ran on, which also serves the admin API).</summary>
+    /// <param name="kubeconfig">The kubeconfig YAML.</param>
+    /// <returns>The host (name or address, without port).</returns>
+    /// <exception cref="ClusterException">The kubeconfig names no current cluster or its server is not an absolute URL; the message names the field.</exception>
+    public static string ApiServerHost(ReadOnlySpan<byte> kubeconfig)
+    {
+        var root = Load(kubeconfig);
+        var clusterName = CurrentContextField(root, "cluster");
+        var cluster = Sequence(root, "clusters").OfType<YamlMappingNode>().FirstOrDefault(c => Scalar(c, "name") == clusterName)
+            ?? throw new ClusterException($"kubeconfig clusters: expected an entry named {clusterName}, got none");
+        var server = cluster.Children.TryGetValue(new YamlScalarNode("cluster"), out var node) && node is YamlMappingNode details ? Scalar(details, "server") : null;
+        return Uri.TryCreate(server, UriKind.Absolute, out var uri) && uri.Host.Length > 0
+            ? uri.Host
+            : throw new ClusterException($"kubeconfig clusters[{clusterName}].cluster.server: expected an absolute URL, got {(server is null ? "none" : $"\"{server}\"")}");
+    }
+
+    private static YamlMappingNode Load(ReadOnlySpan<byte> kubeconfig)
+    {
+        try
+        {
+            var yaml = new YamlStream();
+            yaml.Load(new StringReader(Encoding.UTF8.GetString(kubeconfig)));
+            return yaml.Documents.Count == 1 && yaml.Documents[0].RootNode is YamlMappingNode mapping
+                ? mapping
+                : throw new ClusterException("kubeconfig: expected one YAML mapping");
+        }
+        catch (YamlException ex)
+        {
+            throw new ClusterException($"kubeconfig: not YAML: {ex.Message}", ex);
+        }
+    }
+
+    private static string CurrentContextField(YamlMappingNode root, string field)
     {
         var context = Scalar(root, "current-context") ?? throw new ClusterException("kubeconfig current-context: expected a context name, got none");
         var entry = Sequence(root, "contexts").OfType<YamlMappingNode>().FirstOrDefault(c => Scalar(c, "name") == context)
             ?? throw new ClusterException($"kubeconfig contexts: expected an entry named {context}, got none");
-        return entry.Children.TryGetValue(new YamlScalarNode("context"), out var node) && node is YamlMappingNode details && Scalar(details, "user") is { } user
-            ? user
-            : throw new ClusterException($"kubeconfig contexts[{context}].context.user: expected a user name, got none");
+        return entry.Children.TryGetValue(new YamlScalarNode("context"), out var node) && node is YamlMappingNode details && Scalar(details, field) is { } value
+            ? value
+            : throw new ClusterException($"kubeconfig contexts[{context}].context.{field}: expected a {field} name, got none");
     }
 
     private static string Base64Pem(YamlMappingNode user, string key, string userName)
