@@ -30,10 +30,26 @@ public sealed class AtlsClient
 
     /// <summary>Creates a client.</summary>
     /// <param name="options">The configuration.</param>
-    /// <exception cref="ArgumentException">No validators are configured and <see cref="AtlsOptions.AllowUnverifiedPeer"/> is not set.</exception>
+    /// <exception cref="ArgumentException">
+    /// No validators are configured and <see cref="AtlsOptions.AllowUnverifiedPeer"/> is not set; or a
+    /// <see cref="AtlsOptions.ClientCertificate"/> is set together with an issuer, or without its private key.
+    /// </exception>
     public AtlsClient(AtlsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ClientCertificate is { } clientCertificate)
+        {
+            if (options.Issuer is not null)
+            {
+                throw new ArgumentException("an aTLS client presents either an attested certificate (Issuer) or a ClientCertificate, not both", nameof(options));
+            }
+
+            if (!clientCertificate.HasPrivateKey)
+            {
+                throw new ArgumentException("ClientCertificate: expected a certificate with its private key, got one without", nameof(options));
+            }
+        }
+
         if (options.Validators.Count == 0 && !options.AllowUnverifiedPeer)
         {
             throw new ArgumentException(

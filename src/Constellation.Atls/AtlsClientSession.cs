@@ -98,6 +98,13 @@ public sealed class AtlsClientSession
 
     private X509Certificate2? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
     {
+        // A plain credential is bound to no nonce, so it may be offered up front; TLS sends it only when the server
+        // asks. It is the caller's, so it is not this session's to dispose.
+        if (_options.ClientCertificate is { } credential)
+        {
+            return credential;
+        }
+
         // .NET asks once before the handshake (no issuers yet) and again when a CertificateRequest arrives.
         if (acceptableIssuers.Length == 0 && remoteCertificate is null)
         {
@@ -107,6 +114,13 @@ public sealed class AtlsClientSession
         if (ClientCertificate is not null)
         {
             return ClientCertificate;
+        }
+
+        // A request without a server nonce asks for a plain credential (a server with a client-certificate validator):
+        // an unattested client that holds none sends none, and that server names what is missing.
+        if (_options.Issuer is null && acceptableIssuers.Length == 0)
+        {
+            return null;
         }
 
         try

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using Constellation.Attestation;
 
@@ -24,6 +25,23 @@ public sealed class AtlsOptions
 
     /// <summary>Gets the validators for the peer's document; the first certificate extension matching one of their OIDs is validated.</summary>
     public IReadOnlyList<IAttestationValidator> Validators { get; init; } = Array.Empty<IAttestationValidator>();
+
+    /// <summary>
+    /// Gets the plain TLS client certificate, with its private key, that a client presents when the server asks for one
+    /// (a server with <see cref="ClientCertificateValidator"/>), e.g. an administrator's certificate from a cluster CA;
+    /// <see langword="null"/> (the default) presents none. A client is either attested (<see cref="Issuer"/>) or holds
+    /// this certificate, never both. The caller owns the certificate and keeps it alive while connections are made.
+    /// </summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>
+    /// Gets the server's check of a plain TLS client certificate: when set, the server requires every client to present a
+    /// certificate and accepts the connection only when this check passes, after the handshake and before any
+    /// application data. For servers that attest themselves and authenticate their callers by a credential instead of
+    /// attestation; it cannot be combined with <see cref="Validators"/> (client-attested and mutual modes).
+    /// <see langword="null"/> (the default) requests no client certificate in server-attested mode.
+    /// </summary>
+    public IAtlsClientCertificateValidator? ClientCertificateValidator { get; init; }
 
     /// <summary>
     /// Gets a value indicating whether a client without validators may connect without verifying the server

@@ -21,9 +21,17 @@ public sealed class AtlsServer
 
     /// <summary>Creates a server.</summary>
     /// <param name="options">The configuration: an issuer to attest the server, validators to require attested clients.</param>
+    /// <exception cref="ArgumentException">Both validators and a client-certificate validator are configured.</exception>
     public AtlsServer(AtlsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ClientCertificateValidator is not null && options.Validators.Count > 0)
+        {
+            throw new ArgumentException(
+                "an aTLS server checks either attested clients (Validators) or plain client certificates (ClientCertificateValidator), not both",
+                nameof(options));
+        }
+
         _options = options;
         _verifier = options.CreateVerifier();
         // Start generating certificate keys now rather than on the first connection.

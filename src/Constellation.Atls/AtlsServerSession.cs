@@ -75,7 +75,7 @@ public sealed class AtlsServerSession : IDisposable
                 trust = SslCertificateTrust.CreateForX509Collection([ServerCertificate], sendTrustInHandshake: false);
             }
 
-            var requireClientCertificate = _serverNonce is not null;
+            var requireClientCertificate = _serverNonce is not null || _options.ClientCertificateValidator is not null;
             return new SslServerAuthenticationOptions
             {
                 ServerCertificateContext = SslStreamCertificateContext.Create(ServerCertificate, additionalCertificates: null, offline: true, trust),
@@ -86,9 +86,10 @@ public sealed class AtlsServerSession : IDisposable
                 AllowTlsResume = false,
                 CertificateChainPolicy = requireClientCertificate ? AtlsClientSession.CreateChainPolicy() : null,
                 ClientCertificateRequired = requireClientCertificate,
-                // Trust comes from the attestation document, checked right after the handshake; here only
-                // "a certificate was sent" (Go's RequireAnyClientCert).
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null || !requireClientCertificate,
+                // Trust comes from the attestation document or the client-certificate validator, checked right after
+                // the handshake; here only "a certificate was sent" (Go's RequireAnyClientCert). A missing plain
+                // certificate is refused by that check too, with a message that names it instead of a bare alert.
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null || _serverNonce is null,
             };
         }
         catch (Exception ex)
@@ -131,17 +132,27 @@ public sealed class AtlsServerSession : IDisposable
     /// <summary>Verifies a client certificate obtained from any TLS stack (e.g. Kestrel's connection feature).</summary>
     /// <param name="clientCertificate">The client's certificate, or null if it sent none.</param>
     /// <param name="cancellationToken">Cancels validation.</param>
-    /// <returns>What was verified, or <see langword="null"/> when this server does not validate clients.</returns>
+    /// <returns>
+    /// What was verified, or <see langword="null"/> when this server does not validate attested clients (a plain client
+    /// certificate accepted by <see cref="AtlsOptions.ClientCertificateValidator"/> has no attested peer).
+    /// </returns>
     /// <exception cref="Attestation.AttestationException">The client is not accepted.</exception>
     public async ValueTask<AtlsPeer?> VerifyClientAsync(X509Certificate? clientCertificate, CancellationToken cancellationToken = default)
     {
+        var certificate = clientCertificate as X509Certificate2
+            ?? (clientCertificate is not null ? X509CertificateLoader.LoadCertificate(clientCertificate.GetRawCertData()) : null);
+        if (_options.ClientCertificateValidator is { } credentials)
+        {
+            await credentials.ValidateAsync(
+                certificate ?? throw new AtlsException("client certificate: expected one the server accepts, got none"), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         if (_serverNonce is null)
         {
             return null;
         }
 
-        var certificate = clientCertificate as X509Certificate2
-            ?? (clientCertificate is not null ? X509CertificateLoader.LoadCertificate(clientCertificate.GetRawCertData()) : null);
         return await _verifier.VerifyAsync(certificate, _serverNonce, cancellationToken).ConfigureAwait(false);
     }
 

@@ -23,6 +23,7 @@ public static class CommandTree
         root.Subcommands.Add(Commands.Init.InitCommand.Create());
         root.Subcommands.Add(Commands.Verify.VerifyCommand.Create());
         root.Subcommands.Add(Commands.Recover.RecoverCommand.Create());
+        root.Subcommands.Add(Commands.Upgrade.UpgradeCommand.Create());
         return root;
     }
 }

@@ -4,6 +4,7 @@ using Constellation.Cli.Commands.Atls;
 using Constellation.Cli.Commands.Cluster;
 using Constellation.Cli.Commands.Evidence.Snp;
 using Constellation.Cli.Commands.Init;
+using Constellation.Cli.Commands.Upgrade;
 using Constellation.Cli.Commands.Verify;
 
 namespace Constellation.Cli.Commands;
@@ -23,4 +24,5 @@ namespace Constellation.Cli.Commands;
 [JsonSerializable(typeof(List<VariantRow>))]
 [JsonSerializable(typeof(MiniUpJson))]
 [JsonSerializable(typeof(MiniStatusJson))]
+[JsonSerializable(typeof(UpgradeApplyResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

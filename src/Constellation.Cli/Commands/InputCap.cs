@@ -86,4 +86,13 @@ internal sealed record InputCap(string Kind, int MaxBytes)
     /// 4 KiB allows keys and salts of up to 1 KiB each.
     /// </summary>
     public static InputCap MasterSecretFile { get; } = new("a master secret file", 4 * KiB);
+
+    /// <summary>
+    /// The admin kubeconfig <c>init</c> writes: the CA, one client certificate and its key in base64 PEM, about 4 KiB.
+    /// 64 KiB allows several clusters and users in one file.
+    /// </summary>
+    public static InputCap Kubeconfig { get; } = new("a kubeconfig", 64 * KiB);
+
+    /// <summary>A measurements signature: base64 of one DER ECDSA P-256 signature, under 100 bytes. 4 KiB allows any whitespace.</summary>
+    public static InputCap MeasurementsSignature { get; } = new("a measurements signature", 4 * KiB);
 }

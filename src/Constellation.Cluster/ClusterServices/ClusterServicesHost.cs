@@ -4,6 +4,8 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using Constellation.Atls;
+using Constellation.Cluster.ClusterServices.Admin;
 using Constellation.Cluster.Hosting;
 using Constellation.Cluster.JoinService.Join;
 using Constellation.Cluster.KeyService;
@@ -22,24 +24,28 @@ namespace Constellation.Cluster.ClusterServices;
 /// serving the join service only, on a cluster-internal address) and the join service (on the node's address, over the
 /// transport the caller gives: client-attested aTLS with the join policy), run from the files of
 /// <see cref="ClusterServicesState"/>. One identity (the cluster CA), one configuration; the key service stays a
-/// separate authenticated endpoint, so the two can move apart without a protocol change.
+/// separate authenticated endpoint, so the two can move apart without a protocol change. With
+/// <see cref="AdminServiceOptions"/> it also hosts the admin API (server-attested aTLS with the node's issuer; callers
+/// must present the admin credential: a cluster-CA client certificate in <c>system:masters</c>).
 /// </summary>
-/// <remarks>Start with <see cref="StartAsync"/>; dispose to stop both services gracefully.</remarks>
+/// <remarks>Start with <c>StartAsync</c>; dispose to stop both services gracefully.</remarks>
 public sealed class ClusterServicesHost : IAsyncDisposable
 {
     private readonly ServiceHost _keyService;
     private readonly ServiceHost _joinService;
+    private readonly ServiceHost? _adminService;
     private readonly GrpcChannel _keyServiceChannel;
     private readonly X509Certificate2 _keyServiceCertificate;
     private readonly X509Certificate2 _joinServiceCertificate;
     private int _disposed;
 
     private ClusterServicesHost(
-        ServiceHost keyService, ServiceHost joinService, GrpcChannel keyServiceChannel, X509Certificate2 keyServiceCertificate, X509Certificate2 joinServiceCertificate,
+        ServiceHost keyService, ServiceHost joinService, ServiceHost? adminService, GrpcChannel keyServiceChannel, X509Certificate2 keyServiceCertificate, X509Certificate2 joinServiceCertificate,
         IGrpcChannelFactory keyServiceChannels, LocalKubernetesOperations kubernetes, NodeNameRegistry nodeNames)
     {
         _keyService = keyService;
         _joinService = joinService;
+        _adminService = adminService;
         _keyServiceChannel = keyServiceChannel;
         _keyServiceCertificate = keyServiceCertificate;
         _joinServiceCertificate = joinServiceCertificate;
@@ -50,6 +56,9 @@ public sealed class ClusterServicesHost : IAsyncDisposable
 
     /// <summary>Gets the join service's bound endpoint.</summary>
     public string JoinServiceAddress => _joinService.Address;
+
+    /// <summary>Gets the admin API's bound endpoint, or <see langword="null"/> when the host was started without <see cref="AdminServiceOptions"/>.</summary>
+    public string? AdminServiceAddress => _adminService?.Address;
 
     /// <summary>Gets the key service's bound endpoint.</summary>
     public string KeyServiceAddress => _keyService.Address;
@@ -72,8 +81,23 @@ public sealed class ClusterServicesHost : IAsyncDisposable
     /// <returns>The running services.</returns>
     /// <exception cref="IOException">The state is missing or unreadable, or an endpoint cannot be bound.</exception>
     /// <exception cref="NodeRegistryException">The node registry cannot be trusted.</exception>
+    public static Task<ClusterServicesHost> StartAsync(
+        ClusterServicesOptions options, IServerTransport joinServiceTransport, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken = default) =>
+        StartAsync(options, joinServiceTransport, admin: null, loggerFactory, time, cancellationToken);
+
+    /// <summary>Starts the key and join services and, with <paramref name="admin"/>, the admin API on <see cref="ClusterServicesOptions.AdminServicePort"/>.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="joinServiceTransport">The join service's transport: client-attested aTLS with the join policy (<c>JoinServicePolicy.CreateTransport</c>).</param>
+    /// <param name="admin">The admin API's issuer, variant and policy publisher; <see langword="null"/> hosts no admin API.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running services.</returns>
+    /// <exception cref="IOException">The state is missing or unreadable, or an endpoint cannot be bound.</exception>
+    /// <exception cref="NodeRegistryException">The node registry cannot be trusted.</exception>
     public static async Task<ClusterServicesHost> StartAsync(
-        ClusterServicesOptions options, IServerTransport joinServiceTransport, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken = default)
+        ClusterServicesOptions options, IServerTransport joinServiceTransport, AdminServiceOptions? admin, ILoggerFactory loggerFactory, TimeProvider time,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.StateDirectory);
@@ -101,7 +125,9 @@ public sealed class ClusterServicesHost : IAsyncDisposable
         var joinServiceCertificate = KeyServiceIdentity.IssueJoinServiceCertificate(ca, now);
         var keyServiceChannels = KeyServiceIdentity.CreateClientChannels(joinServiceCertificate, caCertificate);
         var callers = KeyServiceIdentity.Callers(caCertificate);
+        var adminCallers = new AdminCredentialPolicy(caCertificate);
         ServiceHost? keyService = null;
+        ServiceHost? joinService = null;
         GrpcChannel? keyServiceChannel = null;
         try
         {
@@ -120,7 +146,7 @@ public sealed class ClusterServicesHost : IAsyncDisposable
             var channel = keyServiceChannel = keyServiceChannels.CreateChannel(keyService.Address);
             var joinOptions = new JoinServiceOptions { MeasurementSalt = options.MeasurementSalt.ToArray(), TimeProvider = time };
             joinOptions.ControlPlaneNodeNames.UnionWith(options.ControlPlaneNodeNames);
-            var joinService = await ServiceHost.StartAsync(
+            joinService = await ServiceHost.StartAsync(
                 new IPEndPoint(options.ListenAddress, options.JoinServicePort),
                 joinServiceTransport,
                 loggerFactory,
@@ -134,10 +160,22 @@ public sealed class ClusterServicesHost : IAsyncDisposable
                 },
                 app => app.MapGrpcService<JoinServiceApi>(),
                 cancellationToken).ConfigureAwait(false);
-            return new ClusterServicesHost(keyService, joinService, channel, keyServiceCertificate, joinServiceCertificate, keyServiceChannels, kubernetes, nodeNames);
+            var adminService = admin is null ? null : await ServiceHost.StartAsync(
+                new IPEndPoint(options.ListenAddress, options.AdminServicePort),
+                new AtlsServerTransport(new AtlsOptions { Issuer = admin.Issuer, ClientCertificateValidator = adminCallers }),
+                loggerFactory,
+                services => services.AddSingleton(admin),
+                app => app.MapGrpcService<AdminServiceApi>(),
+                cancellationToken).ConfigureAwait(false);
+            return new ClusterServicesHost(keyService, joinService, adminService, channel, keyServiceCertificate, joinServiceCertificate, keyServiceChannels, kubernetes, nodeNames);
         }
         catch
         {
+            if (joinService is not null)
+            {
+                await joinService.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (keyService is not null)
             {
                 await keyService.DisposeAsync().ConfigureAwait(false);
@@ -152,12 +190,17 @@ public sealed class ClusterServicesHost : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>Idempotent. The join service stops first (no new tickets), then the key service.</remarks>
+    /// <remarks>Idempotent. The admin API and the join service stop first (no new policies, no new tickets), then the key service.</remarks>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (_adminService is not null)
+        {
+            await _adminService.DisposeAsync().ConfigureAwait(false);
         }
 
         await _joinService.DisposeAsync().ConfigureAwait(false);

@@ -17,6 +17,12 @@ public sealed class ClusterServicesOptions
     public int JoinServicePort { get; set; } = 30090;
 
     /// <summary>
+    /// Gets or sets the admin API port (on <see cref="ListenAddress"/>; hosted only when the host is given
+    /// <see cref="Admin.AdminServiceOptions"/>); 0 picks a free port.
+    /// </summary>
+    public int AdminServicePort { get; set; } = 30092;
+
+    /// <summary>
     /// Gets or sets the address the key service listens on: loopback by default (the join service runs beside it), never
     /// <see cref="ListenAddress"/> unless set so explicitly. It hands out every disk key; callers must also hold the join
     /// service's certificate.

@@ -25,7 +25,7 @@ public sealed class AtlsServerTransport : IServerTransport
     public string Description =>
         _options.Validators.Count > 0
             ? $"aTLS (client attested: {string.Join(", ", System.Linq.Enumerable.Select(_options.Validators, v => v.Variant.Name))})"
-            : $"aTLS (server attested: {_options.Issuer?.Variant.Name ?? "unattested"})";
+            : $"aTLS (server attested: {_options.Issuer?.Variant.Name ?? "unattested"}{(_options.ClientCertificateValidator is { } clients ? $"; client certificate: {clients}" : "")})";
 
     /// <inheritdoc />
     public void Configure(ListenOptions listenOptions)

@@ -24,7 +24,7 @@ public sealed class ClusterPeerPolicy
     public const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 
     private readonly X509Certificate2 _trustAnchor;
-    private readonly string _subject;
+    private readonly string? _subject;
 
     /// <summary>Creates a policy.</summary>
     /// <param name="trustAnchor">The cluster CA certificate.</param>
@@ -40,6 +40,24 @@ public sealed class ClusterPeerPolicy
         CommonName = commonName;
         ExtendedKeyUsage = extendedKeyUsage;
     }
+
+    private ClusterPeerPolicy(X509Certificate2 trustAnchor)
+    {
+        ArgumentNullException.ThrowIfNull(trustAnchor);
+        _trustAnchor = X509CertificateLoader.LoadCertificate(trustAnchor.RawData);
+        _subject = null;
+        CommonName = NodeCertificateSubject.CommonNamePrefix + "<node name>";
+        ExtendedKeyUsage = ClientAuthentication;
+    }
+
+    /// <summary>
+    /// Creates the policy for nodes as TLS clients: any kubelet certificate of the cluster CA (subject exactly
+    /// <c>CN=system:node:&lt;name&gt;, O=system:nodes</c> with a valid node name, client authentication). Which node it
+    /// is comes from <see cref="NodeCertificateSubject.TryGetNodeName"/>.
+    /// </summary>
+    /// <param name="trustAnchor">The cluster CA certificate.</param>
+    /// <returns>The policy.</returns>
+    public static ClusterPeerPolicy Nodes(X509Certificate2 trustAnchor) => new(trustAnchor);
 
     /// <summary>Gets the common name the peer must have.</summary>
     public string CommonName { get; }
@@ -59,26 +77,48 @@ public sealed class ClusterPeerPolicy
             return false;
         }
 
-        if (!string.Equals(certificate.SubjectName.Name, _subject, StringComparison.Ordinal))
+        if (_subject is null)
+        {
+            if (!NodeCertificateSubject.TryGetNodeName(certificate, out _, out var problem))
+            {
+                failure = problem;
+                return false;
+            }
+        }
+        else if (!string.Equals(certificate.SubjectName.Name, _subject, StringComparison.Ordinal))
         {
             failure = $"certificate subject: expected CN={CommonName} exactly, got another subject";
             return false;
         }
 
+        return IssuedBy(_trustAnchor, certificate, ExtendedKeyUsage, out failure);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="certificate"/> lists <paramref name="extendedKeyUsage"/> and chains to exactly
+    /// <paramref name="trustAnchor"/>, valid now; shared by every policy that trusts the cluster CA.
+    /// </summary>
+    /// <param name="trustAnchor">The cluster CA certificate.</param>
+    /// <param name="certificate">The peer's certificate.</param>
+    /// <param name="extendedKeyUsage">The usage the certificate must list.</param>
+    /// <param name="failure">Why it is not acceptable, or <see langword="null"/>.</param>
+    /// <returns><see langword="true"/> if the certificate was issued by the anchor for the usage.</returns>
+    internal static bool IssuedBy(X509Certificate2 trustAnchor, X509Certificate2 certificate, string extendedKeyUsage, [NotNullWhen(false)] out string? failure)
+    {
         // Without an EKU extension the chain engine would treat every usage as allowed; require it explicitly.
         var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault();
-        if (usages is null || !usages.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == ExtendedKeyUsage))
+        if (usages is null || !usages.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == extendedKeyUsage))
         {
-            failure = $"certificate extended key usage: expected {ExtendedKeyUsage}";
+            failure = $"certificate extended key usage: expected {extendedKeyUsage}";
             return false;
         }
 
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(_trustAnchor);
+        chain.ChainPolicy.CustomTrustStore.Add(trustAnchor);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ExtendedKeyUsage));
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(extendedKeyUsage));
         if (!chain.Build(certificate))
         {
             failure = "certificate chain: expected a valid chain to the cluster CA, got " +
@@ -87,7 +127,7 @@ public sealed class ClusterPeerPolicy
         }
 
         var root = chain.ChainElements[^1].Certificate;
-        if (!root.RawDataMemory.Span.SequenceEqual(_trustAnchor.RawDataMemory.Span))
+        if (!root.RawDataMemory.Span.SequenceEqual(trustAnchor.RawDataMemory.Span))
         {
             failure = "certificate chain: expected the cluster CA as its root";
             return false;

@@ -5,6 +5,8 @@ using Constellation.Attestation.Tdx.Issuers;
 using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tdx.WireFormat;
 using Constellation.Attestation.Tests.Collateral;
+using Constellation.Attestation.Tests.Variants.Cloud;
+using Constellation.Attestation.Variants;
 using Constellation.Attestation.Variants.QemuTdx;
 
 namespace Constellation.Attestation.Tests.Tdx;
@@ -124,11 +126,55 @@ public sealed class QemuTdxTests : IDisposable
     }
 
     [Test]
+    public async Task The_document_attests_an_aTLS_server_to_a_qemu_tdx_client()
+    {
+        var guest = new SyntheticTdxGuest(_pki);
+        var issuer = QemuTdxVariant.Instance.CreateIssuer(new VariantIssuerServices { TdxQuotes = guest });
+
+        var peer = await AtlsRoundTrip.ConnectAsync(issuer, Validator(new MeasurementSet([new(0u, new Measurement(guest.MrTd))])));
+
+        peer.IsAttested.Should().BeTrue();
+        peer.ExtensionOids.Should().Equal(AttestationVariant.QemuTdx.Oid);
+        guest.Requests.Should().BeGreaterThan(0, "the aTLS server's document carries a quote the guest made over the handshake's REPORTDATA");
+    }
+
+    [Test]
+    public async Task An_aTLS_server_whose_MRTD_is_not_the_expected_one_is_refused_by_the_qemu_tdx_client()
+    {
+        var issuer = QemuTdxVariant.Instance.CreateIssuer(new VariantIssuerServices { TdxQuotes = new SyntheticTdxGuest(_pki) });
+
+        var act = () => AtlsRoundTrip.ConnectAsync(issuer, Validator(new MeasurementSet([new(0u, new Measurement(new byte[48]))])));
+
+        (await act.Should().ThrowAsync<MeasurementMismatchException>()).Which.Message.Should().Contain("index 0");
+    }
+
+    [Test]
     public void A_measurement_index_beyond_RTMR3_is_refused_at_construction()
     {
         var act = () => Validator(new MeasurementSet([new(5u, new Measurement(new byte[48]))]));
 
         act.Should().Throw<ArgumentException>().WithMessage("*index 5*");
+    }
+
+    /// <summary>Plays a TDX guest's quoting: every quote carries the guest's MRTD and the REPORTDATA asked for, signed by the test PKI.</summary>
+    private sealed class SyntheticTdxGuest(SyntheticTdx pki) : ITdxQuoteProvider
+    {
+        private int _requests;
+
+        public byte[] MrTd { get; } = RandomNumberGenerator.GetBytes(48);
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public ValueTask<byte[]> GetQuoteAsync(ReadOnlyMemory<byte> reportData, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            var data = reportData.ToArray();
+            return ValueTask.FromResult(pki.Quote(body =>
+            {
+                MrTd.CopyTo(body, 0x88);
+                data.CopyTo(body, 0x208);
+            }));
+        }
     }
 
     private sealed class FixedCollateral(TdxCollateral collateral) : ITdxCollateralSource

@@ -57,10 +57,34 @@ public sealed class SignedMeasurementsFetcher
         var signatureUri = request.SignatureUri ?? new Uri(fileUri.AbsoluteUri + ".sig");
 
         var file = await DownloadAsync(fileUri, "measurements file", cancellationToken).ConfigureAwait(false);
+        var signature = request.SkipSignatureCheck
+            ? []
+            : await DownloadAsync(signatureUri, "measurements signature", cancellationToken).ConfigureAwait(false);
+        return Verify(request, fileUri, file, signature);
+    }
+
+    /// <summary>
+    /// Verifies and selects measurements already at hand (a local <c>measurements.json</c> and its <c>.sig</c>, as
+    /// <c>upgrade apply</c> reads them) with the same checks as <see cref="FetchAsync"/>: the signature with the pinned
+    /// key before anything is read from the file (unless <see cref="SignedMeasurementsRequest.SkipSignatureCheck"/>),
+    /// then version, ref and stream, downgrade, and the entry for the CSP and variant.
+    /// </summary>
+    /// <param name="request">What the file must be (its <see cref="SignedMeasurementsRequest.MeasurementsUri"/> is not used).</param>
+    /// <param name="source">Where the file came from, reported in the result.</param>
+    /// <param name="file">The measurements file.</param>
+    /// <param name="signature">The signature file (base64 DER ECDSA); ignored when the check is skipped.</param>
+    /// <returns>The selected measurements.</returns>
+    /// <exception cref="AttestationSignatureException">The signature does not verify with the pinned key.</exception>
+    /// <exception cref="AttestationFormatException">The verified file is malformed.</exception>
+    /// <exception cref="MeasurementsDowngradeException">The file is for an older image version than requested.</exception>
+    /// <exception cref="AttestationPolicyException">The file's ref, stream or version differ from the request, or it has no entry for the CSP and variant.</exception>
+    public static SignedMeasurementsResult Verify(SignedMeasurementsRequest request, Uri source, ReadOnlySpan<byte> file, ReadOnlySpan<byte> signature)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
         string? fingerprint = null;
         if (!request.SkipSignatureCheck)
         {
-            var signature = await DownloadAsync(signatureUri, "measurements signature", cancellationToken).ConfigureAwait(false);
             var key = request.PublicKey ?? MeasurementsPublicKey.ForImage(request.Image);
             MeasurementsSignature.Verify(file, signature, key);
             fingerprint = key.Fingerprint;
@@ -73,7 +97,7 @@ public sealed class SignedMeasurementsFetcher
                 "list",
                 $"an entry for csp {request.Csp.ToConfigString()} and variant {request.Variant.Name}",
                 parsed.Entries.IsEmpty ? "no entries" : string.Join(", ", parsed.Entries.Select(e => $"{e.Csp.ToConfigString()}/{e.Variant.Name}")))]);
-        return new SignedMeasurementsResult(entry.Measurements, parsed, fileUri, fingerprint);
+        return new SignedMeasurementsResult(entry.Measurements, parsed, source, fingerprint);
     }
 
     private static void CheckIdentity(SignedMeasurementsRequest request, ImageMeasurements file)

@@ -134,7 +134,8 @@ public static class ConfigFetchMeasurementsCommand
             : throw new UriFormatException($"{option}: expected an absolute http(s) URL, got \"{value}\"");
     }
 
-    private static MeasurementsPublicKey LoadKey(string value)
+    /// <summary>Reads <c>--public-key</c>: PEM text or a path to a PEM file (shared with <c>upgrade apply</c>).</summary>
+    internal static MeasurementsPublicKey LoadKey(string value)
     {
         var pem = value.Contains("-----BEGIN", StringComparison.Ordinal)
             ? value

@@ -34,7 +34,7 @@ public sealed class ClusterServicesDaemonSettings
     public static IReadOnlyList<string> Keys { get; } =
     [
         "Variant", "StateDirectory", "ListenAddress", "JoinServicePort", "KeyServiceListenAddress", "KeyServicePort", "AttestationConfig",
-        "MeasurementSalt", "ControlPlaneNodeNames", "ParentProcessId", "PolicyPollSeconds", "LogLevel",
+        "MeasurementSalt", "ControlPlaneNodeNames", "ParentProcessId", "PolicyPollSeconds", "LogLevel", "AdminServicePort",
     ];
 
     /// <summary>Gets the variant the join service admits.</summary>
@@ -109,6 +109,7 @@ public sealed class ClusterServicesDaemonSettings
         settings.Services.JoinServicePort = s.Port("JoinServicePort", 30090);
         settings.Services.KeyServiceListenAddress = s.Address("KeyServiceListenAddress", IPAddress.Loopback);
         settings.Services.KeyServicePort = s.Port("KeyServicePort", 0);
+        settings.Services.AdminServicePort = s.Port("AdminServicePort", 30092);
         settings.Services.MeasurementSalt = salt;
         settings.Services.ControlPlaneNodeNames.UnionWith(DaemonSettingValues.NodeNames(s, "ControlPlaneNodeNames"));
         return settings;

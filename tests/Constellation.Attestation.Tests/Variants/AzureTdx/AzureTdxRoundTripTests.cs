@@ -7,6 +7,7 @@ using Constellation.Attestation.Tdx.Verify;
 using Constellation.Attestation.Tests.Collateral;
 using Constellation.Attestation.Tests.Tdx;
 using Constellation.Attestation.Tests.Tpm;
+using Constellation.Attestation.Tests.Variants.Cloud;
 using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Validate;
@@ -109,6 +110,37 @@ public sealed class AzureTdxRoundTripTests : IDisposable
         posted.RootElement.GetProperty("report").GetString().Should().Be(Base64Url.EncodeToString(_hclReport.AsSpan(0x20, 1024)), "the TDREPORT goes to IMDS base64url-encoded without padding");
         var info = AzureTdxInstanceInfo.Parse(VtpmDocument.Parse(document).InstanceInfo.Span);
         info.RuntimeData.ToArray().Should().Equal(_hclReport.AsSpan(0x4D4, BitConverter.ToInt32(_hclReport, 0x4D0)).ToArray());
+    }
+
+    [Test]
+    public async Task The_document_attests_an_aTLS_server_to_an_azure_tdx_client()
+    {
+        await StoreHclReportAsync(_hclReport);
+        await using var imds = Imds();
+        using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
+        var issuer = Issuer(hooks);
+        var probe = await issuer.IssueAsync(UserData, Nonce);
+
+        var peer = await AtlsRoundTrip.ConnectAsync(issuer, Validator(SwtpmVtpm.MeasurementsOf(probe)));
+
+        peer.IsAttested.Should().BeTrue();
+        peer.ExtensionOids.Should().Equal(AttestationVariant.AzureTdx.Oid);
+        imds.RequestCount.Should().Be(2, "the probe and the aTLS handshake each asked IMDS for a quote over their own REPORTDATA");
+    }
+
+    [Test]
+    public async Task An_aTLS_server_booted_with_another_PCR_is_refused_by_the_azure_tdx_client()
+    {
+        await StoreHclReportAsync(_hclReport);
+        await using var imds = Imds();
+        using var hooks = new AzureTdxIssuerHooks(new AzureTdxIssuerOptions { ImdsBaseAddress = imds.BaseUri });
+        var issuer = Issuer(hooks);
+        var expected = SwtpmVtpm.MeasurementsOf(await issuer.IssueAsync(UserData, Nonce));
+        await SwtpmVtpm.ExtendAsync(_swtpm, 4, "another boot loader");
+
+        var act = () => AtlsRoundTrip.ConnectAsync(issuer, Validator(expected));
+
+        await act.Should().ThrowAsync<MeasurementMismatchException>();
     }
 
     [Test]
