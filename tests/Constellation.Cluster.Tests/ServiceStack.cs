@@ -70,7 +70,7 @@ internal sealed class ServiceStack : IAsyncDisposable
             {
                 s.AddSingleton<IDataKeyProvider>(new KeyServiceClient(keyChannel));
                 s.AddSingleton<IKubernetesOperations>(kubernetes);
-                s.AddSingleton(new NodeNameRegistry());
+                s.AddSingleton<INodeNameRegistry>(new NodeNameRegistry());
                 s.AddSingleton(options);
                 s.AddSingleton<JoinTicketIssuer>();
             },

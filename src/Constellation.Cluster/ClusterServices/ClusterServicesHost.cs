@@ -154,7 +154,7 @@ public sealed class ClusterServicesHost : IAsyncDisposable
                 {
                     services.AddSingleton<IDataKeyProvider>(new KeyServiceClient(channel));
                     services.AddSingleton<IKubernetesOperations>(kubernetes);
-                    services.AddSingleton(nodeNames);
+                    services.AddSingleton<INodeNameRegistry>(nodeNames);
                     services.AddSingleton(joinOptions);
                     services.AddSingleton<JoinTicketIssuer>();
                 },

@@ -119,6 +119,18 @@ public sealed class ClusterCertificateAuthority : IDisposable
     public X509Certificate2 SignServerCertificate(X500DistinguishedName subject, PublicKey publicKey, IEnumerable<IPAddress> ipAddresses, DateTimeOffset now) =>
         Sign(subject, publicKey, ipAddresses ?? throw new ArgumentNullException(nameof(ipAddresses)), [ServerAuthOid], now);
 
+    /// <summary>
+    /// Signs a certificate for both TLS server and client authentication (an etcd member: it serves clients and peers,
+    /// and dials its peers with the same certificate) for a subject, public key and IP addresses.
+    /// </summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="publicKey">The subject's public key.</param>
+    /// <param name="ipAddresses">The IP addresses it serves on (subject alternative names).</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The certificate (public part).</returns>
+    internal X509Certificate2 SignPeerCertificate(X500DistinguishedName subject, PublicKey publicKey, IEnumerable<IPAddress> ipAddresses, DateTimeOffset now) =>
+        Sign(subject, publicKey, ipAddresses ?? throw new ArgumentNullException(nameof(ipAddresses)), [ServerAuthOid, ClientAuthOid], now);
+
     /// <inheritdoc />
     public void Dispose()
     {

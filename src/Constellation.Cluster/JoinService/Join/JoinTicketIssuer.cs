@@ -21,7 +21,7 @@ internal sealed partial class JoinTicketIssuer
 {
     private readonly IDataKeyProvider _keys;
     private readonly IKubernetesOperations _kubernetes;
-    private readonly NodeNameRegistry _nodeNames;
+    private readonly INodeNameRegistry _nodeNames;
     private readonly JoinServiceOptions _options;
     private readonly ILogger<JoinTicketIssuer> _logger;
 
@@ -31,7 +31,7 @@ internal sealed partial class JoinTicketIssuer
     /// <param name="nodeNames">The node-name bindings.</param>
     /// <param name="options">The join service settings.</param>
     /// <param name="logger">The logger.</param>
-    public JoinTicketIssuer(IDataKeyProvider keys, IKubernetesOperations kubernetes, NodeNameRegistry nodeNames, JoinServiceOptions options, ILogger<JoinTicketIssuer> logger)
+    public JoinTicketIssuer(IDataKeyProvider keys, IKubernetesOperations kubernetes, INodeNameRegistry nodeNames, JoinServiceOptions options, ILogger<JoinTicketIssuer> logger)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(kubernetes);
@@ -64,7 +64,7 @@ internal sealed partial class JoinTicketIssuer
                 "is_control_plane", "a node name this join service admits as a control plane", $"{RequestText.Quote(csr.NodeName)}, which it does not admit");
         }
 
-        _nodeNames.Claim(csr.NodeName, disk);
+        await _nodeNames.ClaimAsync(csr.NodeName, disk, cancellationToken).ConfigureAwait(false);
         LogIssuing(_logger, csr.NodeName, request.IsControlPlane, disk);
 
         var measurementSecret = await _keys.GetDataKeyAsync(DataKeyId.MeasurementSecret, ClusterKeyDerivation.KeyLength, cancellationToken).ConfigureAwait(false);
@@ -125,7 +125,7 @@ internal sealed partial class JoinTicketIssuer
         var disk = ParseDiskUuid(request.DiskUuid);
 
         // A rebooting node's disk joined before (or is the init node's); keys for disks that never joined are not handed out.
-        if (!_nodeNames.IsBound(disk))
+        if (!await _nodeNames.IsBoundAsync(disk, cancellationToken).ConfigureAwait(false))
         {
             throw new JoinRequestRejectedException("disk_uuid", "the state disk of a node that joined this cluster", "a state disk that never joined");
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using Constellation.Cluster.Keys;
 
 namespace Constellation.Cluster.JoinService.Join;
@@ -16,7 +17,7 @@ namespace Constellation.Cluster.JoinService.Join;
 /// with <see cref="Open"/> records every new binding in its file before the claim returns (a binding that cannot be
 /// recorded is not made), so a restarted join service keeps them; <c>new NodeNameRegistry()</c> keeps them in memory.
 /// </remarks>
-public sealed class NodeNameRegistry
+public sealed class NodeNameRegistry : INodeNameRegistry
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StateDiskUuid> _diskByName = new(StringComparer.Ordinal);
@@ -81,10 +82,7 @@ public sealed class NodeNameRegistry
             {
                 if (!owner.Equals(disk))
                 {
-                    throw new JoinRequestRejectedException(
-                        "certificate_request.subject.CN",
-                        "a node name that is free or bound to this request's state disk",
-                        $"\"{KubeletCsr.NodeCommonNamePrefix}{nodeName}\", which is bound to another node's state disk");
+                    throw NameBoundElsewhere(nodeName);
                 }
 
                 return;
@@ -92,8 +90,7 @@ public sealed class NodeNameRegistry
 
             if (_nameByDisk.ContainsKey(disk))
             {
-                throw new JoinRequestRejectedException(
-                    "disk_uuid", "a state disk that is free or bound to the requested node name", "a state disk bound to another node name");
+                throw DiskBoundElsewhere();
             }
 
             _diskByName.Add(nodeName, disk);
@@ -114,6 +111,26 @@ public sealed class NodeNameRegistry
             }
         }
     }
+
+    /// <inheritdoc />
+    Task INodeNameRegistry.ClaimAsync(string nodeName, StateDiskUuid disk, CancellationToken cancellationToken)
+    {
+        Claim(nodeName, disk);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    Task<bool> INodeNameRegistry.IsBoundAsync(StateDiskUuid disk, CancellationToken cancellationToken) => Task.FromResult(IsBound(disk));
+
+    /// <summary>The refusal of a name bound to another disk (it names the requested name only, never the other disk).</summary>
+    internal static JoinRequestRejectedException NameBoundElsewhere(string nodeName) => new(
+        "certificate_request.subject.CN",
+        "a node name that is free or bound to this request's state disk",
+        $"\"{KubeletCsr.NodeCommonNamePrefix}{nodeName}\", which is bound to another node's state disk");
+
+    /// <summary>The refusal of a disk bound to another name (it names neither).</summary>
+    internal static JoinRequestRejectedException DiskBoundElsewhere() =>
+        new("disk_uuid", "a state disk that is free or bound to the requested node name", "a state disk bound to another node name");
 
     /// <summary>Checks whether a state disk is bound to a node name (it joined, or is the init node's).</summary>
     /// <param name="disk">The disk.</param>
