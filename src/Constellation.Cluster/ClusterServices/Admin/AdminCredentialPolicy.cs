@@ -41,13 +41,13 @@ internal sealed class AdminCredentialPolicy : IAtlsClientCertificateValidator
             .ToList();
         if (!organizations.Contains(AdminGroup, StringComparer.Ordinal))
         {
-            throw new AdminCredentialException(
+            throw new AtlsException(
                 $"admin credential: expected a client certificate in O={AdminGroup}, got {(organizations.Count == 0 ? "no organisation" : "O=" + string.Join(", O=", organizations))}");
         }
 
         if (!ClusterPeerPolicy.IssuedBy(_trustAnchor, certificate, ClusterPeerPolicy.ClientAuthentication, out var failure))
         {
-            throw new AdminCredentialException($"admin credential: {failure}");
+            throw new AtlsException($"admin credential: {failure}");
         }
 
         return ValueTask.CompletedTask;
