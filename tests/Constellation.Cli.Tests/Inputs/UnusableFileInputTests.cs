@@ -107,20 +107,6 @@ public class UnusableFileInputTests
     }
 
     [Test]
-    public async Task A_path_that_holds_NUL_is_unusable_input_not_a_crash()
-    {
-        // exec() cannot pass a NUL inside an argument (argv strings end at NUL), so the binary never sees one; the
-        // command code is run in-process here, as a host embedding the command tree would run it.
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliInvocation.InvokeAsync(
-            CommandTree.Build(), ["config", "fetch-measurements", "--config", "conf\0.yaml"], new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-
-        exitCode.Should().Be(ExitCodes.UnusableInput, error.ToString());
-        error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().Contain("is not a file path");
-    }
-
-    [Test]
     public async Task A_text_input_that_is_not_UTF8_is_refused_instead_of_read_with_replacement_characters()
     {
         var chain = Path.Combine(_files.Directory, "chain.pem");

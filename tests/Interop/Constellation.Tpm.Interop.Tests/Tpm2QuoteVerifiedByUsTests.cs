@@ -1,15 +1,14 @@
-using System.CommandLine;
 using Constellation.Attestation.Tpm.Issuers.Commands;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Tpm.Validate;
 using Constellation.Attestation.Tpm.Verify;
 using Constellation.Attestation.Tpm.WireFormat;
-using Constellation.Cli;
+using Constellation.Tests.Cli;
 using Constellation.Tests.Swtpm;
 
 namespace Constellation.Tpm.Interop.Tests;
 
-/// <summary>Quotes made by tpm2_quote (tpm2-tools) on a real swtpm, verified by our verifier and CLI.</summary>
+/// <summary>Quotes made by tpm2_quote (tpm2-tools) on a real swtpm, verified by our verifier and by the published CLI binary.</summary>
 [NonParallelizable]
 public class Tpm2QuoteVerifiedByUsTests
 {
@@ -61,8 +60,10 @@ public class Tpm2QuoteVerifiedByUsTests
         await Tpm2Tools.RunOkAsync(_swtpm, _dir, "tpm2_quote", "-c", "ak.ctx", "-l", "sha256:0,1,2", "-q", Nonce, "-m", "quote.msg", "-s", "quote.sig", "-g", "sha256");
         string[] args = ["evidence", "verify", "tpm-quote", Path.Combine(_dir, "quote.msg"), "--signature", Path.Combine(_dir, "quote.sig"), "--ak", Path.Combine(_dir, "ak.pem")];
 
-        (await RunCliAsync([.. args, "--nonce", Nonce])).Should().Be(0);
-        (await RunCliAsync([.. args, "--nonce", "00"])).Should().Be(1);
+        var accepted = await CliRunner.RunAsync([.. args, "--nonce", Nonce]);
+        accepted.ExitCode.Should().Be(0, accepted.Output + accepted.Error);
+        var rejected = await CliRunner.RunAsync([.. args, "--nonce", "00"]);
+        rejected.ExitCode.Should().Be(1, rejected.Output + rejected.Error);
     }
 
     private static byte[] PemSpki(string path)
@@ -70,11 +71,5 @@ public class Tpm2QuoteVerifiedByUsTests
         var pem = File.ReadAllText(path);
         var fields = System.Security.Cryptography.PemEncoding.Find(pem);
         return Convert.FromBase64String(pem[fields.Base64Data]);
-    }
-
-    private static async Task<int> RunCliAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        return await CommandTree.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
     }
 }

@@ -55,16 +55,19 @@ internal sealed class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet &lt;dll&gt; &lt;args&gt;</c> with standard input closed.</summary>
-    public static DaemonProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? name = null)
+    public static DaemonProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? name = null) =>
+        StartExecutable("dotnet", [dll, .. args], environment, name ?? Path.GetFileNameWithoutExtension(dll));
+
+    /// <summary>Starts an executable (e.g. the published Native AOT CLI) with standard input closed.</summary>
+    public static DaemonProcess StartExecutable(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? name = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -81,8 +84,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var daemon = new DaemonProcess(process, name ?? Path.GetFileNameWithoutExtension(dll));
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start");
+        var daemon = new DaemonProcess(process, name ?? Path.GetFileName(executable));
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -158,6 +161,33 @@ internal sealed class DaemonProcess : IAsyncDisposable
     {
         Signal("TERM");
         return WaitForExitAsync(bound);
+    }
+
+    /// <summary>Waits until the process writes a line to standard output that satisfies <paramref name="condition"/>.</summary>
+    /// <returns>The first such line.</returns>
+    /// <exception cref="InvalidOperationException">The process exited first.</exception>
+    /// <exception cref="TimeoutException">No such line within <paramref name="bound"/>.</exception>
+    public async Task<string> WaitForOutputLineAsync(Func<string, bool> condition, TimeSpan bound, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < bound)
+        {
+            // Read the lines before asking whether it exited: a line written just before the exit still counts.
+            var exited = HasExited;
+            if (_outputLines.FirstOrDefault(condition) is { } line)
+            {
+                return line;
+            }
+
+            if (exited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before {what}; its output:\n{Output}\nits log:\n{Log}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{Name}: {what} within {bound}; its output:\n{Output}\nits log:\n{Log}");
     }
 
     /// <summary>Waits until the JSON file at <paramref name="path"/> satisfies <paramref name="condition"/>.</summary>

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 
-namespace Constellation.Cli.Tests;
+namespace Constellation.Tests.Cli;
 
 /// <summary>
 /// Runs the CLI as users run it: the published Native AOT binary, as a process, with captured output. The test command
 /// (<c>scripts/test.sh</c>) publishes it and names it in <c>CONSTELLATION_CLI</c>; without it the tests fail, never fall
-/// back to an in-process run (that would test the JIT build, not the binary users install).
+/// back to an in-process run (that would test the JIT build, not the binary users install). BCL only: this file is
+/// compiled into every test project (the CLI tests and the interop tests that drive the CLI use it).
 /// </summary>
 internal static class CliRunner
 {
