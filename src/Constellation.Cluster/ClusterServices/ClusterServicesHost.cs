@@ -9,6 +9,7 @@ using Constellation.Cluster.ClusterServices.Admin;
 using Constellation.Cluster.Hosting;
 using Constellation.Cluster.JoinService.Join;
 using Constellation.Cluster.KeyService;
+using Constellation.Cluster.Vpn;
 using Constellation.Cluster.Keys;
 using Constellation.Cluster.LocalCluster;
 using Constellation.Cluster.Transport;
@@ -41,7 +42,7 @@ public sealed class ClusterServicesHost : IAsyncDisposable
 
     private ClusterServicesHost(
         ServiceHost keyService, ServiceHost joinService, ServiceHost? adminService, GrpcChannel keyServiceChannel, X509Certificate2 keyServiceCertificate, X509Certificate2 joinServiceCertificate,
-        IGrpcChannelFactory keyServiceChannels, LocalKubernetesOperations kubernetes, NodeNameRegistry nodeNames)
+        IGrpcChannelFactory keyServiceChannels, LocalKubernetesOperations kubernetes, INodeNameRegistry nodeNames)
     {
         _keyService = keyService;
         _joinService = joinService;
@@ -67,7 +68,14 @@ public sealed class ClusterServicesHost : IAsyncDisposable
     public LocalKubernetesOperations Kubernetes { get; }
 
     /// <summary>Gets the name ↔ disk bindings (recorded in the state directory).</summary>
-    public NodeNameRegistry NodeNames { get; }
+    internal INodeNameRegistry NodeNames { get; }
+
+    /// <summary>Gets the VPN API's bound endpoint, or <see langword="null"/> when this replica serves none.</summary>
+    public string? VpnApiAddress => VpnApiHost?.Address;
+
+    private ServiceHost? VpnApiHost { get; init; }
+
+    private X509Certificate2? VpnApiCertificate { get; init; }
 
     /// <summary>Gets the join service's mutually authenticated channels to the key service.</summary>
     internal IGrpcChannelFactory KeyServiceChannels { get; }
@@ -83,7 +91,7 @@ public sealed class ClusterServicesHost : IAsyncDisposable
     /// <exception cref="NodeRegistryException">The node registry cannot be trusted.</exception>
     public static Task<ClusterServicesHost> StartAsync(
         ClusterServicesOptions options, IServerTransport joinServiceTransport, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken = default) =>
-        StartAsync(options, joinServiceTransport, admin: null, loggerFactory, time, cancellationToken);
+        StartAsync(options, joinServiceTransport, admin: null, ClusterServicesBackends.Files, loggerFactory, time, cancellationToken);
 
     /// <summary>Starts the key and join services and, with <paramref name="admin"/>, the admin API on <see cref="ClusterServicesOptions.AdminServicePort"/>.</summary>
     /// <param name="options">The settings.</param>
@@ -95,10 +103,20 @@ public sealed class ClusterServicesHost : IAsyncDisposable
     /// <returns>The running services.</returns>
     /// <exception cref="IOException">The state is missing or unreadable, or an endpoint cannot be bound.</exception>
     /// <exception cref="NodeRegistryException">The node registry cannot be trusted.</exception>
-    public static async Task<ClusterServicesHost> StartAsync(
+    public static Task<ClusterServicesHost> StartAsync(
         ClusterServicesOptions options, IServerTransport joinServiceTransport, AdminServiceOptions? admin, ILoggerFactory loggerFactory, TimeProvider time,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        StartAsync(options, joinServiceTransport, admin, ClusterServicesBackends.Files, loggerFactory, time, cancellationToken);
+
+    /// <summary>
+    /// Starts a replica whose node registry and VPN peers live in <paramref name="backends"/> (the cluster store), and the
+    /// VPN API on <see cref="ClusterServicesOptions.VpnApiPort"/> when it has a VPN peer directory.
+    /// </summary>
+    internal static async Task<ClusterServicesHost> StartAsync(
+        ClusterServicesOptions options, IServerTransport joinServiceTransport, AdminServiceOptions? admin, ClusterServicesBackends backends, ILoggerFactory loggerFactory,
+        TimeProvider time, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(backends);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.StateDirectory);
         ArgumentNullException.ThrowIfNull(joinServiceTransport);
@@ -115,7 +133,7 @@ public sealed class ClusterServicesHost : IAsyncDisposable
             await File.ReadAllTextAsync(Path.Combine(directory, ClusterServicesState.CaCertificateFileName), cancellationToken).ConfigureAwait(false),
             await File.ReadAllTextAsync(Path.Combine(directory, ClusterServicesState.CaKeyFileName), cancellationToken).ConfigureAwait(false));
         var kubernetes = new LocalKubernetesOperations(ca, $"{options.ListenAddress}:6443", time);
-        var nodeNames = NodeNameRegistry.Open(Path.Combine(directory, ClusterServicesState.NodeRegistryFileName));
+        var nodeNames = backends.NodeNames ?? NodeNameRegistry.Open(Path.Combine(directory, ClusterServicesState.NodeRegistryFileName));
 
         // The key service hands out every disk key: it serves the join service only, which authenticates with a
         // cluster-CA certificate for its pinned name. Both certificates are fresh for every start and live in memory.
@@ -128,6 +146,8 @@ public sealed class ClusterServicesHost : IAsyncDisposable
         var adminCallers = new AdminCredentialPolicy(caCertificate);
         ServiceHost? keyService = null;
         ServiceHost? joinService = null;
+        ServiceHost? vpnApi = null;
+        X509Certificate2? vpnApiCertificate = null;
         GrpcChannel? keyServiceChannel = null;
         try
         {
@@ -160,6 +180,24 @@ public sealed class ClusterServicesHost : IAsyncDisposable
                 },
                 app => app.MapGrpcService<JoinServiceApi>(),
                 cancellationToken).ConfigureAwait(false);
+            if (backends.VpnPeers is { } peers)
+            {
+                // Nodes publish their WireGuard keys with their kubelet certificates; the server is the cluster CA's.
+                vpnApiCertificate = VpnApiIdentity.IssueServerCertificate(ca, [options.ListenAddress], now);
+                var nodes = ClusterPeerPolicy.Nodes(caCertificate);
+                vpnApi = await ServiceHost.StartAsync(
+                    new IPEndPoint(options.ListenAddress, options.VpnApiPort),
+                    VpnApiIdentity.CreateServerTransport(vpnApiCertificate, caCertificate),
+                    loggerFactory,
+                    services =>
+                    {
+                        services.AddSingleton(peers);
+                        services.AddSingleton(nodes);
+                    },
+                    app => app.MapGrpcService<VpnApi>(),
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             var adminService = admin is null ? null : await ServiceHost.StartAsync(
                 new IPEndPoint(options.ListenAddress, options.AdminServicePort),
                 new AtlsServerTransport(new AtlsOptions { Issuer = admin.Issuer, ClientCertificateValidator = adminCallers }),
@@ -167,10 +205,20 @@ public sealed class ClusterServicesHost : IAsyncDisposable
                 services => services.AddSingleton(admin),
                 app => app.MapGrpcService<AdminServiceApi>(),
                 cancellationToken).ConfigureAwait(false);
-            return new ClusterServicesHost(keyService, joinService, adminService, channel, keyServiceCertificate, joinServiceCertificate, keyServiceChannels, kubernetes, nodeNames);
+            return new ClusterServicesHost(keyService, joinService, adminService, channel, keyServiceCertificate, joinServiceCertificate, keyServiceChannels, kubernetes, nodeNames)
+            {
+                VpnApiHost = vpnApi,
+                VpnApiCertificate = vpnApiCertificate,
+            };
         }
         catch
         {
+            if (vpnApi is not null)
+            {
+                await vpnApi.DisposeAsync().ConfigureAwait(false);
+            }
+
+            vpnApiCertificate?.Dispose();
             if (joinService is not null)
             {
                 await joinService.DisposeAsync().ConfigureAwait(false);
@@ -202,6 +250,13 @@ public sealed class ClusterServicesHost : IAsyncDisposable
         {
             await _adminService.DisposeAsync().ConfigureAwait(false);
         }
+
+        if (VpnApiHost is not null)
+        {
+            await VpnApiHost.DisposeAsync().ConfigureAwait(false);
+        }
+
+        VpnApiCertificate?.Dispose();
 
         await _joinService.DisposeAsync().ConfigureAwait(false);
         await _keyService.DisposeAsync().ConfigureAwait(false);

@@ -22,6 +22,9 @@ public sealed class ClusterServicesOptions
     /// </summary>
     public int AdminServicePort { get; set; } = 30092;
 
+    /// <summary>Gets or sets the VPN API's port on <see cref="ListenAddress"/> (served when the replica has a VPN peer directory).</summary>
+    public int VpnApiPort { get; set; } = 30093;
+
     /// <summary>
     /// Gets or sets the address the key service listens on: loopback by default (the join service runs beside it), never
     /// <see cref="ListenAddress"/> unless set so explicitly. It hands out every disk key; callers must also hold the join

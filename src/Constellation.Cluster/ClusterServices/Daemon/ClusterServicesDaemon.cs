@@ -63,7 +63,7 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
         _services = await ClusterServicesHost.StartAsync(
             _settings.Services, JoinServicePolicy.CreateTransport(_policy), _loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         WriteStatus(_services.JoinServiceAddress, _services.KeyServiceAddress);
-        LogServing(_logger, _services.JoinServiceAddress, _services.KeyServiceAddress, _settings.AttestationConfig, _services.NodeNames.Count);
+        LogServing(_logger, _services.JoinServiceAddress, _services.KeyServiceAddress, _settings.AttestationConfig, _services.NodeNames is JoinService.Join.NodeNameRegistry file ? file.Count : -1);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();
