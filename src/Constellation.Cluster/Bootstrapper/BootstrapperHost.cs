@@ -153,19 +153,22 @@ public sealed partial class BootstrapperHost : IAsyncDisposable
     private async Task StartEndpointsAsync(bool alreadyBootstrapped, CancellationToken cancellationToken)
     {
         var verification = new VerificationService(_services.Issuer);
+        var verifyAddress = _options.VerifyOnAllAddresses ? IPAddress.Any : _options.ListenAddress;
         _verifyGrpc = await StartServerAsync(
+            verifyAddress,
             _options.VerifyGrpcPort,
             PlainHttp2Transport.Instance,
             services => services.AddSingleton(verification),
             app => app.MapGrpcService<VerificationServiceApi>(),
             cancellationToken).ConfigureAwait(false);
         _verifyHttp = await StartServerAsync(
+            verifyAddress,
             _options.VerifyHttpPort,
             PlainHttp1Transport.Instance,
             services => services.AddSingleton(verification),
             app => app.Run(context => VerificationHttpEndpoint.HandleAsync(context, context.RequestServices.GetRequiredService<VerificationService>())),
             cancellationToken).ConfigureAwait(false);
-        UpdateStatus(s => s with { VerifyEndpoint = _verifyGrpc.Address, VerifyHttpEndpoint = _verifyHttp.Address });
+        UpdateStatus(s => s with { VerifyEndpoint = Endpoint(_verifyGrpc.Endpoint.Port), VerifyHttpEndpoint = Endpoint(_verifyHttp.Endpoint.Port) });
 
         if (alreadyBootstrapped)
         {
@@ -333,7 +336,11 @@ public sealed partial class BootstrapperHost : IAsyncDisposable
     }
 
     private Task<ServiceHost> StartServerAsync(int port, IServerTransport transport, Action<IServiceCollection> configure, Action<WebApplication> map, CancellationToken cancellationToken) =>
-        ServiceHost.StartAsync(new IPEndPoint(_options.ListenAddress, port), transport, _services.LoggerFactory, configure, map, cancellationToken);
+        StartServerAsync(_options.ListenAddress, port, transport, configure, map, cancellationToken);
+
+    private Task<ServiceHost> StartServerAsync(
+        IPAddress address, int port, IServerTransport transport, Action<IServiceCollection> configure, Action<WebApplication> map, CancellationToken cancellationToken) =>
+        ServiceHost.StartAsync(new IPEndPoint(address, port), transport, _services.LoggerFactory, configure, map, cancellationToken);
 
     private string Endpoint(int port) => new IPEndPoint(_options.ListenAddress, port).ToString();
 

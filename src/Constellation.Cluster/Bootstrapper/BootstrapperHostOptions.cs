@@ -16,6 +16,13 @@ public sealed class BootstrapperHostOptions
     /// <summary>Gets or sets the address the node's public endpoints listen on (init, verification, recovery).</summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
 
+    /// <summary>
+    /// Gets or sets whether the verification API (gRPC and HTTP) listens on every address of the node rather than on
+    /// <see cref="ListenAddress"/> only: on a node in the cluster VPN, other nodes verify it over its VPN address. The
+    /// API serves attestation documents only (public by design); the other endpoints stay on <see cref="ListenAddress"/>.
+    /// </summary>
+    public bool VerifyOnAllAddresses { get; set; }
+
     /// <summary>Gets or sets the init server port (Constellation: 9000); 0 picks a free port.</summary>
     public int InitPort { get; set; } = 9000;
 

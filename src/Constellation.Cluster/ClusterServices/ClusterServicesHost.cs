@@ -133,6 +133,14 @@ public sealed class ClusterServicesHost : IAsyncDisposable
             await File.ReadAllTextAsync(Path.Combine(directory, ClusterServicesState.CaCertificateFileName), cancellationToken).ConfigureAwait(false),
             await File.ReadAllTextAsync(Path.Combine(directory, ClusterServicesState.CaKeyFileName), cancellationToken).ConfigureAwait(false));
         var kubernetes = new LocalKubernetesOperations(ca, $"{options.ListenAddress}:6443", time);
+        using (var etcdCa = await ClusterServicesState.ReadEtcdCaAsync(directory, cancellationToken).ConfigureAwait(false))
+        {
+            if (etcdCa is not null)
+            {
+                kubernetes.AddStoreCertificateAuthority(etcdCa);
+            }
+        }
+
         var nodeNames = backends.NodeNames ?? NodeNameRegistry.Open(Path.Combine(directory, ClusterServicesState.NodeRegistryFileName));
 
         // The key service hands out every disk key: it serves the join service only, which authenticates with a
@@ -143,7 +151,6 @@ public sealed class ClusterServicesHost : IAsyncDisposable
         var joinServiceCertificate = KeyServiceIdentity.IssueJoinServiceCertificate(ca, now);
         var keyServiceChannels = KeyServiceIdentity.CreateClientChannels(joinServiceCertificate, caCertificate);
         var callers = KeyServiceIdentity.Callers(caCertificate);
-        var adminCallers = new AdminCredentialPolicy(caCertificate);
         ServiceHost? keyService = null;
         ServiceHost? joinService = null;
         ServiceHost? vpnApi = null;
@@ -198,13 +205,8 @@ public sealed class ClusterServicesHost : IAsyncDisposable
                     cancellationToken).ConfigureAwait(false);
             }
 
-            var adminService = admin is null ? null : await ServiceHost.StartAsync(
-                new IPEndPoint(options.ListenAddress, options.AdminServicePort),
-                new AtlsServerTransport(new AtlsOptions { Issuer = admin.Issuer, ClientCertificateValidator = adminCallers }),
-                loggerFactory,
-                services => services.AddSingleton(admin),
-                app => app.MapGrpcService<AdminServiceApi>(),
-                cancellationToken).ConfigureAwait(false);
+            var adminService = admin is null ? null : await AdminServiceHost.StartAsync(
+                new IPEndPoint(options.ListenAddress, options.AdminServicePort), admin, caCertificate, loggerFactory, cancellationToken).ConfigureAwait(false);
             return new ClusterServicesHost(keyService, joinService, adminService, channel, keyServiceCertificate, joinServiceCertificate, keyServiceChannels, kubernetes, nodeNames)
             {
                 VpnApiHost = vpnApi,

@@ -20,6 +20,7 @@ public sealed class LocalKubernetesOperations : IKubernetesOperations, IDisposab
     private readonly ClusterCertificateAuthority _ca;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, BootstrapToken> _tokens = new(StringComparer.Ordinal);
+    private IReadOnlyList<ControlPlaneFile> _storeFiles = [];
 
     /// <summary>Creates the operations around a cluster CA (taken over).</summary>
     /// <param name="ca">The cluster CA.</param>
@@ -93,9 +94,22 @@ public sealed class LocalKubernetesOperations : IKubernetesOperations, IDisposab
         [
             new ControlPlaneFile("ca.crt", Encoding.ASCII.GetBytes(_ca.ExportCertificatePem())),
             new ControlPlaneFile("ca.key", Encoding.ASCII.GetBytes(_ca.ExportPrivateKeyPem())),
+            .. _storeFiles,
         ];
         return ValueTask.FromResult(files);
     }
+
+    /// <summary>
+    /// Adds the cluster store's CA (<c>etcd-ca.crt</c>, <c>etcd-ca.key</c>) to the control-plane files, as kubeadm hands
+    /// <c>pki/etcd/ca.*</c> to joining control planes: they run an etcd member and a cluster-services replica.
+    /// </summary>
+    /// <param name="etcdCa">The etcd CA.</param>
+    internal void AddStoreCertificateAuthority(ClusterCertificateAuthority etcdCa) =>
+        _storeFiles =
+        [
+            new ControlPlaneFile(ClusterServices.ClusterServicesState.EtcdCaCertificateFileName, Encoding.ASCII.GetBytes(etcdCa.ExportCertificatePem())),
+            new ControlPlaneFile(ClusterServices.ClusterServicesState.EtcdCaKeyFileName, Encoding.ASCII.GetBytes(etcdCa.ExportPrivateKeyPem())),
+        ];
 
     /// <summary>Writes an admin kubeconfig for this cluster: the CA, the API server and a client certificate for <c>kubernetes-admin</c> in <c>system:masters</c>.</summary>
     /// <param name="clusterName">The cluster name.</param>

@@ -35,4 +35,10 @@ internal static class StoreKeys
 
     /// <summary><c>…/replicas/&lt;node name&gt;</c> = the replica's endpoints as JSON, under the replica's lease.</summary>
     public const string Replicas = Root + "replicas/";
+
+    /// <summary>The master secret (its JSON), written once at init; only etcd-CA clients (control planes) can read it.</summary>
+    public const string MasterSecret = Root + "secrets/master-secret";
+
+    /// <summary>The cluster's 32-byte measurement salt, written once at init (every join service hands it out).</summary>
+    public const string MeasurementSalt = Root + "join/measurement-salt";
 }

@@ -16,6 +16,7 @@ using Constellation.Attestation.Tpm.Issuers;
 using Constellation.Attestation.Tpm.Issuers.Transport;
 using Constellation.Attestation.Variants;
 using Constellation.Cluster.Bootstrapper.Init;
+using Constellation.Cluster.ClusterServices.Admin;
 using Constellation.Cluster.JoinService.Policy;
 using Constellation.Cluster.Keys;
 using Constellation.Cluster.MeasuredLaunch;
@@ -166,6 +167,44 @@ internal sealed class MiniCluster
         return await VerifyAllAsync(definition, nodes, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops <paramref name="node"/> for good and takes it out of the cluster's VPN through the admin API of a running
+    /// control plane (aTLS, the node checked against the cluster's measurements; the admin kubeconfig as credential).
+    /// </summary>
+    /// <returns><see langword="true"/> if the node was a VPN peer.</returns>
+    public async Task<bool> RemoveAsync(MiniNodeRecord node, CancellationToken ct)
+    {
+        _progress($"stopping {node.Name}");
+        await MiniNodeLauncher.StopAsync(node, SaveAsync).ConfigureAwait(false);
+        node.Removed = true;
+        await SaveAsync().ConfigureAwait(false);
+        if (node.Namespace is null)
+        {
+            return false;
+        }
+
+        var kubeconfig = await File.ReadAllBytesAsync(Path.Combine(_root, Init.InitCommand.KubeconfigFileName), ct).ConfigureAwait(false);
+        using var credential = AdminCredential.FromKubeconfig(kubeconfig);
+        using var variants = new CliVariants();
+        var validator = ClusterAttestation.CreateValidator(await MemberConfigAsync(CliVariants.Parse(State.Variant, "mini-state.json variant"), ct).ConfigureAwait(false), variants);
+        var errors = new List<string>();
+        foreach (var plane in State.Nodes.Where(n => n.ControlPlane && n != node && !n.Removed && n.Bootstrapper is { IsRunning: true }))
+        {
+            _progress($"removing {node.Name} from the VPN through {plane.Name}'s admin API");
+            try
+            {
+                using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator], ClientCertificate = credential }).CreateChannel(plane.AdminEndpoint);
+                return await AdminClient.RemoveNodeAsync(channel, node.Name, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+            }
+            catch (AdminApiException ex)
+            {
+                errors.Add($"{plane.Name}: {ex.Message}");
+            }
+        }
+
+        throw new IOException($"{node.Name} stopped, but no control plane took it out of the VPN: {(errors.Count == 0 ? "none runs" : string.Join("; ", errors))}");
+    }
+
     /// <summary>Stops every process the cluster started and removes its namespaces; returns what it did.</summary>
     public async Task<IReadOnlyList<string>> DownAsync(CancellationToken ct)
     {
@@ -188,12 +227,7 @@ internal sealed class MiniCluster
     private async Task<IReadOnlyList<MiniNodeSummary>> VerifyAllAsync(AttestationVariantDefinition definition, IReadOnlyList<MiniNodeRecord> nodes, CancellationToken ct)
     {
         await Task.WhenAll(nodes.Select(n => WaitForStateAsync(n, ["initialized", "joined"], ct))).ConfigureAwait(false);
-        var config = LoadConfig(definition);
-        var clusterId = Convert.FromHexString((await File.ReadAllTextAsync(Path.Combine(_root, "cluster-id"), ct).ConfigureAwait(false)).Trim());
-        if (definition.ClusterIdRegister is { } index)
-        {
-            config = config.WithMeasurements(config.Measurements.WithClusterId(index, clusterId));
-        }
+        var config = await MemberConfigAsync(definition, ct).ConfigureAwait(false);
 
         using var variants = new CliVariants();
         var verifier = ClusterAttestation.CreateValidator(config, variants);
@@ -310,6 +344,14 @@ internal sealed class MiniCluster
         }
 
         return null;
+    }
+
+    /// <summary>The cluster's configuration with its cluster ID folded into the measurements: what a member node attests.</summary>
+    private async Task<AttestationConfig> MemberConfigAsync(AttestationVariantDefinition definition, CancellationToken ct)
+    {
+        var config = LoadConfig(definition);
+        var clusterId = Convert.FromHexString((await File.ReadAllTextAsync(Path.Combine(_root, "cluster-id"), ct).ConfigureAwait(false)).Trim());
+        return definition.ClusterIdRegister is { } index ? config.WithMeasurements(config.Measurements.WithClusterId(index, clusterId)) : config;
     }
 
     private AttestationConfig LoadConfig(AttestationVariantDefinition definition)

@@ -84,6 +84,9 @@ internal sealed class MiniNodeRecord
 
     public string Role => ControlPlane ? "control-plane" : "worker";
 
+    /// <summary>Gets or sets whether the node was removed for good (<c>mini remove</c>; its name is not reused).</summary>
+    public bool Removed { get; set; }
+
     public string InitEndpoint => $"{Address}:9000";
 
     public string VerifyEndpoint => $"{Address}:30081";
@@ -91,6 +94,9 @@ internal sealed class MiniNodeRecord
     public string JoinEndpoint => $"{Address}:30090";
 
     public string RecoveryEndpoint => $"{Address}:9999";
+
+    /// <summary>Gets the admin API (control planes of a cluster on the store).</summary>
+    public string AdminEndpoint => $"{Address}:30092";
 }
 
 /// <summary>The files of a cluster directory.</summary>

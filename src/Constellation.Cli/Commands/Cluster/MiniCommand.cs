@@ -14,7 +14,7 @@ using Spectre.Console;
 namespace Constellation.Cli.Commands.Cluster;
 
 /// <summary>
-/// <c>constellation mini up|status|add|restart|logs|down</c>: a local attested cluster whose nodes are their own
+/// <c>constellation mini up|status|add|restart|remove|logs|down</c>: a local attested cluster whose nodes are their own
 /// <c>constellation-bootstrapper</c> processes (each with its own swtpm, measured launch and state directory, in its own
 /// network namespace where the machine allows) that keep running after <c>up</c> returns; <c>down</c> stops every
 /// process and removes every namespace it made. The work is in <see cref="MiniCluster"/>.
@@ -30,6 +30,7 @@ public static class MiniCommand
         mini.Subcommands.Add(CreateStatus());
         mini.Subcommands.Add(CreateAdd());
         mini.Subcommands.Add(CreateRestart());
+        mini.Subcommands.Add(CreateRemove());
         mini.Subcommands.Add(CreateLogs());
         mini.Subcommands.Add(CreateDown());
         return mini;
@@ -98,6 +99,11 @@ public static class MiniCommand
                     throw new UnusableInputException($"swtpm is not installed; {definition.Variant.Name} nodes need one software TPM each", "apt-get install swtpm swtpm-tools, or run with --variant dummy");
                 }
 
+                if (!OnPath("etcd"))
+                {
+                    throw new UnusableInputException("etcd is not installed; the control planes keep the cluster store on it", "apt-get install etcd-server etcd-client");
+                }
+
                 var bootstrapper = MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir), "--bootstrapper-dir");
                 if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
                 {
@@ -105,6 +111,11 @@ public static class MiniCommand
                 }
 
                 var mode = await NetworkModeAsync(parse.GetValue(network), error, ct).ConfigureAwait(false);
+                if (mode == MiniNetwork.Netns && !(OnPath("wireguard-go") && OnPath("wg")))
+                {
+                    throw new UnusableInputException("wireguard-go or wg is not installed; nodes in namespaces join the cluster's WireGuard VPN", "apt-get install wireguard-go wireguard-tools, or run with --network loopback (no VPN)");
+                }
+
                 Directory.CreateDirectory(root);
                 var state = new MiniClusterState
                 {
@@ -134,7 +145,7 @@ public static class MiniCommand
 
     private static Command CreateStatus()
     {
-        var json = new Option<bool>("--json") { Description = "Print {\"nodes\":[{name, role, state, pid, initEndpoint, verifyEndpoint}]}." };
+        var json = new Option<bool>("--json") { Description = "Print {\"nodes\":[{name, role, state, pid, initEndpoint, verifyEndpoint, namespace, netns, vpnIp, peers, etcdMember}]}." };
         var dir = DirectoryOption();
         var command = new Command("status", "Show each node: running / joined / stopped, pid, endpoints.") { json, dir };
         command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "status", async (root, state) =>
@@ -143,14 +154,19 @@ public static class MiniCommand
             {
                 var running = n.Bootstrapper is { IsRunning: true };
                 var reported = MiniNodeLauncher.StateOf(root, n);
+                var (vpnIp, peers, etcdMember) = running ? MiniNodeLauncher.NetworkOf(root, n) : (null, 0, false);
                 return new MiniStatusNodeJson(
                     n.Name,
                     n.Role,
-                    running ? reported ?? "starting" : "stopped",
+                    n.Removed ? "removed" : running ? reported ?? "starting" : "stopped",
                     running ? n.Bootstrapper!.Pid : null,
                     n.InitEndpoint,
                     n.VerifyEndpoint,
-                    n.Namespace);
+                    n.Namespace,
+                    n.Namespace,
+                    vpnIp,
+                    peers,
+                    etcdMember);
             }).ToList();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
@@ -159,10 +175,12 @@ public static class MiniCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().AddColumns("Node", "Role", "State", "PID", "Init", "Verify");
+            var table = new Table().AddColumns("Node", "Role", "State", "PID", "Init", "Verify", "VPN", "Peers", "etcd");
             foreach (var row in rows)
             {
-                table.AddRow(row.Name, row.Role, row.State, row.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", row.InitEndpoint, row.VerifyEndpoint);
+                table.AddRow(
+                    row.Name, row.Role, row.State, row.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", row.InitEndpoint, row.VerifyEndpoint,
+                    row.VpnIp ?? "-", row.Peers.ToString(System.Globalization.CultureInfo.InvariantCulture), row.EtcdMember ? "member" : "-");
             }
 
             AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
@@ -206,12 +224,29 @@ public static class MiniCommand
             var definition = CliVariants.Parse(state.Variant, "mini-state.json variant");
             // --all: the nodes that run (a node `mini add` refused stays stopped).
             var targets = parse.GetValue(all)
-                ? state.Nodes.Where(n => n.Bootstrapper is not null).ToList()
+                ? state.Nodes.Where(n => n.Bootstrapper is not null && !n.Removed).ToList()
                 : [state.Node(parse.GetValue(node) ?? throw new UnusableInputException("NODE: expected a node name, got none", "pass a node name or --all"))];
             var cluster = new MiniCluster(root, state, Progress(parse.InvocationConfiguration.Error, parse.GetValue(json)));
             var summary = await cluster.RestartAsync(definition, targets, !parse.GetValue(noWait), ct).ConfigureAwait(false);
             await WriteSummaryAsync(parse.InvocationConfiguration.Output, summary, parse.GetValue(json), root, state).ConfigureAwait(false);
             return summary.Any(s => s.Verify.StartsWith("FAILED", StringComparison.Ordinal)) ? ExitCodes.Rejected : ExitCodes.Success;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command CreateRemove()
+    {
+        var node = new Argument<string>("NODE") { Description = "The node to remove for good (e.g. node-3)." };
+        var dir = DirectoryOption();
+        var command = new Command("remove", "Stop a node for good and take it out of the cluster's VPN (the other nodes drop it at their next poll).") { node, dir };
+        command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "remove", async (root, state) =>
+        {
+            var record = state.Node(parse.GetValue(node)!);
+            var cluster = new MiniCluster(root, state, Progress(parse.InvocationConfiguration.Error, false));
+            var wasPeer = await cluster.RemoveAsync(record, ct).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(
+                $"removed {record.Name}{(wasPeer ? " (and its VPN peer record)" : string.Empty)}").ConfigureAwait(false);
+            return ExitCodes.Success;
         }).ConfigureAwait(false));
         return command;
     }

@@ -72,7 +72,18 @@ internal static class MiniNodeLauncher
             ["CONSTELLATION_BOOTSTRAPPER__JoinEndpoints"] = string.Join(',', state.Nodes.Where(n => n.ControlPlane && n.Name != node.Name).Select(n => n.JoinEndpoint)),
             ["CONSTELLATION_BOOTSTRAPPER__ControlPlaneNodeNames"] = string.Join(',', state.Nodes.Where(n => n.ControlPlane).Select(n => n.Name)),
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+
+            // The cluster store: an etcd member and a cluster-services replica on every control plane.
+            ["CONSTELLATION_BOOTSTRAPPER__ClusterStore"] = "true",
         };
+
+        // The node VPN needs a namespace per node (in one namespace the kernel would deliver VPN addresses locally).
+        if (node.Namespace is not null)
+        {
+            environment["CONSTELLATION_BOOTSTRAPPER__Vpn"] = "true";
+            environment["CONSTELLATION_BOOTSTRAPPER__VpnInterface"] = VpnInterface(state, node);
+            environment["CONSTELLATION_BOOTSTRAPPER__VpnPollSeconds"] = "1";
+        }
 
         if (state.MeasuredLaunch)
         {
@@ -148,6 +159,26 @@ internal static class MiniNodeLauncher
         {
             return null;
         }
+    }
+
+    /// <summary>The node's WireGuard interface: unique on the machine (wireguard-go's sockets share one directory), at most 15 characters.</summary>
+    public static string VpnInterface(MiniClusterState state, MiniNodeRecord node) =>
+        $"{state.Network.Prefix}-w{node.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The node's VPN address, handshake count and etcd membership as its status file reports them.</summary>
+    public static (string? VpnIp, int Peers, bool EtcdMember) NetworkOf(string root, MiniNodeRecord node)
+    {
+        using var status = ReadStatus(root, node);
+        if (status is null)
+        {
+            return (null, 0, false);
+        }
+
+        var json = status.RootElement;
+        return (
+            json.TryGetProperty("vpnIp", out var ip) ? ip.GetString() : null,
+            json.TryGetProperty("peers", out var peers) && peers.TryGetInt32(out var count) ? count : 0,
+            json.TryGetProperty("etcdMember", out var member) && member.ValueKind == System.Text.Json.JsonValueKind.True);
     }
 
     public static string? StateOf(string root, MiniNodeRecord node)

@@ -55,7 +55,7 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
         _disk = await LuksStateDisk.OpenAsync(
             new LuksStateDiskOptions { DevicePath = _settings.StateDisk, MappingName = "constellation-" + _settings.NodeName, MapAfterUnlock = map },
             cancellationToken).ConfigureAwait(false);
-        _membership = new ProcessClusterMembership(_settings, _disk.Uuid, _loggerFactory, TimeProvider.System);
+        _membership = new ProcessClusterMembership(_settings, _disk.Uuid, _attestation.Issuer, _loggerFactory, TimeProvider.System);
         _membership.Changed = () => WriteStatus(_host?.Status);
 
         var issuer = _attestation.Issuer;
@@ -76,6 +76,7 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
             ServeInit = _settings.ControlPlane,
             InitSecretHash = _settings.InitSecretHash,
             JoinRetryInterval = _settings.RetryInterval,
+            VerifyOnAllAddresses = _settings.Vpn,
         };
         options.Rejoin.MaxRetryDelay = _settings.RetryInterval;
         options.Rejoin.InitialRetryDelay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _settings.RetryInterval.Ticks));
@@ -144,7 +145,9 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
         {
             try
             {
-                BootstrapperStatusFile.Write(StatusPath, status, _membership?.JoinEndpoint, _membership?.ProcessId);
+                BootstrapperStatusFile.Write(
+                    StatusPath, status, _membership?.JoinEndpoint, _membership?.ProcessId,
+                    new NodeNetworkStatus(_membership?.VpnAddress?.ToString(), _membership?.VpnPeers ?? 0, _membership?.IsEtcdMember ?? false));
             }
             catch (IOException ex)
             {

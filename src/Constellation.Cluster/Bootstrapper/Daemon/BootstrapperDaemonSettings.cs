@@ -39,7 +39,42 @@ public sealed class BootstrapperDaemonSettings
         "Variant", "Tpm", "EventLog", "StateDirectory", "StateDisk", "StateDiskSizeMiB", "MapStateDisk", "ListenAddress", "NodeName",
         "JoinEndpoints", "ControlPlane", "ClusterServicesPath", "ControlPlaneNodeNames", "InitSecretHash", "AttestationConfig",
         "InitPort", "VerifyGrpcPort", "VerifyHttpPort", "RecoveryPort", "JoinServicePort", "RetryIntervalSeconds", "LogLevel",
+        "ClusterStore", "EtcdPath", "EtcdClientPort", "EtcdPeerPort", "AdminServicePort",
+        "Vpn", "VpnInterface", "VpnPort", "VpnApiPort", "VpnPollSeconds",
     ];
+
+    /// <summary>
+    /// Gets whether the cluster keeps its state on etcd: every control plane runs an etcd member (the first starts the
+    /// cluster, the others join it) and a cluster-services replica on it, and serves the admin API.
+    /// </summary>
+    public bool ClusterStore { get; private init; }
+
+    /// <summary>Gets the etcd executable.</summary>
+    public string EtcdPath { get; private init; } = "etcd";
+
+    /// <summary>Gets the etcd member's client port on <see cref="ListenAddress"/>.</summary>
+    public int EtcdClientPort { get; private init; } = 2379;
+
+    /// <summary>Gets the etcd member's peer port on <see cref="ListenAddress"/>.</summary>
+    public int EtcdPeerPort { get; private init; } = 2380;
+
+    /// <summary>Gets the admin API's port on control planes (with <see cref="ClusterStore"/>).</summary>
+    public int AdminServicePort { get; private init; } = 30092;
+
+    /// <summary>Gets whether the node joins the cluster's WireGuard VPN once it is a member.</summary>
+    public bool Vpn { get; private init; }
+
+    /// <summary>Gets the WireGuard interface name (unique per machine: wireguard-go's sockets share one directory).</summary>
+    public string VpnInterface { get; private init; } = "wg-cstl0";
+
+    /// <summary>Gets the WireGuard listen port on <see cref="ListenAddress"/>.</summary>
+    public int VpnPort { get; private init; } = 51820;
+
+    /// <summary>Gets the VPN API's port on control planes.</summary>
+    public int VpnApiPort { get; private init; } = 30093;
+
+    /// <summary>Gets how often the node polls the VPN API for peer updates.</summary>
+    public TimeSpan VpnPollInterval { get; private init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Gets the attestation variant the node issues.</summary>
     public AttestationVariant Variant { get; private init; } = AttestationVariant.Dummy;
@@ -210,6 +245,16 @@ public sealed class BootstrapperDaemonSettings
             JoinServicePort = s.Port("JoinServicePort", 30090),
             RetryInterval = s.Seconds("RetryIntervalSeconds", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100)),
             LogLevel = DaemonSettingValues.LogLevel(s),
+            ClusterStore = s.Switch("ClusterStore", false),
+            EtcdPath = s.Text("EtcdPath") ?? "etcd",
+            EtcdClientPort = s.Port("EtcdClientPort", 2379),
+            EtcdPeerPort = s.Port("EtcdPeerPort", 2380),
+            AdminServicePort = s.Port("AdminServicePort", 30092),
+            Vpn = s.Switch("Vpn", false),
+            VpnInterface = VpnInterfaceName(s),
+            VpnPort = s.Port("VpnPort", 51820),
+            VpnApiPort = s.Port("VpnApiPort", 30093),
+            VpnPollInterval = s.Seconds("VpnPollSeconds", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)),
         };
     }
 
@@ -231,6 +276,17 @@ public sealed class BootstrapperDaemonSettings
         }
 
         return variant;
+    }
+
+    private static string VpnInterfaceName(DaemonSettings s)
+    {
+        var name = s.Text("VpnInterface") ?? "wg-cstl0";
+        if (name.Length is 0 or > Constellation.Cluster.Vpn.WireGuardInterfaceOptions.MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ClusterConfigurationException(s.Name("VpnInterface"), $"an interface name of 1 to {Constellation.Cluster.Vpn.WireGuardInterfaceOptions.MaxNameLength} letters, digits, '-' or '_'", DaemonSettings.Quote(name));
+        }
+
+        return name;
     }
 
     private static bool IsUnder(string path, string directory) =>

@@ -22,8 +22,18 @@ public static class BootstrapperStatusFile
     /// <param name="joinEndpoint">The join service endpoint while this node's cluster services serve.</param>
     /// <param name="clusterServicesPid">The cluster services' PID while they run.</param>
     /// <returns>The JSON bytes.</returns>
-    public static byte[] Serialize(BootstrapperStatus status, string? joinEndpoint, int? clusterServicesPid)
+    public static byte[] Serialize(BootstrapperStatus status, string? joinEndpoint, int? clusterServicesPid) =>
+        Serialize(status, joinEndpoint, clusterServicesPid, NodeNetworkStatus.None);
+
+    /// <summary>Serialises a status with the node's network part (<c>vpnIp</c> when it has one, <c>peers</c>, <c>etcdMember</c>).</summary>
+    /// <param name="status">The node's status.</param>
+    /// <param name="joinEndpoint">The join service endpoint while this node's cluster services serve.</param>
+    /// <param name="clusterServicesPid">The cluster services' PID while they run.</param>
+    /// <param name="network">The node's VPN and store membership.</param>
+    /// <returns>The JSON bytes.</returns>
+    public static byte[] Serialize(BootstrapperStatus status, string? joinEndpoint, int? clusterServicesPid, NodeNetworkStatus network)
     {
+        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(status);
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
@@ -48,6 +58,9 @@ public static class BootstrapperStatusFile
                 json.WriteNumber("clusterServicesPid", pid);
             }
 
+            WriteOptional(json, "vpnIp", network.VpnAddress);
+            json.WriteNumber("peers", network.VpnPeers);
+            json.WriteBoolean("etcdMember", network.EtcdMember);
             WriteOptional(json, "error", status.Error);
             json.WriteEndObject();
         }
@@ -61,7 +74,16 @@ public static class BootstrapperStatusFile
     /// <param name="joinEndpoint">The join service endpoint while this node's cluster services serve.</param>
     /// <param name="clusterServicesPid">The cluster services' PID while they run.</param>
     public static void Write(string path, BootstrapperStatus status, string? joinEndpoint, int? clusterServicesPid) =>
-        AtomicFile.Replace(path, Serialize(status, joinEndpoint, clusterServicesPid), AtomicFile.Readable);
+        Write(path, status, joinEndpoint, clusterServicesPid, NodeNetworkStatus.None);
+
+    /// <summary>Writes the file atomically (mode 0644), with the node's network part.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="status">The node's status.</param>
+    /// <param name="joinEndpoint">The join service endpoint while this node's cluster services serve.</param>
+    /// <param name="clusterServicesPid">The cluster services' PID while they run.</param>
+    /// <param name="network">The node's VPN and store membership.</param>
+    public static void Write(string path, BootstrapperStatus status, string? joinEndpoint, int? clusterServicesPid, NodeNetworkStatus network) =>
+        AtomicFile.Replace(path, Serialize(status, joinEndpoint, clusterServicesPid, network), AtomicFile.Readable);
 
     /// <summary>The status file's name of a state.</summary>
     /// <param name="state">The state.</param>

@@ -49,4 +49,39 @@ public static class KubeletFiles
             await SecretFile.WriteNewAsync(Path.Combine(pki, name), file.Data, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Writes the files of the node that initialised the cluster, which has no ticket: a kubelet certificate it issues
+    /// itself with the cluster CA (its own P-256 key, subject <c>CN=system:node:&lt;name&gt;, O=system:nodes</c>, client
+    /// authentication) and the CA certificate under <c>pki/</c>, so it reaches the VPN API like every other node.
+    /// </summary>
+    /// <param name="stateDirectory">The node's state directory.</param>
+    /// <param name="ca">The cluster CA.</param>
+    /// <param name="nodeName">The node's name.</param>
+    /// <param name="now">The certificate's start.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>A task that completes when the files are written.</returns>
+    internal static async Task WriteSelfIssuedAsync(string stateDirectory, JoinService.Join.ClusterCertificateAuthority ca, string nodeName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var certificate = KeyService.KeyServiceIdentity.Issue(key => ca.SignClientCertificate(
+            new X500DistinguishedName($"CN={JoinService.Join.KubeletCsr.NodeCommonNamePrefix}{nodeName}, O={JoinService.Join.KubeletCsr.NodesOrganization}"), key, now));
+        await WriteAsync(
+            stateDirectory,
+            new KubernetesJoinMaterial(nodeName, string.Empty, string.Empty, ca.DiscoveryTokenCaCertHash, certificate, [new JoinService.Join.ControlPlaneFile(CaCertificateFileName, Encoding.ASCII.GetBytes(ca.ExportCertificatePem()))]),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The cluster CA certificate under <c>pki/</c> (every node's, from its ticket).</summary>
+    internal const string CaCertificateFileName = "ca.crt";
+
+    /// <summary>Reads the node's kubelet certificate with its key, and the cluster CA certificate, as <see cref="WriteAsync"/> wrote them.</summary>
+    /// <exception cref="IOException">A file is missing or unreadable.</exception>
+    internal static async Task<(X509Certificate2 Node, X509Certificate2 Ca)> ReadAsync(string stateDirectory, CancellationToken cancellationToken)
+    {
+        var certificate = await File.ReadAllTextAsync(Path.Combine(stateDirectory, "kubelet.crt"), cancellationToken).ConfigureAwait(false);
+        var key = await File.ReadAllTextAsync(Path.Combine(stateDirectory, "kubelet.key"), cancellationToken).ConfigureAwait(false);
+        var ca = await File.ReadAllTextAsync(Path.Combine(stateDirectory, "pki", CaCertificateFileName), cancellationToken).ConfigureAwait(false);
+        using var pem = X509Certificate2.CreateFromPem(certificate, key);
+        return (X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null), X509Certificate2.CreateFromPem(ca));
+    }
 }

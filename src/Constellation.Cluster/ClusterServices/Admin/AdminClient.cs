@@ -46,4 +46,25 @@ public static class AdminClient
             throw new AdminApiException($"admin API: {ex.Status.Detail}", ex) { Status = ex.StatusCode };
         }
     }
+
+    /// <summary>Takes a node out of the cluster's VPN for good (the other nodes drop it at their next poll).</summary>
+    /// <param name="channel">The channel to the admin API.</param>
+    /// <param name="nodeName">The node.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> if the node was a VPN peer.</returns>
+    /// <exception cref="AdminApiException">The call failed (the node is not trusted or unreachable, the credential was refused, the cluster has no VPN).</exception>
+    public static async Task<bool> RemoveNodeAsync(GrpcChannel channel, string nodeName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        try
+        {
+            var response = await new AdminAPI.AdminAPIClient(channel).RemoveNodeAsync(new RemoveNodeRequest { NodeName = nodeName }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.WasVpnPeer;
+        }
+        catch (RpcException ex)
+        {
+            throw new AdminApiException($"admin API: {ex.Status.Detail}", ex) { Status = ex.StatusCode };
+        }
+    }
 }

@@ -45,6 +45,36 @@ internal sealed partial class AdminServiceApi(AdminServiceOptions options, ILogg
         return new SetJoinPolicyResponse { Variant = config.Variant.Name, Digest = ByteString.CopyFrom(digest) };
     }
 
+    public override async Task<RemoveNodeResponse> RemoveNode(RemoveNodeRequest request, ServerCallContext context)
+    {
+        if (!JoinService.Join.KubernetesNodeName.IsValid(request.NodeName, out var problem))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"node_name: expected {problem}"));
+        }
+
+        if (options.VpnPeers is not { } peers)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "node_name: expected a cluster with a VPN, got one without (nothing to remove)"));
+        }
+
+        bool removed;
+        try
+        {
+            removed = await peers.RemoveAsync(request.NodeName, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException ex)
+        {
+            LogPublishFailed(logger, ex.Message, ex);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"VPN peer {request.NodeName}: not removed: {ex.Message}"));
+        }
+
+        LogRemoved(logger, context.Peer, request.NodeName, removed);
+        return new RemoveNodeResponse { WasVpnPeer = removed };
+    }
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "admin {Peer}: node {Node} removed from the VPN (was a peer: {WasPeer})")]
+    private static partial void LogRemoved(ILogger logger, string peer, string node, bool wasPeer);
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "admin {Peer}: join policy rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string peer, string reason);
 

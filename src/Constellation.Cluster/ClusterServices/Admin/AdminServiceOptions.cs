@@ -19,4 +19,7 @@ public sealed class AdminServiceOptions
 
     /// <summary>Gets where an accepted policy is published (the join services watching it switch without a restart).</summary>
     public required IJoinPolicyPublisher Publisher { get; init; }
+
+    /// <summary>Gets the VPN peers <c>RemoveNode</c> removes a node from, or <see langword="null"/> where the cluster has no VPN (the call is refused).</summary>
+    public Vpn.IVpnPeerDirectory? VpnPeers { get; init; }
 }

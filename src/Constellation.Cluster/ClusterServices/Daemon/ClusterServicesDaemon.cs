@@ -6,6 +6,8 @@ using System.Threading.Tasks;
 using Constellation.Attestation.Policy;
 using Constellation.Cluster.Hosting;
 using Constellation.Cluster.JoinService.Policy;
+using Constellation.Cluster.Store;
+using Constellation.Cluster.Store.Etcd;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +31,8 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
     private JoinServiceValidators? _validators;
     private UpdateableAttestationValidator? _policy;
     private ClusterServicesHost? _services;
+    private EtcdConnection? _store;
+    private IAsyncDisposable? _replica;
     private Task _parentWatch = Task.CompletedTask;
     private int _stopped;
 
@@ -53,17 +57,41 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
         }
 
         _validators = JoinServiceValidators.Create(_settings.StateDirectory, _settings.Variant, _loggerFactory);
-        _policy = await JoinServicePolicy.LoadValidatorAsync(
-            _settings.AttestationConfig,
-            _settings.Variant,
-            _validators.Factory,
-            new UpdateableValidatorOptions { PollInterval = _settings.PolicyPollInterval },
-            _loggerFactory.CreateLogger<UpdateableAttestationValidator>(),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var reload = new UpdateableValidatorOptions { PollInterval = _settings.PolicyPollInterval };
+        var backends = ClusterServicesBackends.Files;
+        if (_settings.StoreEndpoints.Count > 0)
+        {
+            // A replica on the cluster store: registry, policy and VPN peers are the store's, shared by every replica.
+            using var etcdCa = await ClusterServicesState.ReadEtcdCaAsync(_settings.StateDirectory, cancellationToken).ConfigureAwait(false)
+                ?? throw new ClusterException($"cluster services: expected the etcd CA in {_settings.StateDirectory}, got none");
+            _store = EtcdConnection.Open(etcdCa, _settings.StoreEndpoints, TimeProvider.System.GetUtcNow());
+            var source = new StoreJoinPolicy(_store.Store, _settings.Variant, _validators.Factory.Registry);
+            _policy = await UpdateableAttestationValidator.CreateAsync(
+                source, _validators.Factory, reload, _loggerFactory.CreateLogger<UpdateableAttestationValidator>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await source.WatchAsync(_policy, _stopping.Token).ConfigureAwait(false);
+            backends = new ClusterServicesBackends(new StoreNodeNameRegistry(_store.Store), new StoreVpnPeerDirectory(_store.Store));
+        }
+        else
+        {
+            _policy = await JoinServicePolicy.LoadValidatorAsync(
+                _settings.AttestationConfig,
+                _settings.Variant,
+                _validators.Factory,
+                reload,
+                _loggerFactory.CreateLogger<UpdateableAttestationValidator>(),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
         _services = await ClusterServicesHost.StartAsync(
-            _settings.Services, JoinServicePolicy.CreateTransport(_policy), _loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            _settings.Services, JoinServicePolicy.CreateTransport(_policy), admin: null, backends, _loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        if (_store is not null)
+        {
+            _replica = await new StoreReplicaRegistry(_store.Store).RegisterAsync(
+                new StoreReplica(_settings.NodeName!, _services.JoinServiceAddress, _services.KeyServiceAddress), StoreReplicaRegistry.DefaultTtl, cancellationToken).ConfigureAwait(false);
+        }
+
         WriteStatus(_services.JoinServiceAddress, _services.KeyServiceAddress);
-        LogServing(_logger, _services.JoinServiceAddress, _services.KeyServiceAddress, _settings.AttestationConfig, _services.NodeNames is JoinService.Join.NodeNameRegistry file ? file.Count : -1);
+        LogServing(_logger, _services.JoinServiceAddress, _services.KeyServiceAddress, _policy.Source.Description, _services.VpnApiAddress ?? "none");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();
@@ -85,6 +113,11 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
             // Stopping.
         }
 
+        if (_replica is not null)
+        {
+            await _replica.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_services is not null)
         {
             await _services.DisposeAsync().ConfigureAwait(false);
@@ -96,6 +129,10 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
         }
 
         _validators?.Dispose();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
 
         _stopping.Dispose();
         LogStopped(_logger);
@@ -128,8 +165,8 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
         AtomicFile.Replace(_settings.StatusFile, stream.ToArray(), AtomicFile.Readable);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "join service at {JoinEndpoint} (policy {PolicyFile}, watched), key service at {KeyEndpoint}; {Bindings} node bindings")]
-    private static partial void LogServing(ILogger logger, string joinEndpoint, string keyEndpoint, string policyFile, int bindings);
+    [LoggerMessage(Level = LogLevel.Information, Message = "join service at {JoinEndpoint} (policy {Policy}, watched), key service at {KeyEndpoint}, VPN API at {VpnApi}")]
+    private static partial void LogServing(ILogger logger, string joinEndpoint, string keyEndpoint, string policy, string vpnApi);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "the bootstrapper (pid {Parent}) is gone; stopping")]
     private static partial void LogParentGone(ILogger logger, int parent);

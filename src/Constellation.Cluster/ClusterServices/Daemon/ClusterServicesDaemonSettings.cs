@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net;
 using Constellation.Attestation;
 using Constellation.Cluster.Bootstrapper.Daemon;
@@ -28,13 +29,14 @@ public sealed class ClusterServicesDaemonSettings
     }
 
     /// <summary>Gets the keys that hold lists (a JSON array, a comma-separated value, or a repeated flag).</summary>
-    public static IReadOnlyList<string> ListKeys { get; } = ["ControlPlaneNodeNames"];
+    public static IReadOnlyList<string> ListKeys { get; } = ["ControlPlaneNodeNames", "StoreEndpoints"];
 
     /// <summary>Gets every key of the section.</summary>
     public static IReadOnlyList<string> Keys { get; } =
     [
         "Variant", "StateDirectory", "ListenAddress", "JoinServicePort", "KeyServiceListenAddress", "KeyServicePort", "AttestationConfig",
-        "MeasurementSalt", "ControlPlaneNodeNames", "ParentProcessId", "PolicyPollSeconds", "LogLevel", "AdminServicePort",
+        "MeasurementSalt", "ControlPlaneNodeNames", "ParentProcessId", "PolicyPollSeconds", "LogLevel",
+        "NodeName", "StoreEndpoints", "VpnApiPort", "AdminServicePort",
     ];
 
     /// <summary>Gets the variant the join service admits.</summary>
@@ -54,6 +56,15 @@ public sealed class ClusterServicesDaemonSettings
 
     /// <summary>Gets how often the policy file is re-read without a change event.</summary>
     public TimeSpan PolicyPollInterval { get; private init; }
+
+    /// <summary>Gets the node this replica runs on (its record in the store's replica registry), or <see langword="null"/> without a store.</summary>
+    public string? NodeName { get; private init; }
+
+    /// <summary>
+    /// Gets the etcd members' client endpoints (<c>IP:port</c>, tried in turn): the replica keeps the node registry, the
+    /// join policy and the VPN peers there and serves the VPN API. Empty: the single-node files of the state directory.
+    /// </summary>
+    public IReadOnlyList<string> StoreEndpoints { get; private init; } = [];
 
     /// <summary>Gets the lowest level logged.</summary>
     public LogLevel LogLevel { get; private init; }
@@ -94,6 +105,23 @@ public sealed class ClusterServicesDaemonSettings
             }
         }
 
+        var storeEndpoints = DaemonSettingValues.Endpoints(s, "StoreEndpoints");
+        string? nodeName = null;
+        if (storeEndpoints.Count > 0)
+        {
+            nodeName = s.RequiredText("NodeName", "the node this replica runs on (a replica on the store registers under it)");
+            if (!Constellation.Cluster.JoinService.Join.KubernetesNodeName.IsValid(nodeName, out var nameProblem))
+            {
+                throw new ClusterConfigurationException($"{s.Name("NodeName")}: expected {nameProblem} in {DaemonSettings.Quote(nodeName)}");
+            }
+
+            if (!File.Exists(Path.Combine(stateDirectory, ClusterServicesState.EtcdCaCertificateFileName)))
+            {
+                throw new ClusterConfigurationException(
+                    s.Name("StoreEndpoints"), $"a state directory with the etcd CA ({ClusterServicesState.EtcdCaCertificateFileName}) the store's client certificate comes from", $"{DaemonSettings.Quote(stateDirectory)} without it");
+            }
+        }
+
         var parentText = s.Text("ParentProcessId");
         var settings = new ClusterServicesDaemonSettings
         {
@@ -103,6 +131,8 @@ public sealed class ClusterServicesDaemonSettings
             ParentProcessId = parentText is null ? null : s.Number("ParentProcessId", 0, 1, int.MaxValue, "a process ID"),
             PolicyPollInterval = s.Seconds("PolicyPollSeconds", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)),
             LogLevel = DaemonSettingValues.LogLevel(s),
+            NodeName = nodeName,
+            StoreEndpoints = storeEndpoints,
         };
         settings.Services.StateDirectory = stateDirectory;
         settings.Services.ListenAddress = s.Address("ListenAddress", IPAddress.Loopback);
@@ -110,6 +140,7 @@ public sealed class ClusterServicesDaemonSettings
         settings.Services.KeyServiceListenAddress = s.Address("KeyServiceListenAddress", IPAddress.Loopback);
         settings.Services.KeyServicePort = s.Port("KeyServicePort", 0);
         settings.Services.AdminServicePort = s.Port("AdminServicePort", 30092);
+        settings.Services.VpnApiPort = s.Port("VpnApiPort", 30093);
         settings.Services.MeasurementSalt = salt;
         settings.Services.ControlPlaneNodeNames.UnionWith(DaemonSettingValues.NodeNames(s, "ControlPlaneNodeNames"));
         return settings;

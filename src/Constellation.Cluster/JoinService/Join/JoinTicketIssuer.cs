@@ -19,6 +19,9 @@ namespace Constellation.Cluster.JoinService.Join;
 /// <remarks>Thread-safe. Logs node names and disk fingerprints, never disk UUIDs, keys, tokens or certificates' private parts.</remarks>
 internal sealed partial class JoinTicketIssuer
 {
+    /// <summary>The cluster CA certificate among the control-plane files (public; every node gets it).</summary>
+    internal const string CaCertificateFile = "ca.crt";
+
     private readonly IDataKeyProvider _keys;
     private readonly IKubernetesOperations _kubernetes;
     private readonly INodeNameRegistry _nodeNames;
@@ -95,9 +98,11 @@ internal sealed partial class JoinTicketIssuer
                     hostCertificate.HostKey, csr.NodeName, hostCertificate.Principals, now.AddHours(-1), validBefore: null));
             }
 
-            if (request.IsControlPlane)
+            // Control planes get the PKI; workers only the cluster CA certificate (kubeadm join writes pki/ca.crt on every
+            // node), with which they check the VPN API's server before they publish their WireGuard key.
+            foreach (var file in await _kubernetes.GetControlPlaneFilesAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (var file in await _kubernetes.GetControlPlaneFilesAsync(cancellationToken).ConfigureAwait(false))
+                if (request.IsControlPlane || file.Name == CaCertificateFile)
                 {
                     response.ControlPlaneFiles.Add(new control_plane_cert_or_key { Name = file.Name, Data = ByteString.CopyFrom(file.Data.Span) });
                 }

@@ -62,13 +62,14 @@ public sealed class ControlPlaneAdmissionTests
     }
 
     [Test]
-    public async Task An_admitted_control_plane_name_asking_as_a_worker_gets_no_control_plane_files()
+    public async Task An_admitted_control_plane_name_asking_as_a_worker_gets_no_control_plane_keys()
     {
         using var channel = _stack.JoinChannel();
 
         var ticket = await new API.APIClient(channel).IssueJoinTicketAsync(Request("modest-cp", controlPlane: false));
 
-        ticket.ControlPlaneFiles.Should().BeEmpty();
+        ticket.ControlPlaneFiles.Select(f => f.Name).Should().Equal(["ca.crt"], "a worker gets the cluster CA certificate only, never a control plane's keys");
+        ticket.ControlPlaneFiles.Should().OnlyContain(f => !f.Data.ToStringUtf8().Contains("PRIVATE KEY"));
     }
 
     [Test]
@@ -83,6 +84,7 @@ public sealed class ControlPlaneAdmissionTests
         request.IsControlPlane = false;
         var ticket = await client.IssueJoinTicketAsync(request);
 
-        ticket.ControlPlaneFiles.Should().BeEmpty();
+        ticket.ControlPlaneFiles.Select(f => f.Name).Should().Equal(["ca.crt"], "a worker gets the cluster CA certificate only, never a control plane's keys");
+        ticket.ControlPlaneFiles.Should().OnlyContain(f => !f.Data.ToStringUtf8().Contains("PRIVATE KEY"));
     }
 }

@@ -45,7 +45,8 @@ public class JoinServiceTests
         ticket.Token.Should().MatchRegex("^[a-z0-9]{6}\\.[a-z0-9]{16}$");
         ticket.ApiServerEndpoint.Should().Be("127.0.0.1:6443");
         ticket.DiscoveryTokenCaCertHash.Should().Be(_stack.Kubernetes.DiscoveryTokenCaCertHash);
-        ticket.ControlPlaneFiles.Should().BeEmpty();
+        ticket.ControlPlaneFiles.Select(f => f.Name).Should().Equal(["ca.crt"], "a worker gets the cluster CA certificate only, never a control plane's keys");
+        ticket.ControlPlaneFiles.Should().OnlyContain(f => !f.Data.ToStringUtf8().Contains("PRIVATE KEY"));
         using var certificate = X509Certificate2.CreateFromPem(ticket.KubeletCert.ToStringUtf8());
         certificate.Subject.Should().Be("CN=system:node:worker-a, O=system:nodes");
         certificate.Issuer.Should().Be(_stack.Kubernetes.CaCertificate.Subject);
