@@ -112,7 +112,8 @@ internal sealed class MiniCluster
         await master.WriteFileAsync(Path.Combine(_root, Init.InitCommand.MasterSecretFileName), ct).ConfigureAwait(false);
         using var variants = new CliVariants();
         var validator = ClusterAttestation.CreateValidator(LoadConfig(definition), variants);
-        await WaitForStateAsync(first, ["awaiting-init"], ct).ConfigureAwait(false);
+        // A control plane serves init while it also tries to join the other control planes (Constellation does both).
+        await WaitForStateAsync(first, ["awaiting-init", "joining"], ct).ConfigureAwait(false);
         InitResult result;
         using (var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator] }).CreateChannel(first.InitEndpoint))
         {
