@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using Constellation.Attestation.Variants.Dummy;
 using Constellation.Cluster.Bootstrapper.Join;
 using Constellation.Cluster.Bootstrapper.Node;
@@ -107,27 +108,39 @@ public class ConcurrentJoinFaultTests
         var nodes = Enumerable.Range(0, Joins).Select(i => new JoiningNode($"join-{i}", Path.Combine(_nodesDirectory, $"join-{i}"))).ToList();
 
         // Every client gets all replicas, starting at a different one, so each replica serves a third of the first attempts.
+        // The first half starts at once; the faults strike when its first node has joined; the second half is released
+        // once they are in place, so at least half of the joins run entirely against a dead member and a stopped replica.
         using var bound = new CancellationTokenSource(Bound);
-        var runs = nodes.Select((node, i) => Task.Run(() => NewJoinClient(node, [.. endpoints.Skip(i % 3), .. endpoints.Take(i % 3)]).RunAsync(bound.Token))).ToList();
+        var faultsInPlace = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = nodes.Select((node, i) => Task.Run(async () =>
+        {
+            if (i >= Joins / 2)
+            {
+                await faultsInPlace.Task;
+            }
+
+            return await NewJoinClient(node, [.. endpoints.Skip(i % 3), .. endpoints.Take(i % 3)]).RunAsync(bound.Token);
+        })).ToList();
 
         await Task.WhenAny(runs).WaitAsync(Bound);
         var victim = _etcd.Members[KilledMember] ?? throw new AssertionException("etcd member m1 is not running");
         Process.GetProcessById(victim.ProcessId ?? throw new AssertionException("etcd member m1 has no process")).Kill();
+        var joinedAtKill = runs.Count(r => r.IsCompletedSuccessfully);
 
         // Stopping its supervisor keeps the member down until the test restarts it (else it would be back after 1 s).
         await _etcd.StopAsync(KilledMember);
         await _replicas.StopAsync(StoppedReplica);
-        var joinedBeforeFaults = runs.Count(r => r.IsCompletedSuccessfully);
-        TestContext.Out.WriteLine($"{joinedBeforeFaults} of {Joins} nodes had joined when the faults were in place");
+        TestContext.Out.WriteLine($"{joinedAtKill} of {Joins / 2} nodes of the first half had joined when m1 was SIGKILLed");
+        var linesBeforeSecondHalf = _logs.Lines.Count;
+        faultsInPlace.SetResult();
 
         var joined = await Task.WhenAll(runs).WaitAsync(Bound);
 
-        joinedBeforeFaults.Should().BeLessThan(Joins, "the faults hit while joins were still running");
         joined.Should().AllBeEquivalentTo(true, "every join client applied a ticket");
         foreach (var node in nodes)
         {
             node.Activation.ClusterId.Should().Equal(_replicas.ClusterId, $"{node.Name} was locked to this cluster");
-            using var kubelet = X509Certificate2.CreateFromPemFile(Path.Combine(node.StateDirectory, "kubelet.crt"));
+            using var kubelet = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(node.StateDirectory, "kubelet.crt")));
             kubelet.GetNameInfo(X509NameType.SimpleName, forIssuer: false).Should().Be(KubeletCsr.NodeCommonNamePrefix + node.Name);
             ChainsToClusterCa(kubelet).Should().BeTrue($"{node.Name}'s kubelet certificate was issued by the cluster CA");
             _expected[node.Name] = node.Disk;
@@ -135,8 +148,12 @@ public class ConcurrentJoinFaultTests
 
         var requests = _logs.Lines.Where(l => l.Contains("join ticket request to", StringComparison.Ordinal)).ToList();
         TestContext.Out.WriteLine($"{requests.Count} failed ticket requests, by status: " +
-            string.Join(", ", requests.GroupBy(l => l.Split(':')[^2].Split(' ')[^1]).Select(g => $"{g.Key} {g.Count()}")));
+            string.Join(", ", requests.GroupBy(l => Regex.Match(l, @"(failed: \w+|timed out)").Value).Select(g => $"{g.Key} × {g.Count()}")));
+        _logs.Lines.Skip(linesBeforeSecondHalf).Should().Contain(
+            l => l.Contains("received join ticket from " + endpoints[0], StringComparison.Ordinal),
+            "replica 0, whose store client prefers the killed member, kept issuing tickets through the other members");
         requests.Should().NotContain(l => l.Contains("PermissionDenied", StringComparison.Ordinal), "no replica refused a node its own name under faults");
+        requests.Should().Contain(l => l.Contains(endpoints[StoppedReplica], StringComparison.Ordinal), "clients met the stopped replica and went on to the next");
 
         var bindings = await new StoreNodeNameRegistry(_etcd.Client()).ReadAllAsync(CancellationToken.None);
         bindings.Keys.Count(k => k.StartsWith("join-", StringComparison.Ordinal)).Should().Be(Joins);
