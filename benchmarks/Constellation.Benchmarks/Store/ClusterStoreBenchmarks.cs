@@ -1,12 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using Constellation.Cluster.JoinService.Join;
 using Constellation.Cluster.Keys;
 using Constellation.Cluster.Store;
-using Constellation.Cluster.Store.Etcd;
-using Constellation.Cluster.Store.Memory;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Constellation.Benchmarks.Store;
 
@@ -21,10 +16,8 @@ public class ClusterStoreBenchmarks
 {
     private const int Peers = 50;
     private readonly string[] _keys = [.. Enumerable.Range(0, Peers).Select(_ => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)))];
+    private BenchmarkStore _backing = null!;
     private IClusterStore _store = null!;
-    private EtcdMember? _member;
-    private ClusterCertificateAuthority? _ca;
-    private string? _directory;
     private StoreNodeNameRegistry _registry = null!;
     private StoreVpnPeerDirectory _peers = null!;
     private int _next;
@@ -49,41 +42,10 @@ public class ClusterStoreBenchmarks
         return _peers.PublishAsync($"peer-{i % Peers}", _keys[i % Peers], $"10.1.0.{i % Peers}:{50000 + (i % 1000)}", CancellationToken.None);
     }
 
-    private static IPEndPoint FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return (IPEndPoint)listener.LocalEndpoint;
-    }
-
     private async Task SetupAsync()
     {
-        if (Store == "etcd")
-        {
-            _directory = Directory.CreateTempSubdirectory("etcd-bench-").FullName;
-            _ca = ClusterCertificateAuthority.Create("bench-ca", DateTimeOffset.UtcNow);
-            var options = new EtcdMemberOptions
-            {
-                Name = "bench",
-                Directory = _directory,
-                ClientEndpoint = FreePort(),
-                PeerEndpoint = FreePort(),
-                Certificate = EtcdIdentity.IssueMemberCertificate(_ca, [IPAddress.Loopback], DateTimeOffset.UtcNow),
-                ClusterCa = _ca.Certificate,
-            };
-            _member = await EtcdMember.StartNewClusterAsync(options, NullLogger.Instance, CancellationToken.None);
-            _store = new EtcdClusterStore(new EtcdStoreOptions
-            {
-                Endpoints = [options.ClientEndpoint.ToString()],
-                ClientCertificate = EtcdIdentity.IssueClientCertificate(_ca, DateTimeOffset.UtcNow),
-                ClusterCa = _ca.Certificate,
-            });
-        }
-        else
-        {
-            _store = new InMemoryClusterStore();
-        }
-
+        _backing = await BenchmarkStore.StartAsync(Store);
+        _store = _backing.Store;
         _registry = new StoreNodeNameRegistry(_store);
         _peers = new StoreVpnPeerDirectory(_store);
         for (var i = 0; i < Peers; i++)
@@ -92,18 +54,5 @@ public class ClusterStoreBenchmarks
         }
     }
 
-    private async Task CleanupAsync()
-    {
-        await _store.DisposeAsync();
-        if (_member is not null)
-        {
-            await _member.DisposeAsync();
-        }
-
-        _ca?.Dispose();
-        if (_directory is not null)
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    private async Task CleanupAsync() => await _backing.DisposeAsync();
 }
