@@ -10,27 +10,13 @@ namespace Constellation.Benchmarks.Store;
 /// VPN re-publish of one of 50 peers (one range read and one guarded transaction), on one real etcd member (mutual TLS
 /// on loopback, fsync to a temp dir) against the in-memory store.
 /// </summary>
-[MemoryDiagnoser]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet's [GlobalCleanup] disposes the store.")]
-public class ClusterStoreBenchmarks
+public class ClusterStoreBenchmarks : StoreBenchmark
 {
     private const int Peers = 50;
     private readonly string[] _keys = [.. Enumerable.Range(0, Peers).Select(_ => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)))];
-    private BenchmarkStore _backing = null!;
-    private IClusterStore _store = null!;
     private StoreNodeNameRegistry _registry = null!;
     private StoreVpnPeerDirectory _peers = null!;
     private int _next;
-
-    /// <summary>Gets or sets the store under test.</summary>
-    [Params("etcd", "memory")]
-    public string Store { get; set; } = "etcd";
-
-    [GlobalSetup]
-    public void Setup() => SetupAsync().GetAwaiter().GetResult();
-
-    [GlobalCleanup]
-    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
 
     [Benchmark]
     public Task ClaimName() => _registry.ClaimAsync($"bench-{Interlocked.Increment(ref _next)}", StateDiskUuid.NewRandom(), CancellationToken.None);
@@ -42,17 +28,13 @@ public class ClusterStoreBenchmarks
         return _peers.PublishAsync($"peer-{i % Peers}", _keys[i % Peers], $"10.1.0.{i % Peers}:{50000 + (i % 1000)}", CancellationToken.None);
     }
 
-    private async Task SetupAsync()
+    private protected override async Task StartAsync(IClusterStore store)
     {
-        _backing = await BenchmarkStore.StartAsync(Store);
-        _store = _backing.Store;
-        _registry = new StoreNodeNameRegistry(_store);
-        _peers = new StoreVpnPeerDirectory(_store);
+        _registry = new StoreNodeNameRegistry(store);
+        _peers = new StoreVpnPeerDirectory(store);
         for (var i = 0; i < Peers; i++)
         {
             await _peers.PublishAsync($"peer-{i}", _keys[i], $"10.1.0.{i}:51820", CancellationToken.None);
         }
     }
-
-    private async Task CleanupAsync() => await _backing.DisposeAsync();
 }

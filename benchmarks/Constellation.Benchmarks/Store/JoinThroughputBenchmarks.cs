@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Constellation.Cluster.Keys;
+using Constellation.Cluster.Store;
 using Constellation.Cluster.Tests.Store;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,27 +14,14 @@ namespace Constellation.Benchmarks.Store;
 /// <see cref="Concurrency"/> joins at once (the time reported is per join, so joins/s = 1 / mean); <c>OneJoin</c> is
 /// one join at a time (latency).
 /// </summary>
-[MemoryDiagnoser]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet's [GlobalCleanup] disposes the replica and the store.")]
-public class JoinThroughputBenchmarks
+public class JoinThroughputBenchmarks : StoreBenchmark
 {
     /// <summary>How many joins <see cref="ConcurrentJoins"/> runs at once.</summary>
     public const int Concurrency = 20;
 
-    private BenchmarkStore _store = null!;
     private StoreReplicas _replica = null!;
     private string _endpoint = null!;
     private int _next;
-
-    /// <summary>Gets or sets where the replica's node registry lives.</summary>
-    [Params("etcd", "memory")]
-    public string Store { get; set; } = "etcd";
-
-    [GlobalSetup]
-    public void Setup() => SetupAsync().GetAwaiter().GetResult();
-
-    [GlobalCleanup]
-    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
 
     [Benchmark]
     public Task OneJoin() => JoinAsync();
@@ -44,16 +32,11 @@ public class JoinThroughputBenchmarks
     private Task JoinAsync() =>
         StoreReplicas.RequestTicketAsync(_endpoint, $"bench-{Interlocked.Increment(ref _next)}", StateDiskUuid.NewRandom(), CancellationToken.None);
 
-    private async Task SetupAsync()
+    private protected override async Task StartAsync(IClusterStore store)
     {
-        _store = await BenchmarkStore.StartAsync(Store);
-        _replica = await StoreReplicas.StartAsync([_store.Store], NullLoggerFactory.Instance);
+        _replica = await StoreReplicas.StartAsync([store], NullLoggerFactory.Instance);
         _endpoint = _replica.JoinEndpoints[0]!;
     }
 
-    private async Task CleanupAsync()
-    {
-        await _replica.DisposeAsync();
-        await _store.DisposeAsync();
-    }
+    private protected override ValueTask StopAsync() => _replica.DisposeAsync();
 }
