@@ -69,6 +69,13 @@ internal sealed partial class JoinServiceApi : API.APIBase
             LogKeyServiceFailed(_logger, ex.Message);
             throw new RpcException(new Status(StatusCode.Unavailable, "the join service could not record this node's binding; retry later"));
         }
+        catch (ClusterException ex)
+        {
+            // The cluster store did not answer (e.g. a majority of etcd members is down): nothing was bound; the node
+            // retries, here or at another replica.
+            LogKeyServiceFailed(_logger, ex.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, "the join service could not reach the cluster store; retry later"));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refusing a ticket: {Error}")]
