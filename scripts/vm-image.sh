@@ -42,18 +42,18 @@ esac
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# The kernel package: a cached copy is reused only if its hash is the pinned one.
-cache="$repo/artifacts/vm-image-cache"
+# The kernel package, downloaded once into the cache (VM_IMAGE_CACHE, default artifacts/vm-image-cache). A cached or
+# downloaded file with another hash is refused, never replaced silently.
+cache="${VM_IMAGE_CACHE:-$repo/artifacts/vm-image-cache}"
 mkdir -p "$cache"
-if [ ! -f "$cache/$kernel_deb" ] || ! echo "$kernel_deb_sha256  $cache/$kernel_deb" | sha256sum -c --status; then
-  rm -f "$cache/$kernel_deb"
+if [ ! -f "$cache/$kernel_deb" ]; then
   (cd "$work" && apt-get download "$kernel_package=$kernel_version" >/dev/null 2>"$work/apt.err") ||
     { cat "$work/apt.err" >&2; echo "vm-image.sh: apt-get download $kernel_package=$kernel_version failed" >&2; exit 1; }
   mv "$work/$kernel_deb" "$cache/$kernel_deb"
 fi
 actual="$(sha256sum "$cache/$kernel_deb" | cut -d' ' -f1)"
 [ "$actual" = "$kernel_deb_sha256" ] ||
-  { echo "vm-image.sh: $kernel_deb: expected SHA-256 $kernel_deb_sha256, got $actual; refusing it" >&2; exit 1; }
+  { echo "vm-image.sh: $cache/$kernel_deb: expected SHA-256 $kernel_deb_sha256, got $actual; refusing it (delete the file to download it again)" >&2; exit 1; }
 dpkg-deb -x "$cache/$kernel_deb" "$work/kernel"
 
 # The initramfs tree.
