@@ -32,7 +32,11 @@ internal static class QemuGuest
         {
             while (!File.Exists(socket))
             {
-                tpm.HasExited.Should().BeFalse($"swtpm exited before creating {socket}: {await tpm.StandardError.ReadToEndAsync()}");
+                if (tpm.HasExited)
+                {
+                    throw new AssertionException($"swtpm exited before creating {socket}: {await tpm.StandardError.ReadToEndAsync()}");
+                }
+
                 await Task.Delay(50, timeout.Token);
             }
 
