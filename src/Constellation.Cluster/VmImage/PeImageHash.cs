@@ -1,4 +1,6 @@
 using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection.PortableExecutable;
@@ -9,8 +11,10 @@ namespace Constellation.Cluster.VmImage;
 /// <summary>
 /// The Authenticode digest of a PE image, which UEFI firmware extends into PCR 4 for a boot application (Microsoft PE
 /// Authenticode specification, "Calculating the PE Image Hash"): the headers without the checksum and the certificate
-/// table entry, the sections in file order, and any data after them except the certificate table. The headers are read
-/// with <see cref="PEHeaders"/>; .NET has no public API for the digest itself.
+/// table entry, the sections in file order, and any data after them except the certificate table. The COFF and optional
+/// headers are read with <see cref="PEHeaders"/>; the section table is read here at the offset SizeOfOptionalHeader
+/// gives, because <see cref="PEHeaders"/> assumes 16 data directories and misreads the Linux EFI stub's table (it has
+/// fewer). .NET has no public API for the digest itself.
 /// </summary>
 internal static class PeImageHash
 {
@@ -19,6 +23,9 @@ internal static class PeImageHash
     private const int DataDirectoriesOffsetPe32Plus = 112;
     private const int CertificateTableIndex = 4;
     private const int DataDirectoryEntrySize = 8;
+    private const int SectionHeaderSize = 40;
+    private const int SizeOfRawDataOffset = 16;
+    private const int PointerToRawDataOffset = 20;
 
     /// <summary>Computes the SHA-256 Authenticode digest.</summary>
     /// <param name="image">The image's bytes.</param>
@@ -38,20 +45,25 @@ internal static class PeImageHash
             throw new VmImageException($"kernel image: expected headers within the file ({bytes.Length} bytes), SizeOfHeaders is {pe.SizeOfHeaders}");
         }
 
+        if (pe.NumberOfRvaAndSizes <= CertificateTableIndex)
+        {
+            throw new VmImageException($"kernel image: expected a certificate-table data directory (more than {CertificateTableIndex} directories), found {pe.NumberOfRvaAndSizes}");
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(bytes[..checksum]);
         hash.AppendData(bytes[(checksum + 4)..certificateEntry]);
         hash.AppendData(bytes[(certificateEntry + DataDirectoryEntrySize)..pe.SizeOfHeaders]);
         long hashed = pe.SizeOfHeaders;
-        foreach (var section in headers.SectionHeaders.Where(s => s.SizeOfRawData > 0).OrderBy(s => s.PointerToRawData))
+        foreach (var (pointer, size) in Sections(bytes, headers).Where(s => s.Size > 0).OrderBy(s => s.Pointer))
         {
-            if ((long)section.PointerToRawData + section.SizeOfRawData > bytes.Length)
+            if ((long)pointer + size > bytes.Length)
             {
-                throw new VmImageException($"kernel image: section {section.Name} expected within the file ({bytes.Length} bytes), ends at {(long)section.PointerToRawData + section.SizeOfRawData}");
+                throw new VmImageException($"kernel image: expected its sections within the file ({bytes.Length} bytes), one ends at {(long)pointer + size}");
             }
 
-            hash.AppendData(bytes.Slice(section.PointerToRawData, section.SizeOfRawData));
-            hashed += section.SizeOfRawData;
+            hash.AppendData(bytes.Slice((int)pointer, (int)size));
+            hashed += size;
         }
 
         var end = bytes.Length - pe.CertificateTableDirectory.Size;
@@ -61,6 +73,25 @@ internal static class PeImageHash
         }
 
         return hash.GetHashAndReset();
+    }
+
+    private static List<(uint Pointer, uint Size)> Sections(ReadOnlySpan<byte> bytes, PEHeaders headers)
+    {
+        var table = headers.PEHeaderStartOffset + headers.CoffHeader.SizeOfOptionalHeader;
+        var count = headers.CoffHeader.NumberOfSections;
+        if (table + ((long)count * SectionHeaderSize) > bytes.Length)
+        {
+            throw new VmImageException($"kernel image: expected {count} section headers within the file ({bytes.Length} bytes)");
+        }
+
+        var sections = new List<(uint Pointer, uint Size)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var header = bytes.Slice(table + (i * SectionHeaderSize), SectionHeaderSize);
+            sections.Add((BinaryPrimitives.ReadUInt32LittleEndian(header[PointerToRawDataOffset..]), BinaryPrimitives.ReadUInt32LittleEndian(header[SizeOfRawDataOffset..])));
+        }
+
+        return sections;
     }
 
     private static PEHeaders ReadHeaders(ReadOnlyMemory<byte> image)
