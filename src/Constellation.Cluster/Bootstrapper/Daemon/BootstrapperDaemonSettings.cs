@@ -220,6 +220,12 @@ public sealed class BootstrapperDaemonSettings
             throw new ClusterConfigurationException(s.Name("MapStateDisk"), "auto or false on a kernel without device-mapper", "true");
         }
 
+        if (s.Switch("Vpn", false) && !s.Switch("ClusterStore", false))
+        {
+            // The VPN API and the peer list are the store's: without it no node could publish its key.
+            throw new ClusterConfigurationException(s.Name("Vpn"), "false, or true together with ClusterStore (the VPN peers live in the cluster store)", "true without ClusterStore");
+        }
+
         return new BootstrapperDaemonSettings
         {
             Variant = definition.Variant,
