@@ -10,7 +10,8 @@ namespace Constellation.Cluster.ClusterServices;
 /// </summary>
 /// <param name="NodeNames">The name ↔ disk registry, or <see langword="null"/> for the state directory's file.</param>
 /// <param name="VpnPeers">The VPN peer directory the VPN API serves on <see cref="ClusterServicesOptions.VpnApiPort"/>, or <see langword="null"/> for no VPN API.</param>
-internal sealed record ClusterServicesBackends(INodeNameRegistry? NodeNames, IVpnPeerDirectory? VpnPeers)
+/// <param name="BootstrapTokens">Where issued bootstrap tokens are recorded (leases on the store), or <see langword="null"/> to keep them in memory.</param>
+internal sealed record ClusterServicesBackends(INodeNameRegistry? NodeNames, IVpnPeerDirectory? VpnPeers, Store.StoreBootstrapTokens? BootstrapTokens = null)
 {
     /// <summary>The single-node defaults.</summary>
     public static readonly ClusterServicesBackends Files = new(null, null);

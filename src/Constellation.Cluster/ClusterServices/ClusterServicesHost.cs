@@ -180,7 +180,8 @@ public sealed class ClusterServicesHost : IAsyncDisposable
                 services =>
                 {
                     services.AddSingleton<IDataKeyProvider>(new KeyServiceClient(channel));
-                    services.AddSingleton<IKubernetesOperations>(kubernetes);
+                    services.AddSingleton<IKubernetesOperations>(
+                        backends.BootstrapTokens is { } tokens ? new Store.StoreKubernetesOperations(kubernetes, tokens) : kubernetes);
                     services.AddSingleton<INodeNameRegistry>(nodeNames);
                     services.AddSingleton(joinOptions);
                     services.AddSingleton<JoinTicketIssuer>();

@@ -63,7 +63,7 @@ public class MiniClusterAcceptanceTests
         foreach (var node in _nodes)
         {
             var pid = node.GetProperty("pid").GetInt32();
-            IsRunning(pid).Should().BeTrue($"{node.GetProperty("name")} (pid {pid}) keeps running after mini up returned");
+            MiniProcesses.IsRunning(pid).Should().BeTrue($"{node.GetProperty("name")} (pid {pid}) keeps running after mini up returned");
             File.ReadAllText($"/proc/{pid}/cmdline").Should().Contain("constellation-bootstrapper.dll");
         }
 
@@ -124,7 +124,7 @@ public class MiniClusterAcceptanceTests
     public async Task A_node_from_a_modified_build_is_refused_by_the_join_service_naming_pcr_4()
     {
         var modified = Path.Combine(_dir, "modified-image");
-        CopyDirectory(_image, modified);
+        MiniProcesses.CopyDirectory(_image, modified);
         await File.AppendAllTextAsync(Path.Combine(modified, "constellation-bootstrapper.deps.json"), "\n");
 
         var (exitCode, _, error) = await CliRunner.RunAsync("mini", "add", "--bootstrapper-dir", modified, "--dir", _dir).WaitAsync(Bound);
@@ -175,36 +175,13 @@ public class MiniClusterAcceptanceTests
         var (exitCode, _, error) = await CliRunner.RunAsync("mini", "down", "--dir", _dir).WaitAsync(Bound);
 
         exitCode.Should().Be(0, error);
-        _pids.Where(IsRunning).Should().BeEmpty("mini down stops every daemon, cluster-services child and swtpm it started");
+        _pids.Where(MiniProcesses.IsRunning).Should().BeEmpty("mini down stops every daemon, cluster-services child and swtpm it started");
         Directory.EnumerateFileSystemEntries("/run/netns").Select(Path.GetFileName).Should().NotContain(n => n!.StartsWith(prefix, StringComparison.Ordinal));
         (await RunAsync("ip", "-o", "link")).Should().NotContain(prefix);
         Directory.Exists(_dir).Should().BeFalse();
     }
 
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
     private static string NamespaceOf(int pid) => new FileInfo($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net").LinkTarget!;
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 
     private static async Task<string> RunAsync(string program, params string[] args)
     {

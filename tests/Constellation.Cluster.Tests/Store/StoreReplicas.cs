@@ -113,7 +113,7 @@ internal sealed class StoreReplicas : IAsyncDisposable
             options,
             new AtlsServerTransport(new AtlsOptions { Validators = [new DummyValidator()] }),
             admin: null,
-            new ClusterServicesBackends(new StoreNodeNameRegistry(_stores[index]), VpnPeers: null),
+            new ClusterServicesBackends(new StoreNodeNameRegistry(_stores[index]), VpnPeers: null, new StoreBootstrapTokens(_stores[index])),
             _loggers,
             TimeProvider.System);
     }

@@ -82,7 +82,7 @@ internal sealed class MiniCluster
 
         _progress("computing the expected measurements from the files");
         var measurements = State.MeasuredLaunch
-            ? ExpectedMeasurements.Compute(MiniNodeLauncher.BootEvents(_root, State.BootstrapperDirectory))
+            ? MiniNodeLauncher.ExpectedMeasurements(_root, State.BootstrapperDirectory)
             : MeasurementSet.Empty;
         var config = new MeasurementsAttestationConfig(definition, measurements);
         await JoinServicePolicy.PublishAsync(new ConfigMapDirectory(MiniLayout.JoinConfig(_root)), config, ct).ConfigureAwait(false);
@@ -126,11 +126,18 @@ internal sealed class MiniCluster
         return await VerifyAllAsync(definition, State.Nodes, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Adds a node booted from <paramref name="bootstrapperDirectory"/>, measured from its files; it must join.</summary>
+    /// <summary>Adds a node booted from <paramref name="bootstrapperDirectory"/>, measured from its files; it must join (through <paramref name="joinVia"/> only, if given).</summary>
     /// <exception cref="MiniNodeRefusedException">The join service refused it (the reason names the PCR).</exception>
-    public async Task<MiniNodeSummary> AddAsync(AttestationVariantDefinition definition, bool controlPlane, string bootstrapperDirectory, CancellationToken ct)
+    /// <exception cref="UnusableInputException"><paramref name="joinVia"/> is not a control plane of this cluster.</exception>
+    public async Task<MiniNodeSummary> AddAsync(AttestationVariantDefinition definition, bool controlPlane, string bootstrapperDirectory, string? joinVia, CancellationToken ct)
     {
+        if (joinVia is not null && State.Node(joinVia) is { ControlPlane: false } or { Removed: true })
+        {
+            throw new UnusableInputException($"--join-via {joinVia}: expected a control plane of this cluster, got a {(State.Node(joinVia).Removed ? "removed node" : "worker")}", "see `constellation mini status`");
+        }
+
         var node = await AddRecordAsync(controlPlane, bootstrapperDirectory, ct).ConfigureAwait(false);
+        node.JoinVia = joinVia;
         _progress($"starting {node.Name} ({node.Address}) from {bootstrapperDirectory}");
         await MiniNodeLauncher.StartAsync(_root, State, node, SaveAsync, ct).ConfigureAwait(false);
         try

@@ -75,6 +75,9 @@ internal sealed class MiniNodeRecord
     /// <summary>Gets or sets the published bootstrapper directory this node boots (and is measured from).</summary>
     public string BootstrapperDirectory { get; set; } = string.Empty;
 
+    /// <summary>Gets or sets the one control plane this node joins through (<c>mini add --join-via</c>); null: every other control plane, in turn.</summary>
+    public string? JoinVia { get; set; }
+
     public DetachedProcess? Swtpm { get; set; }
 
     public DetachedProcess? Bootstrapper { get; set; }

@@ -33,6 +33,7 @@ public static class MiniCommand
         mini.Subcommands.Add(CreateRemove());
         mini.Subcommands.Add(CreateLogs());
         mini.Subcommands.Add(CreateDown());
+        mini.Subcommands.Add(CreateMeasurements());
         return mini;
     }
 
@@ -192,19 +193,20 @@ public static class MiniCommand
     private static Command CreateAdd()
     {
         var controlPlane = new Option<bool>("--control-plane") { Description = "Add a control-plane node (default: a worker)." };
+        var joinVia = new Option<string?>("--join-via") { Description = "Join through this control plane only (e.g. node-1; default: every other control plane, in turn)." };
         var bootstrapperDir = BootstrapperDirectoryOption();
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var dir = DirectoryOption();
         var command = new Command("add", "Add a node, measured from the files of its --bootstrapper-dir (another build is refused by the join service, naming the PCR).")
         {
-            controlPlane, bootstrapperDir, json, dir,
+            controlPlane, bootstrapperDir, json, dir, joinVia,
         };
         command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "add", async (root, state) =>
         {
             var definition = CliVariants.Parse(state.Variant, "mini-state.json variant");
             var bootstrapper = MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir) ?? state.BootstrapperDirectory, "--bootstrapper-dir");
             var cluster = new MiniCluster(root, state, Progress(parse.InvocationConfiguration.Error, parse.GetValue(json)));
-            var summary = await cluster.AddAsync(definition, parse.GetValue(controlPlane), bootstrapper, ct).ConfigureAwait(false);
+            var summary = await cluster.AddAsync(definition, parse.GetValue(controlPlane), bootstrapper, parse.GetValue(joinVia), ct).ConfigureAwait(false);
             await WriteSummaryAsync(parse.InvocationConfiguration.Output, [summary], parse.GetValue(json), root, state).ConfigureAwait(false);
             return summary.Verify == "ok" ? ExitCodes.Success : ExitCodes.Rejected;
         }).ConfigureAwait(false));
@@ -298,6 +300,33 @@ public static class MiniCommand
                 return ExitCodes.Success;
             }).ConfigureAwait(false);
         });
+        return command;
+    }
+
+    private static Command CreateMeasurements()
+    {
+        var bootstrapperDir = BootstrapperDirectoryOption();
+        bootstrapperDir.Required = true;
+        bootstrapperDir.Description = "The other node image (published as scripts/node-image.sh does) whose nodes' measurements to compute.";
+        var outFile = new Option<string?>("--out") { Description = "Write the file here (a new file) instead of printing it." };
+        var dir = DirectoryOption();
+        var command = new Command("measurements", "Print the image measurements.json of a node of this cluster booted from another build (sign it, then `constellation upgrade apply --measurements`).")
+        {
+            bootstrapperDir, outFile, dir,
+        };
+        command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "measurements", async (root, state) =>
+        {
+            var image = MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir), "--bootstrapper-dir");
+            var file = MiniMeasurements.For(root, state, image);
+            if (parse.GetValue(outFile) is { } path)
+            {
+                Config.AtomicFile.CreateNew(Path.GetFullPath(path), file);
+                return ExitCodes.Success;
+            }
+
+            await parse.InvocationConfiguration.Output.WriteAsync(file).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }).ConfigureAwait(false));
         return command;
     }
 

@@ -30,6 +30,10 @@ internal static class MiniNodeLauncher
         NodeBootEvents.Create(new NodeBootInputs(
             BootImageManifest.FromDirectory(bootstrapperDirectory), CommandLine(root), File.ReadAllBytes(MiniLayout.BootConfiguration(root))));
 
+    /// <summary>The measurements a node of this cluster booted from <paramref name="bootstrapperDirectory"/> shows before it joins (what <c>mini up</c> publishes as the policy).</summary>
+    public static Constellation.Attestation.MeasurementSet ExpectedMeasurements(string root, string bootstrapperDirectory) =>
+        Constellation.Cluster.MeasuredLaunch.ExpectedMeasurements.Compute(BootEvents(root, bootstrapperDirectory));
+
     /// <summary>Checks a bootstrapper directory holds the published daemons.</summary>
     /// <exception cref="UnusableInputException">It does not.</exception>
     public static string RequireBootstrapperDirectory(string? given, string option)
@@ -69,7 +73,9 @@ internal static class MiniNodeLauncher
             ["CONSTELLATION_BOOTSTRAPPER__StateDirectory"] = MiniLayout.StateDirectory(root, node.Name),
             ["CONSTELLATION_BOOTSTRAPPER__ListenAddress"] = node.Address,
             ["CONSTELLATION_BOOTSTRAPPER__ControlPlane"] = node.ControlPlane ? "true" : "false",
-            ["CONSTELLATION_BOOTSTRAPPER__JoinEndpoints"] = string.Join(',', state.Nodes.Where(n => n.ControlPlane && n.Name != node.Name).Select(n => n.JoinEndpoint)),
+            ["CONSTELLATION_BOOTSTRAPPER__JoinEndpoints"] = node.JoinVia is { } via
+                ? state.Node(via).JoinEndpoint
+                : string.Join(',', state.Nodes.Where(n => n.ControlPlane && n.Name != node.Name).Select(n => n.JoinEndpoint)),
             ["CONSTELLATION_BOOTSTRAPPER__ControlPlaneNodeNames"] = string.Join(',', state.Nodes.Where(n => n.ControlPlane).Select(n => n.Name)),
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
 

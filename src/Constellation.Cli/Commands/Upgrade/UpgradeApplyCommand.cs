@@ -82,7 +82,7 @@ internal static class UpgradeApplyCommand
             var merged = MeasurementsMerge.Overlay(current.Attestation.Measurements, verified.Measurements);
             var policy = current.Attestation.WithMeasurements(merged);
             using var variants = new CliVariants();
-            var validator = ClusterAttestation.CreateValidator(current.Attestation, variants);
+            var validator = ClusterAttestation.CreateValidator(MemberAttestation(current.Attestation), variants);
             JoinPolicyApplied applied;
             using (var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator], ClientCertificate = credential }).CreateChannel(endpoint))
             {
@@ -140,6 +140,14 @@ internal static class UpgradeApplyCommand
             return ExitCodes.Rejected;
         }
     }
+
+    /// <summary>
+    /// What the admin API's node must show: the config's measurements without the cluster-ID register, which a member
+    /// extended with the cluster ID when it was initialised or joined (not known here; as <c>verify</c> without
+    /// <c>--cluster-id</c>). Joining nodes still need it unextended: the policy sent keeps it.
+    /// </summary>
+    private static AttestationConfig MemberAttestation(AttestationConfig config) =>
+        config.Definition.ClusterIdRegister is { } index ? config.WithMeasurements(config.Measurements.WithClusterId(index, [])) : config;
 
     private static ConstellationConfigFile ParseConfig(string path, byte[] original)
     {

@@ -76,6 +76,13 @@ public sealed class BootstrapperDaemonSettings
     /// <summary>Gets how often the node polls the VPN API for peer updates.</summary>
     public TimeSpan VpnPollInterval { get; private init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Gets the other control planes' hosts, from <see cref="JoinEndpoints"/> (each runs its join service, VPN API, admin
+    /// API and etcd member on its node address), without this node's own address, each once.
+    /// </summary>
+    internal IReadOnlyList<string> ControlPlaneHosts =>
+        [.. JoinEndpoints.Select(e => e[..e.LastIndexOf(':')]).Where(host => host != ListenAddress.ToString()).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Gets the attestation variant the node issues.</summary>
     public AttestationVariant Variant { get; private init; } = AttestationVariant.Dummy;
 
@@ -218,6 +225,12 @@ public sealed class BootstrapperDaemonSettings
         if (mapping == true && !DeviceMapper.IsAvailable())
         {
             throw new ClusterConfigurationException(s.Name("MapStateDisk"), "auto or false on a kernel without device-mapper", "true");
+        }
+
+        if (s.Switch("Vpn", false) && !s.Switch("ClusterStore", false))
+        {
+            // The VPN API and the peer list are the store's: without it no node could publish its key.
+            throw new ClusterConfigurationException(s.Name("Vpn"), "false, or true together with ClusterStore (the VPN peers live in the cluster store)", "true without ClusterStore");
         }
 
         return new BootstrapperDaemonSettings

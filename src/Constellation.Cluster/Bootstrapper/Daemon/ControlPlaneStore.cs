@@ -106,11 +106,7 @@ internal sealed partial class ControlPlaneStore : IAsyncDisposable
 
     // The other control planes run their members on their node addresses, the etcd client port of this build.
     private static List<string> OtherMembers(BootstrapperDaemonSettings settings) =>
-        [.. settings.JoinEndpoints
-            .Select(e => e[..e.LastIndexOf(':')])
-            .Where(host => host != settings.ListenAddress.ToString())
-            .Distinct(StringComparer.Ordinal)
-            .Select(host => $"{host}:{settings.EtcdClientPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
+        [.. settings.ControlPlaneHosts.Select(host => $"{host}:{settings.EtcdClientPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
 
     private static string MemberDirectory(BootstrapperDaemonSettings settings) => Path.Combine(settings.StateDirectory, "etcd");
 

@@ -203,7 +203,7 @@ internal sealed class ProcessClusterMembership : IClusterMembership, IAsyncDispo
             IReadOnlyList<string> apis =
             [
                 .. _process is null ? [] : new[] { $"{_settings.ListenAddress}:{port}" },
-                .. _settings.JoinEndpoints.Select(e => $"{e[..e.LastIndexOf(':')]}:{port}").Distinct(StringComparer.Ordinal),
+                .. _settings.ControlPlaneHosts.Select(host => $"{host}:{port}"),
             ];
             _vpn = await NodeVpn.StartAsync(_settings, apis, _loggerFactory.CreateLogger<NodeVpn>(), () => Changed?.Invoke(), cancellationToken).ConfigureAwait(false);
             Changed?.Invoke();

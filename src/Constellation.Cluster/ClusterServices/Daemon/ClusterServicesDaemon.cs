@@ -69,7 +69,7 @@ internal sealed partial class ClusterServicesDaemon : IHostedService, IAsyncDisp
             _policy = await UpdateableAttestationValidator.CreateAsync(
                 source, _validators.Factory, reload, _loggerFactory.CreateLogger<UpdateableAttestationValidator>(), cancellationToken: cancellationToken).ConfigureAwait(false);
             await source.WatchAsync(_policy, _stopping.Token).ConfigureAwait(false);
-            backends = new ClusterServicesBackends(new StoreNodeNameRegistry(_store.Store), new StoreVpnPeerDirectory(_store.Store));
+            backends = new ClusterServicesBackends(new StoreNodeNameRegistry(_store.Store), new StoreVpnPeerDirectory(_store.Store), new StoreBootstrapTokens(_store.Store));
         }
         else
         {

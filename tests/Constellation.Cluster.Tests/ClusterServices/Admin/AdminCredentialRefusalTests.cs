@@ -13,21 +13,8 @@ namespace Constellation.Cluster.Tests.ClusterServices.Admin;
 /// certificate is refused before any request is read, the refusal is logged naming what is wrong, and nothing is published.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public class AdminCredentialRefusalTests
+public class AdminCredentialRefusalTests : UpgradeableClusterFixture
 {
-    private UpgradeableCluster _cluster = null!;
-    private byte[] _published = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _cluster = await UpgradeableCluster.StartAsync();
-        _published = await File.ReadAllBytesAsync(_cluster.PolicyFile);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _cluster.DisposeAsync();
-
     [Test]
     public async Task A_caller_without_a_client_certificate_is_refused()
     {
@@ -38,15 +25,15 @@ public class AdminCredentialRefusalTests
     public async Task A_caller_with_an_admin_certificate_from_another_ca_is_refused()
     {
         using var otherCa = ClusterCertificateAuthority.Create("kubernetes", DateTimeOffset.UtcNow);
-        using var forged = _cluster.ClientCertificate("CN=kubernetes-admin, O=system:masters", otherCa);
+        using var forged = Cluster.ClientCertificate("CN=kubernetes-admin, O=system:masters", otherCa);
 
         await ShouldBeRefusedAsync(forged, "admin credential: certificate chain: expected a valid chain to the cluster CA");
     }
 
     [Test]
-    public async Task A_caller_with_a_cluster_certificate_outside_system_masters_is_refused()
+    public async Task A_caller_with_aCluster_certificate_outside_system_masters_is_refused()
     {
-        using var kubelet = _cluster.ClientCertificate("CN=system:node:worker-0, O=system:nodes");
+        using var kubelet = Cluster.ClientCertificate("CN=system:node:worker-0, O=system:nodes");
 
         await ShouldBeRefusedAsync(kubelet, "admin credential: expected a client certificate in O=system:masters, got O=system:nodes");
     }
@@ -57,7 +44,7 @@ public class AdminCredentialRefusalTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         const string Subject = "CN=kubernetes-admin, O=system:masters";
         var publicKey = new CertificateRequest(Subject, key, HashAlgorithmName.SHA256).PublicKey;
-        using var signed = _cluster.Ca.SignServerCertificate(new X500DistinguishedName(Subject), publicKey, [System.Net.IPAddress.Loopback], DateTimeOffset.UtcNow);
+        using var signed = Cluster.Ca.SignServerCertificate(new X500DistinguishedName(Subject), publicKey, [System.Net.IPAddress.Loopback], DateTimeOffset.UtcNow);
         using var serverOnly = signed.CopyWithPrivateKey(key);
 
         await ShouldBeRefusedAsync(serverOnly, "admin credential: certificate extended key usage: expected 1.3.6.1.5.5.7.3.2");
@@ -65,14 +52,14 @@ public class AdminCredentialRefusalTests
 
     private async Task ShouldBeRefusedAsync(X509Certificate2? credential, string logged)
     {
-        using var channel = _cluster.AdminChannel(credential);
-        var policy = new MeasurementsAttestationConfig(AttestationVariant.QemuVtpm, _cluster.New.Measurements);
+        using var channel = Cluster.AdminChannel(credential);
+        var policy = new MeasurementsAttestationConfig(AttestationVariant.QemuVtpm, Cluster.New.Measurements);
 
         var apply = async () => await AdminClient.SetJoinPolicyAsync(channel, policy).WaitAsync(UpgradeableCluster.Bound);
 
         (await apply.Should().ThrowAsync<AdminApiException>()).Which.Should().NotBeOfType<JoinPolicyRejectedException>();
-        _cluster.Logs.AllText.Should().Contain(logged);
-        (await File.ReadAllBytesAsync(_cluster.PolicyFile)).Should().Equal(_published, "a refused caller publishes nothing");
-        _cluster.Policy.Current.Generation.Should().Be(1);
+        Cluster.Logs.AllText.Should().Contain(logged);
+        (await File.ReadAllBytesAsync(Cluster.PolicyFile)).Should().Equal(Published, "a refused caller publishes nothing");
+        Cluster.Policy.Current.Generation.Should().Be(1);
     }
 }

@@ -9,22 +9,9 @@ namespace Constellation.Cluster.Tests.ClusterServices.Admin;
 /// measurement of the wrong length are each refused with InvalidArgument naming the field, and nothing is published.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public class JoinPolicyRefusalTests
+public class JoinPolicyRefusalTests : UpgradeableClusterFixture
 {
     private const string Pcr = "\"0000000000000000000000000000000000000000000000000000000000000000\"";
-    private UpgradeableCluster _cluster = null!;
-    private byte[] _published = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _cluster = await UpgradeableCluster.StartAsync();
-        _published = await File.ReadAllBytesAsync(_cluster.PolicyFile);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _cluster.DisposeAsync();
-
     [Test]
     public async Task A_policy_for_another_variant_is_refused_naming_the_variant() =>
         await ShouldBeRefusedAsync("aws-sev-snp", "{\"measurements\":{\"4\":{\"expected\":" + Pcr + ",\"warnOnly\":false}}}", "variant: expected qemu-vtpm (this cluster's), got aws-sev-snp");
@@ -51,8 +38,8 @@ public class JoinPolicyRefusalTests
 
     private async Task ShouldBeRefusedAsync(string variant, string json, string named)
     {
-        using var credential = _cluster.AdminCredential();
-        using var channel = _cluster.AdminChannel(credential);
+        using var credential = Cluster.AdminCredential();
+        using var channel = Cluster.AdminChannel(credential);
         var request = new SetJoinPolicyRequest { Variant = variant, AttestationConfig = ByteString.CopyFromUtf8(json) };
 
         var apply = async () => await new AdminAPI.AdminAPIClient(channel).SetJoinPolicyAsync(request, deadline: DateTime.UtcNow.Add(UpgradeableCluster.Bound));
@@ -60,7 +47,7 @@ public class JoinPolicyRefusalTests
         var refused = (await apply.Should().ThrowAsync<RpcException>()).Which;
         refused.StatusCode.Should().Be(StatusCode.InvalidArgument);
         refused.Status.Detail.Should().Contain(named);
-        (await File.ReadAllBytesAsync(_cluster.PolicyFile)).Should().Equal(_published, "a refused policy publishes nothing");
-        _cluster.Policy.Current.Generation.Should().Be(1);
+        (await File.ReadAllBytesAsync(Cluster.PolicyFile)).Should().Equal(Published, "a refused policy publishes nothing");
+        Cluster.Policy.Current.Generation.Should().Be(1);
     }
 }
