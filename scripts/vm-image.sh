@@ -2,7 +2,8 @@
 # Builds the QEMU node image: the pinned Debian kernel (vmlinuz, an EFI stub booted by OVMF with `-kernel`) and a
 # busybox initramfs (newc cpio, uncompressed) with cryptsetup and its shared libraries, plus `inputs.txt` (the SHA-256
 # of every input and output) and `cmdline` (the kernel command line the image is measured with).
-# Usage: scripts/vm-image.sh [OUT_DIR]   (default: artifacts/vm-image)
+# Usage: scripts/vm-image.sh [OUT_DIR]   (default: artifacts/vm-image); the kernel package comes from the cache that
+# scripts/vm-image-fetch.sh fills (the only step that uses the network).
 #
 # Reproducible: the same inputs give the same bytes, so the measurements (PCR 4 and 9, see docs/qemu.md) are stable.
 # Entries are sorted (LC_ALL=C), every mtime is SOURCE_DATE_EPOCH, owner 0:0, inode numbers renumbered
@@ -17,15 +18,12 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd -P)"
 out="${1:-$repo/artifacts/vm-image}"
 
-kernel_package=linux-image-6.1.0-57-amd64
-kernel_version=6.1.192-3
-kernel_deb="${kernel_package}_${kernel_version}_amd64.deb"
-kernel_deb_sha256=14d219d01e1283261817d961dbb3895cb5b4288d0de10e0ba0632a0d993e15bf
+. "$repo/scripts/vm-image/kernel.sh"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1764547200}" # 2025-12-01T00:00:00Z
 # The command line QEMU is given with -append; OVMF's loader appends " initrd=initrd" (docs/qemu.md).
 cmdline="console=ttyS0 panic=-1"
 
-for tool in apt-get dpkg-deb cpio ldd sha256sum; do
+for tool in dpkg-deb cpio ldd sha256sum; do
   command -v "$tool" >/dev/null || { echo "vm-image.sh: $tool is required (not on PATH)" >&2; exit 2; }
 done
 busybox=/bin/busybox
@@ -42,18 +40,12 @@ esac
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# The kernel package, downloaded once into the cache (VM_IMAGE_CACHE, default artifacts/vm-image-cache). A cached or
-# downloaded file with another hash is refused, never replaced silently.
+# The kernel package, from the cache scripts/vm-image-fetch.sh fills (VM_IMAGE_CACHE, default artifacts/vm-image-cache).
+# This script never downloads: tests run it, and tests send no traffic beyond loopback.
 cache="${VM_IMAGE_CACHE:-$repo/artifacts/vm-image-cache}"
-mkdir -p "$cache"
-if [ ! -f "$cache/$kernel_deb" ]; then
-  (cd "$work" && apt-get download "$kernel_package=$kernel_version" >/dev/null 2>"$work/apt.err") ||
-    { cat "$work/apt.err" >&2; echo "vm-image.sh: apt-get download $kernel_package=$kernel_version failed" >&2; exit 1; }
-  mv "$work/$kernel_deb" "$cache/$kernel_deb"
-fi
-actual="$(sha256sum "$cache/$kernel_deb" | cut -d' ' -f1)"
-[ "$actual" = "$kernel_deb_sha256" ] ||
-  { echo "vm-image.sh: $cache/$kernel_deb: expected SHA-256 $kernel_deb_sha256, got $actual; refusing it (delete the file to download it again)" >&2; exit 1; }
+[ -f "$cache/$kernel_deb" ] ||
+  { echo "vm-image.sh: $cache/$kernel_deb is missing; fetch it once with scripts/vm-image-fetch.sh (CI does in .ci/run)" >&2; exit 2; }
+kernel_check "$cache/$kernel_deb" vm-image.sh
 dpkg-deb -x "$cache/$kernel_deb" "$work/kernel"
 
 # The initramfs tree.
@@ -75,7 +67,7 @@ find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   cpio --quiet -o -H newc -R 0:0 --reproducible >"$work/initrd.img")
 
 find "$out" -mindepth 1 -delete
-cp "$work/kernel/boot/vmlinuz-6.1.0-57-amd64" "$out/vmlinuz"
+cp "$work/kernel/boot/vmlinuz-$kernel_release" "$out/vmlinuz"
 cp "$work/initrd.img" "$out/initrd.img"
 printf '%s' "$cmdline" >"$out/cmdline"
 {
