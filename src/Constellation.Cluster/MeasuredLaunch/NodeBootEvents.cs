@@ -16,12 +16,6 @@ public static class NodeBootEvents
     /// <summary>The CRTM version string (UTF-16LE with a terminating NUL in the event).</summary>
     public const string FirmwareVersion = "Constellation.NET mini firmware 1";
 
-    /// <summary>The Linux EFI stub's tag of the load-options event.</summary>
-    private const uint LoadOptionsTag = 0x8F3B22ED;
-
-    /// <summary>The Linux EFI stub's tag of the initrd event.</summary>
-    private const uint InitrdTag = 0x8F3B22EC;
-
     private static readonly byte[] SeparatorData = [0, 0, 0, 0];
 
     /// <summary>Builds the events in the order they are extended.</summary>
@@ -44,8 +38,8 @@ public static class NodeBootEvents
         }
 
         events.Add(new MeasuredBootEvent(4, BootEventType.EfiBootServicesApplication, ImageLoadEvent(inputs.Image.Bytes.Length), inputs.Image.Bytes));
-        events.Add(new MeasuredBootEvent(9, BootEventType.EventTag, TaggedEvent(LoadOptionsTag, "LOADED_IMAGE::LoadOptions"), Utf16WithNul(inputs.CommandLine)));
-        events.Add(new MeasuredBootEvent(9, BootEventType.EventTag, TaggedEvent(InitrdTag, "Linux initrd"), inputs.Configuration));
+        events.Add(LinuxStubEvents.LoadOptions(inputs.CommandLine));
+        events.Add(LinuxStubEvents.Initrd(inputs.Configuration));
         events.Add(Plain(5, BootEventType.EfiAction, Encoding.ASCII.GetBytes("Exit Boot Services Invocation")));
         events.Add(Plain(5, BootEventType.EfiAction, Encoding.ASCII.GetBytes("Exit Boot Services Returned with Success")));
         return events;
@@ -60,17 +54,6 @@ public static class NodeBootEvents
     {
         var data = new byte[32];
         BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(8), (ulong)length);
-        return data;
-    }
-
-    /// <summary>TCG_PCClientTaggedEvent: the tag, the size of the description, the description (ASCII with NUL).</summary>
-    private static byte[] TaggedEvent(uint tag, string description)
-    {
-        var text = Encoding.ASCII.GetBytes(description + "\0");
-        var data = new byte[8 + text.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(data, tag);
-        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), (uint)text.Length);
-        text.CopyTo(data, 8);
         return data;
     }
 }
