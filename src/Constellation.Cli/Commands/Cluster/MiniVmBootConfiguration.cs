@@ -25,6 +25,7 @@ internal static class MiniVmBootConfiguration
             json.WriteString("StateDirectory", "/run/constellation");
             json.WriteString("StateDisk", "/dev/vda");
             json.WriteString("MapStateDisk", "true");
+            json.WriteString("StateDiskMapping", "state");
             json.WriteString("ClusterServicesPath", "/usr/bin/constellation-cluster-services");
             json.WriteString("AttestationConfig", "/run/metadata/attestation-config.json");
             json.WriteString("RetryIntervalSeconds", "1");

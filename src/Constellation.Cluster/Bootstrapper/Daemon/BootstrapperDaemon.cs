@@ -53,7 +53,7 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
         _attestation = _settings.NodeVariant.Create();
         var map = _settings.MapStateDisk ?? DeviceMapper.IsAvailable();
         _disk = await LuksStateDisk.OpenAsync(
-            new LuksStateDiskOptions { DevicePath = _settings.StateDisk, MappingName = "constellation-" + _settings.NodeName, MapAfterUnlock = map },
+            new LuksStateDiskOptions { DevicePath = _settings.StateDisk, MappingName = _settings.StateDiskMapping, MapAfterUnlock = map },
             cancellationToken).ConfigureAwait(false);
         _membership = new ProcessClusterMembership(_settings, _disk.Uuid, _attestation.Issuer, _loggerFactory, TimeProvider.System);
         _membership.Changed = () => WriteStatus(_host?.Status);
