@@ -28,6 +28,7 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
     private readonly TimeSpan _readyTimeout;
     private readonly ILogger _logger;
     private readonly Action<bool> _changed;
+    private readonly Action<Process> _started;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Process? _process;
@@ -42,8 +43,18 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
     /// <param name="readyTimeout">How long a start may take before it counts as failed.</param>
     /// <param name="logger">Receives start, ready, exit, restart and stop lines.</param>
     /// <param name="changed">Called with <see langword="true"/> when the process serves and <see langword="false"/> when it died or stopped.</param>
+    /// <param name="started">
+    /// Called with every new child right after it started, before readiness is polled (e.g. to read its output when
+    /// <paramref name="startInfo"/> redirects it).
+    /// </param>
     public SupervisedProcess(
-        string name, Func<ProcessStartInfo> startInfo, Func<Process, CancellationToken, ValueTask<bool>> isReady, TimeSpan readyTimeout, ILogger logger, Action<bool>? changed = null)
+        string name,
+        Func<ProcessStartInfo> startInfo,
+        Func<Process, CancellationToken, ValueTask<bool>> isReady,
+        TimeSpan readyTimeout,
+        ILogger logger,
+        Action<bool>? changed = null,
+        Action<Process>? started = null)
     {
         _name = name;
         _startInfo = startInfo;
@@ -51,6 +62,7 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
         _readyTimeout = readyTimeout;
         _logger = logger;
         _changed = changed ?? (_ => { });
+        _started = started ?? (_ => { });
     }
 
     /// <summary>Gets the running child's PID, or <see langword="null"/>.</summary>
@@ -147,6 +159,7 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
         }
 
         LogStarted(_logger, _name, process.Id, start.FileName);
+        _started(process);
         return process;
     }
 
