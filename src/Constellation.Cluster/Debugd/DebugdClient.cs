@@ -46,22 +46,33 @@ public static class DebugdClient
         try
         {
             using var call = new DebugdAPI.DebugdAPIClient(channel).Deploy(cancellationToken: cancellationToken);
-            await call.RequestStream.WriteAsync(
-                new DeployRequest { Header = new DeployHeader { Size = (ulong)size, Sha256 = ByteString.CopyFrom(sha256) } }, cancellationToken).ConfigureAwait(false);
-            int read;
-            while ((read = await executable.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+            try
             {
-                await call.RequestStream.WriteAsync(new DeployRequest { Chunk = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken).ConfigureAwait(false);
+                await call.RequestStream.WriteAsync(
+                    new DeployRequest { Header = new DeployHeader { Size = (ulong)size, Sha256 = ByteString.CopyFrom(sha256) } }, cancellationToken).ConfigureAwait(false);
+                int read;
+                while ((read = await executable.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await call.RequestStream.WriteAsync(new DeployRequest { Chunk = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken).ConfigureAwait(false);
+                }
+
+                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The node ended the call while this side still wrote (it refused the header or a chunk): its status is the answer.
             }
 
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-            var response = await call.ResponseAsync.ConfigureAwait(false);
-            return new DebugdDeployment(
-                Convert.ToHexStringLower(response.PreviousSha256.Span), Convert.ToHexStringLower(response.Sha256.Span), response.Pid);
-        }
-        catch (RpcException ex)
-        {
-            throw Failed("deploy", ex);
+            try
+            {
+                var response = await call.ResponseAsync.ConfigureAwait(false);
+                return new DebugdDeployment(
+                    Convert.ToHexStringLower(response.PreviousSha256.Span), Convert.ToHexStringLower(response.Sha256.Span), response.Pid);
+            }
+            catch (RpcException ex)
+            {
+                throw Failed("deploy", ex);
+            }
         }
         finally
         {
