@@ -11,7 +11,8 @@ namespace Constellation.Cluster.Hosting;
 /// A child process a daemon keeps running: started, awaited until its readiness probe says it serves, restarted with a
 /// doubling delay (1 s up to <see cref="MaxRestartDelay"/>) whenever it dies, and stopped with SIGTERM, then SIGKILL of
 /// its process tree after <see cref="StopTimeout"/>. Its standard output and error are the daemon's (one log for the
-/// node); it gets no standard input.
+/// node) unless the start information redirects them (then the <c>started</c> callback reads them); it gets no
+/// standard input.
 /// </summary>
 /// <remarks>
 /// Thread-safe. <see cref="StartAsync"/> once; <see cref="DisposeAsync"/> stops it and waits until it has exited (so
