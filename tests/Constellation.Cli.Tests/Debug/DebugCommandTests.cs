@@ -17,6 +17,7 @@ namespace Constellation.Cli.Tests.Debug;
 /// in both cases nothing is replaced.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "NUnit disposes the fixture's TPM in OneTimeTearDown.")]
 public class DebugCommandTests
 {
     private static readonly VtpmIssuerOptions NoEventLog = new() { EventLogReader = _ => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty) };
@@ -118,6 +119,22 @@ public class DebugCommandTests
         exitCode.Should().Be(ExitCodes.Rejected, error);
         error.Should().Contain("is not attested").And.Contain("index 9");
         output.Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task A_node_nobody_listens_on_is_named_as_unreachable()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closed = $"127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";
+        probe.Stop();
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(
+            "debug", "deploy", "--node", closed, "--bootstrapper", NewBuild("v2"), "--key", _node.DeveloperKeyPath, "--variant", "qemu-vtpm", "--measurements", _measurementsFile)
+            .WaitAsync(DebugdNode.Bound);
+
+        exitCode.Should().Be(ExitCodes.UnusableInput, error);
+        error.Should().Contain($"cannot reach debugd at {closed}").And.Contain("--node");
     }
 
     private string NewBuild(string version)

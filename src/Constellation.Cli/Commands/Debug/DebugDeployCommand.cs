@@ -41,7 +41,7 @@ internal static class DebugDeployCommand
                 }
                 catch (DebugdException ex)
                 {
-                    var (exitCode, line) = DebugdConnection.Explain("debug deploy", endpoint, session.KeyFingerprint, ex);
+                    var (exitCode, line) = DebugdConnection.Explain("debug deploy", endpoint, session, ex);
                     await error.WriteLineAsync(line).ConfigureAwait(false);
                     return exitCode;
                 }

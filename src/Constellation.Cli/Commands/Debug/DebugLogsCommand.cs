@@ -37,7 +37,7 @@ internal static class DebugLogsCommand
                 }
                 catch (DebugdException ex)
                 {
-                    var (exitCode, text) = DebugdConnection.Explain("debug logs", endpoint, session.KeyFingerprint, ex);
+                    var (exitCode, text) = DebugdConnection.Explain("debug logs", endpoint, session, ex);
                     await error.WriteLineAsync(text).ConfigureAwait(false);
                     return exitCode;
                 }

@@ -61,7 +61,7 @@ internal sealed class DebugdConnection
     {
         var config = NodeAttestation(await _attestation.LoadAsync(parse, cancellationToken).ConfigureAwait(false));
         using var variants = new CliVariants();
-        var validator = ClusterAttestation.CreateValidator(config, variants);
+        var validator = new RecordingValidator(ClusterAttestation.CreateValidator(config, variants));
         var path = parse.GetValue(Key)!;
         var pem = InputFile.ReadBytes(path, "--key", InputCap.DebugKey, secret: true);
         var key = ECDsa.Create();
@@ -81,11 +81,11 @@ internal sealed class DebugdConnection
 
         var certificate = DebugKeyCertificate.Create(key, DateTimeOffset.UtcNow);
         var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator], ClientCertificate = certificate }).CreateChannel(Endpoint(parse.GetValue(Node)!));
-        return new Session(channel, certificate, key);
+        return new Session(channel, certificate, key, validator);
     }
 
     /// <summary>The exit code and line for a failed debugd call.</summary>
-    public static (int ExitCode, string Line) Explain(string command, string endpoint, string keyFingerprint, DebugdException ex)
+    public static (int ExitCode, string Line) Explain(string command, string endpoint, Session session, DebugdException ex)
     {
         if (ClusterAttestation.FindAttestationFailure(ex) is { } untrusted)
         {
@@ -93,16 +93,17 @@ internal sealed class DebugdConnection
                 $"{command}: the node at {endpoint} is not attested: {untrusted.Message}. Nothing was sent. Hint: is it a debug image? --config/--measurements must hold the debug image's measurements.");
         }
 
-        if (ex.Status is Grpc.Core.StatusCode.Unavailable && FindSocketError(ex) is { } socket)
-        {
-            return (ExitCodes.UnusableInput, $"{command}: cannot reach debugd at {endpoint}: {socket.Message}. Hint: check --node (debugd's port is {DebugdOptions.DefaultPort}).");
-        }
-
-        if (ex.Status is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.Internal)
+        if (ex.Status is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.Internal && session.NodeAttested)
         {
             // The node passed attestation, then closed the connection before any call: debugd does that to a key it does not authorize.
             return (ExitCodes.Rejected,
-                $"{command}: the attested node at {endpoint} refused the connection after the handshake: it does not authorize the debug key {keyFingerprint}. Nothing was sent. Hint: the debug image bakes in the public key of another --key ({ex.Message}).");
+                $"{command}: the attested node at {endpoint} refused the connection after the handshake: it does not authorize the debug key {session.KeyFingerprint}. Nothing was sent. Hint: the debug image bakes in the public key of another --key.");
+        }
+
+        if (ex.Status is Grpc.Core.StatusCode.Unavailable)
+        {
+            return (ExitCodes.UnusableInput,
+                $"{command}: cannot reach debugd at {endpoint}: {(FindSocketError(ex)?.Message ?? ex.Message)}. Hint: check --node (debugd's port is {DebugdOptions.DefaultPort}).");
         }
 
         return (ExitCodes.Rejected, $"{command}: debugd at {endpoint} refused: {ex.Message}");
@@ -129,9 +130,12 @@ internal sealed class DebugdConnection
     }
 
     /// <summary>An open channel to debugd with the debug key's certificate; dispose it.</summary>
-    internal sealed class Session(GrpcChannel channel, X509Certificate2 certificate, ECDsa key) : IDisposable
+    internal sealed class Session(GrpcChannel channel, X509Certificate2 certificate, ECDsa key, RecordingValidator validator) : IDisposable
     {
         public GrpcChannel Channel => channel;
+
+        /// <summary>Gets whether the node passed attestation on this channel.</summary>
+        public bool NodeAttested => validator.Accepted;
 
         public string KeyFingerprint { get; } = DebugKeyFingerprint.Of(key.ExportSubjectPublicKeyInfo());
 
