@@ -19,6 +19,7 @@ namespace Constellation.Cluster.Debugd;
 /// <remarks>Thread safe. One replacement at a time (others wait); <see cref="Status"/> may be read at any time.</remarks>
 internal sealed partial class BootstrapperSupervisor : IAsyncDisposable
 {
+    private static readonly TimeSpan ReaderDrainTimeout = TimeSpan.FromSeconds(5);
     private readonly DebugdOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _replacing = new(1, 1);
@@ -82,8 +83,21 @@ internal sealed partial class BootstrapperSupervisor : IAsyncDisposable
             var previous = Status.Sha256;
             var backup = _options.BootstrapperPath + ".previous";
             await StopProcessAsync().ConfigureAwait(false);
-            File.Move(_options.BootstrapperPath, backup, overwrite: true);
-            File.Move(stagedPath, _options.BootstrapperPath);
+            try
+            {
+                File.Move(_options.BootstrapperPath, backup, overwrite: true);
+                File.Move(stagedPath, _options.BootstrapperPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                if (!File.Exists(_options.BootstrapperPath) && File.Exists(backup))
+                {
+                    File.Move(backup, _options.BootstrapperPath);
+                }
+
+                throw await RestartPreviousAsync(previous, $"deploy: expected to put the new executable in place of {_options.BootstrapperPath}, got: {ex.Message}", ex).ConfigureAwait(false);
+            }
+
             try
             {
                 var pid = await StartProcessAsync(sha256, CancellationToken.None).ConfigureAwait(false);
@@ -99,11 +113,7 @@ internal sealed partial class BootstrapperSupervisor : IAsyncDisposable
             catch (ClusterException failed)
             {
                 File.Move(backup, _options.BootstrapperPath, overwrite: true);
-                var pid = await StartProcessAsync(previous, CancellationToken.None).ConfigureAwait(false);
-                throw new DebugdException(
-                    $"deploy: expected the new bootstrapper (sha256 {sha256}) to start, got: {failed.Message}; the previous one (sha256 {previous}) was restored and runs again (pid {pid})",
-                    failed)
-                { Status = Grpc.Core.StatusCode.FailedPrecondition };
+                throw await RestartPreviousAsync(previous, $"deploy: expected the new bootstrapper (sha256 {sha256}) to start, got: {failed.Message}", failed).ConfigureAwait(false);
             }
         }
         finally
@@ -124,12 +134,34 @@ internal sealed partial class BootstrapperSupervisor : IAsyncDisposable
                 readers = [.. _readers];
             }
 
-            // The pipes close when the process exits; the readers end with them.
-            await Task.WhenAll(readers).ConfigureAwait(false);
+            // The pipes close when the process exits and the readers end with them, unless a child it left behind still
+            // holds them: that child is not ours to wait for.
+            try
+            {
+                await Task.WhenAll(readers).WaitAsync(ReaderDrainTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogOutputStillOpen(_logger, ReaderDrainTimeout.TotalSeconds);
+            }
         }
         finally
         {
             _replacing.Release();
+        }
+    }
+
+    // The old executable is back in place: start it again, and say in the error whether that worked.
+    private async Task<DebugdException> RestartPreviousAsync(string previous, string failure, Exception cause)
+    {
+        try
+        {
+            var pid = await StartProcessAsync(previous, CancellationToken.None).ConfigureAwait(false);
+            return new DebugdException($"{failure}; the previous one (sha256 {previous}) was restored and runs again (pid {pid})", cause) { Status = Grpc.Core.StatusCode.FailedPrecondition };
+        }
+        catch (ClusterException restart)
+        {
+            return new DebugdException($"{failure}; the previous one (sha256 {previous}) was restored but did not start either: {restart.Message}", cause) { Status = Grpc.Core.StatusCode.Internal };
         }
     }
 
@@ -240,6 +272,9 @@ internal sealed partial class BootstrapperSupervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "bootstrapper {Stream}: {Line}")]
     private static partial void LogOutput(ILogger logger, string stream, string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the bootstrapper's output was still open {Timeout} s after it stopped (a process it started holds it); no longer read")]
+    private static partial void LogOutputStillOpen(ILogger logger, double timeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bootstrapper replaced: sha256 {Previous} -> {Sha256}, pid {Pid}")]
     private static partial void LogDeployed(ILogger logger, string previous, string sha256, int pid);
