@@ -24,6 +24,7 @@ public static class CommandTree
         root.Subcommands.Add(Commands.Verify.VerifyCommand.Create());
         root.Subcommands.Add(Commands.Recover.RecoverCommand.Create());
         root.Subcommands.Add(Commands.Upgrade.UpgradeCommand.Create());
+        root.Subcommands.Add(Commands.Debug.DebugCommand.Create());
         return root;
     }
 }

@@ -95,4 +95,7 @@ internal sealed record InputCap(string Kind, int MaxBytes)
 
     /// <summary>A measurements signature: base64 of one DER ECDSA P-256 signature, under 100 bytes. 4 KiB allows any whitespace.</summary>
     public static InputCap MeasurementsSignature { get; } = new("a measurements signature", 4 * KiB);
+
+    /// <summary>A debug key: a PKCS#8 PEM ECDSA P-256 private key is about 240 bytes. 16 KiB allows text around the PEM block.</summary>
+    public static InputCap DebugKey { get; } = new("a PEM private key", 16 * KiB);
 }

@@ -11,7 +11,8 @@ namespace Constellation.Cluster.Hosting;
 /// A child process a daemon keeps running: started, awaited until its readiness probe says it serves, restarted with a
 /// doubling delay (1 s up to <see cref="MaxRestartDelay"/>) whenever it dies, and stopped with SIGTERM, then SIGKILL of
 /// its process tree after <see cref="StopTimeout"/>. Its standard output and error are the daemon's (one log for the
-/// node); it gets no standard input.
+/// node) unless the start information redirects them (then the <c>started</c> callback reads them); it gets no
+/// standard input.
 /// </summary>
 /// <remarks>
 /// Thread-safe. <see cref="StartAsync"/> once; <see cref="DisposeAsync"/> stops it and waits until it has exited (so
@@ -28,6 +29,7 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
     private readonly TimeSpan _readyTimeout;
     private readonly ILogger _logger;
     private readonly Action<bool> _changed;
+    private readonly Action<Process> _started;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Process? _process;
@@ -42,8 +44,18 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
     /// <param name="readyTimeout">How long a start may take before it counts as failed.</param>
     /// <param name="logger">Receives start, ready, exit, restart and stop lines.</param>
     /// <param name="changed">Called with <see langword="true"/> when the process serves and <see langword="false"/> when it died or stopped.</param>
+    /// <param name="started">
+    /// Called with every new child right after it started, before readiness is polled (e.g. to read its output when
+    /// <paramref name="startInfo"/> redirects it).
+    /// </param>
     public SupervisedProcess(
-        string name, Func<ProcessStartInfo> startInfo, Func<Process, CancellationToken, ValueTask<bool>> isReady, TimeSpan readyTimeout, ILogger logger, Action<bool>? changed = null)
+        string name,
+        Func<ProcessStartInfo> startInfo,
+        Func<Process, CancellationToken, ValueTask<bool>> isReady,
+        TimeSpan readyTimeout,
+        ILogger logger,
+        Action<bool>? changed = null,
+        Action<Process>? started = null)
     {
         _name = name;
         _startInfo = startInfo;
@@ -51,6 +63,7 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
         _readyTimeout = readyTimeout;
         _logger = logger;
         _changed = changed ?? (_ => { });
+        _started = started ?? (_ => { });
     }
 
     /// <summary>Gets the running child's PID, or <see langword="null"/>.</summary>
@@ -147,6 +160,7 @@ internal sealed partial class SupervisedProcess : IAsyncDisposable
         }
 
         LogStarted(_logger, _name, process.Id, start.FileName);
+        _started(process);
         return process;
     }
 

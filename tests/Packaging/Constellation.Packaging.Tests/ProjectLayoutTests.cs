@@ -19,6 +19,7 @@ public class ProjectLayoutTests
         ["Constellation.Cli"] = ["Constellation.Attestation", "Constellation.Atls", "Constellation.Cluster"],
         ["Constellation.Bootstrapper"] = ["Constellation.Attestation", "Constellation.Atls", "Constellation.Cluster"],
         ["Constellation.ClusterServices"] = ["Constellation.Attestation", "Constellation.Atls", "Constellation.Cluster"],
+        ["Constellation.Debugd"] = ["Constellation.Attestation", "Constellation.Atls", "Constellation.Cluster"],
     };
 
     [Test]

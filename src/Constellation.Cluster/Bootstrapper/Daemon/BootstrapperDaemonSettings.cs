@@ -177,22 +177,9 @@ public sealed class BootstrapperDaemonSettings
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrEmpty(defaultClusterServicesPath);
         var s = new DaemonSettings(configuration.GetSection(Section), Keys);
-        var definition = DaemonSettingValues.Variant(s);
+        var (nodeVariant, endpoint, eventLog) = DaemonSettingValues.ReadNodeVariant(s);
+        var definition = nodeVariant.Definition;
         var stateDirectory = s.RequiredPath("StateDirectory");
-        var tpm = s.Text("Tpm");
-        TpmEndpoint? endpoint = null;
-        if (tpm is not null && !TpmEndpoint.TryParse(tpm, out endpoint))
-        {
-            throw new ClusterConfigurationException(s.Name("Tpm"), TpmEndpoint.Expected, DaemonSettings.Quote(tpm));
-        }
-
-        var eventLog = s.ExistingFile("EventLog");
-        if (eventLog is not null && endpoint is null)
-        {
-            throw new ClusterConfigurationException(s.Name("EventLog"), "an event log only with a TPM (the Tpm setting)", DaemonSettings.Quote(eventLog));
-        }
-
-        var nodeVariant = CheckNodeVariant(s, NodeVariant.For(definition, endpoint, eventLog), tpm);
 
         var stateDisk = s.Path("StateDisk", Path.Combine(stateDirectory, "state-disk.img"))!;
         if (!File.Exists(stateDisk) && !IsUnder(stateDisk, stateDirectory))
@@ -285,26 +272,6 @@ public sealed class BootstrapperDaemonSettings
         };
     }
 
-    // The variant must be one this node can issue, with a cluster-ID register it can extend; a TPM it does not use is a mistake.
-    private static NodeVariant CheckNodeVariant(DaemonSettings s, NodeVariant variant, string? tpm)
-    {
-        var name = variant.Definition.Variant.Name;
-        if (variant.Capability is { IsAvailable: false } missing)
-        {
-            throw missing.MissingService == nameof(VariantIssuerServices.OpenTpm) && tpm is null
-                ? new ClusterConfigurationException(s.Name("Tpm"), $"a TPM ({TpmEndpoint.Expected}): {missing.Reason}", $"nothing (required for {name})")
-                : new ClusterConfigurationException(s.Name("Variant"), "a variant this node can issue and whose cluster-ID register it can extend", $"{name}, which it cannot: {missing.Reason}");
-        }
-
-        if (tpm is not null && !variant.UsesTpm)
-        {
-            throw new ClusterConfigurationException(
-                s.Name("Tpm"), $"no TPM for the {name} variant (neither its issuer nor its cluster-ID register uses one)", DaemonSettings.Quote(tpm));
-        }
-
-        return variant;
-    }
-
     private static string VpnInterfaceName(DaemonSettings s)
     {
         var name = s.Text("VpnInterface") ?? "wg-cstl0";
@@ -332,6 +299,29 @@ internal static class DaemonSettingValues
         return registry.TryParse(name, out var definition)
             ? definition
             : throw new ClusterConfigurationException(s.Name("Variant"), expected, DaemonSettings.Quote(name));
+    }
+
+    /// <summary>
+    /// The variant the node issues (<c>Variant</c>) with what the node offers it: the TPM of <c>Tpm</c> and the event
+    /// log of <c>EventLog</c>; checked: the node can issue it, and a TPM it does not use is a mistake.
+    /// </summary>
+    public static (NodeVariant Variant, TpmEndpoint? Tpm, string? EventLog) ReadNodeVariant(DaemonSettings s)
+    {
+        var definition = Variant(s);
+        var tpm = s.Text("Tpm");
+        TpmEndpoint? endpoint = null;
+        if (tpm is not null && !TpmEndpoint.TryParse(tpm, out endpoint))
+        {
+            throw new ClusterConfigurationException(s.Name("Tpm"), TpmEndpoint.Expected, DaemonSettings.Quote(tpm));
+        }
+
+        var eventLog = s.ExistingFile("EventLog");
+        if (eventLog is not null && endpoint is null)
+        {
+            throw new ClusterConfigurationException(s.Name("EventLog"), "an event log only with a TPM (the Tpm setting)", DaemonSettings.Quote(eventLog));
+        }
+
+        return (CheckNodeVariant(s, NodeVariant.For(definition, endpoint, eventLog), tpm), endpoint, eventLog);
     }
 
     public static IReadOnlyList<string> Endpoints(DaemonSettings s, string key)
@@ -376,5 +366,25 @@ internal static class DaemonSettingValues
         return Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level)
             ? level
             : throw new ClusterConfigurationException(s.Name("LogLevel"), "Trace, Debug, Information, Warning, Error, Critical or None", DaemonSettings.Quote(text));
+    }
+
+    // The variant must be one this node can issue, with a cluster-ID register it can extend; a TPM it does not use is a mistake.
+    private static NodeVariant CheckNodeVariant(DaemonSettings s, NodeVariant variant, string? tpm)
+    {
+        var name = variant.Definition.Variant.Name;
+        if (variant.Capability is { IsAvailable: false } missing)
+        {
+            throw missing.MissingService == nameof(VariantIssuerServices.OpenTpm) && tpm is null
+                ? new ClusterConfigurationException(s.Name("Tpm"), $"a TPM ({TpmEndpoint.Expected}): {missing.Reason}", $"nothing (required for {name})")
+                : new ClusterConfigurationException(s.Name("Variant"), "a variant this node can issue and whose cluster-ID register it can extend", $"{name}, which it cannot: {missing.Reason}");
+        }
+
+        if (tpm is not null && !variant.UsesTpm)
+        {
+            throw new ClusterConfigurationException(
+                s.Name("Tpm"), $"no TPM for the {name} variant (neither its issuer nor its cluster-ID register uses one)", DaemonSettings.Quote(tpm));
+        }
+
+        return variant;
     }
 }
