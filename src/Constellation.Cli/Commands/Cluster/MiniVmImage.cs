@@ -33,6 +33,8 @@ internal static class MiniVmImage
     /// <summary>PCRs nothing in this boot chain extends (no boot loader, no unified kernel image) and the cluster-ID register (15, extended at init or join): expected zero.</summary>
     private static readonly uint[] ZeroRegisters = [8, 11, 12, 13, 14, 15];
 
+    private static readonly string[] ArchiveDirectories = ["etc", "etc/constellation"];
+
     /// <summary>Checks a base image directory holds what a node boots and the firmware reference.</summary>
     /// <exception cref="UnusableInputException">A file is missing.</exception>
     public static string RequireBaseImage(string? given, string option)
@@ -56,6 +58,12 @@ internal static class MiniVmImage
         return directory;
     }
 
+    /// <summary>The marker of a debug image (<c>scripts/vm-image.sh --debug</c>): its <c>/init</c> runs debugd, which runs the bootstrapper.</summary>
+    public const string DebugMarkerFileName = "debug-image";
+
+    /// <summary>Gets whether <paramref name="baseImage"/> is a debug image.</summary>
+    public static bool IsDebug(string baseImage) => File.Exists(Path.Combine(baseImage, DebugMarkerFileName));
+
     /// <summary>The machine the firmware reference was recorded on (<c>scripts/vm-image-reference.sh</c>).</summary>
     public const string FirmwareMachineFileName = "firmware-machine";
 
@@ -78,10 +86,18 @@ internal static class MiniVmImage
 
     /// <summary>
     /// Composes the cluster image of <paramref name="baseImage"/> under the cluster directory (once per base image) and
-    /// returns its directory; its initramfs is the base one followed by an archive holding <paramref name="bootConfiguration"/>.
+    /// returns its directory; its initramfs is the base one followed by an archive holding <paramref name="bootConfiguration"/>
+    /// and, for a debug image, debugd's configuration and the cluster's debug key (so both are measured with it).
     /// </summary>
     public static async Task<string> ComposeAsync(string root, string baseImage, byte[] bootConfiguration, CancellationToken ct)
     {
+        var files = new List<(string Path, byte[] Content)> { ("etc/constellation/boot.json", bootConfiguration) };
+        if (IsDebug(baseImage))
+        {
+            files.Add(("etc/constellation/debugd.json", MiniVmBootConfiguration.Debugd()));
+            files.Add(("etc/constellation/debug-key.pub.pem", await MiniDebugKey.PublicPemAsync(root, ct).ConfigureAwait(false)));
+        }
+
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseImage)))[..12];
         var directory = Path.Combine(MiniLayout.VmImages(root), id);
         if (File.Exists(Path.Combine(directory, VmImageMeasurements.InitrdFileName)))
@@ -96,7 +112,7 @@ internal static class MiniVmImage
         }
 
         await File.WriteAllTextAsync(Path.Combine(directory, "base-image"), baseImage + "\n", ct).ConfigureAwait(false);
-        var archive = await ConfigurationArchiveAsync(bootConfiguration, ct).ConfigureAwait(false);
+        var archive = await ConfigurationArchiveAsync(files, ct).ConfigureAwait(false);
         var initrd = Path.Combine(directory, VmImageMeasurements.InitrdFileName);
         await using (var output = new FileStream(initrd + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
@@ -197,20 +213,22 @@ internal static class MiniVmImage
         }
     }
 
-    // The cluster's archive: etc/, etc/constellation/ and boot.json, owner 0:0, fixed times, newc (what the kernel reads),
-    // written by cpio(1).
-    private static async Task<byte[]> ConfigurationArchiveAsync(byte[] bootConfiguration, CancellationToken ct)
+    // The cluster's archive: etc/, etc/constellation/ and the files, owner 0:0, fixed times, newc (what the kernel
+    // reads), written by cpio(1).
+    private static async Task<byte[]> ConfigurationArchiveAsync(IReadOnlyList<(string Path, byte[] Content)> files, CancellationToken ct)
     {
         var tree = Directory.CreateTempSubdirectory("mini-vm-config-").FullName;
         try
         {
-            var file = Path.Combine(tree, "etc", "constellation", "boot.json");
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            await File.WriteAllBytesAsync(file, bootConfiguration, ct).ConfigureAwait(false);
-            foreach (var entry in new[] { file, Path.GetDirectoryName(file)!, Path.Combine(tree, "etc") })
+            Directory.CreateDirectory(Path.Combine(tree, "etc", "constellation"));
+            foreach (var (path, content) in files)
             {
-                File.SetLastWriteTimeUtc(entry, DateTime.UnixEpoch);
+                await File.WriteAllBytesAsync(Path.Combine(tree, path), content, ct).ConfigureAwait(false);
+                File.SetLastWriteTimeUtc(Path.Combine(tree, path), DateTime.UnixEpoch);
             }
+
+            File.SetLastWriteTimeUtc(Path.Combine(tree, "etc", "constellation"), DateTime.UnixEpoch);
+            File.SetLastWriteTimeUtc(Path.Combine(tree, "etc"), DateTime.UnixEpoch);
 
             var start = new ProcessStartInfo("cpio")
             {
@@ -225,7 +243,8 @@ internal static class MiniVmImage
             var output = new MemoryStream();
             var copy = process.StandardOutput.BaseStream.CopyToAsync(output, ct);
             var error = process.StandardError.ReadToEndAsync(ct);
-            await process.StandardInput.WriteAsync("etc\netc/constellation\netc/constellation/boot.json\n".AsMemory(), ct).ConfigureAwait(false);
+            var list = string.Join('\n', ArchiveDirectories.Concat(files.Select(f => f.Path))) + "\n";
+            await process.StandardInput.WriteAsync(list.AsMemory(), ct).ConfigureAwait(false);
             process.StandardInput.Close();
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
             await copy.ConfigureAwait(false);
