@@ -33,22 +33,36 @@ public class GuestBootstrapperTests
         var image = await VmImageBuild.SharedAsync();
         var firmwareFile = Path.Combine(image, "firmware-measurements.json");
         File.Exists(firmwareFile).Should().BeTrue($"{firmwareFile} is recorded by scripts/vm-image-reference.sh (scripts/test.sh runs it after building the image)");
-        var bootConfiguration = QemuNode.BootConfiguration(InitSecretHash.Hash(InitSecret, cost: 4));
-        var prepared = await QemuNode.PrepareAsync(image, bootConfiguration);
-        var firmware = MeasurementJson.Parse(await File.ReadAllTextAsync(firmwareFile));
-        _expected = firmware.Aggregate(await VmImageMeasurements.ComputeAsync(prepared.Directory), (set, pcr) => set.With(pcr.Key, pcr.Value));
         _network = VmNetwork.Create();
         var address = _network.GuestAddress.ToString();
+        var prepared = await QemuNode.PrepareAsync(image, QemuNode.BootConfiguration(InitSecretHash.Hash(InitSecret, cost: 4)));
         var started = System.Diagnostics.Stopwatch.StartNew();
-        _node = await QemuNode.StartAsync(
-            prepared,
-            [
-                ("address", _network.GuestAddressWithPrefix + "\n"),
-                ("bootstrapper.json", JsonSerializer.Serialize(new { Bootstrapper = new { NodeName = "guest-0", ListenAddress = address, ControlPlane = true } })),
-                // The join policy (the join service's JSON): the same predicted measurements.
-                ("attestation-config.json", $"{{\"measurements\": {MeasurementJson.Serialize(_expected)}}}"),
-            ],
-            _network);
+        try
+        {
+            var firmware = MeasurementJson.Parse(await File.ReadAllTextAsync(firmwareFile));
+            _expected = firmware.Aggregate(await VmImageMeasurements.ComputeAsync(prepared.Directory), (set, pcr) => set.With(pcr.Key, pcr.Value));
+            started.Restart();
+            _node = await QemuNode.StartAsync(
+                prepared,
+                [
+                    ("address", _network.GuestAddressWithPrefix + "\n"),
+                    ("bootstrapper.json", JsonSerializer.Serialize(new { Bootstrapper = new { NodeName = "guest-0", ListenAddress = address, ControlPlane = true } })),
+                    // The join policy (the join service's JSON): the same predicted measurements.
+                    ("attestation-config.json", $"{{\"measurements\": {MeasurementJson.Serialize(_expected)}}}"),
+                ],
+                _network);
+        }
+        catch when (_node is null)
+        {
+            // StartAsync owns the directory once it runs (and deletes it when it fails); before that it is ours.
+            if (Directory.Exists(prepared.Directory))
+            {
+                Directory.Delete(prepared.Directory, recursive: true);
+            }
+
+            throw;
+        }
+
         var line = await _node.WaitForLineAsync(l => l.StartsWith("CONSTELLATION-STATUS ", StringComparison.Ordinal) && l.Contains("\"awaiting-init\"", StringComparison.Ordinal), "awaiting-init");
         TestContext.Progress.WriteLine($"VM node boot to awaiting-init (TCG, OVMF, swtpm, AOT bootstrapper) took {started.Elapsed.TotalSeconds:F1} s");
         _status = JsonDocument.Parse(line["CONSTELLATION-STATUS ".Length..]).RootElement.Clone();
