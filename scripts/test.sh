@@ -26,6 +26,15 @@ rm -rf artifacts/cli
 dotnet publish src/Constellation.Cli/Constellation.Cli.csproj -c Release -r "$rid" -o "$PWD/artifacts/cli" --nologo -v quiet || exit 1
 export CONSTELLATION_CLI="$PWD/artifacts/cli/constellation"
 
+# The QEMU node image (docs/qemu.md) with the Native AOT daemons, published once (minutes on two cores) and built once
+# into artifacts/vm-image with its firmware reference; the VM tests read it through CONSTELLATION_VM_IMAGE. The
+# kernel package comes from the cache scripts/vm-image-fetch.sh fills (CI: .ci/run).
+bash scripts/vm-image-daemons.sh "$PWD/artifacts/vm-image-daemons" || exit 1
+export CONSTELLATION_VM_DAEMONS="$PWD/artifacts/vm-image-daemons"
+bash scripts/vm-image.sh "$PWD/artifacts/vm-image" || exit 1
+bash scripts/vm-image-reference.sh "$PWD/artifacts/vm-image" || exit 1
+export CONSTELLATION_VM_IMAGE="$PWD/artifacts/vm-image"
+
 status=0
 dotnet test Constellation.sln -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?

@@ -41,8 +41,27 @@ public static class DaemonHost
     /// <param name="listKeys">The keys that hold lists.</param>
     /// <param name="register">Reads the settings (throwing <see cref="ClusterConfigurationException"/>) and registers the daemon's services; returns the log level.</param>
     /// <returns>The exit code.</returns>
+    public static Task<int> RunAsync(
+        string name, IReadOnlyList<string> args, string section, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> listKeys, Func<IConfiguration, IServiceCollection, LogLevel> register) =>
+        RunAsync(name, args, section, keys, listKeys, [], register);
+
+    /// <summary>Runs a daemon that also takes per-node host input (<see cref="DaemonConfiguration.MetadataFlag"/>) until it is stopped.</summary>
+    /// <param name="name">The executable's name, for messages.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="section">The configuration section.</param>
+    /// <param name="keys">The section's keys.</param>
+    /// <param name="listKeys">The keys that hold lists.</param>
+    /// <param name="metadataKeys">The keys a <c>--metadata</c> file may set.</param>
+    /// <param name="register">Reads the settings (throwing <see cref="ClusterConfigurationException"/>) and registers the daemon's services; returns the log level.</param>
+    /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(
-        string name, IReadOnlyList<string> args, string section, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> listKeys, Func<IConfiguration, IServiceCollection, LogLevel> register)
+        string name,
+        IReadOnlyList<string> args,
+        string section,
+        IReadOnlyCollection<string> keys,
+        IReadOnlyCollection<string> listKeys,
+        IReadOnlyCollection<string> metadataKeys,
+        Func<IConfiguration, IServiceCollection, LogLevel> register)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(args);
@@ -56,7 +75,7 @@ public static class DaemonHost
         LogLevel level;
         try
         {
-            var configuration = DaemonConfiguration.Build(args, section, keys, listKeys);
+            var configuration = DaemonConfiguration.Build(args, section, keys, listKeys, metadataKeys, environment: null);
             builder.Configuration.AddConfiguration(configuration);
             level = register(configuration, builder.Services);
         }

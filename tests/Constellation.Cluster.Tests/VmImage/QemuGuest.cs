@@ -27,23 +27,11 @@ internal static class QemuGuest
         var socket = Path.Combine(state, "ctrl.sock");
         using var timeout = new CancellationTokenSource(Bound);
         var started = Stopwatch.StartNew();
-        using var tpm = Start(swtpm, "socket", "--tpm2", "--tpmstate", $"dir={state}", "--ctrl", $"type=unixio,path={socket}", "--flags", "not-need-init");
+        using var tpm = await StartSwtpmAsync(swtpm, state, socket, timeout.Token);
         try
         {
-            while (!File.Exists(socket))
-            {
-                if (tpm.HasExited)
-                {
-                    throw new AssertionException($"swtpm exited before creating {socket}: {await tpm.StandardError.ReadToEndAsync()}");
-                }
 
-                await Task.Delay(50, timeout.Token);
-            }
-
-            using var vm = Start(
-                qemu, "-accel", "tcg", "-m", memoryMiB.ToString(CultureInfo.InvariantCulture), "-smp", "1", "-nographic", "-serial", "stdio",
-                "-monitor", "none", "-no-reboot", "-net", "none", "-bios", Ovmf, "-kernel", kernel, "-initrd", initrd, "-append", appendedCommandLine,
-                "-chardev", $"socket,id=chrtpm,path={socket}", "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-tis,tpmdev=tpm0");
+            using var vm = Start(qemu, [.. BootArguments(kernel, initrd, appendedCommandLine, socket, memoryMiB), "-net", "none"]);
             try
             {
                 var console = vm.StandardOutput.ReadToEndAsync(timeout.Token);
@@ -69,6 +57,40 @@ internal static class QemuGuest
         }
     }
 
+    /// <summary>Starts <c>swtpm socket</c> with its state in <paramref name="state"/> and waits for its control socket.</summary>
+    public static async Task<Process> StartSwtpmAsync(string swtpm, string state, string socket, CancellationToken cancellationToken)
+    {
+        var tpm = Start(swtpm, "socket", "--tpm2", "--tpmstate", $"dir={state}", "--ctrl", $"type=unixio,path={socket}", "--flags", "not-need-init");
+        try
+        {
+            while (!File.Exists(socket))
+            {
+                if (tpm.HasExited)
+                {
+                    throw new AssertionException($"swtpm exited before creating {socket}: {await tpm.StandardError.ReadToEndAsync(cancellationToken)}");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+
+            return tpm;
+        }
+        catch
+        {
+            Stop(tpm);
+            tpm.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>QEMU's arguments for the firmware, kernel, initrd and vTPM every boot of the image uses (docs/qemu.md).</summary>
+    public static string[] BootArguments(string kernel, string initrd, string appendedCommandLine, string tpmSocket, int memoryMiB) =>
+    [
+        "-accel", "tcg", "-m", memoryMiB.ToString(CultureInfo.InvariantCulture), "-smp", "1", "-nographic", "-serial", "stdio",
+        "-monitor", "none", "-no-reboot", "-bios", Ovmf, "-kernel", kernel, "-initrd", initrd, "-append", appendedCommandLine,
+        "-chardev", $"socket,id=chrtpm,path={tpmSocket}", "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-tis,tpmdev=tpm0",
+    ];
+
     private static Dictionary<int, byte[]> ParsePcrs(string console)
     {
         var pcrs = new Dictionary<int, byte[]>();
@@ -85,10 +107,10 @@ internal static class QemuGuest
         return pcrs;
     }
 
-    private static string Require(string tool, string package) =>
+    public static string Require(string tool, string package) =>
         SwtpmProcess.FindExecutable(tool) ?? throw new AssertionException($"{tool} is not installed (apt-get install {package}); booting the VM image needs it");
 
-    private static Process Start(string file, params string[] arguments)
+    public static Process Start(string file, params string[] arguments)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -99,7 +121,7 @@ internal static class QemuGuest
         return Process.Start(info) ?? throw new AssertionException($"{file} did not start");
     }
 
-    private static void Stop(Process process)
+    public static void Stop(Process process)
     {
         try
         {

@@ -10,10 +10,32 @@ internal static class VmImageBuild
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(5);
 
-    /// <summary>One image shared by the fixtures that only read it (building takes tens of seconds on two cores).</summary>
-    private static readonly Lazy<Task<string>> Shared = new(() => BuildAsync());
+    /// <summary>The variable naming the image <c>scripts/test.sh</c> builds once (with the Native AOT daemons it publishes).</summary>
+    public const string ImageVariable = "CONSTELLATION_VM_IMAGE";
 
-    public static Task<string> SharedAsync() => Shared.Value;
+    /// <summary>
+    /// The image shared by the fixtures that only read it: the one <c>scripts/test.sh</c> built into
+    /// <c>artifacts/vm-image</c> (publishing the AOT daemons takes minutes). Fails loudly when it is missing.
+    /// </summary>
+    public static Task<string> SharedAsync()
+    {
+        var image = Environment.GetEnvironmentVariable(ImageVariable);
+        if (string.IsNullOrEmpty(image))
+        {
+            throw new AssertionException(
+                $"{ImageVariable} is not set: run scripts/test.sh, or publish the daemons with scripts/vm-image-daemons.sh, build the image with scripts/vm-image.sh OUT and set {ImageVariable}=OUT");
+        }
+
+        foreach (var name in new[] { VmImageMeasurements.KernelFileName, VmImageMeasurements.InitrdFileName, VmImageMeasurements.CommandLineFileName })
+        {
+            if (!File.Exists(Path.Combine(image, name)))
+            {
+                throw new AssertionException($"{ImageVariable}={image} is not a VM image: {name} is missing (scripts/vm-image.sh builds one)");
+            }
+        }
+
+        return Task.FromResult(image);
+    }
 
     public static async Task<string> BuildAsync()
     {

@@ -33,6 +33,12 @@ public sealed class BootstrapperDaemonSettings
     /// <summary>Gets the keys that hold lists (a JSON array, a comma-separated value, or a repeated flag).</summary>
     public static IReadOnlyList<string> ListKeys { get; } = ["JoinEndpoints", "ControlPlaneNodeNames"];
 
+    /// <summary>
+    /// Gets the keys a per-node metadata file (<c>--metadata</c>, a VM's unmeasured metadata disk) may set: who the node
+    /// is and whom it talks to, never what the measured configuration decides (variant, init secret, TPM, disks, policy).
+    /// </summary>
+    public static IReadOnlyList<string> MetadataKeys { get; } = ["NodeName", "ListenAddress", "ControlPlane", "JoinEndpoints", "ControlPlaneNodeNames"];
+
     /// <summary>Gets every key of the section.</summary>
     public static IReadOnlyList<string> Keys { get; } =
     [
