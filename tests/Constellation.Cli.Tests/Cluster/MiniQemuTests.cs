@@ -131,6 +131,22 @@ public class MiniQemuTests
         error.Should().Contain("refused").And.Contain("PCR 4").And.NotContain("PCR 9");
     }
 
+    [Test]
+    public async Task Debug_deploy_against_a_production_image_node_is_refused_and_nothing_is_sent()
+    {
+        var key = Path.Combine(_dir, "debug-key-" + Guid.NewGuid().ToString("N")[..6]);
+        (await CliRunner.RunAsync("debug", "key", "--out", key)).ExitCode.Should().Be(0);
+        using var json = JsonDocument.Parse(_upOutput);
+        var endpoint = json.RootElement.GetProperty("nodes")[0].GetProperty("initEndpoint").GetString()!;
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(
+            "debug", "deploy", "--node", endpoint[..endpoint.LastIndexOf(':')], "--bootstrapper", Path.Combine(_image, "vmlinuz"),
+            "--key", Path.Combine(key, "debug-key.pem"), "--config", Path.Combine(_dir, "constellation-conf.yaml")).WaitAsync(Bound);
+
+        exitCode.Should().NotBe(0, "a production image runs no debugd");
+        error.Should().Contain("cannot reach debugd");
+    }
+
     private static void ReplaceOnce(string file, string from, string to)
     {
         var bytes = File.ReadAllBytes(file);
