@@ -99,29 +99,12 @@ internal static class MiniNodeLauncher
 
         if (state.MeasuredLaunch)
         {
-            var socket = MiniLayout.TpmSocket(root, node.Name);
-            if (socket.Length > 100)
-            {
-                throw new UnusableInputException($"--dir {root}: the swtpm socket path {socket} is longer than a Unix socket allows", "use a shorter cluster directory");
-            }
-
-            Directory.CreateDirectory(MiniLayout.TpmDirectory(root, node.Name));
-            File.Delete(socket);
-            node.Swtpm = DetachedProcess.Start(
-                [
-                    "swtpm", "socket", "--tpm2",
-                    "--tpmstate", $"dir={MiniLayout.TpmDirectory(root, node.Name)}",
-                    "--server", $"type=unixio,path={socket}",
-                    "--ctrl", $"type=unixio,path={socket}.ctrl",
-                    "--flags", "not-need-init,startup-clear",
-                ],
-                MiniLayout.SwtpmLog(root, node.Name),
-                nodeDirectory);
+            var (socket, swtpm) = StartSwtpm(root, node, ["--server", $"type=unixio,path={MiniLayout.TpmSocket(root, node.Name)}", "--ctrl", $"type=unixio,path={MiniLayout.TpmSocket(root, node.Name)}.ctrl", "--flags", "not-need-init,startup-clear"]);
             await record().ConfigureAwait(false);
 
             // Firmware and boot loader: the events of what this node boots, extended into its fresh PCRs.
             var events = BootEvents(root, node.BootstrapperDirectory);
-            await using (var transport = await ConnectAsync(socket, node.Swtpm, cancellationToken).ConfigureAwait(false))
+            await using (var transport = await ConnectAsync(socket, swtpm, cancellationToken).ConfigureAwait(false))
             {
                 var log = await MeasuredBootLauncher.LaunchAsync(transport, events, cancellationToken).ConfigureAwait(false);
                 await File.WriteAllBytesAsync(MiniLayout.EventLog(root, node.Name), log, cancellationToken).ConfigureAwait(false);
@@ -140,6 +123,28 @@ internal static class MiniNodeLauncher
             nodeDirectory,
             environment);
         await record().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts the node's swtpm on its state directory (the endorsement seed, hence the AK, survives restarts) with the
+    /// channels <paramref name="channels"/> name; returns its socket path and process.
+    /// </summary>
+    /// <exception cref="UnusableInputException">The socket path is too long for a Unix socket.</exception>
+    public static (string Socket, DetachedProcess Process) StartSwtpm(string root, MiniNodeRecord node, IReadOnlyList<string> channels)
+    {
+        var socket = MiniLayout.TpmSocket(root, node.Name);
+        if (socket.Length > 100)
+        {
+            throw new UnusableInputException($"--dir {root}: the swtpm socket path {socket} is longer than a Unix socket allows", "use a shorter cluster directory");
+        }
+
+        Directory.CreateDirectory(MiniLayout.TpmDirectory(root, node.Name));
+        File.Delete(socket);
+        node.Swtpm = DetachedProcess.Start(
+            ["swtpm", "socket", "--tpm2", "--tpmstate", $"dir={MiniLayout.TpmDirectory(root, node.Name)}", .. channels],
+            MiniLayout.SwtpmLog(root, node.Name),
+            MiniLayout.NodeDirectory(root, node.Name));
+        return (socket, node.Swtpm);
     }
 
     /// <summary>The join endpoints a node tries: the one control plane of <c>--join-via</c>, else every other control plane.</summary>

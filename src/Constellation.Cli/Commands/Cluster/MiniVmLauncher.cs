@@ -93,22 +93,10 @@ internal static class MiniVmLauncher
     {
         var vm = state.Vm ?? throw new InvalidOperationException("not a VM cluster");
         var nodeDirectory = MiniLayout.NodeDirectory(root, node.Name);
-        var socket = MiniLayout.TpmSocket(root, node.Name);
-        if (socket.Length > 100)
-        {
-            throw new UnusableInputException($"--dir {root}: the swtpm socket path {socket} is longer than a Unix socket allows", "use a shorter cluster directory");
-        }
-
-        Directory.CreateDirectory(MiniLayout.TpmDirectory(root, node.Name));
-        File.Delete(socket);
-
         // QEMU's vTPM: the control channel only (QEMU passes the data channel over it); the firmware sends TPM2_Startup.
-        node.Swtpm = DetachedProcess.Start(
-            ["swtpm", "socket", "--tpm2", "--tpmstate", $"dir={MiniLayout.TpmDirectory(root, node.Name)}", "--ctrl", $"type=unixio,path={socket}", "--flags", "not-need-init"],
-            MiniLayout.SwtpmLog(root, node.Name),
-            nodeDirectory);
+        var (socket, swtpm) = MiniNodeLauncher.StartSwtpm(root, node, ["--ctrl", $"type=unixio,path={MiniLayout.TpmSocket(root, node.Name)}", "--flags", "not-need-init"]);
         await record().ConfigureAwait(false);
-        await WaitForSocketAsync(socket, node.Swtpm, ct).ConfigureAwait(false);
+        await WaitForSocketAsync(socket, swtpm, ct).ConfigureAwait(false);
 
         var stateDisk = MiniLayout.StateDiskImage(root, node.Name);
         if (!File.Exists(stateDisk))
