@@ -78,7 +78,7 @@ public class MiniQemuDebugTests
         // The new build answers: it logs its build at start, and serves the attested verification API again.
         var logs = await CliRunner.RunAsync("debug", "logs", "--node", _host, "--key", Path.Combine(_dir, "debug-key.pem"), "--config", Config).WaitAsync(Bound);
         logs.ExitCode.Should().Be(0, logs.Error);
-        logs.Output.Should().Contain("starting (build next-build-for-debug-deploy)");
+        logs.Output.Should().Contain("starting (build next-build-for-debug-deploy");
         await EventuallyVerifiesAsync();
     }
 
@@ -103,6 +103,6 @@ public class MiniQemuDebugTests
         var (exitCode, output, error) = await CliRunner.RunAsync("debug", "info", "--node", _host, "--key", Path.Combine(_dir, "debug-key.pem"), "--config", Config).WaitAsync(Bound);
         exitCode.Should().Be(0, error);
         var line = output.Split('\n').Should().Contain(l => l.Contains("sha256", StringComparison.Ordinal)).Which;
-        return (line[(line.IndexOf("sha256", StringComparison.Ordinal) + 7)..].Trim().Split(' ')[0], output);
+        return (line[(line.IndexOf("sha256", StringComparison.Ordinal) + 7)..].Trim().Split(' ')[0].TrimEnd(','), output);
     }
 }
