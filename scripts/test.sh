@@ -34,6 +34,18 @@ export CONSTELLATION_VM_DAEMONS="$PWD/artifacts/vm-image-daemons"
 bash scripts/vm-image.sh "$PWD/artifacts/vm-image" || exit 1
 bash scripts/vm-image-reference.sh "$PWD/artifacts/vm-image" || exit 1
 export CONSTELLATION_VM_IMAGE="$PWD/artifacts/vm-image"
+# The debug image (debugd in the initramfs; its other PCR 9 keeps it out of production clusters). The firmware measures
+# the machine, not the image, so the reference recorded above is its reference too.
+bash scripts/vm-image.sh --debug "$PWD/artifacts/vm-image-debug" || exit 1
+cp artifacts/vm-image/firmware-measurements.json artifacts/vm-image/firmware-machine artifacts/vm-image-debug/
+export CONSTELLATION_VM_DEBUG_IMAGE="$PWD/artifacts/vm-image-debug"
+# A second build of the bootstrapper (another informational version, so other bytes), which the debug deploy test
+# uploads to a debug VM in place of the image's own.
+rm -rf artifacts/vm-next-bootstrapper
+dotnet publish src/Constellation.Bootstrapper/Constellation.Bootstrapper.csproj -c Release -r linux-x64 -o "$PWD/artifacts/vm-next-bootstrapper" --nologo -v quiet \
+  --artifacts-path "$PWD/artifacts/vm-next-bootstrapper-build" -p:PublishAot=true -p:InvariantGlobalization=true -p:StripSymbols=true \
+  -p:InformationalVersion=next-build-for-debug-deploy || exit 1
+export CONSTELLATION_NEXT_BOOTSTRAPPER="$PWD/artifacts/vm-next-bootstrapper/constellation-bootstrapper"
 
 status=0
 dotnet test Constellation.sln -c Release --no-build --nologo \

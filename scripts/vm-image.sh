@@ -4,7 +4,10 @@
 # and constellation-cluster-services, the shared libraries they need and the kernel modules for the virtio disks and
 # NIC, device-mapper/dm-crypt and WireGuard, plus `inputs.txt` (the SHA-256 of every input and output) and `cmdline`
 # (the kernel command line the image is measured with).
-# Usage: scripts/vm-image.sh [--daemons DIR] [OUT_DIR]   (default: artifacts/vm-image)
+# Usage: scripts/vm-image.sh [--daemons DIR] [--debug] [OUT_DIR]   (default: artifacts/vm-image)
+#   --debug: a debug image: constellation-debugd goes in too, and /init runs it (it runs the bootstrapper and lets the
+#   holder of the cluster's debug key replace it); the file debug-image marks the output. Its initramfs differs, so its
+#   PCR 9 does: a debug node can never join a cluster of production images.
 #   --daemons DIR (or CONSTELLATION_VM_DAEMONS): the Native AOT daemons published by scripts/vm-image-daemons.sh
 #   (default: artifacts/vm-image-daemons; the build stops when they are missing, naming that script). The kernel
 #   package comes from the cache that scripts/vm-image-fetch.sh fills (the only step that uses the network).
@@ -20,11 +23,13 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd -P)"
 daemons="${CONSTELLATION_VM_DAEMONS:-$repo/artifacts/vm-image-daemons}"
 out=""
+debug=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --daemons) [ $# -ge 2 ] || { echo "vm-image.sh: --daemons needs a directory" >&2; exit 2; }; daemons="$2"; shift 2 ;;
     --daemons=*) daemons="${1#--daemons=}"; shift ;;
-    -*) echo "vm-image.sh: unknown option $1 (usage: vm-image.sh [--daemons DIR] [OUT_DIR])" >&2; exit 2 ;;
+    --debug) debug=1; shift ;;
+    -*) echo "vm-image.sh: unknown option $1 (usage: vm-image.sh [--daemons DIR] [--debug] [OUT_DIR])" >&2; exit 2 ;;
     *) [ -z "$out" ] || { echo "vm-image.sh: one output directory, got $out and $1" >&2; exit 2; }; out="$1"; shift ;;
   esac
 done
@@ -52,7 +57,9 @@ for name in libssl.so.3 libcrypto.so.3; do
   [ -n "$lib" ] || { echo "vm-image.sh: $name is required (install libssl3); the daemons load it with dlopen" >&2; exit 2; }
   openssl_libs+=("$lib")
 done
-for daemon in constellation-bootstrapper constellation-cluster-services; do
+image_daemons=(constellation-bootstrapper constellation-cluster-services)
+[ -z "$debug" ] || image_daemons+=(constellation-debugd)
+for daemon in "${image_daemons[@]}"; do
   [ -x "$daemons/$daemon" ] ||
     { echo "vm-image.sh: $daemons/$daemon is missing; publish the Native AOT daemons with scripts/vm-image-daemons.sh (or pass --daemons DIR)" >&2; exit 2; }
 done
@@ -81,13 +88,13 @@ cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$cryptsetup" "$root/sbin/cryptsetup"
 cp "$wg" "$root/usr/bin/wg"
-cp "$daemons/constellation-bootstrapper" "$daemons/constellation-cluster-services" "$root/usr/bin/"
+for daemon in "${image_daemons[@]}"; do cp "$daemons/$daemon" "$root/usr/bin/"; done
 # copy_library FILE: the file at the same path in the tree (symlinks resolved).
 copy_library() {
   mkdir -p "$root$(dirname "$1")"
   cp -L "$1" "$root$1"
 }
-for binary in "$cryptsetup" "$wg" "$daemons/constellation-bootstrapper" "$daemons/constellation-cluster-services" "${openssl_libs[@]}"; do
+for binary in "$cryptsetup" "$wg" "${image_daemons[@]/#/$daemons/}" "${openssl_libs[@]}"; do
   ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | while read -r lib; do
     [ -n "$lib" ] && copy_library "$lib"
   done
@@ -137,6 +144,7 @@ find "$out" -mindepth 1 -delete
 cp "$work/kernel/boot/vmlinuz-$kernel_release" "$out/vmlinuz"
 cp "$work/initrd.img" "$out/initrd.img"
 printf '%s' "$cmdline" >"$out/cmdline"
+[ -z "$debug" ] || printf 'a debug image: /init runs constellation-debugd\n' >"$out/debug-image"
 {
   echo "# inputs"
   echo "$kernel_deb_sha256  $kernel_deb"

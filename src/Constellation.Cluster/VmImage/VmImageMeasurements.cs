@@ -34,7 +34,7 @@ public static class VmImageMeasurements
     public const string CommandLineFileName = "cmdline";
 
     /// <summary>The guest memory the image is booted with unless told otherwise (<c>-m</c>, MiB).</summary>
-    public const int DefaultMemoryMiB = 512;
+    public const int DefaultMemoryMiB = 1024;
 
     private const int BootApplicationPcr = 4;
 

@@ -38,6 +38,7 @@ public class BadConfigurationTests
         yield return new TestCaseData(new[] { "--join-endpoints", "127.0.0.1" }, "Bootstrapper:JoinEndpoints (--join-endpoints)", "\"127.0.0.1\"").SetName("A join endpoint without a port");
         yield return new TestCaseData(new[] { "--vpn", "true" }, "Bootstrapper:Vpn (--vpn)", "true without ClusterStore").SetName("The VPN without the cluster store its peers live in");
         yield return new TestCaseData(new[] { "--vpn-interface", "wg-much-too-long-name" }, "Bootstrapper:VpnInterface (--vpn-interface)", "\"wg-much-too-long-name\"").SetName("A WireGuard interface name longer than the kernel allows");
+        yield return new TestCaseData(new[] { "--state-disk-mapping", "../control" }, "Bootstrapper:StateDiskMapping (--state-disk-mapping)", "\"../control\"").SetName("A state disk mapping name that is a path");
         yield return new TestCaseData(new[] { "--init-port", "70000" }, "Bootstrapper:InitPort (--init-port)", "\"70000\"").SetName("A port out of range");
         yield return new TestCaseData(new[] { "--state-disk", "/nonexistent/disk.img" }, "Bootstrapper:StateDisk (--state-disk)", "does not exist").SetName("A state disk outside the state directory that does not exist");
         yield return new TestCaseData(new[] { "--state-disk-size-mib", "5" }, "Bootstrapper:StateDiskSizeMiB (--state-disk-size-mib)", "\"5\"").SetName("A state disk smaller than a LUKS2 header");

@@ -39,6 +39,9 @@ internal sealed class MiniCluster
 {
     public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>A step's bound when the nodes are VMs: under TCG every guest instruction is emulated, two guests share the cores.</summary>
+    public static readonly TimeSpan VmStepTimeout = TimeSpan.FromMinutes(10);
+
     private readonly string _root;
     private readonly Action<string> _progress;
 
@@ -50,6 +53,8 @@ internal sealed class MiniCluster
     }
 
     public MiniClusterState State { get; }
+
+    private TimeSpan Step => State.Vm is null ? StepTimeout : VmStepTimeout;
 
     /// <summary>What a node of the local cluster offers its issuer: nothing, or its own software TPM.</summary>
     public static VariantIssuerServices SoftwareTpm(Func<CancellationToken, ValueTask<ITpmTransport>> openTpm) =>
@@ -78,10 +83,13 @@ internal sealed class MiniCluster
         var initSecret = RandomNumberGenerator.GetBytes(32);
         await SecretFile.WriteNewAsync(MiniLayout.InitSecret(_root), Encoding.ASCII.GetBytes(Convert.ToHexStringLower(initSecret)), ct).ConfigureAwait(false);
         Directory.CreateDirectory(Path.GetDirectoryName(MiniLayout.BootConfiguration(_root))!);
-        await File.WriteAllBytesAsync(MiniLayout.BootConfiguration(_root), BootConfiguration(definition, InitSecretHash.Hash(initSecret)), ct).ConfigureAwait(false);
+        var bootConfiguration = State.Vm is null ? BootConfiguration(definition, InitSecretHash.Hash(initSecret)) : MiniVmBootConfiguration.Create(definition, InitSecretHash.Hash(initSecret));
+        await File.WriteAllBytesAsync(MiniLayout.BootConfiguration(_root), bootConfiguration, ct).ConfigureAwait(false);
 
         _progress("computing the expected measurements from the files");
-        var measurements = State.MeasuredLaunch
+        var measurements = State.Vm is { } vm
+            ? await VmMeasurementsAsync(definition, vm.ImageDirectory, ct).ConfigureAwait(false)
+            : State.MeasuredLaunch
             ? MiniNodeLauncher.ExpectedMeasurements(_root, State.BootstrapperDirectory)
             : MeasurementSet.Empty;
         var config = new MeasurementsAttestationConfig(definition, measurements);
@@ -91,7 +99,7 @@ internal sealed class MiniCluster
 
         for (var i = 0; i < count; i++)
         {
-            await AddRecordAsync(i < controlPlanes, State.BootstrapperDirectory, ct).ConfigureAwait(false);
+            await AddRecordAsync(i < controlPlanes, State.BootstrapperDirectory, State.Vm?.ImageDirectory, ct).ConfigureAwait(false);
         }
 
         foreach (var node in State.Nodes)
@@ -118,7 +126,7 @@ internal sealed class MiniCluster
         using (var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator] }).CreateChannel(first.InitEndpoint))
         {
             result = await InitClient.InitAsync(channel, master, RandomNumberGenerator.GetBytes(32), initSecret, "constellation-mini", ct)
-                .WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+                .WaitAsync(Step, ct).ConfigureAwait(false);
         }
 
         await SecretFile.WriteNewAsync(Path.Combine(_root, Init.InitCommand.KubeconfigFileName), result.Kubeconfig, ct).ConfigureAwait(false);
@@ -129,16 +137,16 @@ internal sealed class MiniCluster
     /// <summary>Adds a node booted from <paramref name="bootstrapperDirectory"/>, measured from its files; it must join (through <paramref name="joinVia"/> only, if given).</summary>
     /// <exception cref="MiniNodeRefusedException">The join service refused it (the reason names the PCR).</exception>
     /// <exception cref="UnusableInputException"><paramref name="joinVia"/> is not a control plane of this cluster.</exception>
-    public async Task<MiniNodeSummary> AddAsync(AttestationVariantDefinition definition, bool controlPlane, string bootstrapperDirectory, string? joinVia, CancellationToken ct)
+    public async Task<MiniNodeSummary> AddAsync(AttestationVariantDefinition definition, bool controlPlane, string bootstrapperDirectory, string? vmImage, string? joinVia, CancellationToken ct)
     {
         if (joinVia is not null && State.Node(joinVia) is { ControlPlane: false } or { Removed: true })
         {
             throw new UnusableInputException($"--join-via {joinVia}: expected a control plane of this cluster, got a {(State.Node(joinVia).Removed ? "removed node" : "worker")}", "see `constellation mini status`");
         }
 
-        var node = await AddRecordAsync(controlPlane, bootstrapperDirectory, ct).ConfigureAwait(false);
+        var node = await AddRecordAsync(controlPlane, bootstrapperDirectory, vmImage, ct).ConfigureAwait(false);
         node.JoinVia = joinVia;
-        _progress($"starting {node.Name} ({node.Address}) from {bootstrapperDirectory}");
+        _progress($"starting {node.Name} ({node.Address}) from {vmImage ?? bootstrapperDirectory}");
         await MiniNodeLauncher.StartAsync(_root, State, node, SaveAsync, ct).ConfigureAwait(false);
         try
         {
@@ -202,7 +210,7 @@ internal sealed class MiniCluster
             try
             {
                 using var channel = new AtlsGrpcChannelFactory(new AtlsOptions { Validators = [validator], ClientCertificate = credential }).CreateChannel(plane.AdminEndpoint);
-                return await AdminClient.RemoveNodeAsync(channel, node.Name, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+                return await AdminClient.RemoveNodeAsync(channel, node.Name, ct).WaitAsync(Step, ct).ConfigureAwait(false);
             }
             catch (AdminApiException ex)
             {
@@ -246,7 +254,7 @@ internal sealed class MiniCluster
             try
             {
                 using var channel = PlainGrpcChannelFactory.Instance.CreateChannel(node.VerifyEndpoint);
-                await VerificationClient.VerifyAsync(channel, verifier, ct).WaitAsync(StepTimeout, ct).ConfigureAwait(false);
+                await VerificationClient.VerifyAsync(channel, verifier, ct).WaitAsync(Step, ct).ConfigureAwait(false);
                 results[node.Name] = "ok";
             }
             catch (AttestationException ex)
@@ -263,7 +271,7 @@ internal sealed class MiniCluster
             .Select(n => new MiniNodeSummary(n.Name, n.Role, n.Bootstrapper?.Pid, n.InitEndpoint, n.VerifyEndpoint, verify[n.Name]))
             .ToList();
 
-    private async Task<MiniNodeRecord> AddRecordAsync(bool controlPlane, string bootstrapperDirectory, CancellationToken ct)
+    private async Task<MiniNodeRecord> AddRecordAsync(bool controlPlane, string bootstrapperDirectory, string? vmImage, CancellationToken ct)
     {
         var index = State.Nodes.Count;
         var node = new MiniNodeRecord
@@ -272,12 +280,20 @@ internal sealed class MiniCluster
             Index = index,
             ControlPlane = controlPlane,
             Address = State.Network.NodeAddress(index),
-            Namespace = State.Network.NodeNamespace(index),
+            Namespace = vmImage is null ? State.Network.NodeNamespace(index) : null,
             BootstrapperDirectory = bootstrapperDirectory,
+            VmImage = vmImage,
         };
         State.Nodes.Add(node);
         await SaveAsync().ConfigureAwait(false);
-        await State.Network.AddNodeAsync(index, SaveAsync, ct).ConfigureAwait(false);
+        if (vmImage is null)
+        {
+            await State.Network.AddNodeAsync(index, SaveAsync, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await State.Network.AddVmNodeAsync(index, ct).ConfigureAwait(false);
+        }
         return node;
     }
 
@@ -287,7 +303,7 @@ internal sealed class MiniCluster
     /// <summary>Polls the node's status.json until its state is one of <paramref name="states"/>; fails early when the daemon died, failed, or was refused.</summary>
     private async Task WaitForStateAsync(MiniNodeRecord node, string[] states, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + StepTimeout;
+        var deadline = DateTime.UtcNow + Step;
         while (true)
         {
             var state = MiniNodeLauncher.StateOf(_root, node);
@@ -298,7 +314,7 @@ internal sealed class MiniCluster
 
             if (node.Bootstrapper is not { IsRunning: true })
             {
-                throw new IOException($"{node.Name}: constellation-bootstrapper exited (log: {MiniNodeLauncher.Tail(_root, node)})");
+                throw new IOException($"{node.Name}: {(node.VmImage is null ? "constellation-bootstrapper" : "the VM")} exited (log: {MiniNodeLauncher.Tail(_root, node)})");
             }
 
             if (state == "failed")
@@ -313,7 +329,7 @@ internal sealed class MiniCluster
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{node.Name}: expected state {string.Join(" or ", states)} within {StepTimeout.TotalSeconds} s, got {state ?? "no status"} (log: {MiniNodeLauncher.Tail(_root, node)})");
+                throw new TimeoutException($"{node.Name}: expected state {string.Join(" or ", states)} within {Step.TotalSeconds} s, got {state ?? "no status"} (log: {MiniNodeLauncher.Tail(_root, node)})");
             }
 
             await Task.Delay(200, ct).ConfigureAwait(false);
@@ -352,6 +368,21 @@ internal sealed class MiniCluster
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The measurements of a VM node booted from <paramref name="baseImage"/>, computed from the cluster's image files,
+    /// published as its signed <c>measurements.json</c> and read back through the signature check.
+    /// </summary>
+    private async Task<MeasurementSet> VmMeasurementsAsync(AttestationVariantDefinition definition, string baseImage, CancellationToken ct)
+    {
+        var vm = State.Vm!;
+        MiniVmImage.RequireMachine(baseImage, MiniVmLauncher.MachineProfile(vm.MemoryMiB));
+        var image = await MiniVmImage.ComposeAsync(_root, baseImage, await File.ReadAllBytesAsync(MiniLayout.BootConfiguration(_root), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var computed = await MiniVmImage.ComputeAsync(image, vm.MemoryMiB, ct).ConfigureAwait(false);
+        var verified = await MiniVmImage.PublishAsync(_root, image, definition.Variant, computed, ct).ConfigureAwait(false);
+        _progress($"image measurements {Path.Combine(image, MiniVmImage.MeasurementsFileName)}: signature verified with key {verified.KeyFingerprint} (PCRs {string.Join(", ", verified.Measurements.Keys.Order())})");
+        return verified.Measurements;
     }
 
     /// <summary>The cluster's configuration with its cluster ID folded into the measurements: what a member node attests.</summary>

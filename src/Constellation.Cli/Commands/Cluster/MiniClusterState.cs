@@ -28,6 +28,9 @@ internal sealed class MiniClusterState
 
     public MiniNetwork Network { get; set; } = new();
 
+    /// <summary>Gets or sets the VM settings when every node is a QEMU VM (<c>mini up --qemu</c>); null for process nodes.</summary>
+    public MiniVmSettings? Vm { get; set; }
+
     public List<MiniNodeRecord> Nodes { get; set; } = [];
 
     public static string PathIn(string root) => Path.Combine(root, FileName);
@@ -80,7 +83,11 @@ internal sealed class MiniNodeRecord
 
     public DetachedProcess? Swtpm { get; set; }
 
+    /// <summary>Gets or sets the node's main process: its <c>constellation-bootstrapper</c>, or for a VM node its QEMU.</summary>
     public DetachedProcess? Bootstrapper { get; set; }
+
+    /// <summary>Gets or sets the VM image directory this node boots (VM nodes: the base image its cluster image was composed from).</summary>
+    public string? VmImage { get; set; }
 
     /// <summary>Gets or sets when the bootstrapper was last started (log lines before it belong to an earlier start).</summary>
     public DateTime StartedUtc { get; set; }
@@ -128,4 +135,24 @@ internal static class MiniLayout
     public static string SwtpmLog(string root, string node) => Path.Combine(NodeDirectory(root, node), "swtpm.log");
 
     public static string StatusFile(string root, string node) => Path.Combine(StateDirectory(root, node), "status.json");
+
+    /// <summary>A VM node's serial console (its bootstrapper's log, the status lines of its <c>/init</c>): the same file name as a process node's log.</summary>
+    public static string Console(string root, string node) => BootstrapperLog(root, node);
+
+    /// <summary>A VM node's QEMU log (its own messages, not the guest's).</summary>
+    public static string QemuLog(string root, string node) => Path.Combine(NodeDirectory(root, node), "qemu.log");
+
+    /// <summary>A VM node's state disk (raw, virtio <c>/dev/vda</c> in the guest).</summary>
+    public static string StateDiskImage(string root, string node) => Path.Combine(NodeDirectory(root, node), "state-disk.img");
+
+    /// <summary>A VM node's metadata disk (raw, virtio <c>/dev/vdb</c>: a tar of its per-node settings).</summary>
+    public static string MetadataDisk(string root, string node) => Path.Combine(NodeDirectory(root, node), "metadata.img");
+
+    /// <summary>The cluster's VM images, composed from a base image and the cluster's boot configuration (one directory per base image).</summary>
+    public static string VmImages(string root) => Path.Combine(root, "vm-images");
+
+    /// <summary>The key <c>mini</c> signs the cluster's image measurements with (ECDSA P-256, PKCS#8 PEM, 0600), and its public half.</summary>
+    public static string ImageSigningKey(string root) => Path.Combine(root, "image-signing-key.pem");
+
+    public static string ImageSigningPublicKey(string root) => Path.Combine(root, "image-signing-key.pub.pem");
 }

@@ -48,6 +48,11 @@ public static class MiniCommand
         Description = "The published node image (constellation-bootstrapper and constellation-cluster-services; default: artifacts/node-image from scripts/node-image.sh).",
     };
 
+    private static Option<string?> VmImageOption() => new("--vm-image")
+    {
+        Description = "With --qemu: the VM image the nodes boot (scripts/vm-image.sh, its firmware reference from scripts/vm-image-reference.sh; default: artifacts/vm-image).",
+    };
+
     private static Command CreateUp()
     {
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes (the first initialises the cluster).", DefaultValueFactory = _ => 3 };
@@ -61,10 +66,12 @@ public static class MiniCommand
         var json = new Option<bool>("--json") { Description = "Print {\"nodes\":[{name, role, pid, initEndpoint, verifyEndpoint, verify}]}." };
         var network = new Option<string?>("--network") { Description = "netns (a namespace per node; default where the machine allows) or loopback (a 127.x.y.z per node)." };
         var bootstrapperDir = BootstrapperDirectoryOption();
+        var qemu = new Option<bool>("--qemu") { Description = "Each node a QEMU VM (OVMF, swtpm vTPM, its own state disk; KVM where the machine runs guests, else TCG) booting --vm-image." };
+        var vmImage = VmImageOption();
         var dir = DirectoryOption();
         var command = new Command("up", "Start N nodes, init the first, wait until all joined, verify each, and leave them running.")
         {
-            nodes, controlPlanes, variantOption, noInit, json, network, bootstrapperDir, dir,
+            nodes, controlPlanes, variantOption, noInit, json, network, bootstrapperDir, qemu, vmImage, dir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -100,19 +107,35 @@ public static class MiniCommand
                     throw new UnusableInputException($"swtpm is not installed; {definition.Variant.Name} nodes need one software TPM each", "apt-get install swtpm swtpm-tools, or run with --variant dummy");
                 }
 
-                if (!OnPath("etcd"))
+                var vms = parse.GetValue(qemu);
+                if (!vms && parse.GetValue(vmImage) is not null)
+                {
+                    throw new UnusableInputException("--vm-image: expected together with --qemu, got it alone", "add --qemu, or leave out --vm-image");
+                }
+
+                if (vms)
+                {
+                    RequireVmTools(definition, parse.GetValue(network));
+                }
+                else if (!OnPath("etcd"))
                 {
                     throw new UnusableInputException("etcd is not installed; the control planes keep the cluster store on it", "apt-get install etcd-server etcd-client");
                 }
 
-                var bootstrapper = MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir), "--bootstrapper-dir");
+                var bootstrapper = vms ? string.Empty : MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir), "--bootstrapper-dir");
+                var baseImage = vms ? MiniVmImage.RequireBaseImage(parse.GetValue(vmImage), "--vm-image") : null;
                 if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
                 {
                     throw new UnusableInputException($"cluster directory {root} is not empty", $"run `constellation mini down --dir {root}` first");
                 }
 
                 var mode = await NetworkModeAsync(parse.GetValue(network), error, ct).ConfigureAwait(false);
-                if (mode == MiniNetwork.Netns && !(OnPath("wireguard-go") && OnPath("wg")))
+                if (vms && mode != MiniNetwork.Netns)
+                {
+                    throw new UnusableInputException("--qemu: VM nodes need network namespaces (a tap device per VM on the cluster's bridge), which this machine cannot make", "run as root on Linux");
+                }
+
+                if (!vms && mode == MiniNetwork.Netns && !(OnPath("wireguard-go") && OnPath("wg")))
                 {
                     throw new UnusableInputException("wireguard-go or wg is not installed; nodes in namespaces join the cluster's WireGuard VPN", "apt-get install wireguard-go wireguard-tools, or run with --network loopback (no VPN)");
                 }
@@ -125,6 +148,15 @@ public static class MiniCommand
                     BootstrapperDirectory = bootstrapper,
                     Network = await MiniNetwork.CreateAsync(mode, ct).ConfigureAwait(false),
                 };
+                if (baseImage is not null)
+                {
+                    var (accelerator, whyNot) = await MiniVmLauncher.ProbeKvmAsync(baseImage, root, ct).ConfigureAwait(false);
+                    state.Vm = new MiniVmSettings { ImageDirectory = baseImage, Accelerator = accelerator, WhyNotKvm = whyNot };
+                    await error.WriteLineAsync(accelerator == "kvm"
+                        ? "mini up: the VMs run under KVM"
+                        : $"mini up: the VMs run under TCG (software emulation; KVM is not usable here: {whyNot})").ConfigureAwait(false);
+                }
+
                 var cluster = new MiniCluster(root, state, Progress(error, parse.GetValue(json)));
                 var summary = await cluster.UpAsync(definition, count, planes, !parse.GetValue(noInit), ct).ConfigureAwait(false);
                 await WriteSummaryAsync(parse.InvocationConfiguration.Output, summary, parse.GetValue(json), root, state).ConfigureAwait(false);
@@ -195,18 +227,36 @@ public static class MiniCommand
         var controlPlane = new Option<bool>("--control-plane") { Description = "Add a control-plane node (default: a worker)." };
         var joinVia = new Option<string?>("--join-via") { Description = "Join through this control plane only (e.g. node-1; default: every other control plane, in turn)." };
         var bootstrapperDir = BootstrapperDirectoryOption();
+        var vmImage = VmImageOption();
+        vmImage.Description = "For a cluster of VMs: the VM image the node boots (default: the cluster's; another image is refused by the join service, naming the PCR).";
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var dir = DirectoryOption();
         var command = new Command("add", "Add a node, measured from the files of its --bootstrapper-dir (another build is refused by the join service, naming the PCR).")
         {
-            controlPlane, bootstrapperDir, json, dir, joinVia,
+            controlPlane, bootstrapperDir, vmImage, json, dir, joinVia,
         };
         command.SetAction(async (parse, ct) => await WithClusterAsync(parse, dir, "add", async (root, state) =>
         {
             var definition = CliVariants.Parse(state.Variant, "mini-state.json variant");
-            var bootstrapper = MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir) ?? state.BootstrapperDirectory, "--bootstrapper-dir");
+            string bootstrapper;
+            string? image = null;
+            if (state.Vm is { } vm)
+            {
+                bootstrapper = parse.GetValue(bootstrapperDir) is null
+                    ? string.Empty
+                    : throw new UnusableInputException("--bootstrapper-dir: this cluster's nodes are VMs, which boot a VM image", "pass --vm-image instead");
+                image = MiniVmImage.RequireBaseImage(parse.GetValue(vmImage) ?? vm.ImageDirectory, "--vm-image");
+                MiniVmImage.RequireMachine(image, MiniVmLauncher.MachineProfile(vm.MemoryMiB));
+            }
+            else
+            {
+                bootstrapper = parse.GetValue(vmImage) is null
+                    ? MiniNodeLauncher.RequireBootstrapperDirectory(parse.GetValue(bootstrapperDir) ?? state.BootstrapperDirectory, "--bootstrapper-dir")
+                    : throw new UnusableInputException("--vm-image: this cluster's nodes are processes, not VMs", "pass --bootstrapper-dir instead");
+            }
+
             var cluster = new MiniCluster(root, state, Progress(parse.InvocationConfiguration.Error, parse.GetValue(json)));
-            var summary = await cluster.AddAsync(definition, parse.GetValue(controlPlane), bootstrapper, parse.GetValue(joinVia), ct).ConfigureAwait(false);
+            var summary = await cluster.AddAsync(definition, parse.GetValue(controlPlane), bootstrapper, image, parse.GetValue(joinVia), ct).ConfigureAwait(false);
             await WriteSummaryAsync(parse.InvocationConfiguration.Output, [summary], parse.GetValue(json), root, state).ConfigureAwait(false);
             return summary.Verify == "ok" ? ExitCodes.Success : ExitCodes.Rejected;
         }).ConfigureAwait(false));
@@ -396,6 +446,33 @@ public static class MiniCommand
         return MiniNetwork.Netns;
     }
 
+    /// <summary>Checks what VM nodes need: a variant measured on a vTPM, QEMU, OVMF, swtpm and cpio, and network namespaces.</summary>
+    private static void RequireVmTools(AttestationVariantDefinition definition, string? network)
+    {
+        if (definition.Variant != AttestationVariant.QemuVtpm)
+        {
+            throw new UnusableInputException($"--qemu --variant {definition.Variant.Name}: expected qemu-vtpm (the VMs' vTPM measures their boot), got another variant", "leave out --variant");
+        }
+
+        if (network == MiniNetwork.Loopback)
+        {
+            throw new UnusableInputException("--qemu --network loopback: VM nodes need network namespaces (a tap device per VM on the cluster's bridge)", "leave out --network");
+        }
+
+        foreach (var (tool, package) in new[] { ("qemu-system-x86_64", "qemu-system-x86"), ("swtpm", "swtpm swtpm-tools"), ("cpio", "cpio") })
+        {
+            if (!OnPath(tool))
+            {
+                throw new UnusableInputException($"--qemu: {tool} is not installed", $"apt-get install {package}");
+            }
+        }
+
+        if (!File.Exists(MiniVmLauncher.Ovmf))
+        {
+            throw new UnusableInputException($"--qemu: the firmware {MiniVmLauncher.Ovmf} is missing", "apt-get install ovmf");
+        }
+    }
+
     private static Action<string> Progress(TextWriter error, bool quiet) => quiet ? _ => { } : line => error.WriteLine("… " + line);
 
     private static bool OnPath(string executable) =>
@@ -418,7 +495,8 @@ public static class MiniCommand
         }
 
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
-        await output.WriteLineAsync($"The nodes keep running ({state.Network.Mode}). Config: {MiniLayout.ConfigFile(root)}").ConfigureAwait(false);
+        var kind = state.Vm is { } vm ? $"{state.Network.Mode}, QEMU VMs under {vm.Accelerator.ToUpperInvariant()}" : state.Network.Mode;
+        await output.WriteLineAsync($"The nodes keep running ({kind}). Config: {MiniLayout.ConfigFile(root)}").ConfigureAwait(false);
         await output.WriteLineAsync($"Next: constellation verify --endpoint {summary[0].VerifyEndpoint} --config {MiniLayout.ConfigFile(root)}").ConfigureAwait(false);
         await output.WriteLineAsync($"      constellation mini status --dir {root}; constellation mini down --dir {root}").ConfigureAwait(false);
     }

@@ -137,6 +137,27 @@ internal sealed class MiniNetwork
         await RunAsync(["ip", "-n", ns, "link", "set", "eth0", "up"], cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A VM node's tap device on the bridge (at most 15 characters: <c>c</c>, 5 hex digits, <c>t</c>, the index).</summary>
+    public string TapName(int index) => $"{Prefix}t{index.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// Makes a VM node's tap device on the bridge (netns only): QEMU runs in the bridge namespace and attaches the
+    /// guest's NIC to it, so the guest itself holds the node address. It goes with the bridge namespace.
+    /// </summary>
+    public async Task AddVmNodeAsync(int index, CancellationToken cancellationToken)
+    {
+        if (Mode != Netns)
+        {
+            throw new InvalidOperationException("VM nodes need the netns network");
+        }
+
+        await RunAsync(["ip", "-n", BridgeNamespace, "tuntap", "add", "dev", TapName(index), "mode", "tap"], cancellationToken).ConfigureAwait(false);
+        await RunAsync(["ip", "-n", BridgeNamespace, "link", "set", TapName(index), "master", "br0", "up"], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The command prefix that runs a program in the bridge namespace (where VM nodes' tap devices are).</summary>
+    public IReadOnlyList<string> EnterBridge() => ["ip", "netns", "exec", BridgeNamespace];
+
     /// <summary>The command prefix that runs a program in a node's namespace (empty for loopback).</summary>
     public IReadOnlyList<string> Enter(int index) => NodeNamespace(index) is { } ns ? ["ip", "netns", "exec", ns] : [];
 

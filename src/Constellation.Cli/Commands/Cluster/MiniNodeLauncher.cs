@@ -65,6 +65,14 @@ internal static class MiniNodeLauncher
 
     public static async Task StartAsync(string root, MiniClusterState state, MiniNodeRecord node, Func<Task> record, CancellationToken cancellationToken)
     {
+        if (node.VmImage is { } baseImage)
+        {
+            var bootConfiguration = await File.ReadAllBytesAsync(MiniLayout.BootConfiguration(root), cancellationToken).ConfigureAwait(false);
+            var image = await MiniVmImage.ComposeAsync(root, baseImage, bootConfiguration, cancellationToken).ConfigureAwait(false);
+            await MiniVmLauncher.StartAsync(root, state, node, image, record, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var nodeDirectory = MiniLayout.NodeDirectory(root, node.Name);
         Directory.CreateDirectory(MiniLayout.StateDirectory(root, node.Name));
         var environment = new Dictionary<string, string>
@@ -73,9 +81,7 @@ internal static class MiniNodeLauncher
             ["CONSTELLATION_BOOTSTRAPPER__StateDirectory"] = MiniLayout.StateDirectory(root, node.Name),
             ["CONSTELLATION_BOOTSTRAPPER__ListenAddress"] = node.Address,
             ["CONSTELLATION_BOOTSTRAPPER__ControlPlane"] = node.ControlPlane ? "true" : "false",
-            ["CONSTELLATION_BOOTSTRAPPER__JoinEndpoints"] = node.JoinVia is { } via
-                ? state.Node(via).JoinEndpoint
-                : string.Join(',', state.Nodes.Where(n => n.ControlPlane && n.Name != node.Name).Select(n => n.JoinEndpoint)),
+            ["CONSTELLATION_BOOTSTRAPPER__JoinEndpoints"] = JoinEndpointsOf(state, node),
             ["CONSTELLATION_BOOTSTRAPPER__ControlPlaneNodeNames"] = string.Join(',', state.Nodes.Where(n => n.ControlPlane).Select(n => n.Name)),
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
 
@@ -93,29 +99,12 @@ internal static class MiniNodeLauncher
 
         if (state.MeasuredLaunch)
         {
-            var socket = MiniLayout.TpmSocket(root, node.Name);
-            if (socket.Length > 100)
-            {
-                throw new UnusableInputException($"--dir {root}: the swtpm socket path {socket} is longer than a Unix socket allows", "use a shorter cluster directory");
-            }
-
-            Directory.CreateDirectory(MiniLayout.TpmDirectory(root, node.Name));
-            File.Delete(socket);
-            node.Swtpm = DetachedProcess.Start(
-                [
-                    "swtpm", "socket", "--tpm2",
-                    "--tpmstate", $"dir={MiniLayout.TpmDirectory(root, node.Name)}",
-                    "--server", $"type=unixio,path={socket}",
-                    "--ctrl", $"type=unixio,path={socket}.ctrl",
-                    "--flags", "not-need-init,startup-clear",
-                ],
-                MiniLayout.SwtpmLog(root, node.Name),
-                nodeDirectory);
+            var (socket, swtpm) = StartSwtpm(root, node, ["--server", $"type=unixio,path={MiniLayout.TpmSocket(root, node.Name)}", "--ctrl", $"type=unixio,path={MiniLayout.TpmSocket(root, node.Name)}.ctrl", "--flags", "not-need-init,startup-clear"]);
             await record().ConfigureAwait(false);
 
             // Firmware and boot loader: the events of what this node boots, extended into its fresh PCRs.
             var events = BootEvents(root, node.BootstrapperDirectory);
-            await using (var transport = await ConnectAsync(socket, node.Swtpm, cancellationToken).ConfigureAwait(false))
+            await using (var transport = await ConnectAsync(socket, swtpm, cancellationToken).ConfigureAwait(false))
             {
                 var log = await MeasuredBootLauncher.LaunchAsync(transport, events, cancellationToken).ConfigureAwait(false);
                 await File.WriteAllBytesAsync(MiniLayout.EventLog(root, node.Name), log, cancellationToken).ConfigureAwait(false);
@@ -136,6 +125,34 @@ internal static class MiniNodeLauncher
         await record().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts the node's swtpm on its state directory (the endorsement seed, hence the AK, survives restarts) with the
+    /// channels <paramref name="channels"/> name; returns its socket path and process.
+    /// </summary>
+    /// <exception cref="UnusableInputException">The socket path is too long for a Unix socket.</exception>
+    public static (string Socket, DetachedProcess Process) StartSwtpm(string root, MiniNodeRecord node, IReadOnlyList<string> channels)
+    {
+        var socket = MiniLayout.TpmSocket(root, node.Name);
+        if (socket.Length > 100)
+        {
+            throw new UnusableInputException($"--dir {root}: the swtpm socket path {socket} is longer than a Unix socket allows", "use a shorter cluster directory");
+        }
+
+        Directory.CreateDirectory(MiniLayout.TpmDirectory(root, node.Name));
+        File.Delete(socket);
+        node.Swtpm = DetachedProcess.Start(
+            ["swtpm", "socket", "--tpm2", "--tpmstate", $"dir={MiniLayout.TpmDirectory(root, node.Name)}", .. channels],
+            MiniLayout.SwtpmLog(root, node.Name),
+            MiniLayout.NodeDirectory(root, node.Name));
+        return (socket, node.Swtpm);
+    }
+
+    /// <summary>The join endpoints a node tries: the one control plane of <c>--join-via</c>, else every other control plane.</summary>
+    public static string JoinEndpointsOf(MiniClusterState state, MiniNodeRecord node) =>
+        node.JoinVia is { } via
+            ? state.Node(via).JoinEndpoint
+            : string.Join(',', state.Nodes.Where(n => n.ControlPlane && n.Name != node.Name).Select(n => n.JoinEndpoint));
+
     /// <summary>Stops the node's bootstrapper (SIGTERM to its group: it stops its cluster services) and its swtpm.</summary>
     public static async Task StopAsync(MiniNodeRecord node, Func<Task> record)
     {
@@ -154,9 +171,14 @@ internal static class MiniNodeLauncher
         }
     }
 
-    /// <summary>The node's <c>status.json</c>, or null while there is none (or it is being replaced).</summary>
+    /// <summary>The node's <c>status.json</c> (a VM node's last status line on its console), or null while there is none (or it is being replaced).</summary>
     public static JsonDocument? ReadStatus(string root, MiniNodeRecord node)
     {
+        if (node.VmImage is not null)
+        {
+            return MiniVmLauncher.ReadStatus(root, node);
+        }
+
         try
         {
             return JsonDocument.Parse(File.ReadAllBytes(MiniLayout.StatusFile(root, node.Name)));

@@ -24,37 +24,31 @@ internal static class DebugDeployCommand
         connection.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var error = parse.InvocationConfiguration.Error;
             var endpoint = DebugdConnection.Endpoint(parse.GetValue(connection.Node)!);
             var path = Path.GetFullPath(parse.GetValue(bootstrapper)!);
+            FileStream executable;
             try
             {
-                using var executable = OpenExecutable(path);
-                using var session = await connection.OpenAsync(parse, ct).ConfigureAwait(false);
-                try
-                {
-                    var deployed = await ProgressDisplay.RunAsync(
-                        error, $"Deploying {Path.GetFileName(path)} ({executable.Length} bytes) to {endpoint}…", () => DebugdClient.DeployAsync(session.Channel, executable, ct)).ConfigureAwait(false);
-                    await parse.InvocationConfiguration.Output.WriteLineAsync(
-                        $"Deployed to {endpoint}: bootstrapper sha256 {deployed.PreviousSha256} -> {deployed.Sha256}, running as pid {deployed.ProcessId}.").ConfigureAwait(false);
-                    return ExitCodes.Success;
-                }
-                catch (DebugdException ex)
-                {
-                    var (exitCode, line) = DebugdConnection.Explain("debug deploy", endpoint, session, ex);
-                    await error.WriteLineAsync(line).ConfigureAwait(false);
-                    return exitCode;
-                }
+                executable = OpenExecutable(path);
             }
             catch (UnusableInputException ex)
             {
-                await error.WriteLineAsync($"debug deploy: {ex.ToOneLine()}").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"debug deploy: {ex.ToOneLine()}").ConfigureAwait(false);
                 return ExitCodes.UnusableInput;
             }
-            catch (AttestationException ex)
+
+            using (executable)
             {
-                await error.WriteLineAsync($"debug deploy: the node at {endpoint} is not attested: {ex.Message}. Nothing was sent.").ConfigureAwait(false);
-                return ExitCodes.Rejected;
+                return await connection.RunAsync(parse, "debug deploy", async session =>
+                {
+                    var deployed = await ProgressDisplay.RunAsync(
+                        parse.InvocationConfiguration.Error,
+                        $"Deploying {Path.GetFileName(path)} ({executable.Length} bytes) to {endpoint}…",
+                        () => DebugdClient.DeployAsync(session.Channel, executable, ct)).ConfigureAwait(false);
+                    await parse.InvocationConfiguration.Output.WriteLineAsync(
+                        $"Deployed to {endpoint}: bootstrapper sha256 {deployed.PreviousSha256} -> {deployed.Sha256}, running as pid {deployed.ProcessId}.").ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }, ct).ConfigureAwait(false);
             }
         });
         return command;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Threading.Tasks;
-using Constellation.Attestation;
 using Constellation.Cluster.Debugd;
 
 namespace Constellation.Cli.Commands.Debug;
@@ -17,42 +16,17 @@ internal static class DebugLogsCommand
         var follow = new Option<bool>("--follow") { Description = "Keep printing new lines until interrupted." };
         var command = new Command("logs", "Print the bootstrapper output of an attested debug node.") { follow };
         connection.AddTo(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => connection.RunAsync(parse, "debug logs", async session =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            var endpoint = DebugdConnection.Endpoint(parse.GetValue(connection.Node)!);
-            try
+            await foreach (var line in DebugdClient.ReadLogsAsync(session.Channel, parse.GetValue(follow), ct).ConfigureAwait(false))
             {
-                using var session = await connection.OpenAsync(parse, ct).ConfigureAwait(false);
-                try
-                {
-                    await foreach (var line in DebugdClient.ReadLogsAsync(session.Channel, parse.GetValue(follow), ct).ConfigureAwait(false))
-                    {
-                        await output.WriteLineAsync(line.Text).ConfigureAwait(false);
-                        await output.FlushAsync(ct).ConfigureAwait(false);
-                    }
+                await output.WriteLineAsync(line.Text).ConfigureAwait(false);
+                await output.FlushAsync(ct).ConfigureAwait(false);
+            }
 
-                    return ExitCodes.Success;
-                }
-                catch (DebugdException ex)
-                {
-                    var (exitCode, text) = DebugdConnection.Explain("debug logs", endpoint, session, ex);
-                    await error.WriteLineAsync(text).ConfigureAwait(false);
-                    return exitCode;
-                }
-            }
-            catch (UnusableInputException ex)
-            {
-                await error.WriteLineAsync($"debug logs: {ex.ToOneLine()}").ConfigureAwait(false);
-                return ExitCodes.UnusableInput;
-            }
-            catch (AttestationException ex)
-            {
-                await error.WriteLineAsync($"debug logs: the node at {endpoint} is not attested: {ex.Message}.").ConfigureAwait(false);
-                return ExitCodes.Rejected;
-            }
-        });
+            return ExitCodes.Success;
+        }, ct));
         return command;
     }
 }

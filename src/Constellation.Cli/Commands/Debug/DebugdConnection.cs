@@ -84,6 +84,40 @@ internal sealed class DebugdConnection
         return new Session(channel, certificate, key, validator);
     }
 
+    /// <summary>
+    /// Runs <paramref name="call"/> on an open session and turns each failure into its exit code and one line: unusable
+    /// options, a node that is not attested (nothing sent), a refused key, an unreachable node.
+    /// </summary>
+    public async Task<int> RunAsync(ParseResult parse, string command, Func<Session, Task<int>> call, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        var endpoint = Endpoint(parse.GetValue(Node)!);
+        try
+        {
+            using var session = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await call(session).ConfigureAwait(false);
+            }
+            catch (DebugdException ex)
+            {
+                var (exitCode, line) = Explain(command, endpoint, session, ex);
+                await error.WriteLineAsync(line).ConfigureAwait(false);
+                return exitCode;
+            }
+        }
+        catch (UnusableInputException ex)
+        {
+            await error.WriteLineAsync($"{command}: {ex.ToOneLine()}").ConfigureAwait(false);
+            return ExitCodes.UnusableInput;
+        }
+        catch (AttestationException ex)
+        {
+            await error.WriteLineAsync($"{command}: the node at {endpoint} is not attested: {ex.Message}. Nothing was sent.").ConfigureAwait(false);
+            return ExitCodes.Rejected;
+        }
+    }
+
     /// <summary>The exit code and line for a failed debugd call.</summary>
     public static (int ExitCode, string Line) Explain(string command, string endpoint, Session session, DebugdException ex)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Constellation.Atls;
@@ -53,7 +54,7 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
         _attestation = _settings.NodeVariant.Create();
         var map = _settings.MapStateDisk ?? DeviceMapper.IsAvailable();
         _disk = await LuksStateDisk.OpenAsync(
-            new LuksStateDiskOptions { DevicePath = _settings.StateDisk, MappingName = "constellation-" + _settings.NodeName, MapAfterUnlock = map },
+            new LuksStateDiskOptions { DevicePath = _settings.StateDisk, MappingName = _settings.StateDiskMapping, MapAfterUnlock = map },
             cancellationToken).ConfigureAwait(false);
         _membership = new ProcessClusterMembership(_settings, _disk.Uuid, _attestation.Issuer, _loggerFactory, TimeProvider.System);
         _membership.Changed = () => WriteStatus(_host?.Status);
@@ -80,7 +81,7 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
         };
         options.Rejoin.MaxRetryDelay = _settings.RetryInterval;
         options.Rejoin.InitialRetryDelay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _settings.RetryInterval.Ticks));
-        LogStarting(_logger, _settings.NodeName, _settings.Variant.Name, _settings.Tpm ?? "none", _disk.IsFormatted ? "a LUKS2 header" : "no LUKS2 header", map);
+        LogStarting(_logger, _settings.NodeName, BuildVersion, _settings.Variant.Name, _settings.Tpm ?? "none", _disk.IsFormatted ? "a LUKS2 header" : "no LUKS2 header", map);
         _host = await BootstrapperHost.StartAsync(
             options,
             new BootstrapperHostServices(
@@ -167,8 +168,13 @@ internal sealed partial class BootstrapperDaemon : IHostedService, IAsyncDisposa
     [LoggerMessage(Level = LogLevel.Information, Message = "created the state disk image {Path} ({SizeMiB} MiB, sparse)")]
     private static partial void LogImageCreated(ILogger logger, string path, int sizeMiB);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "node {NodeName} starting: variant {Variant}, TPM {Tpm}, state disk with {Disk}, mapping {Map}")]
-    private static partial void LogStarting(ILogger logger, string nodeName, string variant, string tpm, string disk, bool map);
+    // The program's informational version (publish -p:InformationalVersion=…): which build a node runs, e.g. after debug deploy.
+    private static string BuildVersion =>
+        System.Reflection.Assembly.GetEntryAssembly()?.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), inherit: false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "node {NodeName} starting (build {Build}): variant {Variant}, TPM {Tpm}, state disk with {Disk}, mapping {Map}")]
+    private static partial void LogStarting(ILogger logger, string nodeName, string build, string variant, string tpm, string disk, bool map);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "node {NodeName}: {State} {Error}")]
     private static partial void LogState(ILogger logger, string nodeName, string state, string error);

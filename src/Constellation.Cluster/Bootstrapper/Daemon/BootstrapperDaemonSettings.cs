@@ -42,7 +42,7 @@ public sealed class BootstrapperDaemonSettings
     /// <summary>Gets every key of the section.</summary>
     public static IReadOnlyList<string> Keys { get; } =
     [
-        "Variant", "Tpm", "EventLog", "StateDirectory", "StateDisk", "StateDiskSizeMiB", "MapStateDisk", "ListenAddress", "NodeName",
+        "Variant", "Tpm", "EventLog", "StateDirectory", "StateDisk", "StateDiskSizeMiB", "MapStateDisk", "StateDiskMapping", "ListenAddress", "NodeName",
         "JoinEndpoints", "ControlPlane", "ClusterServicesPath", "ControlPlaneNodeNames", "InitSecretHash", "AttestationConfig",
         "InitPort", "VerifyGrpcPort", "VerifyHttpPort", "RecoveryPort", "JoinServicePort", "RetryIntervalSeconds", "LogLevel",
         "ClusterStore", "EtcdPath", "EtcdClientPort", "EtcdPeerPort", "AdminServicePort",
@@ -110,6 +110,9 @@ public sealed class BootstrapperDaemonSettings
     /// <summary>Gets whether the unlocked disk is mapped with device-mapper: <see langword="null"/> = when the kernel has it.</summary>
     public bool? MapStateDisk { get; private init; }
 
+    /// <summary>Gets the device-mapper name of the unlocked disk (<c>/dev/mapper/&lt;name&gt;</c>): <c>state</c> as in Constellation's images; default <c>constellation-&lt;NodeName&gt;</c>, unique among the nodes of one machine.</summary>
+    public string StateDiskMapping { get; private init; } = string.Empty;
+
     /// <summary>Gets the address the node's public endpoints bind.</summary>
     public IPAddress ListenAddress { get; private init; } = IPAddress.Loopback;
 
@@ -159,6 +162,16 @@ public sealed class BootstrapperDaemonSettings
 
     /// <summary>Gets the node's variant with what this node offers it (checked: the node can issue it).</summary>
     internal NodeVariant NodeVariant { get; private init; } = null!;
+
+    private static string StateDiskMappingName(DaemonSettings s, string nodeName)
+    {
+        var name = s.Text("StateDiskMapping") ?? "constellation-" + nodeName;
+
+        // A device-mapper name: at most 127 bytes, no '/' (it is a path under /dev/mapper), nothing cryptsetup would parse.
+        return name.Length is > 0 and <= 127 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && name is not ("." or "..")
+            ? name
+            : throw new ClusterConfigurationException(s.Name("StateDiskMapping"), "a device-mapper name of 1 to 127 letters, digits, '-', '_' or '.'", DaemonSettings.Quote(name));
+    }
 
     /// <summary>Reads and checks the settings.</summary>
     /// <param name="configuration">The configuration (the daemon reads section <see cref="Section"/>).</param>
@@ -236,6 +249,7 @@ public sealed class BootstrapperDaemonSettings
             StateDisk = stateDisk,
             StateDiskSizeMiB = s.Number("StateDiskSizeMiB", DefaultStateDiskSizeMiB, StateDiskImage.MinimumSizeMiB, 1024 * 1024, $"a size in MiB from {StateDiskImage.MinimumSizeMiB}"),
             MapStateDisk = mapping,
+            StateDiskMapping = StateDiskMappingName(s, nodeName),
             ListenAddress = s.Address("ListenAddress", IPAddress.Loopback),
             NodeName = nodeName,
             JoinEndpoints = DaemonSettingValues.Endpoints(s, "JoinEndpoints"),
