@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using Constellation.Attestation;
 using Constellation.Attestation.Config;
 using Constellation.Attestation.Measurements.Signed;
+using Constellation.Tests.VmImage;
 
 namespace Constellation.Cli.Tests.Cluster;
 
@@ -106,7 +106,7 @@ public class MiniQemuTests
     public async Task A_vm_booted_from_a_modified_initramfs_is_refused_naming_pcr_9()
     {
         var copy = CopyImage();
-        ReplaceOnce(Path.Combine(copy, "initrd.img"), "# /init of the QEMU node image", "# /init of the QEMU node Image");
+        VmImageTampering.ReplaceOnce(Path.Combine(copy, "initrd.img"), "# /init of the QEMU node image", "# /init of the QEMU node Image");
 
         var (exitCode, _, error) = await CliRunner.RunAsync("mini", "add", "--vm-image", copy, "--dir", _dir).WaitAsync(Bound);
 
@@ -118,12 +118,7 @@ public class MiniQemuTests
     public async Task A_vm_booted_from_a_modified_kernel_is_refused_naming_pcr_4()
     {
         var copy = CopyImage();
-        var kernel = Path.Combine(copy, "vmlinuz");
-        var bytes = await File.ReadAllBytesAsync(kernel);
-
-        // MajorOperatingSystemVersion in the kernel's PE optional header: hashed into PCR 4, ignored by OVMF.
-        bytes[0x80] ^= 0x01;
-        await File.WriteAllBytesAsync(kernel, bytes);
+        VmImageTampering.ChangeKernel(Path.Combine(copy, "vmlinuz"));
 
         var (exitCode, _, error) = await CliRunner.RunAsync("mini", "add", "--vm-image", copy, "--dir", _dir).WaitAsync(Bound);
 
@@ -145,15 +140,6 @@ public class MiniQemuTests
 
         exitCode.Should().NotBe(0, "a production image runs no debugd");
         error.Should().Contain("cannot reach debugd");
-    }
-
-    private static void ReplaceOnce(string file, string from, string to)
-    {
-        var bytes = File.ReadAllBytes(file);
-        var at = bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(from));
-        at.Should().BeGreaterThanOrEqualTo(0, $"{file} holds \"{from}\"");
-        Encoding.ASCII.GetBytes(to).CopyTo(bytes, at);
-        File.WriteAllBytes(file, bytes);
     }
 
     private string CopyImage()

@@ -1,4 +1,4 @@
-using System.Text;
+using Constellation.Tests.VmImage;
 using Constellation.Cluster.VmImage;
 
 namespace Constellation.Cluster.Tests.VmImage;
@@ -11,9 +11,6 @@ namespace Constellation.Cluster.Tests.VmImage;
 [NonParallelizable]
 public class ModifiedVmImageTests
 {
-    /// <summary>MajorOperatingSystemVersion in the kernel's PE optional header (0x58 + 40): hashed, ignored by OVMF.</summary>
-    private const int KernelOsVersionOffset = 0x80;
-
     [Test]
     public async Task A_modified_initramfs_is_measured_into_pcr_9_and_misses_the_original_prediction()
     {
@@ -22,7 +19,7 @@ public class ModifiedVmImageTests
         var copy = VmImageBuild.Copy(image);
         try
         {
-            ReplaceOnce(VmImageBuild.Initrd(copy), "CONSTELLATION-VM: stopping", "CONSTELLATION-VM: Stopping");
+            VmImageTampering.ReplaceOnce(VmImageBuild.Initrd(copy), "CONSTELLATION-VM: stopping", "CONSTELLATION-VM: Stopping");
             var modified = await VmImageMeasurements.ComputeAsync(copy);
 
             var boot = await QemuGuest.BootAsync(VmImageBuild.Kernel(copy), VmImageBuild.Initrd(copy), VmImageBuild.CommandLine(copy));
@@ -45,9 +42,7 @@ public class ModifiedVmImageTests
         var copy = VmImageBuild.Copy(image);
         try
         {
-            var kernel = await File.ReadAllBytesAsync(VmImageBuild.Kernel(copy));
-            kernel[KernelOsVersionOffset] ^= 0x01;
-            await File.WriteAllBytesAsync(VmImageBuild.Kernel(copy), kernel);
+            VmImageTampering.ChangeKernel(VmImageBuild.Kernel(copy));
             var modified = await VmImageMeasurements.ComputeAsync(copy);
 
             var boot = await QemuGuest.BootAsync(VmImageBuild.Kernel(copy), VmImageBuild.Initrd(copy), VmImageBuild.CommandLine(copy));
@@ -59,15 +54,5 @@ public class ModifiedVmImageTests
         {
             Directory.Delete(copy, recursive: true);
         }
-    }
-
-    private static void ReplaceOnce(string file, string from, string to)
-    {
-        var bytes = File.ReadAllBytes(file);
-        var needle = Encoding.ASCII.GetBytes(from);
-        var at = bytes.AsSpan().IndexOf(needle);
-        at.Should().BeGreaterThanOrEqualTo(0, $"{file} holds \"{from}\"");
-        Encoding.ASCII.GetBytes(to).CopyTo(bytes, at);
-        File.WriteAllBytes(file, bytes);
     }
 }
