@@ -307,7 +307,9 @@ internal sealed class MiniCluster
         while (true)
         {
             var state = MiniNodeLauncher.StateOf(_root, node);
-            if (state is not null && states.Contains(state))
+            // A debug VM's debugd starts the bootstrapper before it listens: the node is ready once both are.
+            if (state is not null && states.Contains(state)
+                && (node.VmImage is not { } image || !MiniVmImage.IsDebug(image) || await MiniVmLauncher.DebugdListensAsync(node, ct).ConfigureAwait(false)))
             {
                 return;
             }
@@ -329,7 +331,8 @@ internal sealed class MiniCluster
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{node.Name}: expected state {string.Join(" or ", states)} within {Step.TotalSeconds} s, got {state ?? "no status"} (log: {MiniNodeLauncher.Tail(_root, node)})");
+                var reached = state is not null && states.Contains(state) ? $"{state}, but its debugd does not listen on port {Constellation.Cluster.Debugd.DebugdOptions.DefaultPort}" : state ?? "no status";
+                throw new TimeoutException($"{node.Name}: expected state {string.Join(" or ", states)} within {Step.TotalSeconds} s, got {reached} (log: {MiniNodeLauncher.Tail(_root, node)})");
             }
 
             await Task.Delay(200, ct).ConfigureAwait(false);

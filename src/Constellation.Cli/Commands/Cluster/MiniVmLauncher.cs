@@ -125,6 +125,23 @@ internal static class MiniVmLauncher
         await record().ConfigureAwait(false);
     }
 
+    /// <summary>Gets whether a debug node's debugd accepts connections on its port (a TCP connect, nothing sent).</summary>
+    public static async Task<bool> DebugdListensAsync(MiniNodeRecord node, CancellationToken ct)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bound.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(node.Address, Constellation.Cluster.Debugd.DebugdOptions.DefaultPort, bound.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
     /// <summary>The node's last reported status (the last <c>CONSTELLATION-STATUS</c> line of its console), or null before the first.</summary>
     public static JsonDocument? ReadStatus(string root, MiniNodeRecord node)
     {
