@@ -58,9 +58,12 @@ public static class DebugdClient
 
                 await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             }
-            catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is RpcException or IOException && !cancellationToken.IsCancellationRequested)
             {
-                // The node ended the call while this side still wrote (it refused the header or a chunk): its status is the answer.
+                // The node ended the call while this side still wrote (it refused the header or a chunk, or it cut off a
+                // key it does not authorize right after the handshake): the call's status is the answer. Grpc.Net.Client
+                // can surface a connection closed during a write as the transport's HttpIOException rather than an
+                // RpcException (grpc/grpc-dotnet#2638), so both mean "read the status".
             }
 
             try

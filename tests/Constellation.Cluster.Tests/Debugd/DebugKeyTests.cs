@@ -38,6 +38,28 @@ public class DebugKeyTests
     }
 
     [Test]
+    public async Task A_large_upload_under_another_key_fails_as_a_refused_call_not_as_a_transport_error_however_far_it_got()
+    {
+        // Many chunks, so the writes are still under way when the node cuts the connection off: the client must then
+        // read the call's status instead of letting the transport's write error escape (grpc/grpc-dotnet#2638).
+        await using var node = await DebugdNode.StartAsync(new DummyIssuer());
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var large = new byte[16 * 1024 * 1024];
+        DebugdNode.Bootstrapper("evil").CopyTo(large, 0);
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var intruder = node.Channel(new DummyValidator(), other, out var certificate);
+            using var _ = certificate;
+            var deploy = () => DebugdClient.DeployAsync(intruder, new MemoryStream(large)).WaitAsync(DebugdNode.Bound);
+
+            (await deploy.Should().ThrowAsync<DebugdException>($"attempt {attempt}")).Which.Status.Should().BeOneOf(Grpc.Core.StatusCode.Unavailable, Grpc.Core.StatusCode.Internal);
+        }
+
+        (await File.ReadAllBytesAsync(node.BootstrapperPath)).Should().Equal(DebugdNode.Bootstrapper("v1"));
+    }
+
+    [Test]
     public async Task The_authorized_key_is_served()
     {
         await using var node = await DebugdNode.StartAsync(new DummyIssuer());

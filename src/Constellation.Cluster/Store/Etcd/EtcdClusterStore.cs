@@ -250,6 +250,12 @@ internal sealed class EtcdClusterStore : IClusterStore
                 {
                     throw new ClusterException($"{Description}: {operation}: expected etcd to accept it, got {ex.StatusCode} from {member.Endpoint}: {ex.Status.Detail}", ex);
                 }
+                catch (RpcException ex)
+                {
+                    // The caller cancelled while the call was in flight: gRPC reports that as status Cancelled, callers
+                    // expect cancellation as OperationCanceledException (as every other awaited step here throws it).
+                    throw new OperationCanceledException($"{Description}: {operation}: cancelled", ex, cancellationToken);
+                }
             }
 
             if (DateTime.UtcNow >= deadline)
