@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the QEMU node image: the pinned Debian kernel (vmlinuz, an EFI stub booted by OVMF with `-kernel`) and a
-# busybox initramfs (newc cpio, uncompressed) with cryptsetup, wg, the Native AOT daemons constellation-bootstrapper
-# and constellation-cluster-services, the shared libraries they need and the kernel modules for the virtio disks and
+# busybox initramfs (newc cpio, uncompressed) with cryptsetup, wg, iproute2's ip (it creates the kernel's WireGuard
+# interface, which busybox's ip cannot), etcd (the control planes' cluster store), the Native AOT daemons
+# constellation-bootstrapper and constellation-cluster-services, the shared libraries they need and the kernel modules for the virtio disks and
 # NIC, device-mapper/dm-crypt and WireGuard, plus `inputs.txt` (the SHA-256 of every input and output) and `cmdline`
 # (the kernel command line the image is measured with).
 # Usage: scripts/vm-image.sh [--daemons DIR] [--debug] [OUT_DIR]   (default: artifacts/vm-image)
@@ -15,7 +16,7 @@
 # Reproducible: the same inputs give the same bytes, so the measurements (PCR 4 and 9, see docs/qemu.md) are stable.
 # Entries are sorted (LC_ALL=C), every mtime is SOURCE_DATE_EPOCH, owner 0:0, inode numbers renumbered
 # (cpio --reproducible), no compression. The inputs are the kernel package (pinned below, refused when its hash differs),
-# the daemon binaries, and the host's busybox-static, cryptsetup, wireguard-tools and libraries (their hashes are
+# the daemon binaries, and the host's busybox-static, cryptsetup, wireguard-tools, iproute2, etcd-server and libraries (their hashes are
 # recorded in inputs.txt).
 #
 # The reference PCRs 0-7 of the pinned OVMF are recorded by booting the image: scripts/vm-image-reference.sh.
@@ -50,6 +51,10 @@ cryptsetup="$(command -v cryptsetup || true)"
 [ -n "$cryptsetup" ] || { echo "vm-image.sh: cryptsetup is required (install cryptsetup-bin)" >&2; exit 2; }
 wg="$(command -v wg || true)"
 [ -n "$wg" ] || { echo "vm-image.sh: wg is required (install wireguard-tools)" >&2; exit 2; }
+ip_tool="$(readlink -f "$(command -v ip || true)" || true)"
+[ -n "$ip_tool" ] && [ -x "$ip_tool" ] || { echo "vm-image.sh: ip is required (install iproute2)" >&2; exit 2; }
+etcd="$(command -v etcd || true)"
+[ -n "$etcd" ] || { echo "vm-image.sh: etcd is required (install etcd-server)" >&2; exit 2; }
 # .NET loads OpenSSL with dlopen (ldd does not list it): the host's libssl.so.3 and libcrypto.so.3 go in explicitly.
 openssl_libs=()
 for name in libssl.so.3 libcrypto.so.3; do
@@ -88,13 +93,17 @@ cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$cryptsetup" "$root/sbin/cryptsetup"
 cp "$wg" "$root/usr/bin/wg"
+# /usr/sbin comes before /bin on /init's PATH, so iproute2's ip shadows busybox's applet.
+mkdir -p "$root/usr/sbin"
+cp "$ip_tool" "$root/usr/sbin/ip"
+cp "$etcd" "$root/usr/bin/etcd"
 for daemon in "${image_daemons[@]}"; do cp "$daemons/$daemon" "$root/usr/bin/"; done
 # copy_library FILE: the file at the same path in the tree (symlinks resolved).
 copy_library() {
   mkdir -p "$root$(dirname "$1")"
   cp -L "$1" "$root$1"
 }
-for binary in "$cryptsetup" "$wg" "${image_daemons[@]/#/$daemons/}" "${openssl_libs[@]}"; do
+for binary in "$cryptsetup" "$wg" "$ip_tool" "$etcd" "${image_daemons[@]/#/$daemons/}" "${openssl_libs[@]}"; do
   ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | while read -r lib; do
     [ -n "$lib" ] && copy_library "$lib"
   done
@@ -134,7 +143,7 @@ done >"$root/lib/modules/load"
 
 cp "$repo/scripts/vm-image/init" "$root/init"
 cp "$repo/scripts/vm-image/probe" "$root/probe"
-chmod 0755 "$root/init" "$root/probe" "$root/bin/busybox" "$root/sbin/cryptsetup" "$root/usr/bin/"*
+chmod 0755 "$root/init" "$root/probe" "$root/bin/busybox" "$root/sbin/cryptsetup" "$root/usr/sbin/ip" "$root/usr/bin/"*
 
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$root" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |

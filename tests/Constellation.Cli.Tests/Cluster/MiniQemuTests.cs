@@ -12,7 +12,8 @@ namespace Constellation.Cli.Tests.Cluster;
 /// the cluster, the second joins it, and both verify against measurements computed in advance from the image files
 /// (the firmware's PCRs 0–7 as the reference boot recorded them, PCR 4 of the kernel, PCR 9 of command line and
 /// initramfs), signed with the cluster's image key. A node booted from a modified initramfs is refused naming PCR 9,
-/// from a modified kernel naming PCR 4.
+/// from a modified kernel naming PCR 4. The control plane keeps the cluster store on the image's etcd, and the nodes'
+/// VPN runs on each guest kernel's own WireGuard.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [NonParallelizable]
@@ -99,6 +100,39 @@ public class MiniQemuTests
             status.Should().Contain(l => l.StartsWith("type:", StringComparison.Ordinal) && l.EndsWith("LUKS2", StringComparison.Ordinal));
             status.Should().Contain(l => l.StartsWith("cipher:", StringComparison.Ordinal) && l.Contains("aes-xts", StringComparison.Ordinal));
             status.Should().Contain(l => l.StartsWith("device:", StringComparison.Ordinal) && l.EndsWith("/dev/vda", StringComparison.Ordinal));
+        }
+    }
+
+    [Test]
+    public async Task Both_vms_are_vpn_peers_over_their_guest_kernels_wireguard_and_the_control_plane_is_an_etcd_member()
+    {
+        // The peer count is of WireGuard handshakes, so a count of one on both sides means the tunnel carried packets
+        // both ways; the nodes poll every second, so the first handshake may come a few seconds after mini up.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        List<JsonElement> nodes;
+        while (true)
+        {
+            var (exitCode, output, error) = await CliRunner.RunAsync("mini", "status", "--json", "--dir", _dir).WaitAsync(Bound);
+            exitCode.Should().Be(0, error);
+            // The refused nodes of the tampering tests (stopped) may be listed too.
+            nodes = JsonDocument.Parse(output).RootElement.GetProperty("nodes").EnumerateArray()
+                .Where(n => n.GetProperty("name").GetString() is "node-0" or "node-1").ToList();
+            if (nodes.All(n => n.GetProperty("peers").GetInt32() >= 1) || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        nodes.Should().HaveCount(2);
+        nodes.Should().OnlyContain(n => n.GetProperty("vpnIp").ValueKind == JsonValueKind.String, "every VM got a VPN address");
+        nodes.Select(n => n.GetProperty("peers").GetInt32()).Should().Equal([1, 1], $"each VM had a handshake with the other\n{ConsoleTails()}");
+        nodes[0].GetProperty("etcdMember").GetBoolean().Should().BeTrue("node-0, the control plane, runs an etcd member");
+        nodes[1].GetProperty("etcdMember").GetBoolean().Should().BeFalse("node-1 is a worker");
+        foreach (var node in new[] { "node-0", "node-1" })
+        {
+            (await ConsoleAsync(node)).Should().MatchRegex(@"WireGuard interface \S+ created \(kernel, listen port \d+\)", $"{node} uses its guest kernel's WireGuard, not wireguard-go (which the image does not hold)");
         }
     }
 

@@ -30,7 +30,13 @@ internal static class MiniVmBootConfiguration
             json.WriteString("ClusterServicesPath", "/usr/bin/constellation-cluster-services");
             json.WriteString("AttestationConfig", "/run/metadata/attestation-config.json");
             json.WriteString("RetryIntervalSeconds", "1");
-            json.WriteString("ClusterStore", "false");
+
+            // The cluster store on the image's etcd (a member on every control plane) and the node VPN on the guest
+            // kernel's own WireGuard (the image's iproute2 creates the interface; wireguard-go is not in the image).
+            json.WriteString("ClusterStore", "true");
+            json.WriteString("EtcdPath", "/usr/bin/etcd");
+            json.WriteString("Vpn", "true");
+            json.WriteString("VpnPollSeconds", "1");
             json.WriteEndObject();
             json.WriteEndObject();
         }
