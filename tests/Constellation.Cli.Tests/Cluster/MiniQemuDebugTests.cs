@@ -80,10 +80,29 @@ public class MiniQemuDebugTests
         (await StatusAsync()).Sha256.Should().Be(nextSha256);
 
         // The new build answers: it logs its build at start, and serves the attested verification API again.
-        var logs = await CliRunner.RunAsync("debug", "logs", "--node", _host, "--key", Path.Combine(_dir, "debug-key.pem"), "--config", Config).WaitAsync(Bound);
-        logs.ExitCode.Should().Be(0, logs.Error);
-        logs.Output.Should().Contain("starting (build next-build-for-debug-deploy");
+        await EventuallyLogsAsync("starting (build next-build-for-debug-deploy");
         await EventuallyVerifiesAsync();
+    }
+
+    /// <summary>
+    /// Reads <c>debug logs</c> until it holds <paramref name="expected"/>: deploy returns once the new process runs,
+    /// and under TCG its first line comes a moment later.
+    /// </summary>
+    private async Task EventuallyLogsAsync(string expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            var (exitCode, output, error) = await CliRunner.RunAsync("debug", "logs", "--node", _host, "--key", Path.Combine(_dir, "debug-key.pem"), "--config", Config).WaitAsync(Bound);
+            exitCode.Should().Be(0, error);
+            if (output.Contains(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the new build should log \"{expected}\"; debug logs printed:\n{output}");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     private async Task EventuallyVerifiesAsync()
