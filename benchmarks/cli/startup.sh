@@ -9,17 +9,20 @@
 #   1. constellation evidence verify tpm-quote (Native AOT)  vs  tpm2_checkquote  — the same quote, AK and nonce
 #   2. constellation evidence inspect snp-report             AOT vs JIT build of the same CLI
 #   3. constellation evidence verify tdx-quote --signatures-only   AOT vs JIT
+#   4. constellation --version (the front hands it to constellation-full)  through the front vs constellation-full
+#      run directly: what the hand-over (one execv) adds to every command the front does not hold
 # Needs: swtpm and tpm2-tools (to make the quote), /usr/bin/time (GNU time, for peak RSS), the AOT binary
-# (artifacts/cli/constellation, as scripts/test.sh publishes it) and the JIT build (dotnet build -c Release).
+# pair (artifacts/cli/constellation and constellation-full, as scripts/cli-publish.sh publishes them) and the JIT build (dotnet build -c Release).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd -P)"
 runs="${1:-31}"
 aot="$repo/artifacts/cli/constellation"
+full="$repo/artifacts/cli/constellation-full"
 jit="$repo/src/Constellation.Cli/bin/Release/net10.0/constellation"
 for need in swtpm tpm2_createprimary tpm2_quote tpm2_checkquote /usr/bin/time python3; do
   command -v "$need" >/dev/null || { echo "startup.sh: $need is missing (.ci/run installs it)" >&2; exit 2; }
 done
-[ -x "$aot" ] || { echo "startup.sh: $aot is missing; publish it: dotnet publish src/Constellation.Cli -c Release -r linux-x64 -o artifacts/cli" >&2; exit 2; }
+[ -x "$aot" ] && [ -x "$full" ] || { echo "startup.sh: $aot or $full is missing; publish them: bash scripts/cli-publish.sh" >&2; exit 2; }
 [ -x "$jit" ] || { echo "startup.sh: $jit is missing; build it: dotnet build src/Constellation.Cli -c Release" >&2; exit 2; }
 
 work="$(mktemp -d)"
@@ -86,3 +89,5 @@ pair "evidence inspect snp-report" "constellation (AOT)" "constellation (JIT)" \
   "$aot" evidence inspect snp-report "$snp" -- "$jit" evidence inspect snp-report "$snp"
 pair "evidence verify tdx-quote --signatures-only" "constellation (AOT)" "constellation (JIT)" \
   "$aot" evidence verify tdx-quote "$tdx" --signatures-only -- "$jit" evidence verify tdx-quote "$tdx" --signatures-only
+pair "--version (handed over)" "constellation (front)" "constellation-full" \
+  "$aot" --version -- "$full" --version

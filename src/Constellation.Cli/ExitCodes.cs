@@ -15,7 +15,10 @@ public static class ExitCodes
     /// </summary>
     public const int UnusableInput = 2;
 
-    /// <summary>A bug: the command failed in a way it does not handle. Nothing was decided about the evidence.</summary>
+    /// <summary>
+    /// A bug, or an incomplete installation (the front binary without <c>constellation-full</c> beside it): the command
+    /// failed in a way it does not handle, or did not run. Nothing was decided about the evidence.
+    /// </summary>
     public const int InternalError = 3;
 
     /// <summary>The command was interrupted (Ctrl+C) before it finished: 128 + SIGINT, as shells report it.</summary>

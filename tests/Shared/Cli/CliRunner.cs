@@ -29,9 +29,14 @@ internal static class CliRunner
         }
     }
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunBinaryAsync(Binary, args);
+
+    /// <summary>The full build beside the published front (<c>scripts/cli-publish.sh</c> installs the two together).</summary>
+    public static string FullBinary => Path.Combine(Path.GetDirectoryName(Binary)!, "constellation-full");
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunBinaryAsync(string binary, params string[] args)
     {
-        var start = new ProcessStartInfo(Binary)
+        var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -42,7 +47,7 @@ internal static class CliRunner
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Binary}");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(Bound);
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
