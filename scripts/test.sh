@@ -17,7 +17,8 @@ step() {
   return "$code"
 }
 
-# The debug VM (issue #21's debug deploy on a real VM) needs debugd and a second bootstrapper published Native AOT,
+# The debug VM (issue #21's debug deploy on a real VM) needs the debug build of constellation-node (with debugd) and a
+# second bootstrapper published Native AOT,
 # ≈ 5 min of the default run on two cores, so it is opt-in: CONSTELLATION_DEBUG_VM=1 builds them and runs
 # MiniQemuDebugTests (category DebugVm). debugd itself is tested in-process either way (Constellation.Debugd.Tests,
 # the Debugd fixtures of Constellation.Cluster.Tests), and so is the refusal of `debug deploy` by a production VM.
@@ -34,14 +35,13 @@ rm -rf "$feed"
 step pack dotnet pack Constellation.sln -c Release --no-build --nologo -v quiet -o "$feed" || exit 1
 export CONSTELLATION_LOCAL_FEED="$feed"
 
-# The CLI as users script it: the Native AOT binary (warnings are errors, so a trimming or AOT warning fails here).
-# The CLI tests run this binary as a process.
-case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) echo "unsupported machine $(uname -m)" >&2; exit 1 ;; esac
-rm -rf artifacts/cli
-step "cli (Native AOT)" dotnet publish src/Constellation.Cli/Constellation.Cli.csproj -c Release -r "$rid" -o "$PWD/artifacts/cli" --nologo -v quiet || exit 1
+# The CLI as users script it: the Native AOT pair of scripts/cli-publish.sh (warnings are errors, so a trimming or AOT
+# warning fails here): the front `constellation` and `constellation-full` beside it. The CLI tests run the front as a
+# process; every command line it does not hold itself reaches the full binary through it.
+step "cli (Native AOT, front and full)" bash scripts/cli-publish.sh "$PWD/artifacts/cli" || exit 1
 export CONSTELLATION_CLI="$PWD/artifacts/cli/constellation"
 
-# The QEMU node image (docs/qemu.md) with the Native AOT daemons, published once (minutes on two cores) and built once
+# The QEMU node image (docs/qemu.md) with the Native AOT daemons (one executable, constellation-node), published once (minutes on two cores) and built once
 # into artifacts/vm-image with its firmware reference; the VM tests read it through CONSTELLATION_VM_IMAGE. The
 # kernel package comes from the cache scripts/vm-image-fetch.sh fills (CI: .ci/run).
 daemon_flags=()

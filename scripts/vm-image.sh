@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the QEMU node image: the pinned Debian kernel (vmlinuz, an EFI stub booted by OVMF with `-kernel`) and a
 # busybox initramfs (newc cpio, uncompressed) with cryptsetup, wg, iproute2's ip (it creates the kernel's WireGuard
-# interface, which busybox's ip cannot), etcd (the control planes' cluster store), the Native AOT daemons
-# constellation-bootstrapper and constellation-cluster-services, the shared libraries they need and the kernel modules for the virtio disks and
+# interface, which busybox's ip cannot), etcd (the control planes' cluster store), the Native AOT daemons (one
+# executable, constellation-node, and the links constellation-bootstrapper and constellation-cluster-services to it),
+# the shared libraries they need and the kernel modules for the virtio disks and
 # NIC, device-mapper/dm-crypt and WireGuard, plus `inputs.txt` (the SHA-256 of every input and output) and `cmdline`
 # (the kernel command line the image is measured with).
 # Usage: scripts/vm-image.sh [--daemons DIR] [--debug] [OUT_DIR]   (default: artifacts/vm-image)
-#   --debug: a debug image: constellation-debugd goes in too, and /init runs it (it runs the bootstrapper and lets the
+#   --debug: a debug image: the debug build of constellation-node with a constellation-debugd link goes in, and /init runs it (it runs the bootstrapper and lets the
 #   holder of the cluster's debug key replace it); the file debug-image marks the output. Its initramfs differs, so its
 #   PCR 9 does: a debug node can never join a cluster of production images.
 #   --daemons DIR (or CONSTELLATION_VM_DAEMONS): the Native AOT daemons published by scripts/vm-image-daemons.sh
@@ -62,13 +63,17 @@ for name in libssl.so.3 libcrypto.so.3; do
   [ -n "$lib" ] || { echo "vm-image.sh: $name is required (install libssl3); the daemons load it with dlopen" >&2; exit 2; }
   openssl_libs+=("$lib")
 done
+# One executable, constellation-node, and a link per daemon to it (src/Constellation.Node): the production build, or for
+# a debug image the debug build (debug/, with constellation-debugd).
 image_daemons=(constellation-bootstrapper constellation-cluster-services)
-[ -z "$debug" ] || image_daemons+=(constellation-debugd)
-for daemon in "${image_daemons[@]}"; do
-  [ -x "$daemons/$daemon" ] ||
-    { echo "vm-image.sh: $daemons/$daemon is missing; publish the Native AOT daemons with scripts/vm-image-daemons.sh (or pass --daemons DIR)" >&2; exit 2; }
-done
-daemons="$(cd "$daemons" && pwd -P)"
+node="$daemons/constellation-node"
+if [ -n "$debug" ]; then
+  image_daemons+=(constellation-debugd)
+  node="$daemons/debug/constellation-node"
+fi
+[ -x "$node" ] ||
+  { echo "vm-image.sh: $node is missing; publish the Native AOT daemons with scripts/vm-image-daemons.sh${debug:+ (without --no-debugd)} (or pass --daemons DIR)" >&2; exit 2; }
+node="$(cd "$(dirname "$node")" && pwd -P)/constellation-node"
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd -P)"
@@ -97,13 +102,14 @@ cp "$wg" "$root/usr/bin/wg"
 mkdir -p "$root/usr/sbin"
 cp "$ip_tool" "$root/usr/sbin/ip"
 cp "$etcd" "$root/usr/bin/etcd"
-for daemon in "${image_daemons[@]}"; do cp "$daemons/$daemon" "$root/usr/bin/"; done
+cp "$node" "$root/usr/bin/constellation-node"
+for daemon in "${image_daemons[@]}"; do ln -s constellation-node "$root/usr/bin/$daemon"; done
 # copy_library FILE: the file at the same path in the tree (symlinks resolved).
 copy_library() {
   mkdir -p "$root$(dirname "$1")"
   cp -L "$1" "$root$1"
 }
-for binary in "$cryptsetup" "$wg" "$ip_tool" "$etcd" "${image_daemons[@]/#/$daemons/}" "${openssl_libs[@]}"; do
+for binary in "$cryptsetup" "$wg" "$ip_tool" "$etcd" "$node" "${openssl_libs[@]}"; do
   ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | while read -r lib; do
     [ -n "$lib" ] && copy_library "$lib"
   done
