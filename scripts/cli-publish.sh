@@ -31,4 +31,10 @@ dotnet publish "$project" -c Release -r "$rid" -o "$staging" --nologo -v quiet -
 mv "$staging/constellation" "$out/constellation"
 [ ! -e "$staging/constellation.dbg" ] || mv "$staging/constellation.dbg" "$out/constellation.dbg"
 rm -rf "$staging"
+# The two builds must differ (the csproj keeps their native outputs apart; if that broke, an incremental publish would
+# ship one build under both names).
+if cmp -s "$out/constellation" "$out/constellation-full" || [ "$(stat -c %s "$out/constellation")" -ge "$(stat -c %s "$out/constellation-full")" ]; then
+  echo "cli-publish.sh: $out/constellation is not smaller than $out/constellation-full: the publish did not give a front and a full build" >&2
+  exit 1
+fi
 echo "cli-publish.sh: $out/constellation (front, $(stat -c %s "$out/constellation") bytes) and $out/constellation-full ($(stat -c %s "$out/constellation-full") bytes)"

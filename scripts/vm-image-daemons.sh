@@ -43,6 +43,13 @@ publish_node() {
   [ -x "$dir/constellation-node" ] || { echo "vm-image-daemons.sh: $dir/constellation-node was not published" >&2; exit 1; }
   for daemon in constellation-bootstrapper constellation-cluster-services; do ln -s constellation-node "$dir/$daemon"; done
   [ "$debugd" = false ] || ln -s constellation-node "$dir/constellation-debugd"
+  # The build must be the one asked for: a production build refuses to run debugd (its code is not in it). Asked for
+  # --help, a debug build's debugd refuses the argument and exits at once, so nothing is started either way.
+  local answer holds=true
+  answer="$("$dir/constellation-node" constellation-debugd --help 2>&1 || true)"
+  case "$answer" in *"this is a production build"*) holds=false ;; esac
+  [ "$holds" = "$debugd" ] ||
+    { echo "vm-image-daemons.sh: $dir/constellation-node is not the build asked for (debugd in it: $holds, asked: $debugd): $answer" >&2; exit 1; }
 }
 # The production build (debugd's code is not in it) for production images; with debugd, also the debug build in debug/.
 publish_node "$out" false

@@ -59,7 +59,9 @@ etcd="$(command -v etcd || true)"
 # .NET loads OpenSSL with dlopen (ldd does not list it): the host's libssl.so.3 and libcrypto.so.3 go in explicitly.
 openssl_libs=()
 for name in libssl.so.3 libcrypto.so.3; do
-  lib="$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ { print $NF; exit }')"
+  # awk reads to the end: leaving early would close the pipe on ldconfig, whose SIGPIPE (exit 141) fails the
+  # pipeline under pipefail whenever it has not finished writing by then.
+  lib="$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }')"
   [ -n "$lib" ] || { echo "vm-image.sh: $name is required (install libssl3); the daemons load it with dlopen" >&2; exit 2; }
   openssl_libs+=("$lib")
 done
@@ -136,7 +138,7 @@ add_module() {
   module_order+=("$module")
 }
 for name in $modules_wanted; do
-  path="$(cd "$work/kernel/$moddir" && find kernel -name "$name.ko" | LC_ALL=C sort | head -n 1)"
+  path="$(cd "$work/kernel/$moddir" && find kernel -name "$name.ko" | LC_ALL=C sort | awk 'NR == 1')"
   [ -n "$path" ] || { echo "vm-image.sh: kernel module $name.ko is not in $kernel_deb" >&2; exit 1; }
   add_module "$path"
 done

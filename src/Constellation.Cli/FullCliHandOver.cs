@@ -24,6 +24,13 @@ internal static partial class FullCliHandOver
     public static bool ServesItself(RootCommand front, IReadOnlyList<string> args) =>
         args.Count > 0 && front.Subcommands.Any(command => command.Name == args[0] || command.Aliases.Contains(args[0]));
 
+    /// <summary>
+    /// Set in the environment of the process the front hands over, so that a front build in place of
+    /// <c>constellation-full</c> (a broken publish or install) refuses at once instead of exec'ing itself forever. The full
+    /// build removes it (<see cref="ForgetHandOver"/>), so the processes it starts do not inherit it.
+    /// </summary>
+    public const string HandedOverVariable = "CONSTELLATION_CLI_HANDED_OVER";
+
     /// <summary>The full binary's path: <see cref="CliEdition.FullBinaryName"/> in the front's own directory.</summary>
     public static string FullBinaryPath => Path.Combine(AppContext.BaseDirectory, CliEdition.FullBinaryName);
 
@@ -43,6 +50,22 @@ internal static partial class FullCliHandOver
             return ExitCodes.InternalError;
         }
 
+        if (Environment.GetEnvironmentVariable(HandedOverVariable) is not null)
+        {
+            error.WriteLine(
+                $"error: {command} was handed to {path}, but that file is a front build too, not the full CLI (it would hand the " +
+                "command line to itself again); republish both files with scripts/cli-publish.sh.");
+            return ExitCodes.InternalError;
+        }
+
+        // .NET keeps its own copy of the environment; execv passes the C library's, so the mark is set there.
+        if (SetEnv(HandedOverVariable, "1", overwrite: 1) != 0)
+        {
+            var setEnvErrno = Marshal.GetLastPInvokeError();
+            error.WriteLine($"error: {command} could not be handed to {path}: setenv failed: {Marshal.GetPInvokeErrorMessage(setEnvErrno)} (errno {setEnvErrno}).");
+            return ExitCodes.InternalError;
+        }
+
         // argv[0] stays the name the front was invoked by, so the full binary's help and usage lines say `constellation`.
         var argv = new string?[args.Count + 2];
         argv[0] = Environment.GetCommandLineArgs()[0];
@@ -58,8 +81,14 @@ internal static partial class FullCliHandOver
         return ExitCodes.InternalError;
     }
 
+    /// <summary>In the full build: removes the hand-over mark, so that a front the full CLI starts runs normally.</summary>
+    public static void ForgetHandOver() => Environment.SetEnvironmentVariable(HandedOverVariable, null);
+
     private static IEnumerable<string> FrontCommandNames() => CommandTree.BuildFront().Subcommands.Select(command => command.Name);
 
     [LibraryImport("libc", EntryPoint = "execv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Execv(string path, string?[] argv);
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int SetEnv(string name, string value, int overwrite);
 }

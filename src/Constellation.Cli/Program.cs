@@ -25,6 +25,7 @@ public static class Program
         }
         else
         {
+            FullCliHandOver.ForgetHandOver();
             root = CommandTree.Build();
         }
 

@@ -58,6 +58,20 @@ public class FrontBinaryTests
     }
 
     [Test]
+    public async Task A_front_build_in_place_of_the_full_binary_refuses_instead_of_handing_the_command_line_to_itself()
+    {
+        // A broken install: the front under both names. Without the hand-over mark it would exec itself forever.
+        File.Copy(CliRunner.Binary, Path.Combine(_alone, "constellation-full"));
+
+        var (exitCode, output, error) = await CliRunner.RunBinaryAsync(FrontAlone, "mini", "status");
+
+        exitCode.Should().Be(ExitCodes.InternalError, error);
+        output.Should().BeEmpty();
+        error.Trim().Should().NotContain("\n").And.Contain(Path.Combine(_alone, "constellation-full") + ", but that file is a front build too")
+            .And.Contain("scripts/cli-publish.sh");
+    }
+
+    [Test]
     public async Task A_handed_over_command_line_answers_as_the_full_binary_under_the_name_constellation()
     {
         var help = await CliRunner.RunAsync("--help");
