@@ -9,11 +9,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd -P)"
 out="${1:-$repo/artifacts/cli}"
-mkdir -p "$out"
-out="$(cd "$out" && pwd -P)"
-case "$out" in
-  "$repo"|"$repo/src"|"$repo/src/"*|"$repo/tests"|"$repo/tests/"*) echo "cli-publish.sh: refusing to publish into $out" >&2; exit 2 ;;
-esac
+. "$repo/scripts/lib/output-dir.sh"
+out="$(output_dir cli-publish.sh publish "$out")"
 case "$(uname -m)" in
   x86_64) rid=linux-x64 ;;
   aarch64) rid=linux-arm64 ;;

@@ -8,11 +8,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd -P)"
 out="${1:-$repo/artifacts/node-image}"
-mkdir -p "$out"
-out="$(cd "$out" && pwd -P)"
-case "$out" in
-  "$repo"|"$repo/src"|"$repo/src/"*|"$repo/tests"|"$repo/tests/"*) echo "node-image.sh: refusing to publish into $out" >&2; exit 2 ;;
-esac
+. "$repo/scripts/lib/output-dir.sh"
+out="$(output_dir node-image.sh publish "$out")"
 find "$out" -mindepth 1 -delete
 
 build="$repo/artifacts/node-image-build"

@@ -20,11 +20,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 out="${out:-$repo/artifacts/vm-image-daemons}"
-mkdir -p "$out"
-out="$(cd "$out" && pwd -P)"
-case "$out" in
-  "$repo"|"$repo/src"|"$repo/src/"*|"$repo/tests"|"$repo/tests/"*) echo "vm-image-daemons.sh: refusing to publish into $out" >&2; exit 2 ;;
-esac
+. "$repo/scripts/lib/output-dir.sh"
+out="$(output_dir vm-image-daemons.sh publish "$out")"
 find "$out" -mindepth 1 -delete
 
 build="$repo/artifacts/vm-image-daemons-build"

@@ -77,11 +77,8 @@ fi
   { echo "vm-image.sh: $node is missing; publish the Native AOT daemons with scripts/vm-image-daemons.sh${debug:+ (without --no-debugd)} (or pass --daemons DIR)" >&2; exit 2; }
 node="$(cd "$(dirname "$node")" && pwd -P)/constellation-node"
 
-mkdir -p "$out"
-out="$(cd "$out" && pwd -P)"
-case "$out" in
-  "$repo"|"$repo/src"|"$repo/src/"*|"$repo/tests"|"$repo/tests/"*) echo "vm-image.sh: refusing to build into $out" >&2; exit 2 ;;
-esac
+. "$repo/scripts/lib/output-dir.sh"
+out="$(output_dir vm-image.sh build "$out")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
