@@ -35,10 +35,11 @@ internal static partial class FullCliHandOver
     public static string FullBinaryPath => Path.Combine(AppContext.BaseDirectory, CliEdition.FullBinaryName);
 
     /// <summary>Replaces this process with the full binary running <paramref name="args"/>.</summary>
+    /// <param name="front">The front's command tree (its commands are named when the full binary is missing).</param>
     /// <param name="args">The command line, as given.</param>
     /// <param name="error">Where the reason goes when the full binary cannot be started.</param>
     /// <returns>Only on failure: <see cref="ExitCodes.InternalError"/> (the installation is incomplete; nothing ran).</returns>
-    public static int Run(IReadOnlyList<string> args, TextWriter error)
+    public static int Run(RootCommand front, IReadOnlyList<string> args, TextWriter error)
     {
         var path = FullBinaryPath;
         var command = args.Count > 0 && !args[0].StartsWith('-') ? $"'constellation {args[0]}'" : "this command line";
@@ -46,7 +47,7 @@ internal static partial class FullCliHandOver
         {
             error.WriteLine(
                 $"error: {command} is run by {path}, which is missing: this constellation binary holds only the commands " +
-                $"{string.Join(", ", FrontCommandNames())}; install both files from the publish (scripts/cli-publish.sh) side by side.");
+                $"{string.Join(", ", front.Subcommands.Select(subcommand => subcommand.Name))}; install both files from the publish (scripts/cli-publish.sh) side by side.");
             return ExitCodes.InternalError;
         }
 
@@ -83,8 +84,6 @@ internal static partial class FullCliHandOver
 
     /// <summary>In the full build: removes the hand-over mark, so that a front the full CLI starts runs normally.</summary>
     public static void ForgetHandOver() => Environment.SetEnvironmentVariable(HandedOverVariable, null);
-
-    private static IEnumerable<string> FrontCommandNames() => CommandTree.BuildFront().Subcommands.Select(command => command.Name);
 
     [LibraryImport("libc", EntryPoint = "execv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Execv(string path, string?[] argv);

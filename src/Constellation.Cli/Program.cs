@@ -20,7 +20,7 @@ public static class Program
             root = CommandTree.BuildFront();
             if (!FullCliHandOver.ServesItself(root, args))
             {
-                return Task.FromResult(FullCliHandOver.Run(args, Console.Error));
+                return Task.FromResult(FullCliHandOver.Run(root, args, Console.Error));
             }
         }
         else

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using Constellation.Tests;
-using Constellation.Tests.Daemons;
 
 namespace Constellation.Cli.Tests.CommandLine;
 
@@ -91,12 +88,8 @@ public class FrontBinaryTests
     public async Task A_handed_over_command_runs_in_the_process_the_caller_started()
     {
         // A TCP peer that never answers the handshake keeps `atls probe` (a full-binary command) waiting.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        await using var probe = DaemonProcess.StartExecutable(CliRunner.Binary, ["atls", "probe", $"127.0.0.1:{port}", "--variant", "dummy"], name: "constellation atls probe");
-        using var accept = new CancellationTokenSource(Bound);
-        using var connection = await silent.AcceptTcpClientAsync(accept.Token);
+        await using var waiting = await WaitingProbe.StartAsync(Bound);
+        var probe = waiting.Process;
 
         // The pid the caller holds now runs the full binary (execv), not a child of the front.
         var image = new FileInfo($"/proc/{probe.Id}/exe").LinkTarget;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using Constellation.Tests.Daemons;
-
 namespace Constellation.Cli.Tests.CommandLine;
 
 /// <summary>
@@ -16,12 +12,8 @@ public class InterruptTests
     public async Task A_probe_interrupted_while_the_server_has_not_answered_exits_130_not_1()
     {
         // A TCP peer that accepts and never answers the TLS handshake: the probe waits (up to its own 60 s timeout).
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        await using var probe = DaemonProcess.StartExecutable(CliRunner.Binary, ["atls", "probe", $"127.0.0.1:{port}", "--variant", "dummy"], name: "constellation atls probe");
-        using var accept = new CancellationTokenSource(Bound);
-        using var connection = await silent.AcceptTcpClientAsync(accept.Token);
+        await using var waiting = await WaitingProbe.StartAsync(Bound);
+        var probe = waiting.Process;
 
         probe.Signal("INT");
 
